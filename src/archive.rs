@@ -1,0 +1,122 @@
+//! The archive's layout: where each file of a sealed version lives inside the
+//! zip, the BagIt bag and the OCFL object (specified in
+//! `docs/archive-format.md`).
+//!
+//! ```text
+//! NAME.zip
+//! └── NAME/                          BagIt 1.0 bag (NAME = archive id)
+//!     ├── bagit.txt  bag-info.txt  manifest-sha256.txt  tagmanifest-sha256.txt
+//!     └── data/                      OCFL 1.1 object
+//!         ├── 0=ocfl_object_1.1  inventory.json  inventory.json.sha512
+//!         └── vN/
+//!             ├── inventory.json  inventory.json.sha512
+//!             └── content/           only files new in vN
+//!                 ├── original.txt   the text exactly as submitted
+//!                 ├── canonical.txt  its canonical form
+//!                 ├── manifest.json  the signed version manifest
+//!                 └── manifest.json.sig  .minisig  .sshsig
+//! ```
+
+use crate::bag::DATA_DIR;
+use crate::ocfl::{version_name, INVENTORY_NAME, SIDECAR_NAME};
+
+/// Format id of the archive as a whole (recorded in every manifest through
+/// the manifest format, and in bag-info.txt).
+pub const ARCHIVE_FORMAT: &str = "vellum-archive-v1";
+/// Logical name of the submitted text.
+pub const ORIGINAL: &str = "original.txt";
+/// Logical name of the canonical text.
+pub const CANONICAL: &str = "canonical.txt";
+/// Logical name of the version manifest.
+pub const MANIFEST: &str = "manifest.json";
+
+/// Logical names of the detached manifest signatures.
+pub fn signature_names() -> [String; 3] {
+    [
+        format!("{MANIFEST}{}", crate::sign::SUFFIX_RAW),
+        format!("{MANIFEST}{}", crate::sign::SUFFIX_MINISIGN),
+        format!("{MANIFEST}{}", crate::sign::SUFFIX_SSH),
+    ]
+}
+
+/// Every logical file a version holds.
+pub fn logical_files() -> Vec<String> {
+    let mut v = vec![
+        ORIGINAL.to_owned(),
+        CANONICAL.to_owned(),
+        MANIFEST.to_owned(),
+    ];
+    v.extend(signature_names());
+    v.sort();
+    v
+}
+
+/// Zip paths, given the bag (archive id).
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// The bag folder = archive id.
+    pub bag: String,
+}
+
+impl Paths {
+    /// A tag file of the bag.
+    pub fn tag(&self, name: &str) -> String {
+        format!("{}/{name}", self.bag)
+    }
+    /// A file of the OCFL object, from a path relative to the object root.
+    pub fn object(&self, rel: &str) -> String {
+        format!("{}/{DATA_DIR}/{rel}", self.bag)
+    }
+    /// The root inventory.
+    pub fn root_inventory(&self) -> String {
+        self.object(INVENTORY_NAME)
+    }
+    /// The root inventory's sidecar.
+    pub fn root_sidecar(&self) -> String {
+        self.object(SIDECAR_NAME)
+    }
+    /// A version's inventory.
+    pub fn version_inventory(&self, n: u32) -> String {
+        self.object(&format!("{}/{INVENTORY_NAME}", version_name(n)))
+    }
+    /// A version's inventory sidecar.
+    pub fn version_sidecar(&self, n: u32) -> String {
+        self.object(&format!("{}/{SIDECAR_NAME}", version_name(n)))
+    }
+}
+
+/// Is this a valid archive id (and so bag folder name)?
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 100
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b))
+        && !id.starts_with('.')
+}
+
+/// The archive id for an archive file name: its stem, lower-cased, with
+/// characters outside `[a-z0-9._-]` replaced by `-`.
+pub fn id_from_path(path: &std::path::Path) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id: String = stem
+        .to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let id = id.trim_start_matches('.').to_owned();
+    if id.is_empty() {
+        "text".to_owned()
+    } else {
+        id
+    }
+}

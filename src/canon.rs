@@ -1,0 +1,868 @@
+//! The canonical text, `vellum-text-v1` (specified in `docs/canonical-text.md`).
+//!
+//! One function of the decoded text, shared by seal, verify, check and diff:
+//! NFC (never NFKC); one kind of line ending; every kind of space folded to one
+//! space; lines wrapped inside a paragraph joined; typographic variants that do
+//! not change the reading folded (quotes, dashes, ellipsis, ligatures,
+//! full-width forms); soft hyphens, zero-width spaces, word joiners and stray
+//! BOMs dropped *with a warning*; bidi controls and tag characters kept, with a
+//! warning; everything else kept exactly.
+//!
+//! The output is a list of blocks (paragraphs, list items, lines), written as
+//! blocks separated by one blank line, a list item starting with its
+//! normalised marker (`- ` for bullets, `N. ` for numbered points), and a final
+//! newline. Canonicalizing that output again gives the same bytes.
+//!
+//! The work is done line by line by [`Canonicalizer`], which keeps only one
+//! piece of a line in memory, so an archive's text can be re-derived in
+//! bounded memory however large it is.
+
+use serde::Serialize;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
+
+/// The versioned id of this canonical-text specification, recorded in every
+/// manifest.
+pub const SPEC_ID: &str = "vellum-text-v1";
+
+/// Longest piece of a line handled at once when streaming (bytes). Longer
+/// lines are cut at a space (or any ASCII character) below this length.
+pub const MAX_PIECE: usize = 1 << 20;
+
+/// A list marker: structure recorded with its block, not part of its words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "type", content = "value")]
+pub enum Marker {
+    /// A bullet: `•`, `-`, `*`, `·` and the like.
+    Bullet,
+    /// A numbered point: `1.`, `1)` or `(1)`.
+    Number(u32),
+}
+
+/// What a warning is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WarningKind {
+    /// An invisible character (soft hyphen, zero-width space, word joiner,
+    /// BOM) was dropped: harmless for the reading, possibly a watermark.
+    DroppedInvisible,
+    /// A bidirectional control character, kept: it can make a reader see
+    /// something other than the text.
+    Bidi,
+    /// A Unicode tag character, kept: invisible, can smuggle text.
+    Tag,
+}
+
+/// One thing the canonicalizer noticed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Warning {
+    /// What kind of character.
+    pub kind: WarningKind,
+    /// The character's code point, as `U+XXXX`.
+    pub codepoint: String,
+    /// The character's name, in words.
+    pub name: &'static str,
+    /// 1-based line of the input it was found on.
+    pub line: u64,
+    /// 0-based block of the output it belongs to.
+    pub block: usize,
+}
+
+/// What to do with one input character.
+#[derive(Clone, Copy)]
+enum Class {
+    Keep,
+    Space,
+    Drop(&'static str),
+    Flag(WarningKind, &'static str),
+    Fold(&'static str),
+}
+
+/// Characters dropped with a warning: they never change what a reader sees.
+pub fn invisible_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{00AD}' => "soft hyphen",
+        '\u{200B}' => "zero-width space",
+        '\u{2060}' => "word joiner",
+        '\u{FEFF}' => "byte order mark",
+        '\u{180E}' => "Mongolian vowel separator",
+        _ => return None,
+    })
+}
+
+/// Bidirectional controls: kept, and reported.
+pub fn bidi_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\u{202A}' => "left-to-right embedding",
+        '\u{202B}' => "right-to-left embedding",
+        '\u{202C}' => "pop directional formatting",
+        '\u{202D}' => "left-to-right override",
+        '\u{202E}' => "right-to-left override",
+        '\u{2066}' => "left-to-right isolate",
+        '\u{2067}' => "right-to-left isolate",
+        '\u{2068}' => "first strong isolate",
+        '\u{2069}' => "pop directional isolate",
+        '\u{200E}' => "left-to-right mark",
+        '\u{200F}' => "right-to-left mark",
+        '\u{061C}' => "Arabic letter mark",
+        _ => return None,
+    })
+}
+
+fn classify(c: char, fold: bool) -> Class {
+    if c.is_ascii() {
+        return match c {
+            ' ' | '\t' | '\x0B' | '\x0C' => Class::Space,
+            _ => Class::Keep,
+        };
+    }
+    if let Some(n) = invisible_name(c) {
+        return Class::Drop(n);
+    }
+    if let Some(n) = bidi_name(c) {
+        return Class::Flag(WarningKind::Bidi, n);
+    }
+    if ('\u{E0000}'..='\u{E007F}').contains(&c) {
+        return Class::Flag(WarningKind::Tag, "tag character");
+    }
+    match c {
+        '\u{00A0}'
+        | '\u{1680}'
+        | '\u{2000}'..='\u{200A}'
+        | '\u{202F}'
+        | '\u{205F}'
+        | '\u{3000}' => return Class::Space,
+        _ => {}
+    }
+    if !fold {
+        return Class::Keep;
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{FF07}' => Class::Fold("'"),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{FF02}' => Class::Fold("\""),
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => Class::Fold("-"),
+        '\u{2026}' => Class::Fold("..."),
+        '\u{FB00}' => Class::Fold("ff"),
+        '\u{FB01}' => Class::Fold("fi"),
+        '\u{FB02}' => Class::Fold("fl"),
+        '\u{FB03}' => Class::Fold("ffi"),
+        '\u{FB04}' => Class::Fold("ffl"),
+        '\u{FB05}' | '\u{FB06}' => Class::Fold("st"),
+        '\u{FF01}'..='\u{FF5E}' => Class::Fold(FULLWIDTH[(c as usize) - 0xFF01]),
+        _ => Class::Keep,
+    }
+}
+
+/// ASCII equivalents of the full-width forms U+FF01..U+FF5E.
+static FULLWIDTH: [&str; 94] = [
+    "!", "\"", "#", "$", "%", "&", "'", "(", ")", "*", "+", ",", "-", ".", "/", "0", "1", "2", "3",
+    "4", "5", "6", "7", "8", "9", ":", ";", "<", "=", ">", "?", "@", "A", "B", "C", "D", "E", "F",
+    "G", "H", "I", "J", "K", "L", "M", "N", "O", "P", "Q", "R", "S", "T", "U", "V", "W", "X", "Y",
+    "Z", "[", "\\", "]", "^", "_", "`", "a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l",
+    "m", "n", "o", "p", "q", "r", "s", "t", "u", "v", "w", "x", "y", "z", "{", "|", "}", "~",
+];
+
+/// Glyphs accepted as bullets at the start of a line (before folding).
+const BULLETS: &[char] = &[
+    '•', '◦', '▪', '▫', '‣', '⁃', '·', '*', '-', '–', '—', '●', '○', '■', '□', '►', '➢', '✓', '∙',
+];
+
+/// Parse a list marker at the start of a trimmed line. Returns the marker and
+/// the byte length to skip (marker and the spaces after it). A marker must be
+/// followed by a space and some text.
+pub fn parse_marker(line: &str) -> Option<(Marker, usize)> {
+    let mut chars = line.char_indices();
+    let (_, first) = chars.next()?;
+    if BULLETS.contains(&first) {
+        let after = first.len_utf8();
+        // A run of dashes is folded text ("--"), still a bullet if spaced.
+        let rest = &line[after..];
+        let trimmed = rest.trim_start_matches(' ');
+        if rest.starts_with(' ') && !trimmed.is_empty() {
+            return Some((Marker::Bullet, line.len() - trimmed.len()));
+        }
+        return None;
+    }
+    let bytes = line.as_bytes();
+    let (open, start) = if bytes[0] == b'(' {
+        (true, 1)
+    } else {
+        (false, 0)
+    };
+    let mut i = start;
+    while i < bytes.len() && i - start < 3 && bytes[i].is_ascii_digit() {
+        i += 1;
+    }
+    if i == start || (i < bytes.len() && bytes[i].is_ascii_digit()) {
+        return None;
+    }
+    let n: u32 = line[start..i].parse().ok()?;
+    let close = *bytes.get(i)?;
+    let ok = if open {
+        close == b')'
+    } else {
+        close == b'.' || close == b')'
+    };
+    if !ok {
+        return None;
+    }
+    let rest = &line[i + 1..];
+    let trimmed = rest.trim_start_matches(' ');
+    if rest.starts_with(' ') && !trimmed.is_empty() {
+        Some((Marker::Number(n), line.len() - trimmed.len()))
+    } else {
+        None
+    }
+}
+
+fn fold_char(c: char) -> Vec<char> {
+    match classify(c, true) {
+        Class::Fold(s) => s.chars().collect(),
+        _ => vec![c],
+    }
+}
+
+/// Length of a marker written in its original (display) form.
+fn display_marker_len(line: &str, m: Marker) -> usize {
+    let mut it = line.char_indices().peekable();
+    let mut end = 0;
+    match m {
+        Marker::Bullet => {
+            while let Some(&(i, c)) = it.peek() {
+                if BULLETS.contains(&c) || matches!(classify(c, true), Class::Fold("-")) {
+                    end = i + c.len_utf8();
+                    it.next();
+                } else {
+                    break;
+                }
+            }
+        }
+        Marker::Number(_) => {
+            let mut seen_digit = false;
+            while let Some(&(i, c)) = it.peek() {
+                let d = match classify(c, true) {
+                    Class::Fold(s) => s.chars().next().unwrap_or(c),
+                    _ => c,
+                };
+                if d.is_ascii_digit() || (d == '(' && !seen_digit) {
+                    seen_digit |= d.is_ascii_digit();
+                    end = i + c.len_utf8();
+                    it.next();
+                } else if (d == '.' || d == ')') && seen_digit {
+                    end = i + c.len_utf8();
+                    break;
+                } else {
+                    break;
+                }
+            }
+        }
+    }
+    end + line[end..].len() - line[end..].trim_start_matches(' ').len()
+}
+
+/// Write a marker in its canonical form (without the trailing space).
+pub fn marker_text(m: Marker) -> String {
+    match m {
+        Marker::Bullet => "-".to_owned(),
+        Marker::Number(n) => format!("{n}."),
+    }
+}
+
+/// How lines become blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Blank lines separate paragraphs; single line breaks are wrapping.
+    Paragraphs,
+    /// No blank line anywhere: every line is a block.
+    Lines,
+}
+
+/// Receives the canonical output as it is made.
+pub trait Sink {
+    /// A new block starts (with its marker, if a list item).
+    fn block(&mut self, marker: Option<Marker>);
+    /// Text of the current block (canonical form; display form when the
+    /// canonicalizer runs without folding).
+    fn text(&mut self, s: &str);
+    /// Something worth telling the user.
+    fn warning(&mut self, w: Warning);
+}
+
+/// Streaming canonicalizer: feed it lines (or pieces of long lines).
+pub struct Canonicalizer<S: Sink> {
+    sink: S,
+    fold: bool,
+    mode: Mode,
+    blocks: usize,
+    block_open: bool,
+    line_no: u64,
+    line_emitted: bool,
+    line_has_content: bool,
+    pending_space: bool,
+    last_dash: bool,
+    buf: String,
+    nfc: String,
+}
+
+impl<S: Sink> Canonicalizer<S> {
+    /// A canonicalizer writing to `sink`. With `fold` false it keeps the
+    /// typographic variants (the display form); structure is the same.
+    pub fn new(sink: S, mode: Mode, fold: bool) -> Self {
+        Canonicalizer {
+            sink,
+            fold,
+            mode,
+            blocks: 0,
+            block_open: false,
+            line_no: 1,
+            line_emitted: false,
+            line_has_content: false,
+            pending_space: false,
+            last_dash: false,
+            buf: String::new(),
+            nfc: String::new(),
+        }
+    }
+
+    /// Feed a piece of the current line; `end` says the line ends after it.
+    /// The first piece of a line must hold at least its first few characters
+    /// (anything up to [`MAX_PIECE`] does).
+    pub fn push(&mut self, piece: &str, end: bool) {
+        self.buf.clear();
+        let fast = piece.is_ascii() || is_nfc_quick(piece.chars()) == IsNormalized::Yes;
+        let mut nfc = std::mem::take(&mut self.nfc);
+        let src: &str = if fast {
+            piece
+        } else {
+            nfc.clear();
+            nfc.extend(piece.nfc());
+            &nfc
+        };
+        self.map_into_buf(src);
+        self.nfc = nfc;
+        // Structure: the first text of a line opens a block or continues one.
+        if !self.buf.is_empty() {
+            let mut skip = 0;
+            if !self.line_emitted {
+                self.line_emitted = true;
+                let marker = if self.fold {
+                    parse_marker(&self.buf)
+                } else {
+                    // The display form follows the canonical form's structure.
+                    let folded: String = self.buf.chars().take(16).flat_map(fold_char).collect();
+                    parse_marker(&folded).map(|(m, _)| (m, display_marker_len(&self.buf, m)))
+                };
+                if self.mode == Mode::Lines || !self.block_open || marker.is_some() {
+                    let m = marker.map(|(m, n)| {
+                        skip = n;
+                        m
+                    });
+                    self.blocks += 1;
+                    self.block_open = true;
+                    self.sink.block(m);
+                } else {
+                    self.sink.text(" ");
+                }
+            }
+            self.sink.text(&self.buf[skip..]);
+        }
+        if end {
+            if !self.line_emitted || self.mode == Mode::Lines {
+                self.block_open = false;
+            }
+            self.line_no += 1;
+            self.line_emitted = false;
+            self.line_has_content = false;
+            self.pending_space = false;
+            self.last_dash = false;
+        }
+    }
+
+    fn map_into_buf(&mut self, src: &str) {
+        let fold = self.fold;
+        // ASCII fast path: only spaces and dashes need care.
+        for c in src.chars() {
+            match classify(c, fold) {
+                Class::Space => {
+                    if self.line_has_content {
+                        self.pending_space = true;
+                    }
+                    self.last_dash = false;
+                }
+                Class::Drop(name) => {
+                    let w = self.warn(WarningKind::DroppedInvisible, c, name);
+                    self.sink.warning(w);
+                }
+                Class::Flag(kind, name) => {
+                    let w = self.warn(kind, c, name);
+                    self.sink.warning(w);
+                    self.emit_char(c);
+                }
+                Class::Keep => {
+                    if fold && c == '-' && self.last_dash && !self.pending_space {
+                        continue;
+                    }
+                    self.emit_char(c);
+                    self.last_dash = fold && c == '-';
+                }
+                Class::Fold(s) => {
+                    if s == "-" {
+                        if self.last_dash && !self.pending_space {
+                            continue;
+                        }
+                        self.emit_str(s);
+                        self.last_dash = true;
+                    } else {
+                        self.emit_str(s);
+                        self.last_dash = false;
+                    }
+                }
+            }
+        }
+    }
+
+    fn warn(&self, kind: WarningKind, c: char, name: &'static str) -> Warning {
+        Warning {
+            kind,
+            codepoint: format!("U+{:04X}", c as u32),
+            name,
+            line: self.line_no,
+            // The block the character lands in (the next one at a line start).
+            block: if self.block_open && (self.line_has_content || self.mode == Mode::Paragraphs) {
+                self.blocks.saturating_sub(1)
+            } else {
+                self.blocks
+            },
+        }
+    }
+
+    #[inline]
+    fn emit_char(&mut self, c: char) {
+        if self.pending_space {
+            self.buf.push(' ');
+            self.pending_space = false;
+        }
+        self.buf.push(c);
+        self.line_has_content = true;
+    }
+
+    #[inline]
+    fn emit_str(&mut self, s: &str) {
+        if self.pending_space {
+            self.buf.push(' ');
+            self.pending_space = false;
+        }
+        self.buf.push_str(s);
+        self.line_has_content = true;
+    }
+
+    /// Number of blocks written so far.
+    pub fn blocks(&self) -> usize {
+        self.blocks
+    }
+
+    /// Finish and hand back the sink.
+    pub fn finish(self) -> S {
+        self.sink
+    }
+}
+
+/// Splits a text, given in pieces of any size, into lines the way the
+/// canonical text does: CRLF, CR, LF, NEL and LINE SEPARATOR end a line;
+/// PARAGRAPH SEPARATOR ends a line and adds a blank one. Lines longer than
+/// [`MAX_PIECE`] are handed out in pieces, cut the same way whatever the
+/// input's chunking.
+#[derive(Default)]
+pub struct LineSplitter {
+    carry: String,
+    pending_cr: bool,
+}
+
+impl LineSplitter {
+    /// Feed text; `f(piece, end_of_line)` receives the lines.
+    pub fn push(&mut self, text: &str, f: &mut impl FnMut(&str, bool)) {
+        let bytes = text.as_bytes();
+        let mut start = 0;
+        let mut i = 0;
+        if self.pending_cr {
+            self.pending_cr = false;
+            if bytes.first() == Some(&b'\n') {
+                start = 1;
+                i = 1;
+            }
+        }
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (term, extra_blank) = match b {
+                b'\n' => (1, false),
+                b'\r' => {
+                    if i + 1 == bytes.len() {
+                        self.pending_cr = true;
+                        (1, false)
+                    } else if bytes[i + 1] == b'\n' {
+                        (2, false)
+                    } else {
+                        (1, false)
+                    }
+                }
+                0xC2 if bytes.get(i + 1) == Some(&0x85) => (2, false),
+                0xE2 if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+                {
+                    (3, bytes[i + 2] == 0xA9)
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            if self.carry.is_empty() {
+                emit_line(&text[start..i], f);
+            } else {
+                self.carry.push_str(&text[start..i]);
+                let line = std::mem::take(&mut self.carry);
+                emit_line(&line, f);
+            }
+            if extra_blank {
+                f("", true);
+            }
+            i += term;
+            start = i;
+        }
+        if start < bytes.len() {
+            self.carry.push_str(&text[start..]);
+            while self.carry.len() > MAX_PIECE {
+                let cut = piece_cut(&self.carry);
+                f(&self.carry[..cut], false);
+                self.carry.drain(..cut);
+            }
+        }
+    }
+
+    /// End of text: hand out the last line.
+    pub fn finish(&mut self, f: &mut impl FnMut(&str, bool)) {
+        if !self.carry.is_empty() {
+            let line = std::mem::take(&mut self.carry);
+            emit_line(&line, f);
+        }
+    }
+}
+
+/// Split a whole text into lines (see [`LineSplitter`]).
+pub fn for_each_line(text: &str, mut f: impl FnMut(&str, bool)) {
+    let mut s = LineSplitter::default();
+    s.push(text, &mut f);
+    s.finish(&mut f);
+}
+
+fn emit_line(mut line: &str, f: &mut impl FnMut(&str, bool)) {
+    while line.len() > MAX_PIECE {
+        let cut = piece_cut(line);
+        f(&line[..cut], false);
+        line = &line[cut..];
+    }
+    f(line, true);
+}
+
+/// Where to cut an over-long line: after the last space below MAX_PIECE, else
+/// before the last ASCII byte, else at a char boundary. Deterministic, so seal
+/// and verify cut the same way.
+pub fn piece_cut(line: &str) -> usize {
+    let b = line.as_bytes();
+    let lim = MAX_PIECE.min(b.len());
+    if let Some(p) = b[..lim].iter().rposition(|&c| c == b' ') {
+        if p > 0 {
+            return p + 1;
+        }
+    }
+    if let Some(p) = b[..lim].iter().rposition(|&c| c.is_ascii()) {
+        if p > 0 {
+            return p;
+        }
+    }
+    let mut p = lim;
+    while !line.is_char_boundary(p) {
+        p -= 1;
+    }
+    p.max(1)
+}
+
+/// Find the mode of a text: paragraphs if a blank line stands between two
+/// non-blank lines, else lines. `lines` yields (piece, end) as
+/// [`for_each_line`] does.
+#[derive(Default)]
+pub struct ModeDetector {
+    seen_content: bool,
+    blank_after_content: bool,
+    line_has_content: bool,
+    found: bool,
+}
+
+impl ModeDetector {
+    /// Look at one piece.
+    pub fn push(&mut self, piece: &str, end: bool) {
+        if self.found {
+            return;
+        }
+        if !self.line_has_content
+            && piece
+                .chars()
+                .any(|c| !matches!(classify(c, false), Class::Space | Class::Drop(_)))
+        {
+            self.line_has_content = true;
+            if self.blank_after_content {
+                self.found = true;
+            }
+            self.seen_content = true;
+        }
+        if end {
+            if !self.line_has_content && self.seen_content {
+                self.blank_after_content = true;
+            }
+            self.line_has_content = false;
+        }
+    }
+    /// True once the answer is known to be paragraphs.
+    pub fn decided(&self) -> bool {
+        self.found
+    }
+    /// The mode.
+    pub fn mode(&self) -> Mode {
+        if self.found {
+            Mode::Paragraphs
+        } else {
+            Mode::Lines
+        }
+    }
+}
+
+/// The mode of a whole text.
+pub fn detect_mode(text: &str) -> Mode {
+    let mut d = ModeDetector::default();
+    for_each_line(text, |p, e| d.push(p, e));
+    d.mode()
+}
+
+/// One block of canonical text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// List marker, if any.
+    pub marker: Option<Marker>,
+    /// Canonical text of the block, without its marker.
+    pub text: String,
+    /// The block as published (typography kept), without its marker.
+    pub display: String,
+}
+
+/// A text in canonical form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canonical {
+    /// The blocks, in order.
+    pub blocks: Vec<Block>,
+    /// Warnings from canonicalization.
+    pub warnings: Vec<Warning>,
+}
+
+#[derive(Default)]
+struct BlockSink {
+    blocks: Vec<(Option<Marker>, String)>,
+    warnings: Vec<Warning>,
+}
+
+impl Sink for BlockSink {
+    fn block(&mut self, marker: Option<Marker>) {
+        self.blocks.push((marker, String::new()));
+    }
+    fn text(&mut self, s: &str) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.1.push_str(s);
+        }
+    }
+    fn warning(&mut self, w: Warning) {
+        self.warnings.push(w);
+    }
+}
+
+fn run(text: &str, mode: Mode, fold: bool) -> BlockSink {
+    let mut c = Canonicalizer::new(BlockSink::default(), mode, fold);
+    for_each_line(text, |p, e| c.push(p, e));
+    c.finish()
+}
+
+impl Canonical {
+    /// Canonicalize a decoded text, keeping the display form of each block.
+    pub fn new(text: &str) -> Canonical {
+        let mode = detect_mode(text);
+        let canon = run(text, mode, true);
+        let display = run(text, mode, false);
+        // Structure is decided before folding, so both runs agree on it.
+        debug_assert_eq!(canon.blocks.len(), display.blocks.len());
+        let mut disp = display.blocks.into_iter();
+        let blocks = canon
+            .blocks
+            .into_iter()
+            .map(|(marker, text)| {
+                let d = disp.next().map(|d| d.1).unwrap_or_else(|| text.clone());
+                Block {
+                    marker,
+                    text,
+                    display: d,
+                }
+            })
+            .collect();
+        Canonical {
+            blocks,
+            warnings: canon.warnings,
+        }
+    }
+
+    /// Canonicalize without keeping a display form (faster; for copies).
+    pub fn fast(text: &str) -> Canonical {
+        let canon = run(text, detect_mode(text), true);
+        Canonical {
+            blocks: canon
+                .blocks
+                .into_iter()
+                .map(|(marker, text)| Block {
+                    marker,
+                    display: String::new(),
+                    text,
+                })
+                .collect(),
+            warnings: canon.warnings,
+        }
+    }
+
+    /// The canonical text as bytes to hash and store.
+    pub fn to_text(&self) -> String {
+        self.to_text_with_starts().0
+    }
+
+    /// The canonical text, and the byte offset of each block's text (after
+    /// its marker) in it.
+    pub fn to_text_with_starts(&self) -> (String, Vec<u64>) {
+        let mut out = String::with_capacity(self.blocks.iter().map(|b| b.text.len() + 6).sum());
+        let mut starts = Vec::with_capacity(self.blocks.len());
+        let mut w = TextWriter::default();
+        for b in &self.blocks {
+            w.block(b.marker, &mut |s| out.push_str(s));
+            starts.push(out.len() as u64);
+            out.push_str(&b.text);
+        }
+        w.finish(&mut |s| out.push_str(s));
+        (out, starts)
+    }
+}
+
+/// Writes the structure of canonical text (block separators, markers, final
+/// newline); block text goes straight to the output between calls. Shared by
+/// the in-memory and the streaming paths, so both give the same bytes.
+#[derive(Default)]
+pub struct TextWriter {
+    started: bool,
+}
+
+impl TextWriter {
+    /// Start a block.
+    pub fn block(&mut self, marker: Option<Marker>, out: &mut impl FnMut(&str)) {
+        if self.started {
+            out("\n\n");
+        }
+        self.started = true;
+        if let Some(m) = marker {
+            out(&marker_text(m));
+            out(" ");
+        }
+    }
+    /// End the text.
+    pub fn finish(&mut self, out: &mut impl FnMut(&str)) {
+        if self.started {
+            out("\n");
+        }
+    }
+}
+
+/// Canonicalize a text to its canonical string.
+pub fn canonicalize(text: &str) -> String {
+    Canonical::fast(text).to_text()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn c(s: &str) -> String {
+        canonicalize(s)
+    }
+
+    #[test]
+    fn spaces_lines_and_wrapping() {
+        assert_eq!(c("a  b\t c\u{00A0}d\u{3000}e\n"), "a b c d e\n");
+        assert_eq!(c("one\r\ntwo\r\n\r\nthree"), "one two\n\nthree\n");
+        assert_eq!(c("one\rtwo\r\rthree"), "one two\n\nthree\n");
+        assert_eq!(c("  lead\n\n\n\n  trail  \n"), "lead\n\ntrail\n");
+        // No blank line anywhere: every line is a block.
+        assert_eq!(c("a\nb\nc"), "a\n\nb\n\nc\n");
+    }
+
+    #[test]
+    fn typography_folds() {
+        assert_eq!(
+            c("\u{201C}it\u{2019}s\u{201D} \u{2014} ok\u{2026} \u{FB01}ne -- x"),
+            "\"it's\" - ok... fine - x\n"
+        );
+        assert_eq!(c("\u{FF21}\u{FF11}"), "A1\n");
+    }
+
+    #[test]
+    fn nfc_not_nfkc() {
+        assert_eq!(c("e\u{0301}"), "\u{e9}\n");
+        assert_eq!(c("x\u{00B2} 1\u{00BD}"), "x\u{00B2} 1\u{00BD}\n");
+    }
+
+    #[test]
+    fn markers() {
+        assert_eq!(
+            c("Intro:\n\n\u{2022} one\n* two\n1) three\n(2) four\n\n3. five"),
+            "Intro:\n\n- one\n\n- two\n\n1. three\n\n2. four\n\n3. five\n"
+        );
+        assert_eq!(parse_marker("2014. The"), None);
+        assert_eq!(parse_marker("-5 degrees"), None);
+        assert_eq!(parse_marker("12) x"), Some((Marker::Number(12), 4)));
+    }
+
+    #[test]
+    fn invisibles_dropped_with_warning_bidi_kept() {
+        let k = Canonical::new("wo\u{200B}rd so\u{00AD}ft");
+        assert_eq!(k.to_text(), "word soft\n");
+        assert_eq!(k.warnings.len(), 2);
+        assert_eq!(k.warnings[0].kind, WarningKind::DroppedInvisible);
+        let k = Canonical::new("a\u{202E}b");
+        assert_eq!(k.to_text(), "a\u{202E}b\n");
+        assert_eq!(k.warnings[0].kind, WarningKind::Bidi);
+    }
+
+    #[test]
+    fn display_keeps_typography() {
+        let k = Canonical::new("\u{2022} it\u{2019}s\n\nnext");
+        assert_eq!(k.blocks[0].display, "it\u{2019}s");
+        assert_eq!(k.blocks[0].text, "it's");
+        assert_eq!(k.blocks[0].marker, Some(Marker::Bullet));
+    }
+
+    #[test]
+    fn long_lines_are_cut_consistently() {
+        let long = "word ".repeat(MAX_PIECE / 2);
+        let out = c(&long);
+        assert_eq!(out.len(), long.len());
+        assert_eq!(c(&out), out);
+    }
+
+    #[test]
+    fn idempotent_on_declaration() {
+        let t = include_str!("../tests/data/declaration.txt");
+        let once = c(t);
+        assert_eq!(c(&once), once);
+        assert_eq!(Canonical::new(t).blocks.len(), 30);
+    }
+}

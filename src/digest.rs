@@ -1,0 +1,105 @@
+//! Hashes: SHA-256 for everything vellum signs, SHA-512 for OCFL content
+//! addressing, and a reader that computes both while data streams through.
+
+use sha2::{Digest, Sha256, Sha512};
+use std::io::{self, Read};
+
+/// A SHA-256 digest, written as 64 lowercase hex digits.
+pub type Sha256Hex = String;
+
+/// SHA-256 of bytes, as lowercase hex.
+pub fn sha256(data: &[u8]) -> Sha256Hex {
+    hex::encode(Sha256::digest(data))
+}
+
+/// SHA-256 of bytes, raw.
+pub fn sha256_raw(data: &[u8]) -> [u8; 32] {
+    Sha256::digest(data).into()
+}
+
+/// SHA-512 of bytes, as lowercase hex.
+pub fn sha512(data: &[u8]) -> String {
+    hex::encode(Sha512::digest(data))
+}
+
+/// The digests of one file's bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileDigests {
+    /// SHA-256, lowercase hex.
+    pub sha256: String,
+    /// SHA-512, lowercase hex.
+    pub sha512: String,
+    /// Length in bytes.
+    pub len: u64,
+}
+
+/// Hashes everything it is given with SHA-256 and SHA-512.
+#[derive(Default, Clone)]
+pub struct Hasher {
+    s256: Sha256,
+    s512: Sha512,
+    len: u64,
+}
+
+impl Hasher {
+    /// Add bytes.
+    pub fn update(&mut self, data: &[u8]) {
+        self.s256.update(data);
+        self.s512.update(data);
+        self.len += data.len() as u64;
+    }
+    /// The digests so far.
+    pub fn finish(self) -> FileDigests {
+        FileDigests {
+            sha256: hex::encode(self.s256.finalize()),
+            sha512: hex::encode(self.s512.finalize()),
+            len: self.len,
+        }
+    }
+}
+
+/// Digests of a byte slice.
+pub fn digests(data: &[u8]) -> FileDigests {
+    let mut h = Hasher::default();
+    h.update(data);
+    h.finish()
+}
+
+/// A reader that hashes what passes through it.
+pub struct HashingReader<R> {
+    inner: R,
+    /// The running hashes.
+    pub hasher: Hasher,
+}
+
+impl<R: Read> HashingReader<R> {
+    /// Wrap a reader.
+    pub fn new(inner: R) -> Self {
+        HashingReader {
+            inner,
+            hasher: Hasher::default(),
+        }
+    }
+}
+
+impl<R: Read> Read for HashingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.hasher.update(&buf[..n]);
+        Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn known_answers() {
+        assert_eq!(
+            super::sha256(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let d = super::digests(b"abc");
+        assert!(d.sha512.starts_with("ddaf35a193617aba"));
+        assert_eq!(d.len, 3);
+    }
+}

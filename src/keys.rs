@@ -1,0 +1,523 @@
+//! Keys: Ed25519 key pairs, minisign public key files, and secret key files
+//! encrypted under a passphrase (scrypt + ChaCha20-Poly1305).
+//!
+//! A public key file is a minisign public key file, so `minisign -V -p` reads
+//! it as is. Key ids are shown the way minisign shows them: 16 upper-case hex
+//! digits of the 8-byte key number read as a little-endian integer.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
+use ed25519_dalek::{SigningKey, VerifyingKey};
+use rand_core::{OsRng, RngCore};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use zeroize::{Zeroize, Zeroizing};
+
+/// Signature algorithm tag of a minisign public key (`Ed`).
+pub const MINISIGN_KEY_ALG: &[u8; 2] = b"Ed";
+/// Domain tag for deriving a key number from a public key.
+pub const KEY_ID_TAG: &[u8] = b"vellum/v1/key-id\0";
+/// Format id of a secret key file.
+pub const SECRET_KEY_FORMAT: &str = "vellum-secret-key-v1";
+/// scrypt cost (log2 N) for new secret key files: 2^17 x 8 x 128 B = 128 MiB.
+pub const SCRYPT_LOG_N: u8 = 17;
+/// scrypt block size.
+pub const SCRYPT_R: u32 = 8;
+/// scrypt parallelism.
+pub const SCRYPT_P: u32 = 1;
+/// Highest scrypt cost accepted when reading a key file (bounds memory).
+pub const SCRYPT_MAX_LOG_N: u8 = 20;
+/// File name suffix of public keys.
+pub const PUB_SUFFIX: &str = "pub";
+/// File name suffix of secret keys.
+pub const SECRET_SUFFIX: &str = "key";
+/// Largest key file read (bytes).
+pub const MAX_KEY_FILE: u64 = 64 * 1024;
+
+/// Errors about keys.
+#[derive(Debug)]
+pub enum KeyError {
+    /// Reading or writing a key file failed.
+    Io(PathBuf, std::io::Error),
+    /// A key file is not in the expected format.
+    Format(PathBuf, String),
+    /// The passphrase does not open the secret key.
+    WrongPassphrase(PathBuf),
+    /// A file that should not be overwritten exists.
+    Exists(PathBuf),
+}
+
+impl fmt::Display for KeyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            KeyError::Format(p, m) => write!(f, "{}: {m}", p.display()),
+            KeyError::WrongPassphrase(p) => {
+                write!(
+                    f,
+                    "{}: wrong passphrase (or the key file was altered)",
+                    p.display()
+                )
+            }
+            KeyError::Exists(p) => write!(
+                f,
+                "{}: already exists; refusing to overwrite a key (remove it first if you mean to)",
+                p.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for KeyError {}
+
+/// A key number: 8 bytes, as minisign has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct KeyId(pub [u8; 8]);
+
+impl KeyId {
+    /// The key number derived from a public key.
+    pub fn of(pk: &VerifyingKey) -> KeyId {
+        let mut h = crate::digest::sha256_raw(&[KEY_ID_TAG, pk.as_bytes()].concat());
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&h[..8]);
+        h.zeroize();
+        KeyId(id)
+    }
+}
+
+impl fmt::Display for KeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:016X}", u64::from_le_bytes(self.0))
+    }
+}
+
+/// A public key with its key number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey {
+    /// The key number.
+    pub id: KeyId,
+    /// The Ed25519 key.
+    pub key: VerifyingKey,
+}
+
+impl PublicKey {
+    /// A public key from its Ed25519 key, with the derived key number.
+    pub fn new(key: VerifyingKey) -> PublicKey {
+        PublicKey {
+            id: KeyId::of(&key),
+            key,
+        }
+    }
+
+    /// The minisign public key file text.
+    pub fn to_minisign(&self) -> String {
+        let mut raw = Vec::with_capacity(42);
+        raw.extend_from_slice(MINISIGN_KEY_ALG);
+        raw.extend_from_slice(&self.id.0);
+        raw.extend_from_slice(self.key.as_bytes());
+        format!(
+            "untrusted comment: minisign public key {}\n{}\n",
+            self.id,
+            B64.encode(raw)
+        )
+    }
+
+    /// Parse a minisign public key file.
+    pub fn from_minisign(text: &str) -> Result<PublicKey, String> {
+        let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+        let first = lines.next().ok_or("empty public key file")?;
+        let b64 = if first.starts_with("untrusted comment:") {
+            lines.next().ok_or("no key after the comment line")?
+        } else {
+            first
+        };
+        let raw = B64
+            .decode(b64)
+            .map_err(|_| "the key line is not base64".to_owned())?;
+        if raw.len() != 42 || &raw[..2] != MINISIGN_KEY_ALG {
+            return Err("not a minisign Ed25519 public key".into());
+        }
+        let mut id = [0u8; 8];
+        id.copy_from_slice(&raw[2..10]);
+        let mut pk = [0u8; 32];
+        pk.copy_from_slice(&raw[10..42]);
+        let key =
+            VerifyingKey::from_bytes(&pk).map_err(|_| "not a valid Ed25519 point".to_owned())?;
+        if key.is_weak() {
+            return Err("a weak (small-order) Ed25519 key".into());
+        }
+        Ok(PublicKey { id: KeyId(id), key })
+    }
+
+    /// Read a public key file.
+    pub fn read(path: &Path) -> Result<PublicKey, KeyError> {
+        let text = read_small(path)?;
+        PublicKey::from_minisign(&text).map_err(|m| KeyError::Format(path.to_owned(), m))
+    }
+
+    /// The raw key as DER SubjectPublicKeyInfo (for OpenSSL).
+    pub fn to_der(&self) -> Vec<u8> {
+        let mut der = hex::decode(ED25519_SPKI_PREFIX).expect("constant is hex");
+        der.extend_from_slice(self.key.as_bytes());
+        der
+    }
+
+    /// The key as an OpenSSH public key blob (`ssh-ed25519` wire format).
+    pub fn to_ssh_blob(&self) -> Vec<u8> {
+        let mut b = Vec::new();
+        crate::sign::ssh_string(&mut b, b"ssh-ed25519");
+        crate::sign::ssh_string(&mut b, self.key.as_bytes());
+        b
+    }
+
+    /// An OpenSSH `allowed_signers` line for `ssh-keygen -Y verify`.
+    pub fn to_allowed_signers(&self, principal: &str) -> String {
+        format!(
+            "{principal} ssh-ed25519 {}\n",
+            B64.encode(self.to_ssh_blob())
+        )
+    }
+}
+
+/// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
+pub const ED25519_SPKI_PREFIX: &str = "302a300506032b6570032100";
+
+fn read_small(path: &Path) -> Result<String, KeyError> {
+    use std::io::Read;
+    let f = std::fs::File::open(path).map_err(|e| KeyError::Io(path.to_owned(), e))?;
+    let mut s = String::new();
+    f.take(MAX_KEY_FILE)
+        .read_to_string(&mut s)
+        .map_err(|e| KeyError::Io(path.to_owned(), e))?;
+    Ok(s)
+}
+
+/// A secret key, zeroized when dropped.
+pub struct SecretKey {
+    /// The signing key (ed25519-dalek zeroizes it on drop).
+    pub signing: SigningKey,
+    /// Its public half.
+    pub public: PublicKey,
+}
+
+impl SecretKey {
+    /// A fresh random key.
+    pub fn generate() -> SecretKey {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        OsRng.fill_bytes(seed.as_mut());
+        SecretKey::from_seed(&seed)
+    }
+
+    /// The key for a 32-byte seed.
+    pub fn from_seed(seed: &[u8; 32]) -> SecretKey {
+        let signing = SigningKey::from_bytes(seed);
+        let public = PublicKey::new(signing.verifying_key());
+        SecretKey { signing, public }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SecretFile {
+    format: String,
+    key_id: String,
+    public_key: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kdf: Option<Kdf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<String>,
+    /// The seed: encrypted (with tag) when `kdf` is set, plain otherwise.
+    secret: String,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Kdf {
+    alg: String,
+    log_n: u8,
+    r: u32,
+    p: u32,
+    salt: String,
+}
+
+fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, String> {
+    if kdf.alg != "scrypt" {
+        return Err(format!("unknown key derivation {:?}", kdf.alg));
+    }
+    if kdf.log_n > SCRYPT_MAX_LOG_N || kdf.r > 32 || kdf.p > 16 {
+        return Err("scrypt parameters too large".into());
+    }
+    let salt = B64.decode(&kdf.salt).map_err(|_| "bad salt".to_owned())?;
+    let params = scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32)
+        .map_err(|e| format!("bad scrypt parameters: {e}"))?;
+    let mut out = Zeroizing::new([0u8; 32]);
+    scrypt::scrypt(pass, &salt, &params, out.as_mut()).map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
+/// Serialize a secret key; encrypted when a passphrase is given.
+pub fn secret_key_file(sk: &SecretKey, passphrase: Option<&[u8]>) -> String {
+    let pub_b64 = B64.encode(sk.public.key.as_bytes());
+    let key_id = sk.public.id.to_string();
+    let seed = Zeroizing::new(sk.signing.to_bytes());
+    let file = match passphrase {
+        None => SecretFile {
+            format: SECRET_KEY_FORMAT.into(),
+            key_id,
+            public_key: pub_b64,
+            kdf: None,
+            nonce: None,
+            secret: B64.encode(seed.as_ref()),
+        },
+        Some(pass) => {
+            let mut salt = [0u8; 32];
+            OsRng.fill_bytes(&mut salt);
+            let mut nonce = [0u8; 12];
+            OsRng.fill_bytes(&mut nonce);
+            let kdf = Kdf {
+                alg: "scrypt".into(),
+                log_n: SCRYPT_LOG_N,
+                r: SCRYPT_R,
+                p: SCRYPT_P,
+                salt: B64.encode(salt),
+            };
+            let key = aead_key(pass, &kdf).expect("fixed parameters are valid");
+            let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+            let aad = format!("{SECRET_KEY_FORMAT}\0{key_id}\0{pub_b64}");
+            let sealed = cipher
+                .encrypt(
+                    Nonce::from_slice(&nonce),
+                    Payload {
+                        msg: seed.as_ref(),
+                        aad: aad.as_bytes(),
+                    },
+                )
+                .expect("encryption of 32 bytes cannot fail");
+            SecretFile {
+                format: SECRET_KEY_FORMAT.into(),
+                key_id,
+                public_key: pub_b64,
+                kdf: Some(kdf),
+                nonce: Some(B64.encode(nonce)),
+                secret: B64.encode(sealed),
+            }
+        }
+    };
+    let mut s = serde_json::to_string_pretty(&file).expect("serializable");
+    s.push('\n');
+    s
+}
+
+/// Whether a secret key file needs a passphrase.
+pub fn is_encrypted(path: &Path) -> Result<bool, KeyError> {
+    let text = Zeroizing::new(read_small(path)?);
+    let f: SecretFile = serde_json::from_str(&text)
+        .map_err(|e| KeyError::Format(path.to_owned(), format!("not a vellum secret key: {e}")))?;
+    Ok(f.kdf.is_some())
+}
+
+/// Read a secret key file, with the passphrase if it is encrypted.
+pub fn read_secret_key(path: &Path, passphrase: Option<&[u8]>) -> Result<SecretKey, KeyError> {
+    let fmt_err = |m: String| KeyError::Format(path.to_owned(), m);
+    let text = Zeroizing::new(read_small(path)?);
+    let f: SecretFile = serde_json::from_str(&text)
+        .map_err(|e| fmt_err(format!("not a vellum secret key: {e}")))?;
+    if f.format != SECRET_KEY_FORMAT {
+        return Err(fmt_err(format!("unknown secret key format {:?}", f.format)));
+    }
+    let blob = Zeroizing::new(
+        B64.decode(&f.secret)
+            .map_err(|_| fmt_err("secret is not base64".into()))?,
+    );
+    let seed: Zeroizing<Vec<u8>> = match &f.kdf {
+        None => blob,
+        Some(kdf) => {
+            let pass = passphrase
+                .ok_or_else(|| fmt_err("the key is encrypted: a passphrase is needed".into()))?;
+            let key = aead_key(pass, kdf).map_err(fmt_err)?;
+            let nonce = B64
+                .decode(f.nonce.as_deref().unwrap_or(""))
+                .map_err(|_| fmt_err("bad nonce".into()))?;
+            if nonce.len() != 12 {
+                return Err(fmt_err("bad nonce length".into()));
+            }
+            let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
+            let aad = format!("{SECRET_KEY_FORMAT}\0{}\0{}", f.key_id, f.public_key);
+            Zeroizing::new(
+                cipher
+                    .decrypt(
+                        Nonce::from_slice(&nonce),
+                        Payload {
+                            msg: &blob,
+                            aad: aad.as_bytes(),
+                        },
+                    )
+                    .map_err(|_| KeyError::WrongPassphrase(path.to_owned()))?,
+            )
+        }
+    };
+    let seed: &[u8; 32] = seed
+        .as_slice()
+        .try_into()
+        .map_err(|_| fmt_err("the secret is not 32 bytes".into()))?;
+    let sk = SecretKey::from_seed(seed);
+    if B64.encode(sk.public.key.as_bytes()) != f.public_key || sk.public.id.to_string() != f.key_id
+    {
+        return Err(fmt_err(
+            "the secret does not match the public key recorded with it".into(),
+        ));
+    }
+    Ok(sk)
+}
+
+/// Paths of the two files `keygen --out BASE` writes.
+pub fn key_paths(base: &Path) -> (PathBuf, PathBuf) {
+    let with = |ext: &str| {
+        let mut s = base.as_os_str().to_owned();
+        s.push(".");
+        s.push(ext);
+        PathBuf::from(s)
+    };
+    (with(PUB_SUFFIX), with(SECRET_SUFFIX))
+}
+
+/// Write a new key pair to BASE.pub and BASE.key (mode 0600), refusing to
+/// overwrite either.
+pub fn write_key_pair(
+    base: &Path,
+    sk: &SecretKey,
+    passphrase: Option<&[u8]>,
+) -> Result<(PathBuf, PathBuf), KeyError> {
+    let (pub_path, key_path) = key_paths(base);
+    for p in [&pub_path, &key_path] {
+        if p.exists() {
+            return Err(KeyError::Exists(p.clone()));
+        }
+    }
+    let secret = Zeroizing::new(secret_key_file(sk, passphrase));
+    write_new(&key_path, secret.as_bytes(), 0o600)?;
+    if let Err(e) = write_new(&pub_path, sk.public.to_minisign().as_bytes(), 0o644) {
+        let _ = std::fs::remove_file(&key_path);
+        return Err(e);
+    }
+    Ok((pub_path, key_path))
+}
+
+fn write_new(path: &Path, data: &[u8], mode: u32) -> Result<(), KeyError> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(mode);
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    let io = |e| KeyError::Io(path.to_owned(), e);
+    let mut f = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            KeyError::Exists(path.to_owned())
+        } else {
+            io(e)
+        }
+    })?;
+    f.write_all(data).map_err(io)?;
+    f.sync_all().map_err(io)
+}
+
+/// The trusted public keys: from .pub files and folders of them.
+pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<PublicKey>, KeyError> {
+    let mut keys = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let rd = std::fs::read_dir(p).map_err(|e| KeyError::Io(p.clone(), e))?;
+            let mut files: Vec<PathBuf> = rd
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|f| f.extension().is_some_and(|x| x == PUB_SUFFIX) && f.is_file())
+                .collect();
+            files.sort();
+            for f in files {
+                keys.push(PublicKey::read(&f)?);
+            }
+        } else {
+            keys.push(PublicKey::read(p)?);
+        }
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minisign_round_trip_and_id_format() {
+        let sk = SecretKey::from_seed(&[7u8; 32]);
+        let text = sk.public.to_minisign();
+        assert!(text.starts_with("untrusted comment: minisign public key "));
+        let back = PublicKey::from_minisign(&text).unwrap();
+        assert_eq!(back, sk.public);
+        assert_eq!(back.id.to_string().len(), 16);
+        assert!(back
+            .id
+            .to_string()
+            .chars()
+            .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase()));
+    }
+
+    #[test]
+    fn secret_file_round_trip_plain() {
+        let sk = SecretKey::from_seed(&[9u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.key");
+        std::fs::write(&p, secret_key_file(&sk, None)).unwrap();
+        let back = read_secret_key(&p, None).unwrap();
+        assert_eq!(back.public, sk.public);
+        assert!(!is_encrypted(&p).unwrap());
+    }
+
+    #[test]
+    fn secret_file_encrypted_and_wrong_passphrase() {
+        let sk = SecretKey::from_seed(&[3u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k.key");
+        std::fs::write(&p, secret_key_file(&sk, Some(b"correct horse"))).unwrap();
+        assert!(is_encrypted(&p).unwrap());
+        assert_eq!(
+            read_secret_key(&p, Some(b"correct horse")).unwrap().public,
+            sk.public
+        );
+        assert!(matches!(
+            read_secret_key(&p, Some(b"wrong")),
+            Err(KeyError::WrongPassphrase(_))
+        ));
+        assert!(matches!(
+            read_secret_key(&p, None),
+            Err(KeyError::Format(..))
+        ));
+    }
+
+    #[test]
+    fn key_pair_refuses_overwrite_and_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let base = dir.path().join("me");
+        let sk = SecretKey::generate();
+        let (pubp, keyp) = write_key_pair(&base, &sk, None).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&keyp).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert!(matches!(
+            write_key_pair(&base, &sk, None),
+            Err(KeyError::Exists(_))
+        ));
+        assert_eq!(load_trusted(&[dir.path().to_owned()]).unwrap().len(), 1);
+        assert_eq!(PublicKey::read(&pubp).unwrap(), sk.public);
+    }
+}

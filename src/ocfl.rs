@@ -1,0 +1,183 @@
+//! OCFL 1.1 object: the versioned store inside the bag's `data/` folder.
+//!
+//! Content is addressed by SHA-512 (the digest OCFL prefers); a later version
+//! stores only files whose content is new and refers to earlier content by
+//! digest.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The object declaration file's name.
+pub const NAMASTE_NAME: &str = "0=ocfl_object_1.1";
+/// The object declaration file's content.
+pub const NAMASTE_TEXT: &str = "ocfl_object_1.1\n";
+/// Inventory `type`.
+pub const INVENTORY_TYPE: &str = "https://ocfl.io/1.1/spec/#inventory";
+/// Inventory file name.
+pub const INVENTORY_NAME: &str = "inventory.json";
+/// Inventory sidecar file name.
+pub const SIDECAR_NAME: &str = "inventory.json.sha512";
+/// Digest algorithm of the inventory.
+pub const DIGEST_ALGORITHM: &str = "sha512";
+/// Content folder inside a version folder.
+pub const CONTENT_DIR: &str = "content";
+
+/// Who made a version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct User {
+    /// A name.
+    pub name: String,
+    /// A URI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+}
+
+/// One version block of an inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Version {
+    /// RFC 3339 time.
+    pub created: String,
+    /// Version message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// Digest -> logical paths.
+    pub state: BTreeMap<String, Vec<String>>,
+    /// Who.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user: Option<User>,
+}
+
+/// An OCFL inventory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Inventory {
+    /// Object id.
+    pub id: String,
+    /// Always [`INVENTORY_TYPE`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Always [`DIGEST_ALGORITHM`].
+    #[serde(rename = "digestAlgorithm")]
+    pub digest_algorithm: String,
+    /// Newest version, `vN`.
+    pub head: String,
+    /// Digest -> content paths.
+    pub manifest: BTreeMap<String, Vec<String>>,
+    /// Version name -> version.
+    pub versions: BTreeMap<String, Version>,
+}
+
+/// Version folder name.
+pub fn version_name(n: u32) -> String {
+    format!("v{n}")
+}
+
+impl Inventory {
+    /// An empty inventory for a new object.
+    pub fn new(id: &str) -> Inventory {
+        Inventory {
+            id: id.to_owned(),
+            kind: INVENTORY_TYPE.to_owned(),
+            digest_algorithm: DIGEST_ALGORITHM.to_owned(),
+            head: String::new(),
+            manifest: BTreeMap::new(),
+            versions: BTreeMap::new(),
+        }
+    }
+
+    /// Serialized inventory bytes (pretty, deterministic).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut v = serde_json::to_vec_pretty(self).expect("serializable");
+        v.push(b'\n');
+        v
+    }
+
+    /// Parse and check the fixed fields.
+    pub fn parse(bytes: &[u8]) -> Result<Inventory, String> {
+        let inv: Inventory =
+            serde_json::from_slice(bytes).map_err(|e| format!("not an OCFL inventory: {e}"))?;
+        if inv.kind != INVENTORY_TYPE {
+            return Err(format!("inventory type {:?} is not OCFL 1.1", inv.kind));
+        }
+        if inv.digest_algorithm != DIGEST_ALGORITHM {
+            return Err(format!(
+                "digest algorithm {:?} is not sha512",
+                inv.digest_algorithm
+            ));
+        }
+        Ok(inv)
+    }
+
+    /// Number of versions, checking they are v1..vN with head vN.
+    pub fn version_count(&self) -> Result<u32, String> {
+        let n = self.versions.len() as u32;
+        for i in 1..=n {
+            if !self.versions.contains_key(&version_name(i)) {
+                return Err(format!("versions are not v1..v{n}: v{i} is missing"));
+            }
+        }
+        if n == 0 || self.head != version_name(n) {
+            return Err(format!(
+                "head {:?} is not the newest version v{n}",
+                self.head
+            ));
+        }
+        Ok(n)
+    }
+
+    /// Add a version whose files are `logical path -> (sha512, content bytes)`.
+    /// Returns the content paths (relative to the object root) that must be
+    /// written: only content not already stored.
+    pub fn add_version(
+        &mut self,
+        n: u32,
+        files: &BTreeMap<String, String>,
+        created: &str,
+        message: &str,
+        user: User,
+    ) -> Vec<(String, String)> {
+        let vname = version_name(n);
+        let mut state: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut new_content = Vec::new();
+        for (logical, digest) in files {
+            state
+                .entry(digest.clone())
+                .or_default()
+                .push(logical.clone());
+            if !self.manifest.contains_key(digest) {
+                let path = format!("{vname}/{CONTENT_DIR}/{logical}");
+                self.manifest.insert(digest.clone(), vec![path.clone()]);
+                new_content.push((logical.clone(), path));
+            }
+        }
+        self.versions.insert(
+            vname.clone(),
+            Version {
+                created: created.to_owned(),
+                message: Some(message.to_owned()),
+                state,
+                user: Some(user),
+            },
+        );
+        self.head = vname;
+        new_content
+    }
+
+    /// Content path holding a version's logical file.
+    pub fn content_path(&self, version: u32, logical: &str) -> Option<&str> {
+        let v = self.versions.get(&version_name(version))?;
+        let digest = v
+            .state
+            .iter()
+            .find(|(_, paths)| paths.iter().any(|p| p == logical))?
+            .0;
+        self.manifest.get(digest)?.first().map(String::as_str)
+    }
+}
+
+/// The sidecar text for inventory bytes.
+pub fn sidecar(inventory: &[u8]) -> String {
+    format!("{} {INVENTORY_NAME}\n", crate::digest::sha512(inventory))
+}

@@ -1,0 +1,259 @@
+//! Sections: the natural parts of a text, each with a stable, readable id.
+//!
+//! Every canonical block is one section. Its kind comes from its marker and
+//! shape: `bullet` and `point` (list items; the marker or number is structure,
+//! recorded here, not part of the words), `heading` (a short line that does
+//! not end a sentence, such as "The convention stated:"), `closing` (the short
+//! lines after the last paragraph or list item: signatures, place and date) and
+//! `paragraph`. Ids number the sections of each kind in order: `paragraph-1`,
+//! `bullet-4`, `point-7`, `heading-1`, `closing-2`.
+
+use crate::canon::{Block, Canonical, Marker, Sink, TextWriter};
+use crate::digest::{sha256, Sha256Hex};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// What kind of part of the text a section is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    /// A paragraph of running text.
+    Paragraph,
+    /// A bulleted list item.
+    Bullet,
+    /// A numbered point.
+    Point,
+    /// A short line that introduces what follows.
+    Heading,
+    /// A short line after the body: signature, place, date.
+    Closing,
+}
+
+impl Kind {
+    /// The kind's name, as used in ids.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Paragraph => "paragraph",
+            Kind::Bullet => "bullet",
+            Kind::Point => "point",
+            Kind::Heading => "heading",
+            Kind::Closing => "closing",
+        }
+    }
+}
+
+/// Longest block (in words) that can be a heading or closing line.
+pub const SHORT_LINE_WORDS: usize = 12;
+
+/// One section of a text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    /// Stable id: kind and ordinal, e.g. `point-7`.
+    pub id: String,
+    /// Kind of section.
+    pub kind: Kind,
+    /// The printed number of a numbered point.
+    pub number: Option<u32>,
+    /// Canonical text (without marker): what is hashed and signed.
+    pub text: String,
+    /// The text as published (typography kept), without marker.
+    pub display: String,
+    /// SHA-256 of `text`.
+    pub sha256: Sha256Hex,
+    /// Byte offset of `text` in the canonical text.
+    pub start: u64,
+}
+
+/// What classification needs to know of a block; computable while the text
+/// streams past, so verification needs no whole text in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockInfo {
+    /// List marker.
+    pub marker: Option<Marker>,
+    /// Number of words (space-separated runs).
+    pub words: usize,
+    /// Ends like a sentence (`.`, `!`, `?`, `;`, `,`, maybe before a quote).
+    pub ends_sentence: bool,
+    /// Byte offset of the block's text in the canonical text.
+    pub start: u64,
+    /// Byte length of the block's text.
+    pub len: u64,
+    /// SHA-256 of the block's text.
+    pub sha256: Sha256Hex,
+}
+
+impl BlockInfo {
+    fn of(b: &Block, start: u64) -> BlockInfo {
+        BlockInfo {
+            marker: b.marker,
+            words: b.text.split(' ').count(),
+            ends_sentence: ends_sentence(&b.text),
+            start,
+            len: b.text.len() as u64,
+            sha256: sha256(b.text.as_bytes()),
+        }
+    }
+    fn is_short_line(&self) -> bool {
+        self.marker.is_none() && self.words <= SHORT_LINE_WORDS && !self.ends_sentence
+    }
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(['"', '\'', ')'])
+        .ends_with(['.', '!', '?', ';', ','])
+}
+
+/// Kind, id and number of each block.
+pub fn classify(blocks: &[BlockInfo]) -> Vec<(String, Kind, Option<u32>)> {
+    let last_body = blocks.iter().rposition(|b| !b.is_short_line());
+    let mut counts = [0usize; 5];
+    blocks
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            let (kind, number) = match b.marker {
+                Some(Marker::Bullet) => (Kind::Bullet, None),
+                Some(Marker::Number(n)) => (Kind::Point, Some(n)),
+                None if b.is_short_line() => match last_body {
+                    Some(l) if i > l => (Kind::Closing, None),
+                    _ => (Kind::Heading, None),
+                },
+                None => (Kind::Paragraph, None),
+            };
+            let k = kind as usize;
+            counts[k] += 1;
+            (format!("{}-{}", kind.as_str(), counts[k]), kind, number)
+        })
+        .collect()
+}
+
+/// Split a canonical text into sections; also returns each section's byte
+/// offset in the canonical text.
+pub fn split(c: &Canonical) -> Vec<Section> {
+    let (_, starts) = c.to_text_with_starts();
+    let infos: Vec<BlockInfo> = c
+        .blocks
+        .iter()
+        .zip(&starts)
+        .map(|(b, &s)| BlockInfo::of(b, s))
+        .collect();
+    classify(&infos)
+        .into_iter()
+        .zip(c.blocks.iter().zip(infos))
+        .map(|((id, kind, number), (b, info))| Section {
+            id,
+            kind,
+            number,
+            text: b.text.clone(),
+            display: b.display.clone(),
+            sha256: info.sha256,
+            start: info.start,
+        })
+        .collect()
+}
+
+/// Digests canonical text as it streams out of the canonicalizer: the whole
+/// text's SHA-256 and every block's [`BlockInfo`], in bounded memory.
+#[derive(Default)]
+pub struct Digester {
+    writer: TextWriter,
+    whole: Sha256,
+    offset: u64,
+    block: Option<(Option<Marker>, Sha256, u64, usize, String)>,
+    /// Finished blocks.
+    pub blocks: Vec<BlockInfo>,
+    /// Warnings from the canonicalizer.
+    pub warnings: Vec<crate::canon::Warning>,
+}
+
+impl Digester {
+    fn close_block(&mut self) {
+        if let Some((marker, h, start, words, tail)) = self.block.take() {
+            self.blocks.push(BlockInfo {
+                marker,
+                words,
+                ends_sentence: ends_sentence(&tail),
+                start,
+                len: self.offset - start,
+                sha256: hex::encode(h.finalize()),
+            });
+        }
+    }
+
+    fn put(&mut self, s: &str) {
+        self.whole.update(s.as_bytes());
+        self.offset += s.len() as u64;
+    }
+
+    /// Finish: SHA-256 of the whole canonical text, and the blocks.
+    pub fn finish(mut self) -> (Sha256Hex, Vec<BlockInfo>, Vec<crate::canon::Warning>) {
+        self.close_block();
+        let mut w = std::mem::take(&mut self.writer);
+        let mut tail = Vec::new();
+        w.finish(&mut |s| tail.push(s.to_owned()));
+        for t in tail {
+            self.put(&t);
+        }
+        (
+            hex::encode(self.whole.finalize()),
+            self.blocks,
+            self.warnings,
+        )
+    }
+}
+
+impl Sink for Digester {
+    fn block(&mut self, marker: Option<Marker>) {
+        self.close_block();
+        let mut parts = Vec::new();
+        self.writer.block(marker, &mut |s| parts.push(s.to_owned()));
+        for p in parts {
+            self.put(&p);
+        }
+        self.block = Some((marker, Sha256::new(), self.offset, 1, String::new()));
+    }
+    fn text(&mut self, s: &str) {
+        self.put(s);
+        if let Some((_, h, _, words, tail)) = &mut self.block {
+            h.update(s.as_bytes());
+            *words += s.bytes().filter(|&b| b == b' ').count();
+            tail.push_str(s);
+            if tail.len() > 64 {
+                let mut cut = tail.len() - 16;
+                while !tail.is_char_boundary(cut) {
+                    cut += 1;
+                }
+                tail.drain(..cut);
+            }
+        }
+    }
+    fn warning(&mut self, w: crate::canon::Warning) {
+        self.warnings.push(w);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn declaration_sections() {
+        let t = include_str!("../tests/data/declaration.txt");
+        let s = split(&Canonical::new(t));
+        let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(s.len(), 30);
+        assert_eq!(
+            &ids[..4],
+            &["paragraph-1", "paragraph-2", "paragraph-3", "bullet-1"]
+        );
+        assert_eq!(ids[16], "heading-1");
+        assert_eq!(s[16].text, "The convention stated:");
+        assert_eq!(ids[17], "point-1");
+        assert_eq!(s[27].number, Some(11));
+        assert_eq!(&ids[28..], &["closing-1", "closing-2"]);
+        assert!(s[28].text.starts_with("Convention of Iranian"));
+        assert!(s[3].text.starts_with("120,000 political"));
+        assert_eq!(s[29].display, "Paris \u{2013} February 8, 2014");
+        assert_eq!(s[29].text, "Paris - February 8, 2014");
+    }
+}
