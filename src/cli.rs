@@ -52,6 +52,11 @@ enum Cmd {
         after_help = "Example:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n\nExit 0 valid, 1 invalid (every problem is listed), 2 trouble."
     )]
     Verify(VerifyArgs),
+    /// Check circulated copies against the sealed text: authentic, excerpt, altered or unrelated.
+    #[command(
+        after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json   # a folder, a page, stdin\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
+    )]
+    Check(CheckArgs),
     /// List an archive's versions.
     #[command(after_help = "Example:\n  vellum log archive/paris-2014-02-08.zip --json")]
     Log(VerifyArgs),
@@ -80,7 +85,7 @@ struct SectionsArgs {
 }
 
 #[derive(Args)]
-struct TrustArgs {
+pub(crate) struct TrustArgs {
     /// Trusted public key (.pub) or folder of them; repeatable. Default: ./keys.
     #[arg(long, value_name = "PATH")]
     trust: Vec<PathBuf>,
@@ -116,6 +121,23 @@ struct SealArgs {
 }
 
 #[derive(Args)]
+struct CheckArgs {
+    /// The archive.
+    archive: PathBuf,
+    /// Copies: files, folders (every file inside), or - for standard input.
+    #[arg(required = true)]
+    copies: Vec<PathBuf>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Check against this version (default: the newest).
+    #[arg(long, value_name = "N")]
+    version: Option<u32>,
+    /// Print JSON (one object per line when several copies are checked).
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
 struct VerifyArgs {
     /// The archive.
     archive: PathBuf,
@@ -146,6 +168,13 @@ pub fn run() -> u8 {
         Cmd::Seal(a) => seal(a),
         Cmd::Verify(a) => verify_cmd(a, false),
         Cmd::Log(a) => verify_cmd(a, true),
+        Cmd::Check(a) => crate::check_cmd::run(
+            a.archive,
+            a.copies,
+            trusted_keys(&a.trust),
+            a.version,
+            a.json,
+        ),
     };
     match r {
         Ok(code) => code,
@@ -159,13 +188,13 @@ pub fn run() -> u8 {
 /// A one-line message and an exit code.
 pub struct Failure(pub u8, pub String);
 
-type Outcome = Result<u8, Failure>;
+pub(crate) type Outcome = Result<u8, Failure>;
 
-fn trouble(msg: impl Into<String>) -> Failure {
+pub(crate) fn trouble(msg: impl Into<String>) -> Failure {
     Failure(EXIT_TROUBLE, msg.into())
 }
 
-fn out(s: &str) -> Outcome {
+pub(crate) fn out(s: &str) -> Outcome {
     let mut o = std::io::stdout().lock();
     match o.write_all(s.as_bytes()).and_then(|_| o.flush()) {
         Ok(()) => Ok(EXIT_OK),
@@ -300,7 +329,7 @@ fn sections(a: SectionsArgs) -> Outcome {
     out(&s)
 }
 
-fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
+pub(crate) fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
     let paths = if t.trust.is_empty() {
         verify::default_trust()
     } else {
@@ -336,8 +365,10 @@ fn seal(a: SealArgs) -> Outcome {
     let sk = keys::read_secret_key(&a.key, pass.as_deref().map(|p| p.as_slice()))
         .map_err(|e| trouble(e.to_string()))?;
     drop(pass);
-    let trusted = if a.trust.trust.is_empty() && verify::default_trust().is_empty() {
-        vec![]
+    // Trust matters only when appending; the signer's own key is trusted
+    // for its own earlier versions, so ./keys is optional here.
+    let trusted = if a.trust.trust.is_empty() {
+        keys::load_trusted(&verify::default_trust()).map_err(|e| trouble(e.to_string()))?
     } else {
         trusted_keys(&a.trust)?
     };

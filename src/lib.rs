@@ -26,9 +26,12 @@
 //! and exit codes.
 #![deny(missing_docs)]
 
+pub mod align;
 pub mod archive;
 pub mod bag;
 pub mod canon;
+pub mod changes;
+pub mod check;
 pub mod container;
 pub mod digest;
 pub mod htmltext;
@@ -36,7 +39,9 @@ pub mod input;
 pub mod keys;
 pub mod manifest;
 pub mod ocfl;
+pub mod report;
 pub mod seal;
 pub mod sections;
 pub mod sign;
 pub mod verify;
+pub mod words;

@@ -2,6 +2,7 @@
 //! the outcome into an exit code (0 verified/authentic/same, 1
 //! failed/altered/different, 2 trouble), like diff(1).
 
+mod check_cmd;
 mod cli;
 
 use std::process::ExitCode;

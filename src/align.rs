@@ -1,0 +1,454 @@
+//! Word alignment: the one engine behind `check` and `diff`.
+//!
+//! Two token sequences are aligned without ever going quadratic in their
+//! length: common prefix and suffix are matched first; what is left is cut at
+//! anchors (tokens, or failing that 4-token grams, that occur exactly once on
+//! each side, chained in order by a longest increasing subsequence, as in
+//! patience diff); only gaps small enough (`MYERS_MAX_CELLS`) go to Myers'
+//! algorithm from `similar`. A gap too large that shares no anchor is one
+//! replacement: nothing in common worth lining up.
+
+use crate::words::Doc;
+use rustc_hash::FxHashMap;
+use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+/// Largest gap (tokens on one side times tokens on the other) handed to
+/// Myers' algorithm.
+pub const MYERS_MAX_CELLS: usize = 1 << 16;
+/// Gaps this small always go straight to Myers.
+pub const MYERS_SMALL_CELLS: usize = 256;
+/// Time limit of one Myers run (a safety net; the cell limit keeps runs far
+/// below it).
+pub const MYERS_DEADLINE: Duration = Duration::from_millis(20);
+/// Length of the token grams tried as anchors when single tokens give none.
+pub const GRAM: usize = 4;
+
+/// What an aligned stretch is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tag {
+    /// Same tokens on both sides.
+    Equal,
+    /// Tokens only on side A.
+    Delete,
+    /// Tokens only on side B.
+    Insert,
+    /// Different tokens on each side.
+    Replace,
+}
+
+/// One aligned stretch: token ranges on side A and side B.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Op {
+    /// What it is.
+    pub tag: Tag,
+    /// Range on side A.
+    pub a: Range<usize>,
+    /// Range on side B.
+    pub b: Range<usize>,
+}
+
+/// Deepest nesting of anchor rounds; deeper gaps are replaced whole (or
+/// diffed by Myers when small), so hostile input cannot exhaust the stack.
+pub const MAX_DEPTH: u32 = 48;
+
+struct Ctx<'a> {
+    a: &'a [u64],
+    b: &'a [u64],
+    out: Vec<Op>,
+    depth: u32,
+}
+
+impl Ctx<'_> {
+    fn push(&mut self, tag: Tag, a: Range<usize>, b: Range<usize>) {
+        if a.is_empty() && b.is_empty() {
+            return;
+        }
+        let tag = match (tag, a.is_empty(), b.is_empty()) {
+            (Tag::Equal, _, _) => Tag::Equal,
+            (_, true, false) => Tag::Insert,
+            (_, false, true) => Tag::Delete,
+            _ => Tag::Replace,
+        };
+        if let Some(last) = self.out.last_mut() {
+            let merge = last.a.end == a.start
+                && last.b.end == b.start
+                && (last.tag == tag || (last.tag != Tag::Equal && tag != Tag::Equal));
+            if merge {
+                last.a.end = a.end;
+                last.b.end = b.end;
+                if last.tag != tag {
+                    last.tag = Tag::Replace;
+                }
+                return;
+            }
+        }
+        self.out.push(Op { tag, a, b });
+    }
+
+    fn rec(&mut self, mut a: Range<usize>, mut b: Range<usize>) {
+        // Common prefix and suffix.
+        let mut p = 0;
+        while a.start + p < a.end
+            && b.start + p < b.end
+            && self.a[a.start + p] == self.b[b.start + p]
+        {
+            p += 1;
+        }
+        self.push(Tag::Equal, a.start..a.start + p, b.start..b.start + p);
+        a.start += p;
+        b.start += p;
+        let mut s = 0;
+        while a.end - s > a.start
+            && b.end - s > b.start
+            && self.a[a.end - s - 1] == self.b[b.end - s - 1]
+        {
+            s += 1;
+        }
+        let suffix = (a.end - s..a.end, b.end - s..b.end);
+        a.end -= s;
+        b.end -= s;
+        self.middle(a, b);
+        self.push(Tag::Equal, suffix.0, suffix.1);
+    }
+
+    fn middle(&mut self, a: Range<usize>, b: Range<usize>) {
+        if a.is_empty() || b.is_empty() {
+            self.push(Tag::Replace, a, b);
+            return;
+        }
+        let cells = a.len().saturating_mul(b.len());
+        let (small, big) = (a.len().min(b.len()), a.len().max(b.len()));
+        // Myers finds *a* shortest edit script; when one side is much longer
+        // (an excerpt's edges) many are equally short and it may match a word
+        // far from where it belongs, so lopsided gaps go to anchors first.
+        if cells <= MYERS_SMALL_CELLS || (cells <= MYERS_MAX_CELLS && big <= 4 * small + 16) {
+            self.myers(a, b);
+            return;
+        }
+        let mut chain = anchors(self.a, self.b, a.clone(), b.clone(), 1);
+        if chain.is_empty() && a.len() >= GRAM && b.len() >= GRAM {
+            chain = anchors(self.a, self.b, a.clone(), b.clone(), GRAM);
+        }
+        if chain.is_empty() || self.depth >= MAX_DEPTH {
+            if cells <= MYERS_MAX_CELLS {
+                self.myers(a, b);
+            } else {
+                self.push(Tag::Replace, a, b);
+            }
+            return;
+        }
+        self.depth += 1;
+        let (mut pa, mut pb) = (a.start, b.start);
+        for (i, j) in chain {
+            self.rec(pa..i, pb..j);
+            self.push(Tag::Equal, i..i + 1, j..j + 1);
+            pa = i + 1;
+            pb = j + 1;
+        }
+        self.rec(pa..a.end, pb..b.end);
+        self.depth -= 1;
+    }
+
+    fn myers(&mut self, a: Range<usize>, b: Range<usize>) {
+        let deadline = Instant::now() + MYERS_DEADLINE;
+        let (oa, ob) = (a.start, b.start);
+        let ops =
+            capture_diff_slices_deadline(Algorithm::Myers, &self.a[a], &self.b[b], Some(deadline));
+        for op in ops {
+            let op = shift(op, oa, ob);
+            match op {
+                DiffOp::Equal {
+                    old_index,
+                    new_index,
+                    len,
+                } => self.push(
+                    Tag::Equal,
+                    old_index..old_index + len,
+                    new_index..new_index + len,
+                ),
+                DiffOp::Delete {
+                    old_index,
+                    old_len,
+                    new_index,
+                } => self.push(
+                    Tag::Delete,
+                    old_index..old_index + old_len,
+                    new_index..new_index,
+                ),
+                DiffOp::Insert {
+                    old_index,
+                    new_index,
+                    new_len,
+                } => self.push(
+                    Tag::Insert,
+                    old_index..old_index,
+                    new_index..new_index + new_len,
+                ),
+                DiffOp::Replace {
+                    old_index,
+                    old_len,
+                    new_index,
+                    new_len,
+                } => self.push(
+                    Tag::Replace,
+                    old_index..old_index + old_len,
+                    new_index..new_index + new_len,
+                ),
+            }
+        }
+    }
+}
+
+fn shift(op: DiffOp, oa: usize, ob: usize) -> DiffOp {
+    match op {
+        DiffOp::Equal {
+            old_index,
+            new_index,
+            len,
+        } => DiffOp::Equal {
+            old_index: old_index + oa,
+            new_index: new_index + ob,
+            len,
+        },
+        DiffOp::Delete {
+            old_index,
+            old_len,
+            new_index,
+        } => DiffOp::Delete {
+            old_index: old_index + oa,
+            old_len,
+            new_index: new_index + ob,
+        },
+        DiffOp::Insert {
+            old_index,
+            new_index,
+            new_len,
+        } => DiffOp::Insert {
+            old_index: old_index + oa,
+            new_index: new_index + ob,
+            new_len,
+        },
+        DiffOp::Replace {
+            old_index,
+            old_len,
+            new_index,
+            new_len,
+        } => DiffOp::Replace {
+            old_index: old_index + oa,
+            old_len,
+            new_index: new_index + ob,
+            new_len,
+        },
+    }
+}
+
+fn gram(keys: &[u64], i: usize, k: usize) -> u64 {
+    let mut h = 0u64;
+    for &x in &keys[i..i + k] {
+        h = (h.rotate_left(23) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    h
+}
+
+/// Positions (i, j) of k-grams occurring exactly once in `a[ra]` and once in
+/// `b[rb]`, chained by a longest increasing subsequence.
+fn anchors(
+    a: &[u64],
+    b: &[u64],
+    ra: Range<usize>,
+    rb: Range<usize>,
+    k: usize,
+) -> Vec<(usize, usize)> {
+    if ra.len() < k || rb.len() < k {
+        return Vec::new();
+    }
+    // gram -> (count in a, position in a, count in b, position in b)
+    let mut m: FxHashMap<u64, (u32, usize, u32, usize)> = FxHashMap::default();
+    m.reserve(ra.len());
+    for i in ra.start..=ra.end - k {
+        let e = m.entry(gram(a, i, k)).or_insert((0, i, 0, 0));
+        e.0 += 1;
+    }
+    for j in rb.start..=rb.end - k {
+        if let Some(e) = m.get_mut(&gram(b, j, k)) {
+            e.2 += 1;
+            e.3 = j;
+        }
+    }
+    let mut pairs: Vec<(usize, usize)> = m
+        .values()
+        .filter(|e| e.0 == 1 && e.2 == 1)
+        .map(|e| (e.1, e.3))
+        .collect();
+    pairs.sort_unstable();
+    lis(&pairs)
+}
+
+/// Longest chain of pairs increasing in both coordinates (pairs sorted by
+/// the first), in O(n log n).
+fn lis(pairs: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut tails: Vec<usize> = Vec::new(); // index into pairs
+    let mut prev: Vec<usize> = vec![usize::MAX; pairs.len()];
+    for (idx, &(_, j)) in pairs.iter().enumerate() {
+        let pos = tails.partition_point(|&t| pairs[t].1 < j);
+        if pos > 0 {
+            prev[idx] = tails[pos - 1];
+        }
+        if pos == tails.len() {
+            tails.push(idx);
+        } else {
+            tails[pos] = idx;
+        }
+    }
+    let mut out = Vec::with_capacity(tails.len());
+    let mut cur = tails.last().copied().unwrap_or(usize::MAX);
+    while cur != usize::MAX {
+        out.push(pairs[cur]);
+        cur = prev[cur];
+    }
+    out.reverse();
+    out
+}
+
+/// Align two key sequences.
+pub fn align_keys(a: &[u64], b: &[u64]) -> Vec<Op> {
+    let mut c = Ctx {
+        a,
+        b,
+        out: Vec::new(),
+        depth: 0,
+    };
+    c.rec(0..a.len(), 0..b.len());
+    c.out
+}
+
+/// Align two documents word by word. Stretches whose keys match but whose
+/// words differ (a key collision, however unlikely) become replacements.
+pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
+    let ops = align_keys(&a.keys, &b.keys);
+    if ops.iter().all(|op| {
+        op.tag != Tag::Equal
+            || op
+                .a
+                .clone()
+                .zip(op.b.clone())
+                .all(|(i, j)| a.word(i) == b.word(j))
+    }) {
+        return ops;
+    }
+    let mut c = Ctx {
+        a: &a.keys,
+        b: &b.keys,
+        out: Vec::new(),
+        depth: 0,
+    };
+    for op in ops {
+        if op.tag != Tag::Equal {
+            c.push(op.tag, op.a, op.b);
+            continue;
+        }
+        for (i, j) in op.a.zip(op.b) {
+            let tag = if a.word(i) == b.word(j) {
+                Tag::Equal
+            } else {
+                Tag::Replace
+            };
+            c.push(tag, i..i + 1, j..j + 1);
+        }
+    }
+    c.out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_cover(ops: &[Op], n: usize, m: usize, a: &[u64], b: &[u64]) {
+        let (mut i, mut j) = (0, 0);
+        for op in ops {
+            assert_eq!(op.a.start, i);
+            assert_eq!(op.b.start, j);
+            if op.tag == Tag::Equal {
+                assert_eq!(&a[op.a.clone()], &b[op.b.clone()]);
+            }
+            i = op.a.end;
+            j = op.b.end;
+        }
+        assert_eq!((i, j), (n, m));
+    }
+
+    #[test]
+    fn single_change_is_local() {
+        let a: Vec<u64> = (0..2000).collect();
+        let mut b = a.clone();
+        b[1000] = 99999;
+        let ops = align_keys(&a, &b);
+        assert_eq!(ops.len(), 3);
+        assert_eq!(
+            ops[1],
+            Op {
+                tag: Tag::Replace,
+                a: 1000..1001,
+                b: 1000..1001
+            }
+        );
+    }
+
+    #[test]
+    fn excerpt_is_found_inside() {
+        let a: Vec<u64> = (0..3000).collect();
+        let b: Vec<u64> = (1200..1300).collect();
+        let ops = align_keys(&a, &b);
+        check_cover(&ops, a.len(), b.len(), &a, &b);
+        let eq: usize = ops
+            .iter()
+            .filter(|o| o.tag == Tag::Equal)
+            .map(|o| o.a.len())
+            .sum();
+        assert_eq!(eq, 100);
+    }
+
+    #[test]
+    fn unrelated_is_one_replacement() {
+        let a: Vec<u64> = (0..3000).collect();
+        let b: Vec<u64> = (10_000..13_000).collect();
+        let ops = align_keys(&a, &b);
+        assert_eq!(
+            ops,
+            vec![Op {
+                tag: Tag::Replace,
+                a: 0..3000,
+                b: 0..3000
+            }]
+        );
+    }
+
+    #[test]
+    fn repetitive_text_uses_grams() {
+        // A text made of few distinct tokens: no unique single tokens.
+        let a: Vec<u64> = (0..5000u64)
+            .map(|i| (i * 7919) % 13 + (i / 97) % 5 * 13)
+            .collect();
+        let mut b = a.clone();
+        b.remove(2500);
+        let ops = align_keys(&a, &b);
+        check_cover(&ops, a.len(), b.len(), &a, &b);
+        let eq: usize = ops
+            .iter()
+            .filter(|o| o.tag == Tag::Equal)
+            .map(|o| o.a.len())
+            .sum();
+        assert!(eq >= 4990, "{eq}");
+    }
+
+    proptest! {
+        #[test]
+        fn ops_cover_both_sides(a in proptest::collection::vec(0u64..20, 0..400), b in proptest::collection::vec(0u64..20, 0..400)) {
+            let ops = align_keys(&a, &b);
+            check_cover(&ops, a.len(), b.len(), &a, &b);
+        }
+    }
+}

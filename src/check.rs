@@ -1,0 +1,614 @@
+//! Checking a circulated copy against a sealed version: authentic, excerpt,
+//! altered (which sections, which words, what kind of change) or unrelated.
+//!
+//! The copy is canonicalized with the same specification as the sealed text
+//! and aligned with it word by word over the whole text ([`crate::align`]), so
+//! merged, split, rewrapped or re-bulleted paragraphs still line up; every
+//! difference is then mapped back to the sealed section it touches.
+
+use crate::align::{self, Op, Tag};
+use crate::canon::{Canonical, Marker, WarningKind};
+use crate::changes::{self, Change, Kind as ChangeKind};
+use crate::sections::{Kind, Section};
+use crate::words::Doc;
+use serde::Serialize;
+
+/// Fewest matched words, as a share of the copy, for a copy to be related.
+pub const RELATED_COPY_SHARE: f64 = 0.5;
+/// ... or as a share of the sealed text.
+pub const RELATED_SEALED_SHARE: f64 = 0.3;
+/// A copy that starts at the beginning and holds at least this share of the
+/// sealed text, but not its end, is a truncated copy, not an excerpt.
+pub const TRUNCATED_SHARE: f64 = 0.6;
+/// Shortest run of words recognised as moved rather than deleted and added.
+pub const MIN_MOVED_WORDS: usize = 3;
+
+/// The verdict on a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every sealed section present, in order, intact; only formatting differs.
+    Authentic,
+    /// A contiguous, intact part of the sealed text.
+    Excerpt,
+    /// Something that changes what a reader reads.
+    Altered,
+    /// No meaningful overlap with the sealed text.
+    Unrelated,
+}
+
+impl Verdict {
+    /// The verdict as a word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Authentic => "authentic",
+            Verdict::Excerpt => "excerpt",
+            Verdict::Altered => "altered",
+            Verdict::Unrelated => "unrelated",
+        }
+    }
+    /// Whether the copy can be trusted as (part of) the sealed text.
+    pub fn is_ok(self) -> bool {
+        matches!(self, Verdict::Authentic | Verdict::Excerpt)
+    }
+}
+
+/// The state of one section in a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Present and unchanged.
+    Intact,
+    /// Present with changes.
+    Altered,
+    /// Not in the copy.
+    Missing,
+    /// Present, but elsewhere in the text.
+    Moved,
+    /// Text in the copy that the sealed text does not have.
+    Added,
+}
+
+/// One section of the report: a sealed section, or text the copy added.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionReport {
+    /// Section id (`added-N` for added text).
+    pub id: String,
+    /// Kind of section (`null` for added text).
+    pub kind: Option<Kind>,
+    /// Printed number of a numbered point.
+    pub number: Option<u32>,
+    /// Status in the copy.
+    pub status: Status,
+    /// The sealed text of the section as published (for added text: the
+    /// copy's text).
+    pub text: String,
+    /// The copy's wording of the section's words, when it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub found: Option<String>,
+    /// What changed.
+    pub changes: Vec<Change>,
+}
+
+/// Counts for a summary line.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Sealed sections.
+    pub sections: usize,
+    /// Sections intact.
+    pub intact: usize,
+    /// Sections altered.
+    pub altered: usize,
+    /// Sections missing.
+    pub missing: usize,
+    /// Sections moved.
+    pub moved: usize,
+    /// Added passages.
+    pub added: usize,
+    /// Words in the sealed text.
+    pub sealed_words: usize,
+    /// Words in the copy.
+    pub copy_words: usize,
+    /// Words of the copy matched to the sealed text.
+    pub matched_words: usize,
+}
+
+/// What a check found.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Counts.
+    pub summary: Summary,
+    /// Every sealed section in order, with added text where it stands.
+    pub sections: Vec<SectionReport>,
+    /// Things worth knowing that are not alterations (watermark-like
+    /// invisible characters, renumbering).
+    pub warnings: Vec<String>,
+}
+
+/// A sealed version prepared for checking many copies.
+pub struct Sealed {
+    /// Its sections (display text kept).
+    pub sections: Vec<Section>,
+    /// Its words.
+    pub doc: Doc,
+    /// First token of each section, plus the total at the end.
+    section_tokens: Vec<usize>,
+}
+
+impl Sealed {
+    /// Prepare a sealed text.
+    pub fn new(text: &str) -> Sealed {
+        let canon = Canonical::new(text);
+        let sections = crate::sections::split(&canon);
+        Sealed::from_sections(sections)
+    }
+
+    /// Prepare from sections.
+    pub fn from_sections(sections: Vec<Section>) -> Sealed {
+        let doc = Doc::from_blocks(sections.iter().map(|s| s.text.as_str()));
+        let mut section_tokens = vec![0usize; sections.len() + 1];
+        let mut k = 0;
+        for (i, st) in section_tokens.iter_mut().enumerate().take(sections.len()) {
+            while k < doc.tokens.len() && (doc.tokens[k].block as usize) < i {
+                k += 1;
+            }
+            *st = k;
+        }
+        section_tokens[sections.len()] = doc.tokens.len();
+        Sealed {
+            sections,
+            doc,
+            section_tokens,
+        }
+    }
+
+    fn section_of(&self, token: usize) -> usize {
+        self.doc.tokens[token].block as usize
+    }
+
+    /// Token range of section `s`.
+    fn range(&self, s: usize) -> std::ops::Range<usize> {
+        self.section_tokens[s]..self.section_tokens[s + 1]
+    }
+
+    /// Does sealed token `i` start a sentence?
+    fn sentence_start(&self, i: usize) -> bool {
+        i == 0
+            || self.doc.tokens[i - 1].block != self.doc.tokens[i].block
+            || matches!(self.doc.word(i - 1), "." | "!" | "?" | ";" | ":")
+    }
+
+    /// Does sealed token `i` (exclusive end) end a sentence?
+    fn sentence_end(&self, end: usize) -> bool {
+        end == 0
+            || end == self.doc.tokens.len()
+            || self.doc.tokens[end - 1].block != self.doc.tokens[end].block
+            || matches!(self.doc.word(end - 1), "." | "!" | "?" | ";" | ":")
+    }
+}
+
+/// A marker written inline (the whole text on one line, say): structure, not
+/// words, when it stands at the start of a sealed list item.
+fn marker_tokens(w: &[&str]) -> bool {
+    let mut i = 0;
+    while i < w.len() {
+        match w[i] {
+            "-" | "\u{2022}" | "*" | "\u{00B7}" | "\u{25E6}" | "\u{25AA}" | "\u{2023}" => i += 1,
+            "(" if i + 2 < w.len()
+                && w[i + 1].bytes().all(|b| b.is_ascii_digit())
+                && w[i + 2] == ")" =>
+            {
+                i += 3
+            }
+            d if d.len() <= 3
+                && d.bytes().all(|b| b.is_ascii_digit())
+                && i + 1 < w.len()
+                && (w[i + 1] == "." || w[i + 1] == ")") =>
+            {
+                i += 2
+            }
+            _ => return false,
+        }
+    }
+    !w.is_empty()
+}
+
+/// Check one copy's text against a sealed version.
+pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
+    let canon = Canonical::fast(copy_text);
+    let copy = Doc::new(&canon);
+    let sd = &sealed.doc;
+    let ops: Vec<Op> =
+        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.word(i) == copy.word(i)) {
+            if copy.tokens.is_empty() {
+                vec![]
+            } else {
+                vec![Op {
+                    tag: Tag::Equal,
+                    a: 0..sd.tokens.len(),
+                    b: 0..copy.tokens.len(),
+                }]
+            }
+        } else {
+            align::align(sd, &copy)
+        };
+    let mut warnings = Vec::new();
+    let n_sec = sealed.sections.len();
+
+    // Which sealed section each copy block mostly lines up with.
+    let mut votes: Vec<rustc_hash::FxHashMap<usize, usize>> =
+        vec![Default::default(); copy.blocks()];
+    let mut matched = 0;
+    for op in ops.iter().filter(|o| o.tag == Tag::Equal) {
+        matched += op.a.len();
+        for (i, j) in op.a.clone().zip(op.b.clone()) {
+            *votes[copy.tokens[j].block as usize]
+                .entry(sealed.section_of(i))
+                .or_default() += 1;
+        }
+    }
+    let block_section: Vec<Option<usize>> = votes
+        .iter()
+        .map(|v| {
+            v.iter()
+                .max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s)))
+                .map(|(s, _)| *s)
+        })
+        .collect();
+
+    // Benign: markers written inline at the start of a sealed list item.
+    let benign: Vec<bool> = ops
+        .iter()
+        .map(|op| {
+            if op.tag != Tag::Insert {
+                return false;
+            }
+            let p = op.a.start;
+            let at_item = (0..n_sec).any(|s| {
+                sealed.section_tokens[s] == p
+                    && matches!(sealed.sections[s].kind, Kind::Bullet | Kind::Point)
+            });
+            let w: Vec<&str> = op.b.clone().map(|j| copy.word(j)).collect();
+            at_item && marker_tokens(&w)
+        })
+        .collect();
+
+    // Moved text: a deleted run that reappears, identical, as an inserted one.
+    let mut moved_a: Vec<Option<usize>> = vec![None; ops.len()];
+    let mut moved_b: Vec<bool> = vec![false; ops.len()];
+    for (i, di) in ops.iter().enumerate() {
+        if di.tag != Tag::Delete || di.a.len() < MIN_MOVED_WORDS {
+            continue;
+        }
+        for (j, ij) in ops.iter().enumerate() {
+            if ij.tag == Tag::Insert
+                && !moved_b[j]
+                && !benign[j]
+                && ij.b.len() == di.a.len()
+                && di
+                    .a
+                    .clone()
+                    .zip(ij.b.clone())
+                    .all(|(x, y)| sd.same(x, &copy, y))
+            {
+                moved_a[i] = Some(j);
+                moved_b[j] = true;
+                break;
+            }
+        }
+    }
+
+    let copy_words = copy.tokens.len();
+    let sealed_words = sd.tokens.len();
+    let related = matched > 0
+        && (matched as f64 >= RELATED_COPY_SHARE * copy_words as f64
+            || matched as f64 >= RELATED_SEALED_SHARE * sealed_words as f64);
+
+    // Per-section changes.
+    let mut changes: Vec<Vec<Change>> = vec![Vec::new(); n_sec];
+    let mut deleted = vec![0usize; n_sec];
+    let mut moved_sec = vec![false; n_sec];
+    let mut added: Vec<(usize, String, Vec<Change>)> = Vec::new(); // (after section, text, changes)
+    let first_eq = ops.iter().position(|o| o.tag == Tag::Equal);
+    let last_eq = ops.iter().rposition(|o| o.tag == Tag::Equal);
+    let mut interior_change = false;
+    let mut extra_copy_text = false;
+    for (k, op) in ops.iter().enumerate() {
+        if op.tag == Tag::Equal || benign[k] {
+            continue;
+        }
+        let outside = match (first_eq, last_eq) {
+            (Some(f), Some(l)) => k < f || k > l,
+            _ => true,
+        };
+        match op.tag {
+            Tag::Delete => {
+                if outside {
+                    // Leading or trailing text the copy does not have.
+                    for i in op.a.clone() {
+                        deleted[sealed.section_of(i)] += 1;
+                    }
+                    continue;
+                }
+                interior_change = true;
+                let kind = if moved_a[k].is_some() {
+                    ChangeKind::Moved
+                } else {
+                    ChangeKind::Deleted
+                };
+                for s in sections_in(sealed, op.a.clone()) {
+                    let r = intersect(sealed.range(s), op.a.clone());
+                    deleted[s] += r.len();
+                    if kind == ChangeKind::Moved {
+                        moved_sec[s] = true;
+                    }
+                    let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
+                    changes[s].push(changes::change(
+                        kind,
+                        &w,
+                        &[],
+                        sealed.sentence_start(r.start),
+                    ));
+                }
+            }
+            Tag::Replace => {
+                interior_change |= !outside;
+                extra_copy_text |= outside;
+                let secs = sections_in(sealed, op.a.clone());
+                for (n, s) in secs.iter().enumerate() {
+                    let r = intersect(sealed.range(*s), op.a.clone());
+                    let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
+                    let found: Vec<&str> = if n == 0 {
+                        op.b.clone().map(|j| copy.word(j)).collect()
+                    } else {
+                        vec![]
+                    };
+                    if found.is_empty() {
+                        deleted[*s] += r.len();
+                    }
+                    changes[*s].push(changes::change(
+                        ChangeKind::Replaced,
+                        &w,
+                        &found,
+                        sealed.sentence_start(r.start),
+                    ));
+                }
+            }
+            Tag::Insert => {
+                if outside {
+                    extra_copy_text = true;
+                } else {
+                    interior_change = true;
+                }
+                // Attribute by the copy block the words sit in.
+                let mut j = op.b.start;
+                while j < op.b.end {
+                    let blk = copy.tokens[j].block as usize;
+                    let mut e = j;
+                    while e < op.b.end && copy.tokens[e].block as usize == blk {
+                        e += 1;
+                    }
+                    let w: Vec<&str> = (j..e).map(|t| copy.word(t)).collect();
+                    let kind = if moved_b[k] {
+                        ChangeKind::Moved
+                    } else {
+                        ChangeKind::Inserted
+                    };
+                    match block_section[blk] {
+                        Some(s) if kind == ChangeKind::Inserted => {
+                            let start = op.a.start.min(sealed_words.saturating_sub(1));
+                            changes[s].push(changes::change(
+                                kind,
+                                &[],
+                                &w,
+                                sealed.sentence_start(start),
+                            ));
+                        }
+                        _ => {
+                            let after = if op.a.start == 0 {
+                                usize::MAX
+                            } else {
+                                sealed.section_of(op.a.start - 1)
+                            };
+                            let c = changes::change(kind, &[], &w, true);
+                            added.push((after, copy.span(j, e).to_owned(), vec![c]));
+                        }
+                    }
+                    j = e;
+                }
+            }
+            Tag::Equal => {}
+        }
+    }
+
+    // Verdict.
+    let covered = |s: usize| deleted[s] < sealed.range(s).len() || sealed.range(s).is_empty();
+    let verdict = if !related {
+        Verdict::Unrelated
+    } else if interior_change || extra_copy_text || !added.is_empty() {
+        Verdict::Altered
+    } else {
+        let (f, l) = (first_eq.expect("related"), last_eq.expect("related"));
+        let (start, end) = (ops[f].a.start, ops[l].a.end);
+        if start == 0 && end == sealed_words {
+            Verdict::Authentic
+        } else {
+            let clean_cut = sealed.sentence_start(start) && sealed.sentence_end(end);
+            let truncated =
+                start == 0 && (end - start) as f64 >= TRUNCATED_SHARE * sealed_words as f64;
+            if truncated {
+                warnings.push(format!(
+                    "the copy stops early: it holds the first {} of {} words and leaves out the rest",
+                    end - start,
+                    sealed_words
+                ));
+                Verdict::Altered
+            } else if !clean_cut {
+                warnings.push("the excerpt starts or ends in the middle of a sentence".to_owned());
+                Verdict::Altered
+            } else {
+                Verdict::Excerpt
+            }
+        }
+    };
+
+    // Sections in order, with added text after the section it follows.
+    let mut sections = Vec::with_capacity(n_sec + added.len());
+    let mut add_no = 0;
+    let mut push_added = |after: usize, sections: &mut Vec<SectionReport>| {
+        for (a, text, ch) in added.iter().filter(|x| x.0 == after) {
+            let _ = a;
+            add_no += 1;
+            sections.push(SectionReport {
+                id: format!("added-{add_no}"),
+                kind: None,
+                number: None,
+                status: Status::Added,
+                text: text.clone(),
+                found: None,
+                changes: ch.clone(),
+            });
+        }
+    };
+    push_added(usize::MAX, &mut sections);
+    let mut summary = Summary {
+        sections: n_sec,
+        sealed_words,
+        copy_words,
+        matched_words: matched,
+        ..Default::default()
+    };
+    for (s, sec) in sealed.sections.iter().enumerate() {
+        let len = sealed.range(s).len();
+        let status = if verdict == Verdict::Unrelated {
+            Status::Missing
+        } else if moved_sec[s] && deleted[s] >= len {
+            Status::Moved
+        } else if !covered(s) {
+            Status::Missing
+        } else if !changes[s].is_empty() {
+            Status::Altered
+        } else {
+            Status::Intact
+        };
+        match status {
+            Status::Intact => summary.intact += 1,
+            Status::Altered => summary.altered += 1,
+            Status::Missing => summary.missing += 1,
+            Status::Moved => summary.moved += 1,
+            Status::Added => {}
+        }
+        let ch = if matches!(status, Status::Missing) && verdict != Verdict::Altered {
+            vec![]
+        } else {
+            std::mem::take(&mut changes[s])
+        };
+        let found = if status == Status::Altered {
+            Some(found_text(sealed, &copy, &ops, s))
+        } else {
+            None
+        };
+        sections.push(SectionReport {
+            id: sec.id.clone(),
+            kind: Some(sec.kind),
+            number: sec.number,
+            status,
+            text: marker_prefix(sec) + &sec.display,
+            found,
+            changes: ch,
+        });
+        push_added(s, &mut sections);
+    }
+    summary.added = add_no;
+
+    // Warnings: invisible characters dropped, renumbering.
+    for w in &canon.warnings {
+        if w.kind == WarningKind::DroppedInvisible {
+            let place = block_section
+                .get(w.block)
+                .copied()
+                .flatten()
+                .map(|s| format!(" in {}", sealed.sections[s].id))
+                .unwrap_or_default();
+            warnings.push(format!(
+                "{} {} on line {} of the copy{place}: invisible, ignored, possibly a watermark",
+                w.codepoint, w.name, w.line
+            ));
+        }
+    }
+    if verdict != Verdict::Unrelated {
+        let mut renumbered = None;
+        for (blk, bm) in canon.blocks.iter().enumerate() {
+            if let (Some(Marker::Number(n)), Some(s)) = (bm.marker, block_section[blk]) {
+                if let Some(sn) = sealed.sections[s].number {
+                    if sn != n && renumbered.is_none() {
+                        renumbered = Some((sealed.sections[s].id.clone(), sn, n));
+                    }
+                }
+            }
+        }
+        if let Some((id, sn, n)) = renumbered {
+            warnings.push(format!(
+                "numbering differs from {id} on (sealed {sn}, copy {n}): the points were renumbered"
+            ));
+        }
+    }
+    CheckReport {
+        verdict,
+        summary,
+        sections,
+        warnings,
+    }
+}
+
+fn marker_prefix(s: &Section) -> String {
+    match s.kind {
+        Kind::Point => s.number.map(|n| format!("{n}. ")).unwrap_or_default(),
+        Kind::Bullet => "\u{2022} ".to_owned(),
+        _ => String::new(),
+    }
+}
+
+fn intersect(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    a.start.max(b.start)..a.end.min(b.end).max(a.start.max(b.start))
+}
+
+fn sections_in(sealed: &Sealed, r: std::ops::Range<usize>) -> Vec<usize> {
+    if r.is_empty() {
+        return vec![];
+    }
+    let first = sealed.section_of(r.start);
+    let last = sealed.section_of(r.end - 1);
+    (first..=last)
+        .filter(|&s| !intersect(sealed.range(s), r.clone()).is_empty())
+        .collect()
+}
+
+/// The copy's wording of a sealed section: the copy's text from the first to
+/// the last of its words aligned with the section, as the copy spells it.
+fn found_text(sealed: &Sealed, copy: &Doc, ops: &[Op], s: usize) -> String {
+    let r = sealed.range(s);
+    let (mut lo, mut hi) = (usize::MAX, 0usize);
+    for op in ops {
+        let a = intersect(op.a.clone(), r.clone());
+        let inside =
+            !a.is_empty() || (op.a.is_empty() && op.a.start > r.start && op.a.start < r.end);
+        if !inside || op.b.is_empty() {
+            continue;
+        }
+        let b = match op.tag {
+            Tag::Equal => {
+                (op.b.start + (a.start - op.a.start))..(op.b.start + (a.end - op.a.start))
+            }
+            _ => op.b.clone(),
+        };
+        lo = lo.min(b.start);
+        hi = hi.max(b.end);
+    }
+    if lo >= hi {
+        return String::new();
+    }
+    copy.span(lo, hi).replace('\n', " ")
+}

@@ -1,0 +1,231 @@
+//! `vellum check`: verify the archive, then judge each copy.
+
+use crate::cli::{out, trouble, Failure, Outcome, Progress, EXIT_FAIL, EXIT_OK, EXIT_TROUBLE};
+use rayon::prelude::*;
+use std::io::{IsTerminal, Read};
+use std::path::{Path, PathBuf};
+use vellum::check::{self, Sealed};
+use vellum::keys::PublicKey;
+use vellum::report::{self, Against, Style};
+
+/// Largest copy read (bytes).
+pub const MAX_COPY: u64 = 256 << 20;
+
+/// A copy to check: where it comes from.
+enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+impl Source {
+    fn name(&self) -> String {
+        match self {
+            Source::File(p) => p.display().to_string(),
+            Source::Stdin => "-".to_owned(),
+        }
+    }
+}
+
+fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
+    let mut out = Vec::new();
+    for p in paths {
+        if p.as_os_str() == "-" {
+            out.push(Source::Stdin);
+        } else if p.is_dir() {
+            let mut stack = vec![p.clone()];
+            let mut files = Vec::new();
+            while let Some(d) = stack.pop() {
+                let rd =
+                    std::fs::read_dir(&d).map_err(|e| trouble(format!("{}: {e}", d.display())))?;
+                for e in rd.flatten() {
+                    let path = e.path();
+                    if e.file_name().to_string_lossy().starts_with('.') {
+                        continue;
+                    }
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else {
+                        files.push(path);
+                    }
+                }
+            }
+            files.sort();
+            out.extend(files.into_iter().map(Source::File));
+        } else {
+            out.push(Source::File(p.clone()));
+        }
+    }
+    Ok(out)
+}
+
+/// The sealed version to check against.
+pub fn load_sealed(
+    archive: &Path,
+    trusted: &[PublicKey],
+    version: Option<u32>,
+) -> Result<(Sealed, Against), Failure> {
+    let v = crate::cli::verify_archive(archive, trusted)?;
+    if !v.report.valid {
+        let p = &v.report.problems[0];
+        return Err(Failure(
+            EXIT_FAIL,
+            format!(
+                "{}: the archive does not verify, so no copy is checked ({} problem(s); first: {}{}: {}); run vellum verify",
+                archive.display(),
+                v.report.problems.len(),
+                p.version.map(|n| format!("v{n} ")).unwrap_or_default(),
+                p.place,
+                p.problem
+            ),
+        ));
+    }
+    let opened = v
+        .opened
+        .ok_or_else(|| trouble(format!("{}: could not be read", archive.display())))?;
+    let newest = opened.manifests.len() as u32;
+    let n = version.unwrap_or(newest);
+    if n == 0 || n > newest {
+        return Err(trouble(format!(
+            "{}: has versions 1 to {newest}, not {n}",
+            archive.display()
+        )));
+    }
+    let (m, mbytes) = &opened.manifests[n as usize - 1];
+    let bytes = opened
+        .read(n, vellum::archive::ORIGINAL)
+        .map_err(|e| trouble(format!("{}: {e}", archive.display())))?;
+    let (text, _) = vellum::input::decode(&bytes)
+        .map_err(|e| trouble(format!("{}: v{n} original: {e}", archive.display())))?;
+    let sealed = Sealed::new(&text);
+    let against = Against {
+        archive_path: archive.display().to_string(),
+        archive: m.archive_id.clone(),
+        version: n,
+        created: m.created.clone(),
+        signer_key_id: m.signer_key_id.clone(),
+        manifest_sha256: vellum::digest::sha256(mbytes),
+        canonical_text: m.canonical_text.clone(),
+    };
+    Ok((sealed, against))
+}
+
+fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String> {
+    match src {
+        Source::Stdin => Ok(stdin.clone().unwrap_or_default()),
+        Source::File(p) => {
+            if p.is_dir() {
+                return Err(format!("{}: is a folder, not a file", p.display()));
+            }
+            let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let mut v = Vec::new();
+            f.take(MAX_COPY + 1)
+                .read_to_end(&mut v)
+                .map_err(|e| format!("{}: {e}", p.display()))?;
+            if v.len() as u64 > MAX_COPY {
+                return Err(format!(
+                    "{}: larger than {} MiB",
+                    p.display(),
+                    MAX_COPY >> 20
+                ));
+            }
+            Ok(v)
+        }
+    }
+}
+
+/// Run `vellum check`.
+pub fn run(
+    archive: PathBuf,
+    copies: Vec<PathBuf>,
+    trusted: Result<Vec<PublicKey>, Failure>,
+    version: Option<u32>,
+    json: bool,
+) -> Outcome {
+    let trusted = trusted?;
+    let sources = expand(&copies)?;
+    if sources.is_empty() {
+        return Err(trouble("no copies to check (empty folder?)"));
+    }
+    let (sealed, against) = load_sealed(&archive, &trusted, version)?;
+    let stdin = if sources.iter().any(|s| matches!(s, Source::Stdin)) {
+        let mut v = Vec::new();
+        std::io::stdin()
+            .take(MAX_COPY)
+            .read_to_end(&mut v)
+            .map_err(|e| trouble(format!("standard input: {e}")))?;
+        Some(v)
+    } else {
+        None
+    };
+    let style = Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let many = sources.len() > 1;
+    let progress = Progress::new("checking");
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let total = sources.len() as u64;
+    let results: Vec<(String, u8)> = sources
+        .par_iter()
+        .map(|src| {
+            let name = src.name();
+            let r = read_source(src, &stdin).and_then(|bytes| {
+                let fname = match src {
+                    Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
+                    Source::Stdin => None,
+                };
+                vellum::input::read_copy(fname.as_deref(), &bytes)
+                    .map_err(|e| format!("{name}: {e}"))
+            });
+            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            if d % 64 == 0 {
+                progress.update(d, total);
+            }
+            match r {
+                Err(e) => {
+                    let text = if json {
+                        let v = serde_json::json!({"copy": name, "verdict": null, "error": e});
+                        format!("{}\n", serde_json::to_string(&v).expect("json"))
+                    } else {
+                        format!("{e}\n")
+                    };
+                    (text, EXIT_TROUBLE)
+                }
+                Ok((text, _fmt)) => {
+                    let rep = check::check(&sealed, &text);
+                    let code = if rep.verdict.is_ok() {
+                        EXIT_OK
+                    } else {
+                        EXIT_FAIL
+                    };
+                    let text = if json {
+                        let v = report::check_json(&name, &against, &rep);
+                        if many {
+                            format!("{}\n", serde_json::to_string(&v).expect("json"))
+                        } else {
+                            format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
+                        }
+                    } else {
+                        report::check_human(&name, &against, &rep, style)
+                    };
+                    (text, code)
+                }
+            }
+        })
+        .collect();
+    progress.finish();
+    let mut code = EXIT_OK;
+    let mut stdout_buf = String::new();
+    for (text, c) in &results {
+        if *c == EXIT_TROUBLE && !json {
+            eprint!("vellum: {text}");
+        } else {
+            stdout_buf.push_str(text);
+            if many && !json {
+                stdout_buf.push('\n');
+            }
+        }
+        code = code.max(*c);
+    }
+    out(&stdout_buf)?;
+    Ok(code)
+}

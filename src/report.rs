@@ -1,0 +1,310 @@
+//! Renderings of results for people and programs: human text (with colour
+//! when asked) and JSON. HTML reports live in [`crate::html`].
+
+use crate::align::{self, Tag};
+use crate::check::{CheckReport, Status};
+use crate::words::Doc;
+use serde::Serialize;
+
+/// Which sealed version a check or diff was made against.
+#[derive(Debug, Clone, Serialize)]
+pub struct Against {
+    /// The archive file.
+    pub archive_path: String,
+    /// The archive id.
+    pub archive: String,
+    /// Version number.
+    pub version: u32,
+    /// When that version was sealed.
+    pub created: String,
+    /// Who signed it.
+    pub signer_key_id: String,
+    /// SHA-256 of its manifest.
+    pub manifest_sha256: String,
+    /// Canonical-text specification.
+    pub canonical_text: String,
+}
+
+/// One piece of a word-level comparison of two short texts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Piece {
+    /// Equal, deleted, inserted (a replacement is a deletion then an insertion).
+    pub tag: PieceTag,
+    /// The text.
+    pub text: String,
+}
+
+/// What a piece is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PieceTag {
+    /// In both.
+    Same,
+    /// Only in the first (sealed, old).
+    Del,
+    /// Only in the second (copy, new).
+    Ins,
+}
+
+/// Compare two short texts word by word with the shared alignment engine.
+/// Pieces keep each side's own spelling and spacing.
+pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
+    let da = Doc::from_blocks(std::iter::once(a));
+    let db = Doc::from_blocks(std::iter::once(b));
+    let ops = align::align(&da, &db);
+    let mut out: Vec<Piece> = Vec::new();
+    let mut push = |tag: PieceTag, text: &str| {
+        if text.is_empty() {
+            return;
+        }
+        if let Some(l) = out.last_mut() {
+            if l.tag == tag {
+                l.text.push(' ');
+                l.text.push_str(text);
+                return;
+            }
+        }
+        out.push(Piece {
+            tag,
+            text: text.to_owned(),
+        });
+    };
+    for op in &ops {
+        match op.tag {
+            Tag::Equal => push(PieceTag::Same, da.span(op.a.start, op.a.end)),
+            Tag::Delete => push(PieceTag::Del, da.span(op.a.start, op.a.end)),
+            Tag::Insert => push(PieceTag::Ins, db.span(op.b.start, op.b.end)),
+            Tag::Replace => {
+                push(PieceTag::Del, da.span(op.a.start, op.a.end));
+                push(PieceTag::Ins, db.span(op.b.start, op.b.end));
+            }
+        }
+    }
+    out
+}
+
+/// Terminal styling.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    /// Use ANSI colours.
+    pub color: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_owned()
+        }
+    }
+    /// Deleted words: `[-words-]`, red when coloured.
+    pub fn del(&self, s: &str) -> String {
+        self.paint("1;31", &format!("[-{s}-]"))
+    }
+    /// Inserted words: `{+words+}`, green when coloured.
+    pub fn ins(&self, s: &str) -> String {
+        self.paint("1;32", &format!("{{+{s}+}}"))
+    }
+    /// Emphasis.
+    pub fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+}
+
+/// Most words of unchanged context shown around a change.
+pub const CONTEXT_WORDS: usize = 10;
+
+/// A one-line inline diff (wdiff style) of two texts, unchanged stretches
+/// longer than twice [`CONTEXT_WORDS`] shortened with an ellipsis.
+pub fn inline_diff(a: &str, b: &str, st: Style) -> String {
+    let pieces = word_pieces(a, b);
+    let n = pieces.len();
+    let mut s = String::new();
+    for (i, p) in pieces.iter().enumerate() {
+        if !s.is_empty() {
+            s.push(' ');
+        }
+        match p.tag {
+            PieceTag::Same => {
+                let w: Vec<&str> = p.text.split(' ').collect();
+                let keep_head = if i == 0 { 0 } else { CONTEXT_WORDS };
+                let keep_tail = if i + 1 == n { 0 } else { CONTEXT_WORDS };
+                if w.len() > keep_head + keep_tail + 1 {
+                    let mut parts = Vec::new();
+                    if keep_head > 0 {
+                        parts.push(w[..keep_head].join(" "));
+                    }
+                    parts.push("\u{2026}".to_owned());
+                    if keep_tail > 0 {
+                        parts.push(w[w.len() - keep_tail..].join(" "));
+                    }
+                    s.push_str(&parts.join(" "));
+                } else {
+                    s.push_str(&p.text);
+                }
+            }
+            PieceTag::Del => s.push_str(&st.del(&p.text)),
+            PieceTag::Ins => s.push_str(&st.ins(&p.text)),
+        }
+    }
+    s
+}
+
+/// Human-readable check result: verdict first, then each section that is not
+/// intact with sealed and found wording, then warnings.
+pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) -> String {
+    let mut s = String::new();
+    let verdict = r.verdict.as_str().to_uppercase();
+    let detail = match r.verdict {
+        crate::check::Verdict::Authentic => {
+            "every sealed section present and intact; only formatting differs".to_owned()
+        }
+        crate::check::Verdict::Excerpt => format!(
+            "an intact, contiguous part of the sealed text ({} of {} sections)",
+            r.summary.intact, r.summary.sections
+        ),
+        crate::check::Verdict::Altered => {
+            let mut parts = Vec::new();
+            for (n, w) in [
+                (r.summary.altered, "altered"),
+                (r.summary.missing, "missing"),
+                (r.summary.moved, "moved"),
+                (r.summary.added, "added"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {w}"));
+                }
+            }
+            if parts.is_empty() {
+                "the copy is not the sealed text".to_owned()
+            } else {
+                format!("sections: {}", parts.join(", "))
+            }
+        }
+        crate::check::Verdict::Unrelated => format!(
+            "no meaningful overlap ({} of {} words match)",
+            r.summary.matched_words, r.summary.copy_words
+        ),
+    };
+    s.push_str(&format!("{copy}: {}  {detail}\n", st.bold(&verdict)));
+    s.push_str(&format!(
+        "  against {} v{} (sealed {}, key {}) in {}\n",
+        against.archive,
+        against.version,
+        against.created,
+        against.signer_key_id,
+        against.archive_path
+    ));
+    if r.verdict != crate::check::Verdict::Unrelated {
+        let excerpt = r.verdict == crate::check::Verdict::Excerpt;
+        for sec in &r.sections {
+            match sec.status {
+                Status::Intact => {}
+                Status::Missing if excerpt => {}
+                Status::Missing => {
+                    s.push_str(&format!(
+                        "\n  {} MISSING\n    sealed: {}\n",
+                        sec.id, sec.text
+                    ));
+                }
+                Status::Moved => {
+                    s.push_str(&format!(
+                        "\n  {} MOVED (order)\n    sealed: {}\n",
+                        sec.id, sec.text
+                    ));
+                }
+                Status::Added => {
+                    s.push_str(&format!(
+                        "\n  {} ADDED (not in the sealed text)\n    copy:   {}\n",
+                        sec.id,
+                        st.ins(&sec.text)
+                    ));
+                }
+                Status::Altered => {
+                    let classes: Vec<String> = {
+                        let mut c: Vec<String> = sec
+                            .changes
+                            .iter()
+                            .map(|c| {
+                                let n = serde_json::to_value(c.class)
+                                    .ok()
+                                    .and_then(|v| v.as_str().map(str::to_owned))
+                                    .unwrap_or_default();
+                                if c.minor {
+                                    format!("{n} (minor)")
+                                } else {
+                                    n
+                                }
+                            })
+                            .collect();
+                        c.dedup();
+                        c
+                    };
+                    s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
+                    let sealed_words = strip_marker(&sec.text);
+                    let found = sec.found.clone().unwrap_or_default();
+                    s.push_str(&format!(
+                        "    {}\n",
+                        inline_diff(
+                            &crate::canon::canonicalize(sealed_words)
+                                .trim_end()
+                                .to_owned(),
+                            &found,
+                            st
+                        )
+                    ));
+                    for c in &sec.changes {
+                        let cls = serde_json::to_value(c.class)
+                            .ok()
+                            .and_then(|v| v.as_str().map(str::to_owned))
+                            .unwrap_or_default();
+                        s.push_str(&format!(
+                            "    {cls:<12} sealed: {:<24} copy: {}\n",
+                            if c.sealed.is_empty() {
+                                "(nothing)".to_owned()
+                            } else {
+                                format!("{:?}", c.sealed)
+                            },
+                            if c.found.is_empty() {
+                                "(nothing)".to_owned()
+                            } else {
+                                format!("{:?}", c.found)
+                            }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for w in &r.warnings {
+        s.push_str(&format!("  warning: {w}\n"));
+    }
+    s
+}
+
+fn strip_marker(t: &str) -> &str {
+    match crate::canon::parse_marker(t) {
+        Some((_, n)) => &t[n..],
+        None => t,
+    }
+}
+
+/// The JSON form of a check result (schema: `docs/check-report.md`).
+pub fn check_json(copy: &str, against: &Against, r: &CheckReport) -> serde_json::Value {
+    serde_json::json!({
+        "schema": "vellum-check-report-v1",
+        "copy": copy,
+        "verdict": r.verdict,
+        "archive": against.archive,
+        "archive_path": against.archive_path,
+        "version": against.version,
+        "created": against.created,
+        "signer_key_id": against.signer_key_id,
+        "manifest_sha256": against.manifest_sha256,
+        "canonical_text": against.canonical_text,
+        "summary": r.summary,
+        "sections": r.sections,
+        "warnings": r.warnings,
+    })
+}
