@@ -1,0 +1,678 @@
+//! The command line as a user meets it: keygen, sections, seal, verify and
+//! log, with their exit codes (0 ok, 1 failed/refused, 2 trouble) and
+//! messages. Every refusal must leave the archive byte for byte as it was.
+
+mod common;
+
+use base64::Engine;
+use common::*;
+use std::path::Path;
+
+fn bytes(p: &Path) -> Vec<u8> {
+    std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn json(o: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e})\n{}", describe(o)))
+}
+
+/// The signed manifest of version `v` inside the fixture archive.
+fn manifest_of(archive: &Path, v: u32) -> serde_json::Value {
+    let m = zip_entry(archive, &format!("{BAG}/data/v{v}/content/manifest.json"));
+    serde_json::from_slice(&m).expect("manifest.json is JSON")
+}
+
+// ---------------------------------------------------------------- keygen
+
+#[test]
+fn keygen_writes_a_minisign_public_key_and_a_private_secret_key() {
+    let env = TestEnv::new();
+    // A missing folder is trouble, said in one line naming the path.
+    let o = env.vellum(["keygen", "--out", "keys/secretariat", "--no-passphrase"]);
+    assert_code(&o, 2, "keygen into a missing folder");
+    assert_one_line_error(&o, "keys/secretariat", "keygen into a missing folder");
+
+    std::fs::create_dir(env.path("keys")).unwrap();
+    let o = env.vellum(["keygen", "--out", "keys/secretariat", "--no-passphrase"]);
+    assert_code(&o, 0, "keygen");
+    let out = stdout(&o);
+    assert!(
+        out.contains("UNENCRYPTED"),
+        "keygen --no-passphrase must warn that the key is stored unencrypted\n{}",
+        describe(&o)
+    );
+    let pubp = env.path("keys/secretariat.pub");
+    let keyp = env.path("keys/secretariat.key");
+    assert!(pubp.is_file() && keyp.is_file(), "{}", describe(&o));
+
+    // The public key: minisign's format, line 2 = base64("Ed" || id8 || pk32).
+    let text = String::from_utf8(bytes(&pubp)).expect("pub is UTF-8");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "two lines: {text:?}");
+    assert!(lines[0].starts_with("untrusted comment: "), "{text:?}");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(lines[1])
+        .expect("line 2 is base64");
+    assert_eq!(raw.len(), 42, "Ed + 8-byte key id + 32-byte key");
+    assert_eq!(&raw[..2], b"Ed");
+    // The key id printed is the 8 bytes as a little-endian number, in hex,
+    // the way minisign prints it.
+    let id = format!(
+        "{:016X}",
+        u64::from_le_bytes(raw[2..10].try_into().expect("8 bytes"))
+    );
+    assert!(
+        out.starts_with(&format!("key id {id}\n")),
+        "key id {id} expected first\n{}",
+        describe(&o)
+    );
+    assert!(lines[0].contains(&id), "the comment names the key id");
+
+    // The secret key file is private.
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&keyp).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "secret key mode {mode:o}");
+    let secret = String::from_utf8(bytes(&keyp)).expect("key is UTF-8");
+    assert!(secret.contains("vellum-secret-key-v1"), "{secret}");
+    assert!(
+        !secret.contains("scrypt"),
+        "--no-passphrase stores no KDF: {secret}"
+    );
+}
+
+#[test]
+fn keygen_refuses_to_overwrite_either_file() {
+    let env = TestEnv::new();
+    let k = env.keygen("me");
+    let (pub_before, key_before) = (bytes(&k.public), bytes(&k.secret));
+
+    let o = env.vellum(["keygen", "--out", "me", "--no-passphrase"]);
+    assert_code(&o, 2, "keygen over an existing key");
+    assert_one_line_error(&o, "refusing to overwrite", "keygen over an existing key");
+    assert_eq!(bytes(&k.public), pub_before, "public key untouched");
+    assert_eq!(bytes(&k.secret), key_before, "secret key untouched");
+
+    // Only the .pub left: still refused, and no .key appears.
+    std::fs::remove_file(&k.secret).unwrap();
+    let o = env.vellum(["keygen", "--out", "me", "--no-passphrase"]);
+    assert_code(&o, 2, "keygen over an existing .pub");
+    assert_one_line_error(&o, "me.pub", "keygen over an existing .pub");
+    assert!(
+        !k.secret.exists(),
+        "no secret key written beside an old .pub"
+    );
+    assert_eq!(bytes(&k.public), pub_before);
+}
+
+#[test]
+fn passphrase_from_a_file_encrypts_the_key_and_opens_it() {
+    let env = TestEnv::new();
+    env.write("pass.txt", "correct horse battery staple\n");
+    let o = env.vellum(["keygen", "--out", "k", "--passphrase-file", "pass.txt"]);
+    assert_code(&o, 0, "keygen --passphrase-file");
+    assert!(!stdout(&o).contains("UNENCRYPTED"), "{}", describe(&o));
+    let secret = String::from_utf8(bytes(&env.path("k.key"))).unwrap();
+    assert!(
+        secret.contains("\"scrypt\""),
+        "encrypted with scrypt: {secret}"
+    );
+
+    let key = Key {
+        public: env.path("k.pub"),
+        secret: env.path("k.key"),
+        id: String::new(),
+    };
+    let o = env.seal(
+        declaration(),
+        &key,
+        ARCHIVE,
+        T1,
+        "m",
+        &["--passphrase-file", "pass.txt"],
+    );
+    assert_code(&o, 0, "seal with --passphrase-file");
+    assert_code(&env.verify(ARCHIVE, &key), 0, "verify");
+
+    // The same file without its trailing newline is the same passphrase
+    // (first line); a different one is refused as trouble, in one line.
+    env.write("pass2.txt", "correct horse battery staple");
+    let v2 = env.write("v2.txt", declaration_v2());
+    let o = env.seal(
+        &v2,
+        &key,
+        ARCHIVE,
+        T2,
+        "m",
+        &["--passphrase-file", "pass2.txt"],
+    );
+    assert_code(&o, 0, "seal with the passphrase file without newline");
+
+    env.write("wrong.txt", "Correct horse battery staple\n");
+    let before = bytes(&env.path(ARCHIVE));
+    env.write("v3.txt", declaration_v2().replace("Paris", "Lyon"));
+    let o = env.seal(
+        env.path("v3.txt"),
+        &key,
+        ARCHIVE,
+        T2,
+        "m",
+        &["--passphrase-file", "wrong.txt"],
+    );
+    assert_code(&o, 2, "seal with a wrong passphrase file");
+    assert_one_line_error(&o, "wrong passphrase", "wrong passphrase file");
+    assert_eq!(bytes(&env.path(ARCHIVE)), before, "archive untouched");
+}
+
+#[test]
+fn passphrase_from_the_environment_and_a_wrong_one() {
+    let env = TestEnv::new();
+    let o = env.vellum_env(
+        ["keygen", "--out", "k"],
+        &[("VELLUM_PASSPHRASE", "s3cret phrase")],
+    );
+    assert_code(&o, 0, "keygen with VELLUM_PASSPHRASE");
+    let key = Key {
+        public: env.path("k.pub"),
+        secret: env.path("k.key"),
+        id: String::new(),
+    };
+    let seal_args = |time: &str| {
+        vec![
+            "seal".to_owned(),
+            declaration().display().to_string(),
+            "--key".into(),
+            "k.key".into(),
+            "--archive".into(),
+            ARCHIVE.into(),
+            "--time".into(),
+            time.into(),
+        ]
+    };
+
+    // Wrong passphrase: exit 2, one clear line, no archive made.
+    let o = env.vellum_env(seal_args(T1), &[("VELLUM_PASSPHRASE", "s3cret phrasE")]);
+    assert_code(&o, 2, "seal with a wrong VELLUM_PASSPHRASE");
+    let line = assert_one_line_error(&o, "wrong passphrase", "wrong VELLUM_PASSPHRASE");
+    assert!(line.contains("k.key"), "names the key file: {line}");
+    assert!(!env.path(ARCHIVE).exists(), "no archive on failure");
+
+    let o = env.vellum_env(seal_args(T1), &[("VELLUM_PASSPHRASE", "s3cret phrase")]);
+    assert_code(&o, 0, "seal with VELLUM_PASSPHRASE");
+    assert_code(&env.verify(ARCHIVE, &key), 0, "verify");
+
+    // An empty passphrase is not a passphrase.
+    let o = env.vellum_env(["keygen", "--out", "e"], &[("VELLUM_PASSPHRASE", "")]);
+    assert_code(&o, 2, "keygen with an empty passphrase");
+    assert_one_line_error(&o, "--no-passphrase", "empty passphrase");
+    assert!(!env.path("e.key").exists() && !env.path("e.pub").exists());
+}
+
+// ---------------------------------------------------------------- sections
+
+#[test]
+fn sections_of_the_declaration() {
+    let env = TestEnv::new();
+    let o = env.vellum([std::ffi::OsStr::new("sections"), declaration().as_os_str()]);
+    assert_code(&o, 0, "sections");
+    let out = stdout(&o);
+    let ids: Vec<&str> = out
+        .lines()
+        .filter(|l| !l.contains("sections; canonical text"))
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(ids.len(), 30, "{out}");
+    for id in [
+        "paragraph-1",
+        "bullet-13",
+        "heading-1",
+        "point-1",
+        "point-11",
+        "closing-1",
+        "closing-2",
+    ] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    assert_eq!(ids.first(), Some(&"paragraph-1"));
+    assert_eq!(ids.last(), Some(&"closing-2"));
+    assert!(
+        out.contains("30 sections; canonical text (vellum-text-v1) SHA-256 "),
+        "{out}"
+    );
+
+    let o = env.vellum([
+        std::ffi::OsStr::new("sections"),
+        declaration().as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    assert_code(&o, 0, "sections --json");
+    let doc = json(&o);
+    let secs = doc["sections"].as_array().expect("sections array");
+    assert_eq!(secs.len(), 30);
+    let p11 = secs
+        .iter()
+        .find(|s| s["id"] == "point-11")
+        .expect("point-11");
+    assert_eq!(p11["kind"], "point");
+    assert_eq!(p11["number"], 11);
+    assert_eq!(secs[29]["id"], "closing-2");
+    assert_eq!(doc["canonical_text"], "vellum-text-v1");
+}
+
+// ---------------------------------------------------------------- seal, verify, log
+
+#[test]
+fn seal_two_versions_then_verify_and_log() {
+    let env = TestEnv::new();
+    let k = env.keygen("secretariat");
+    let a = env.path(ARCHIVE);
+
+    let o = env.seal(declaration(), &k, &a, T1, "first publication", &[]);
+    assert_code(&o, 0, "seal v1");
+    assert_says(&o, "as version 1 of", "seal v1");
+    assert_says(&o, "(30 sections, key ", "seal v1");
+    assert_says(&o, &k.id, "seal v1 names the key");
+
+    let v2 = env.write("v2.txt", declaration_v2());
+    let o = env.seal(&v2, &k, &a, T2, "correct the amount", &[]);
+    assert_code(&o, 0, "seal v2");
+    assert_says(&o, "as version 2 of", "seal v2");
+
+    let o = env.verify(&a, &k);
+    assert_code(&o, 0, "verify");
+    let out = stdout(&o);
+    assert!(
+        out.contains("verified, 2 version(s), archive id paris-2014-02-08"),
+        "{}",
+        describe(&o)
+    );
+    assert!(
+        out.contains(&format!("v1  {T1}  signed by {}", k.id)),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("v2  {T2}  signed by {}", k.id)),
+        "{out}"
+    );
+
+    let o = env.vellum([
+        std::ffi::OsStr::new("log"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        k.public.as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    assert_code(&o, 0, "log --json");
+    let doc = json(&o);
+    assert_eq!(doc["valid"], true);
+    assert_eq!(doc["archive_id"], BAG);
+    let versions = doc["versions"].as_array().expect("versions array");
+    assert_eq!(versions.len(), 2);
+    let numbers: Vec<u64> = versions
+        .iter()
+        .map(|v| v["version"].as_u64().expect("number"))
+        .collect();
+    assert_eq!(numbers, [1, 2]);
+    assert_eq!(versions[0]["created"], T1);
+    assert_eq!(versions[1]["message"], "correct the amount");
+    assert_eq!(versions[1]["signer_key_id"], k.id.as_str());
+    assert_eq!(versions[1]["key_change"], false);
+    assert_ne!(
+        versions[0]["canonical_sha256"],
+        versions[1]["canonical_sha256"]
+    );
+
+    // Text log: one entry per version, oldest first.
+    let o = env.vellum([
+        std::ffi::OsStr::new("log"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        k.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "log");
+    let out = stdout(&o);
+    let v1 = out.find(&format!("v1  {T1}")).expect("v1 in log");
+    let v2 = out.find(&format!("v2  {T2}")).expect("v2 in log");
+    assert!(v1 < v2, "{out}");
+
+    // The manifest chain: v2 names v1's manifest hash.
+    let m1 = zip_entry(&a, &format!("{BAG}/data/v1/content/manifest.json"));
+    assert_eq!(
+        manifest_of(&a, 2)["previous_manifest_sha256"],
+        sha256_hex(&m1).as_str()
+    );
+}
+
+#[test]
+fn default_trust_is_the_keys_folder_and_without_it_verify_is_trouble() {
+    let env = TestEnv::new();
+    let k = env.keygen("signer");
+    env.seal_v1(&k, ARCHIVE);
+
+    // No --trust and no ./keys: exit 2, one line saying what to do.
+    let o = env.vellum(["verify", ARCHIVE]);
+    assert_code(&o, 2, "verify without trust");
+    assert_one_line_error(&o, "no trusted keys", "verify without trust");
+    assert!(stdout(&o).is_empty(), "{}", describe(&o));
+    let o = env.vellum(["log", ARCHIVE]);
+    assert_code(&o, 2, "log without trust");
+
+    // ./keys with the signer's public key is the default trust.
+    std::fs::create_dir(env.path("keys")).unwrap();
+    std::fs::copy(&k.public, env.path("keys/signer.pub")).unwrap();
+    let o = env.vellum(["verify", ARCHIVE]);
+    assert_code(&o, 0, "verify with ./keys");
+
+    // An empty --trust folder is trouble too.
+    std::fs::create_dir(env.path("empty")).unwrap();
+    let o = env.vellum(["verify", ARCHIVE, "--trust", "empty"]);
+    assert_code(&o, 2, "verify --trust EMPTY_FOLDER");
+    assert_one_line_error(&o, "no .pub files", "empty trust folder");
+
+    // A missing archive is trouble, not a failed verification.
+    let o = env.vellum(["verify", "nope.zip", "--trust", "keys"]);
+    assert_code(&o, 2, "verify a missing archive");
+    assert_one_line_error(&o, "nope.zip", "missing archive");
+}
+
+#[test]
+fn verify_against_another_trusted_key_fails() {
+    let env = TestEnv::new();
+    let signer = env.keygen("signer");
+    let other = env.keygen("other");
+    let a = env.seal_two_versions(&signer, ARCHIVE);
+
+    let o = env.verify(&a, &other);
+    assert_code(&o, 1, "verify with the wrong trusted key");
+    let out = stdout(&o);
+    assert!(out.contains("FAILED"), "{}", describe(&o));
+    assert!(
+        out.contains(&format!(
+            "signed by key {}, which is not among the trusted keys",
+            signer.id
+        )),
+        "{}",
+        describe(&o)
+    );
+    // Both versions are named.
+    assert!(
+        out.contains("v1 manifest.json") && out.contains("v2 manifest.json"),
+        "{out}"
+    );
+
+    let o = env.vellum([
+        std::ffi::OsStr::new("verify"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        other.public.as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    assert_code(&o, 1, "verify --json with the wrong trusted key");
+    let doc = json(&o);
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["versions"][0]["signer_trusted"], false);
+    assert!(!doc["problems"].as_array().unwrap().is_empty());
+
+    // Trusting both is fine.
+    let o = env.vellum([
+        std::ffi::OsStr::new("verify"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        other.public.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        signer.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "verify trusting both keys");
+}
+
+// ---------------------------------------------------------------- refusals
+
+/// Run a seal that must be refused (exit 1, message containing `why`), and
+/// check the archive is byte for byte what it was.
+fn assert_refused(
+    env: &TestEnv,
+    archive: &Path,
+    o: std::process::Output,
+    before: &[u8],
+    why: &str,
+) {
+    assert_code(&o, 1, why);
+    assert_one_line_error(&o, why, why);
+    assert_eq!(bytes(archive), before, "{why}: the archive changed");
+    let leftovers: Vec<_> = std::fs::read_dir(archive.parent().unwrap())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains(".vellum-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "{why}: temporary files left: {leftovers:?}"
+    );
+    let _ = env;
+}
+
+#[test]
+fn seal_refuses_identical_text() {
+    let env = TestEnv::new();
+    let k = env.keygen("k");
+    let a = env.seal_two_versions(&k, ARCHIVE);
+    let before = bytes(&a);
+    let o = env.seal(
+        env.path("v2.txt"),
+        &k,
+        &a,
+        "2014-04-01T00:00:00Z",
+        "again",
+        &[],
+    );
+    assert_refused(&env, &a, o, &before, "identical to version 2");
+}
+
+#[test]
+fn seal_refuses_empty_text() {
+    let env = TestEnv::new();
+    let k = env.keygen("k");
+    let a = env.seal_v1(&k, ARCHIVE);
+    let before = bytes(&a);
+    for (name, content, why) in [
+        ("empty.txt", "", "empty file"),
+        ("blank.txt", " \n\t\n\r\n  \n", "the text is empty"),
+    ] {
+        let t = env.write(name, content);
+        let o = env.seal(&t, &k, &a, T2, "nothing", &[]);
+        assert_refused(&env, &a, o, &before, why);
+    }
+    // Nor is a new archive made for it.
+    let o = env.seal(env.path("empty.txt"), &k, env.path("new.zip"), T1, "", &[]);
+    assert_code(&o, 1, "seal empty text into a new archive");
+    assert!(!env.path("new.zip").exists(), "no archive made for nothing");
+}
+
+#[test]
+fn seal_refuses_bidi_controls_unless_allowed_and_then_records_them() {
+    let env = TestEnv::new();
+    let k = env.keygen("k");
+    let a = env.seal_v1(&k, ARCHIVE);
+    let before = bytes(&a);
+    // "87 billion" shown as "noillib 78" ... the Trojan Source trick.
+    let text = declaration_v2().replace("86 billion", "\u{202E}noillib 68\u{202C}");
+    let t = env.write("bidi.txt", &text);
+
+    let o = env.seal(&t, &k, &a, T2, "bidi", &[]);
+    assert_refused(&env, &a, o, &before, "--allow-bidi");
+    let o = env.seal(&t, &k, &a, T2, "bidi", &[]);
+    assert_says(&o, "U+202E", "the refusal names the code point");
+
+    let o = env.seal(&t, &k, &a, T2, "bidi", &["--allow-bidi"]);
+    assert_code(&o, 0, "seal --allow-bidi");
+    assert_says(&o, "warning:", "seal --allow-bidi warns");
+    assert_says(&o, "U+202E", "seal --allow-bidi names the code point");
+    let m = manifest_of(&a, 2);
+    let warnings = m["warnings"].as_array().expect("warnings array");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.as_str().is_some_and(|s| s.contains("U+202E"))),
+        "the manifest records the bidi warning: {warnings:?}"
+    );
+    assert!(
+        manifest_of(&a, 1)["warnings"]
+            .as_array()
+            .unwrap()
+            .is_empty(),
+        "v1 had no warning"
+    );
+    assert_code(&env.verify(&a, &k), 0, "verify after --allow-bidi");
+}
+
+#[test]
+fn seal_refuses_another_key_without_key_change() {
+    let env = TestEnv::new();
+    let a_key = env.keygen("alice");
+    let b_key = env.keygen("bob");
+    let a = env.seal_v1(&a_key, ARCHIVE);
+    let before = bytes(&a);
+    let v2 = env.write("v2.txt", declaration_v2());
+    let trust_a = a_key.public.display().to_string();
+
+    // Bob, trusting Alice (so the archive verifies), without --key-change.
+    let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
+    assert_refused(&env, &a, o, &before, "pass --key-change");
+    let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
+    assert_says(&o, &a_key.id, "names the previous key");
+    assert_says(&o, &b_key.id, "names this key");
+
+    // Bob, not trusting Alice: the archive does not verify for him.
+    let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--key-change"]);
+    assert_refused(&env, &a, o, &before, "does not verify");
+
+    // With --key-change and Alice trusted: sealed, and recorded.
+    let o = env.seal(
+        &v2,
+        &b_key,
+        &a,
+        T2,
+        "bob",
+        &["--key-change", "--trust", &trust_a],
+    );
+    assert_code(&o, 0, "seal --key-change");
+    assert_eq!(
+        manifest_of(&a, 2)["key_change"]["previous_key_id"],
+        a_key.id.as_str()
+    );
+
+    let o = env.vellum([
+        std::ffi::OsStr::new("verify"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        a_key.public.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        b_key.public.as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    assert_code(&o, 0, "verify after a key change, trusting both");
+    let doc = json(&o);
+    assert_eq!(doc["versions"][0]["key_change"], false);
+    assert_eq!(doc["versions"][1]["key_change"], true);
+    assert_eq!(doc["versions"][1]["signer_key_id"], b_key.id.as_str());
+
+    let o = env.vellum([
+        std::ffi::OsStr::new("log"),
+        a.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        a_key.public.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        b_key.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "log after a key change");
+    assert_says(
+        &o,
+        &format!("key {} (key change)", b_key.id),
+        "log shows the key change",
+    );
+
+    // Trusting only Alice, Bob's version fails.
+    let o = env.verify(&a, &a_key);
+    assert_code(
+        &o,
+        1,
+        "verify after a key change, trusting only the old key",
+    );
+    assert_says(
+        &o,
+        "not among the trusted keys",
+        "bob's version is not trusted",
+    );
+}
+
+#[test]
+fn seal_refuses_to_append_to_an_archive_that_does_not_verify() {
+    let env = TestEnv::new();
+    let k = env.keygen("k");
+    let good = env.seal_v1(&k, ARCHIVE);
+    // Change one byte of the stored original, rewrite the zip.
+    let mut entries = read_zip(&good);
+    let name = format!("{BAG}/data/v1/content/original.txt");
+    let e = entries.iter_mut().find(|(n, _)| *n == name).unwrap();
+    let pos = e.1.windows(5).position(|w| w == b"Paris").unwrap();
+    e.1[pos + 3] = b'j';
+    let bad = env.path("bad/paris-2014-02-08.zip");
+    std::fs::create_dir_all(bad.parent().unwrap()).unwrap();
+    write_zip(&bad, &entries);
+    assert_code(&env.verify(&bad, &k), 1, "the tampered archive fails");
+
+    let before = bytes(&bad);
+    let v2 = env.write("v2.txt", declaration_v2());
+    let o = env.seal(&v2, &k, &bad, T2, "append", &[]);
+    assert_refused(
+        &env,
+        &bad,
+        o,
+        &before,
+        "does not verify, so nothing is appended",
+    );
+
+    // A file that is not a zip at all: refused too, untouched.
+    let junk = env.write(
+        "junk/paris-2014-02-08.zip",
+        b"not a zip at all, just text\n",
+    );
+    let before = bytes(&junk);
+    let o = env.seal(&v2, &k, &junk, T2, "append", &[]);
+    assert_refused(&env, &junk, o, &before, "does not verify");
+}
+
+// ---------------------------------------------------------------- determinism
+
+#[test]
+fn sealing_is_deterministic() {
+    let one = TestEnv::new();
+    let k = one.keygen("k");
+    let two = TestEnv::new();
+    // Same key file in both places.
+    std::fs::copy(&k.secret, two.path("k.key")).unwrap();
+    std::fs::copy(&k.public, two.path("k.pub")).unwrap();
+    let k2 = Key {
+        public: two.path("k.pub"),
+        secret: two.path("k.key"),
+        id: k.id.clone(),
+    };
+    let a1 = one.seal_v1(&k, &format!("out/{ARCHIVE}"));
+    let a2 = two.seal_v1(&k2, &format!("elsewhere/deeper/{ARCHIVE}"));
+    assert_ne!(a1, a2);
+    assert!(bytes(&a1) == bytes(&a2), "v1 archives differ");
+
+    let v2a = one.write("v2.txt", declaration_v2());
+    let v2b = two.write("another-name.txt", declaration_v2());
+    assert_code(
+        &one.seal(&v2a, &k, &a1, T2, "second", &[]),
+        0,
+        "seal v2 (one)",
+    );
+    assert_code(
+        &two.seal(&v2b, &k2, &a2, T2, "second", &[]),
+        0,
+        "seal v2 (two)",
+    );
+    assert!(bytes(&a1) == bytes(&a2), "v2 archives differ");
+}
