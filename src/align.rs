@@ -153,94 +153,25 @@ impl Ctx<'_> {
 
     fn myers(&mut self, a: Range<usize>, b: Range<usize>) {
         let deadline = Instant::now() + MYERS_DEADLINE;
-        let (oa, ob) = (a.start, b.start);
+        // Positions come from a running cursor and each op's lengths: the
+        // index fields `similar` reports for the other side of a pure delete
+        // or insert are not always the cursor position.
+        let (mut ca, mut cb) = (a.start, b.start);
         let ops =
             capture_diff_slices_deadline(Algorithm::Myers, &self.a[a], &self.b[b], Some(deadline));
         for op in ops {
-            let op = shift(op, oa, ob);
-            match op {
-                DiffOp::Equal {
-                    old_index,
-                    new_index,
-                    len,
-                } => self.push(
-                    Tag::Equal,
-                    old_index..old_index + len,
-                    new_index..new_index + len,
-                ),
-                DiffOp::Delete {
-                    old_index,
-                    old_len,
-                    new_index,
-                } => self.push(
-                    Tag::Delete,
-                    old_index..old_index + old_len,
-                    new_index..new_index,
-                ),
-                DiffOp::Insert {
-                    old_index,
-                    new_index,
-                    new_len,
-                } => self.push(
-                    Tag::Insert,
-                    old_index..old_index,
-                    new_index..new_index + new_len,
-                ),
+            let (tag, la, lb) = match op {
+                DiffOp::Equal { len, .. } => (Tag::Equal, len, len),
+                DiffOp::Delete { old_len, .. } => (Tag::Delete, old_len, 0),
+                DiffOp::Insert { new_len, .. } => (Tag::Insert, 0, new_len),
                 DiffOp::Replace {
-                    old_index,
-                    old_len,
-                    new_index,
-                    new_len,
-                } => self.push(
-                    Tag::Replace,
-                    old_index..old_index + old_len,
-                    new_index..new_index + new_len,
-                ),
-            }
+                    old_len, new_len, ..
+                } => (Tag::Replace, old_len, new_len),
+            };
+            self.push(tag, ca..ca + la, cb..cb + lb);
+            ca += la;
+            cb += lb;
         }
-    }
-}
-
-fn shift(op: DiffOp, oa: usize, ob: usize) -> DiffOp {
-    match op {
-        DiffOp::Equal {
-            old_index,
-            new_index,
-            len,
-        } => DiffOp::Equal {
-            old_index: old_index + oa,
-            new_index: new_index + ob,
-            len,
-        },
-        DiffOp::Delete {
-            old_index,
-            old_len,
-            new_index,
-        } => DiffOp::Delete {
-            old_index: old_index + oa,
-            old_len,
-            new_index: new_index + ob,
-        },
-        DiffOp::Insert {
-            old_index,
-            new_index,
-            new_len,
-        } => DiffOp::Insert {
-            old_index: old_index + oa,
-            new_index: new_index + ob,
-            new_len,
-        },
-        DiffOp::Replace {
-            old_index,
-            old_len,
-            new_index,
-            new_len,
-        } => DiffOp::Replace {
-            old_index: old_index + oa,
-            old_len,
-            new_index: new_index + ob,
-            new_len,
-        },
     }
 }
 
@@ -324,10 +255,160 @@ pub fn align_keys(a: &[u64], b: &[u64]) -> Vec<Op> {
     c.out
 }
 
+fn boundary(d: &Doc, i: usize) -> bool {
+    i == 0 || i >= d.tokens.len() || d.tokens[i].block != d.tokens[i - 1].block
+}
+
+fn closes(d: &Doc, i: usize) -> bool {
+    i > 0 && matches!(d.word(i - 1), "." | "!" | "?" | ";" | ":")
+}
+
+/// How well a run of words `[s, e)` of `d` sits on the text's structure.
+fn fit(d: &Doc, s: usize, e: usize) -> i32 {
+    2 * (boundary(d, s) as i32)
+        + 2 * (boundary(d, e) as i32)
+        + (closes(d, e) as i32)
+        + (closes(d, s) as i32)
+}
+
+/// Slide each pure deletion or insertion along repeated words (where
+/// several positions are equally short edits) to where it best fits the
+/// blocks and sentences: a deleted paragraph takes its own final period, not
+/// the one before it.
+fn slide(ops: &mut [Op], a: &Doc, b: &Doc) {
+    for k in 1..ops.len().saturating_sub(1) {
+        if ops[k - 1].tag != Tag::Equal || ops[k + 1].tag != Tag::Equal {
+            continue;
+        }
+        let (doc, keys, range) = match ops[k].tag {
+            Tag::Delete => (a, &a.keys, ops[k].a.clone()),
+            Tag::Insert => (b, &b.keys, ops[k].b.clone()),
+            _ => continue,
+        };
+        let prev_len = ops[k - 1].a.len();
+        let next_len = ops[k + 1].a.len();
+        // Offsets we may move by: left while the last word equals the one
+        // before the run, right while the first equals the one after it.
+        let mut left = 0;
+        while left < prev_len && keys[range.start - left - 1] == keys[range.end - left - 1] {
+            left += 1;
+        }
+        let mut right = 0;
+        while right < next_len
+            && range.end + right < keys.len()
+            && keys[range.start + right] == keys[range.end + right]
+        {
+            right += 1;
+        }
+        if left == 0 && right == 0 {
+            continue;
+        }
+        let mut best = (fit(doc, range.start, range.end), 0i64);
+        for off in -(left as i64)..=(right as i64) {
+            let s = (range.start as i64 + off) as usize;
+            let f = fit(doc, s, s + range.len());
+            if f > best.0 {
+                best = (f, off);
+            }
+        }
+        let off = best.1;
+        if off == 0 {
+            continue;
+        }
+        let shift = |r: &mut Range<usize>, by: i64, start: bool, end: bool| {
+            if start {
+                r.start = (r.start as i64 + by) as usize;
+            }
+            if end {
+                r.end = (r.end as i64 + by) as usize;
+            }
+        };
+        // The previous equal run ends `off` later, the next starts `off` later;
+        // the moved run shifts on its own side only.
+        shift(&mut ops[k - 1].a, off, false, true);
+        shift(&mut ops[k - 1].b, off, false, true);
+        shift(&mut ops[k + 1].a, off, true, false);
+        shift(&mut ops[k + 1].b, off, true, false);
+        match ops[k].tag {
+            Tag::Delete => {
+                shift(&mut ops[k].a, off, true, true);
+                shift(&mut ops[k].b, off, true, true);
+            }
+            _ => {
+                shift(&mut ops[k].a, off, true, true);
+                shift(&mut ops[k].b, off, true, true);
+            }
+        }
+    }
+}
+
+/// A replacement followed by an equal run may, with the same number of
+/// edits, match the run's first word inside the replaced words instead
+/// ("delta . Second paragraph here now" -> "epsilon", then "." matched to the
+/// paragraph's final period, versus "delta" -> "epsilon", "." matched to
+/// delta's period, "Second paragraph here now ." deleted). Pick the reading
+/// whose deleted words best fit the text's blocks and sentences.
+fn split_replaces(ops: Vec<Op>, a: &Doc) -> Vec<Op> {
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    let mut it = ops.into_iter().peekable();
+    while let Some(op) = it.next() {
+        let next_eq = it
+            .peek()
+            .filter(|n| n.tag == Tag::Equal && n.a.start == op.a.end)
+            .cloned();
+        let (Tag::Replace, Some(next)) = (op.tag, next_eq) else {
+            out.push(op);
+            continue;
+        };
+        if op.a.len() <= op.b.len() || op.a.len() > 4096 {
+            out.push(op);
+            continue;
+        }
+        let first = a.keys[next.a.start];
+        let current = fit(a, op.a.start, op.a.end);
+        let best = (op.a.start + 1..op.a.end)
+            .filter(|&p| a.keys[p] == first)
+            .map(|p| (fit(a, p + 1, op.a.end + 1), p))
+            .max();
+        match best {
+            Some((f, p)) if f > current => {
+                it.next();
+                out.push(Op {
+                    tag: Tag::Replace,
+                    a: op.a.start..p,
+                    b: op.b.clone(),
+                });
+                out.push(Op {
+                    tag: Tag::Equal,
+                    a: p..p + 1,
+                    b: next.b.start..next.b.start + 1,
+                });
+                out.push(Op {
+                    tag: Tag::Delete,
+                    a: p + 1..op.a.end + 1,
+                    b: next.b.start + 1..next.b.start + 1,
+                });
+                if next.a.len() > 1 {
+                    out.push(Op {
+                        tag: Tag::Equal,
+                        a: next.a.start + 1..next.a.end,
+                        b: next.b.start + 1..next.b.end,
+                    });
+                }
+            }
+            _ => out.push(op),
+        }
+    }
+    out
+}
+
 /// Align two documents word by word. Stretches whose keys match but whose
 /// words differ (a key collision, however unlikely) become replacements.
 pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
-    let ops = align_keys(&a.keys, &b.keys);
+    let mut ops = align_keys(&a.keys, &b.keys);
+    slide(&mut ops, a, b);
+    ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
+    let ops = split_replaces(ops, a);
     if ops.iter().all(|op| {
         op.tag != Tag::Equal
             || op

@@ -297,6 +297,7 @@ pub struct Canonicalizer<S: Sink> {
     block_open: bool,
     line_no: u64,
     line_emitted: bool,
+    hyphen_end: bool,
     line_has_content: bool,
     pending_space: bool,
     last_dash: bool,
@@ -316,6 +317,7 @@ impl<S: Sink> Canonicalizer<S> {
             block_open: false,
             line_no: 1,
             line_emitted: false,
+            hyphen_end: false,
             line_has_content: false,
             pending_space: false,
             last_dash: false,
@@ -360,11 +362,24 @@ impl<S: Sink> Canonicalizer<S> {
                     self.blocks += 1;
                     self.block_open = true;
                     self.sink.block(m);
-                } else {
+                } else if !(self.hyphen_end
+                    && self.buf.chars().next().is_some_and(char::is_alphanumeric))
+                {
+                    // A wrapped line joins with a space, except a word
+                    // broken after its own hyphen ("Sharia-" + "bound").
                     self.sink.text(" ");
                 }
             }
             self.sink.text(&self.buf[skip..]);
+            let mut tail = self.buf.chars().rev();
+            let (last, before) = (tail.next(), tail.next());
+            self.hyphen_end = self.fold
+                && last == Some('-')
+                && before.is_some_and(char::is_alphanumeric)
+                || !self.fold
+                    && last
+                        .is_some_and(|c| matches!(classify(c, true), Class::Fold("-")) || c == '-')
+                    && before.is_some_and(char::is_alphanumeric);
         }
         if end {
             if !self.line_emitted || self.mode == Mode::Lines {
@@ -803,6 +818,17 @@ mod tests {
         assert_eq!(c("  lead\n\n\n\n  trail  \n"), "lead\n\ntrail\n");
         // No blank line anywhere: every line is a block.
         assert_eq!(c("a\nb\nc"), "a\n\nb\n\nc\n");
+    }
+
+    #[test]
+    fn word_broken_after_hyphen_rejoins() {
+        assert_eq!(
+            c("Sharia-\nbound and x -\ny\n\nz"),
+            "Sharia-bound and x - y\n\nz\n"
+        );
+        assert_eq!(c("Sharia\u{2013}\nbound\n\nz"), "Sharia-bound\n\nz\n");
+        let k = Canonical::new("Sharia\u{2013}\nbound\n\nz");
+        assert_eq!(k.blocks[0].display, "Sharia\u{2013}bound");
     }
 
     #[test]

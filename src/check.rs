@@ -266,10 +266,18 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
                 return false;
             }
             let p = op.a.start;
-            let at_item = (0..n_sec).any(|s| {
-                sealed.section_tokens[s] == p
-                    && matches!(sealed.sections[s].kind, Kind::Bullet | Kind::Point)
-            });
+            let at_item = sealed.section_tokens[..n_sec]
+                .binary_search(&p)
+                .ok()
+                .map(|s| {
+                    // Sections without words share a start; take the last.
+                    let mut s = s;
+                    while s + 1 < n_sec && sealed.section_tokens[s + 1] == p {
+                        s += 1;
+                    }
+                    s
+                })
+                .is_some_and(|s| matches!(sealed.sections[s].kind, Kind::Bullet | Kind::Point));
             let w: Vec<&str> = op.b.clone().map(|j| copy.word(j)).collect();
             at_item && marker_tokens(&w)
         })
@@ -278,15 +286,26 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
     // Moved text: a deleted run that reappears, identical, as an inserted one.
     let mut moved_a: Vec<Option<usize>> = vec![None; ops.len()];
     let mut moved_b: Vec<bool> = vec![false; ops.len()];
+    // Inserted runs indexed by (length, first word) so matching is linear.
+    let mut inserts: rustc_hash::FxHashMap<(usize, u64), Vec<usize>> = Default::default();
+    for (j, ij) in ops.iter().enumerate() {
+        if ij.tag == Tag::Insert && !benign[j] && ij.b.len() >= MIN_MOVED_WORDS {
+            inserts
+                .entry((ij.b.len(), copy.keys[ij.b.start]))
+                .or_default()
+                .push(j);
+        }
+    }
     for (i, di) in ops.iter().enumerate() {
         if di.tag != Tag::Delete || di.a.len() < MIN_MOVED_WORDS {
             continue;
         }
-        for (j, ij) in ops.iter().enumerate() {
-            if ij.tag == Tag::Insert
-                && !moved_b[j]
-                && !benign[j]
-                && ij.b.len() == di.a.len()
+        let Some(cands) = inserts.get(&(di.a.len(), sd.keys[di.a.start])) else {
+            continue;
+        };
+        for &j in cands {
+            let ij = &ops[j];
+            if !moved_b[j]
                 && di
                     .a
                     .clone()

@@ -58,19 +58,29 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
     Ok(out)
 }
 
-/// The sealed version to check against.
+/// The sealed version to check against, prepared.
 pub fn load_sealed(
     archive: &Path,
     trusted: &[PublicKey],
     version: Option<u32>,
 ) -> Result<(Sealed, Against), Failure> {
+    let (text, against) = load_sealed_text(archive, trusted, version)?;
+    Ok((Sealed::new(&text), against))
+}
+
+/// Verify an archive and read one version's text (the newest by default).
+pub fn load_sealed_text(
+    archive: &Path,
+    trusted: &[PublicKey],
+    version: Option<u32>,
+) -> Result<(String, Against), Failure> {
     let v = crate::cli::verify_archive(archive, trusted)?;
     if !v.report.valid {
         let p = &v.report.problems[0];
         return Err(Failure(
             EXIT_FAIL,
             format!(
-                "{}: the archive does not verify, so no copy is checked ({} problem(s); first: {}{}: {}); run vellum verify",
+                "{}: the archive does not verify, so it is not used ({} problem(s); first: {}{}: {}); run vellum verify",
                 archive.display(),
                 v.report.problems.len(),
                 p.version.map(|n| format!("v{n} ")).unwrap_or_default(),
@@ -96,7 +106,6 @@ pub fn load_sealed(
         .map_err(|e| trouble(format!("{}: {e}", archive.display())))?;
     let (text, _) = vellum::input::decode(&bytes)
         .map_err(|e| trouble(format!("{}: v{n} original: {e}", archive.display())))?;
-    let sealed = Sealed::new(&text);
     let against = Against {
         archive_path: archive.display().to_string(),
         archive: m.archive_id.clone(),
@@ -106,7 +115,7 @@ pub fn load_sealed(
         manifest_sha256: vellum::digest::sha256(mbytes),
         canonical_text: m.canonical_text.clone(),
     };
-    Ok((sealed, against))
+    Ok((text, against))
 }
 
 fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String> {
@@ -140,11 +149,17 @@ pub fn run(
     trusted: Result<Vec<PublicKey>, Failure>,
     version: Option<u32>,
     json: bool,
+    html: Option<PathBuf>,
 ) -> Outcome {
     let trusted = trusted?;
     let sources = expand(&copies)?;
     if sources.is_empty() {
         return Err(trouble("no copies to check (empty folder?)"));
+    }
+    if html.is_some() && sources.len() != 1 {
+        return Err(trouble(
+            "--html writes the report of one copy; give exactly one copy",
+        ));
     }
     let (sealed, against) = load_sealed(&archive, &trusted, version)?;
     let stdin = if sources.iter().any(|s| matches!(s, Source::Stdin)) {
@@ -192,6 +207,12 @@ pub fn run(
                 }
                 Ok((text, _fmt)) => {
                     let rep = check::check(&sealed, &text);
+                    if let Some(h) = &html {
+                        let page = vellum::html::check_page(&name, &against, &rep);
+                        if let Err(e) = std::fs::write(h, page) {
+                            return (format!("{}: {e}\n", h.display()), crate::cli::EXIT_TROUBLE);
+                        }
+                    }
                     let code = if rep.verdict.is_ok() {
                         EXIT_OK
                     } else {

@@ -57,6 +57,11 @@ enum Cmd {
         after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json   # a folder, a page, stdin\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
     )]
     Check(CheckArgs),
+    /// Compare two versions or two texts, section by section and word by word.
+    #[command(
+        after_help = "Examples:\n  vellum diff archive/paris-2014-02-08.zip                 # its last two versions\n  vellum diff archive/paris-2014-02-08.zip@v1 archive/paris-2014-02-08.zip@v2 --html diff.html\n  vellum diff old.txt new.txt --json\n\nExit 0 same canonical text, 1 different, 2 trouble."
+    )]
+    Diff(DiffArgs),
     /// List an archive's versions.
     #[command(after_help = "Example:\n  vellum log archive/paris-2014-02-08.zip --json")]
     Log(VerifyArgs),
@@ -135,6 +140,25 @@ struct CheckArgs {
     /// Print JSON (one object per line when several copies are checked).
     #[arg(long)]
     json: bool,
+    /// Also write a self-contained HTML report (one copy only).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// Old side: a text, an archive (its newest version) or ARCHIVE@vN. Alone: an archive's last two versions.
+    a: String,
+    /// New side: a text, an archive or ARCHIVE@vN.
+    b: Option<String>,
+    #[command(flatten)]
+    trust: TrustArgs,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -174,7 +198,9 @@ pub fn run() -> u8 {
             trusted_keys(&a.trust),
             a.version,
             a.json,
+            a.html,
         ),
+        Cmd::Diff(a) => crate::diff_cmd::run(a.a, a.b, &|| trusted_keys(&a.trust), a.json, a.html),
     };
     match r {
         Ok(code) => code,

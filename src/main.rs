@@ -4,6 +4,7 @@
 
 mod check_cmd;
 mod cli;
+mod diff_cmd;
 
 use std::process::ExitCode;
 

@@ -247,9 +247,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
                     s.push_str(&format!(
                         "    {}\n",
                         inline_diff(
-                            &crate::canon::canonicalize(sealed_words)
-                                .trim_end()
-                                .to_owned(),
+                            crate::canon::canonicalize(sealed_words).trim_end(),
                             &found,
                             st
                         )

@@ -1,0 +1,333 @@
+//! Self-contained HTML reports for people who will never run a command:
+//! one file, inline CSS, no script, no network. Semantic and accessible
+//! (`<del>`/`<ins>` with words and symbols as well as colour, landmarks,
+//! headings); right-to-left text displays correctly (`dir="auto"` on every
+//! passage); invisible and bidi control characters are shown as visible
+//! badges instead of acting on the page.
+
+use crate::changes::Change;
+use crate::check::{CheckReport, Status, Verdict};
+use crate::diff::{DiffReport, DiffStatus};
+use crate::report::{word_pieces, Against, PieceTag};
+
+/// Escape text for HTML, and make invisible characters visible.
+pub fn text(s: &str) -> String {
+    let mut o = String::with_capacity(s.len() + 16);
+    for c in s.chars() {
+        match c {
+            '&' => o.push_str("&amp;"),
+            '<' => o.push_str("&lt;"),
+            '>' => o.push_str("&gt;"),
+            '"' => o.push_str("&quot;"),
+            '\'' => o.push_str("&#39;"),
+            _ => {
+                let name = crate::canon::bidi_name(c)
+                    .or_else(|| crate::canon::invisible_name(c))
+                    .or(match c {
+                        '\u{200C}' => Some("zero-width non-joiner"),
+                        '\u{200D}' => Some("zero-width joiner"),
+                        '\u{E0000}'..='\u{E007F}' => Some("tag character"),
+                        _ => None,
+                    });
+                match name {
+                    Some(n) => o.push_str(&format!(
+                        "<span class=\"invisible\" title=\"{n}\">U+{:04X}<span class=\"sr\"> ({n})</span></span>",
+                        c as u32
+                    )),
+                    None => o.push(c),
+                }
+            }
+        }
+    }
+    o
+}
+
+const CSS: &str = r#"
+:root{--fg:#1b1b1b;--muted:#5a5a5a;--bg:#fff;--del:#b00020;--del-bg:#fde7ea;--ins:#0a6b2d;--ins-bg:#e3f5e8;--warn:#8a5a00;--line:#ddd}
+*{box-sizing:border-box}
+body{font:16px/1.55 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Sans Arabic",Tahoma,sans-serif;color:var(--fg);background:var(--bg);margin:0 auto;max-width:60rem;padding:1.5rem}
+h1{font-size:1.5rem;margin:.2rem 0}
+h2{font-size:1.2rem;border-bottom:1px solid var(--line);padding-bottom:.2rem;margin-top:2rem}
+h3{font-size:1rem;margin:0 0 .3rem 0}
+.verdict{font-size:1.25rem;font-weight:700;padding:.6rem .9rem;border-radius:.4rem;border:2px solid}
+.verdict.ok{color:var(--ins);background:var(--ins-bg)}
+.verdict.bad{color:var(--del);background:var(--del-bg)}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;font-size:.9rem}
+dl.meta dt{color:var(--muted)}
+dl.meta dd{margin:0;font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}
+article.sec{border-left:4px solid var(--line);padding:.3rem .8rem;margin:.6rem 0}
+article.sec.intact{color:var(--muted)}
+article.sec.altered,article.sec.changed{border-left-color:var(--del)}
+article.sec.missing,article.sec.removed{border-left-color:var(--del);background:var(--del-bg)}
+article.sec.added{border-left-color:var(--ins);background:var(--ins-bg)}
+article.sec.moved{border-left-color:var(--warn)}
+.sid{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85rem}
+.status{font-size:.85rem;font-weight:600;text-transform:uppercase;letter-spacing:.03em}
+p.txt{margin:.2rem 0;unicode-bidi:plaintext}
+del{color:var(--del);background:var(--del-bg);text-decoration:line-through;text-decoration-thickness:2px}
+ins{color:var(--ins);background:var(--ins-bg);text-decoration:underline;text-decoration-thickness:2px}
+del::before{content:"[\2212";font-weight:700;text-decoration:none}
+del::after{content:"]";font-weight:700}
+ins::before{content:"[+";font-weight:700}
+ins::after{content:"]";font-weight:700}
+.invisible{font:700 .75rem ui-monospace,monospace;color:#fff;background:#6a1b9a;border-radius:.2rem;padding:0 .2rem;margin:0 .1rem}
+ul.changes{font-size:.9rem;margin:.3rem 0;padding-left:1.2rem}
+.class{font-weight:700}
+.warnings li{color:var(--warn)}
+pre{background:#f5f5f5;padding:.7rem;overflow-x:auto;font-size:.85rem}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+footer{margin-top:2rem;color:var(--muted);font-size:.85rem}
+@media (prefers-color-scheme:dark){:root{--fg:#eee;--muted:#aaa;--bg:#121212;--del:#ff8a9a;--del-bg:#3a1218;--ins:#7be39a;--ins-bg:#0f2e1a;--line:#333}pre{background:#1e1e1e}}
+"#;
+
+fn page(title: &str, body: &str) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<meta name=\"generator\" content=\"vellum {}\">\n<title>{}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n<footer><p>Made by vellum {}. This page is self-contained: it loads nothing and runs no script.</p></footer>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION"),
+        text(title),
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+fn meta(a: &Against) -> String {
+    format!(
+        "<dl class=\"meta\"><dt>Archive</dt><dd>{}</dd><dt>Archive id</dt><dd>{}</dd><dt>Version</dt><dd>v{}</dd><dt>Sealed</dt><dd>{}</dd><dt>Signer key id</dt><dd>{}</dd><dt>Manifest SHA-256</dt><dd>{}</dd><dt>Canonical text</dt><dd>{}</dd></dl>",
+        text(&a.archive_path),
+        text(&a.archive),
+        a.version,
+        text(&a.created),
+        text(&a.signer_key_id),
+        text(&a.manifest_sha256),
+        text(&a.canonical_text)
+    )
+}
+
+/// Inline marked-up comparison of two wordings.
+fn marked(old: &str, new: &str) -> String {
+    let mut o = String::new();
+    for p in word_pieces(old, new) {
+        if !o.is_empty() {
+            o.push(' ');
+        }
+        match p.tag {
+            PieceTag::Same => o.push_str(&text(&p.text)),
+            PieceTag::Del => o.push_str(&format!(
+                "<del><span class=\"sr\">deleted: </span>{}</del>",
+                text(&p.text)
+            )),
+            PieceTag::Ins => o.push_str(&format!(
+                "<ins><span class=\"sr\">inserted: </span>{}</ins>",
+                text(&p.text)
+            )),
+        }
+    }
+    o
+}
+
+fn changes_list(ch: &[Change]) -> String {
+    if ch.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from("<ul class=\"changes\">");
+    for c in ch {
+        let class = serde_json::to_value(c.class)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let show = |s: &str| {
+            if s.is_empty() {
+                "(nothing)".to_owned()
+            } else {
+                format!("\u{201C}{}\u{201D}", text(s))
+            }
+        };
+        o.push_str(&format!(
+            "<li><span class=\"class\">{}{}</span>: sealed {} &rarr; found {}</li>",
+            text(&class),
+            if c.minor { " (minor)" } else { "" },
+            show(&c.sealed),
+            show(&c.found)
+        ));
+    }
+    o.push_str("</ul>");
+    o
+}
+
+fn verify_commands(a: &Against) -> String {
+    let id = &a.archive;
+    let v = a.version;
+    format!(
+        "<h2 id=\"verify\">Verify the archive yourself</h2>\n<p>With vellum, against the publisher&#39;s public key obtained from a source you trust (never from inside the archive):</p>\n<pre><code>vellum verify {path} --trust PUBLISHER.pub</code></pre>\n<p>Or with standard tools only:</p>\n<pre><code>unzip {path} -d unpacked\nbagit.py --validate unpacked/{id}\nocfl-validate.py unpacked/{id}/data\nminisign -V -p PUBLISHER.pub -m unpacked/{id}/data/v{v}/content/manifest.json -x unpacked/{id}/data/v{v}/content/manifest.json.minisig</code></pre>\n<p>The signed manifest lists the SHA-256 of the canonical text and of every section; its own SHA-256 is <code>{m}</code>.</p>",
+        path = text(&a.archive_path),
+        id = text(id),
+        m = text(&a.manifest_sha256),
+    )
+}
+
+/// The HTML report of a check.
+pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
+    let ok = r.verdict.is_ok();
+    let verdict = match r.verdict {
+        Verdict::Authentic => {
+            "Authentic: every sealed section is present and intact; only formatting differs."
+                .to_owned()
+        }
+        Verdict::Excerpt => format!(
+            "Authentic excerpt: an intact, contiguous part of the sealed text ({} of {} sections).",
+            r.summary.intact, r.summary.sections
+        ),
+        Verdict::Altered => format!(
+            "Altered: {} section(s) altered, {} missing, {} moved, {} passage(s) added.",
+            r.summary.altered, r.summary.missing, r.summary.moved, r.summary.added
+        ),
+        Verdict::Unrelated => {
+            "Unrelated: this text has no meaningful overlap with the sealed text.".to_owned()
+        }
+    };
+    let mut b = String::new();
+    b.push_str(&format!(
+        "<header>\n<h1>Check of <span class=\"sid\">{}</span></h1>\n<p class=\"verdict {}\" role=\"status\">{}</p>\n{}\n</header>\n<main>\n",
+        text(copy),
+        if ok { "ok" } else { "bad" },
+        text(&verdict),
+        meta(a)
+    ));
+    if !r.warnings.is_empty() {
+        b.push_str("<section aria-labelledby=\"warn\"><h2 id=\"warn\">Warnings</h2><ul class=\"warnings\">");
+        for w in &r.warnings {
+            b.push_str(&format!("<li>{}</li>", text(w)));
+        }
+        b.push_str("</ul></section>\n");
+    }
+    b.push_str("<section aria-labelledby=\"secs\"><h2 id=\"secs\">The sealed text, section by section</h2>\n");
+    b.push_str("<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>.</p>\n");
+    let excerpt = r.verdict == Verdict::Excerpt;
+    for s in &r.sections {
+        let (cls, label) = match s.status {
+            Status::Intact => ("intact", "intact"),
+            Status::Altered => ("altered", "altered"),
+            Status::Missing if excerpt => ("intact", "not in the excerpt"),
+            Status::Missing => ("missing", "missing from the copy"),
+            Status::Moved => ("moved", "moved"),
+            Status::Added => ("added", "added: not in the sealed text"),
+        };
+        let body = match s.status {
+            Status::Altered => {
+                let sealed_words = crate::canon::canonicalize(strip_marker(&s.text));
+                format!("<p class=\"txt\" dir=\"auto\">{}</p>", marked(sealed_words.trim_end(), s.found.as_deref().unwrap_or("")))
+            }
+            Status::Missing if !excerpt => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\">missing: </span>{}</del></p>", text(&s.text)),
+            Status::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\">added: </span>{}</ins></p>", text(&s.text)),
+            _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
+        };
+        b.push_str(&format!(
+            "<article class=\"sec {cls}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{}</span></h3>{}{}</article>\n",
+            text(&s.id),
+            text(&s.id),
+            label,
+            body,
+            changes_list(&s.changes)
+        ));
+    }
+    b.push_str("</section>\n");
+    b.push_str(&verify_commands(a));
+    b.push_str("\n</main>");
+    page(
+        &format!("vellum check: {} \u{2014} {}", r.verdict.as_str(), copy),
+        &b,
+    )
+}
+
+fn strip_marker(t: &str) -> &str {
+    match crate::canon::parse_marker(t) {
+        Some((_, n)) => &t[n..],
+        None => t,
+    }
+}
+
+/// The HTML report of a diff.
+pub fn diff_page(
+    old: &str,
+    old_meta: Option<&Against>,
+    new: &str,
+    new_meta: Option<&Against>,
+    r: &DiffReport,
+) -> String {
+    let sm = &r.summary;
+    let summary = if r.same {
+        "Same text: the canonical texts are identical.".to_owned()
+    } else {
+        format!(
+            "Different: {} section(s) changed, {} added, {} removed, {} moved, {} unchanged.",
+            sm.changed, sm.added, sm.removed, sm.moved, sm.unchanged
+        )
+    };
+    let mut b = format!(
+        "<header>\n<h1>Differences between <span class=\"sid\">{}</span> and <span class=\"sid\">{}</span></h1>\n<p class=\"verdict {}\" role=\"status\">{}</p>\n",
+        text(old),
+        text(new),
+        if r.same { "ok" } else { "bad" },
+        text(&summary)
+    );
+    for (label, m) in [("Old", old_meta), ("New", new_meta)] {
+        if let Some(m) = m {
+            b.push_str(&format!(
+                "<h2>{label}: {}</h2>{}",
+                text(&format!("{} v{}", m.archive, m.version)),
+                meta(m)
+            ));
+        }
+    }
+    b.push_str("</header>\n<main>\n");
+    if !r.notes.is_empty() {
+        b.push_str(
+            "<section aria-labelledby=\"notes\"><h2 id=\"notes\">Notes</h2><ul class=\"warnings\">",
+        );
+        for n in &r.notes {
+            b.push_str(&format!("<li>{}</li>", text(n)));
+        }
+        b.push_str("</ul></section>\n");
+    }
+    b.push_str("<section aria-labelledby=\"secs\"><h2 id=\"secs\">Section by section</h2>\n<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>.</p>\n");
+    for s in &r.sections {
+        let (cls, label) = match s.status {
+            DiffStatus::Unchanged => ("intact", "unchanged"),
+            DiffStatus::Changed => ("changed", "changed"),
+            DiffStatus::Added => ("added", "added"),
+            DiffStatus::Removed => ("removed", "removed"),
+            DiffStatus::Moved => ("moved", "moved"),
+        };
+        let body = match s.status {
+            DiffStatus::Changed => {
+                let w = crate::canon::canonicalize(strip_marker(&s.text));
+                format!("<p class=\"txt\" dir=\"auto\">{}</p>", marked(w.trim_end(), s.new_text.as_deref().unwrap_or("")))
+            }
+            DiffStatus::Removed => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\">removed: </span>{}</del></p>", text(&s.text)),
+            DiffStatus::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\">added: </span>{}</ins></p>", text(&s.text)),
+            _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
+        };
+        b.push_str(&format!(
+            "<article class=\"sec {cls}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{label}</span></h3>{body}{}</article>\n",
+            text(&s.id),
+            text(&s.id),
+            changes_list(&s.changes)
+        ));
+    }
+    b.push_str("</section>\n");
+    if let Some(m) = new_meta.or(old_meta) {
+        b.push_str(&verify_commands(m));
+    }
+    b.push_str("\n</main>");
+    page(&format!("vellum diff: {old} \u{2192} {new}"), &b)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn escapes_and_shows_invisibles() {
+        let t = super::text("<b>&\u{202E}x");
+        assert!(t.starts_with("&lt;b&gt;&amp;"));
+        assert!(t.contains("U+202E"));
+        assert!(!t.contains('\u{202E}'));
+    }
+}
