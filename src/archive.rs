@@ -113,7 +113,8 @@ pub fn id_from_path(path: &std::path::Path) -> String {
             }
         })
         .collect();
-    let id = id.trim_start_matches('.').to_owned();
+    let mut id = id.trim_start_matches('.').to_owned();
+    id.truncate(100);
     if id.is_empty() {
         "text".to_owned()
     } else {

@@ -58,11 +58,25 @@ pub fn parse_manifest(text: &str) -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
+/// The bag-info label naming the vellum archive format.
+pub const FORMAT_LABEL: &str = "Vellum-Archive-Format";
+/// The bag-info label of the payload's size and file count.
+pub const OXUM_LABEL: &str = "Payload-Oxum";
+
+/// Parse `bag-info.txt` into (label, value) pairs.
+pub fn parse_info(text: &str) -> Vec<(String, String)> {
+    text.lines()
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
 /// `bag-info.txt` for an archive.
 pub fn bag_info(archive_id: &str, date: &str, octets: u64, files: usize, versions: u32) -> String {
     format!(
-        "Bag-Software-Agent: vellum {} <text sealing>\nBagging-Date: {date}\nExternal-Description: A text sealed by vellum: {versions} signed version(s), OCFL object in data/\nExternal-Identifier: {archive_id}\nPayload-Oxum: {octets}.{files}\n",
+        "Bag-Software-Agent: vellum {} <text sealing>\nBagging-Date: {date}\nExternal-Description: A text sealed by vellum: {versions} signed version(s), OCFL object in data/\nExternal-Identifier: {archive_id}\nPayload-Oxum: {octets}.{files}\n{FORMAT_LABEL}: {}\n",
         env!("CARGO_PKG_VERSION"),
+        crate::archive::ARCHIVE_FORMAT,
     )
 }
 

@@ -342,6 +342,13 @@ impl<S: Sink> Canonicalizer<S> {
         };
         self.map_into_buf(src);
         self.nfc = nfc;
+        // Dropping or folding characters can leave a sequence that NFC
+        // composes differently (e + soft hyphen + acute accent); normalize
+        // again so canonicalizing twice changes nothing.
+        if !self.buf.is_ascii() && is_nfc_quick(self.buf.chars()) != IsNormalized::Yes {
+            let composed: String = self.buf.nfc().collect();
+            self.buf = composed;
+        }
         // Structure: the first text of a line opens a block or continues one.
         if !self.buf.is_empty() {
             let mut skip = 0;
@@ -351,7 +358,12 @@ impl<S: Sink> Canonicalizer<S> {
                     parse_marker(&self.buf)
                 } else {
                     // The display form follows the canonical form's structure.
-                    let folded: String = self.buf.chars().take(16).flat_map(fold_char).collect();
+                    let mut folded: String =
+                        self.buf.chars().take(16).flat_map(fold_char).collect();
+                    // Dash runs collapse in the canonical form ("-- x").
+                    while folded.contains("--") {
+                        folded = folded.replace("--", "-");
+                    }
                     parse_marker(&folded).map(|(m, _)| (m, display_marker_len(&self.buf, m)))
                 };
                 if self.mode == Mode::Lines || !self.block_open || marker.is_some() {
@@ -412,6 +424,7 @@ impl<S: Sink> Canonicalizer<S> {
                     let w = self.warn(kind, c, name);
                     self.sink.warning(w);
                     self.emit_char(c);
+                    self.last_dash = false;
                 }
                 Class::Keep => {
                     if fold && c == '-' && self.last_dash && !self.pending_space {
@@ -496,6 +509,9 @@ pub struct LineSplitter {
 impl LineSplitter {
     /// Feed text; `f(piece, end_of_line)` receives the lines.
     pub fn push(&mut self, text: &str, f: &mut impl FnMut(&str, bool)) {
+        if text.is_empty() {
+            return;
+        }
         let bytes = text.as_bytes();
         let mut start = 0;
         let mut i = 0;
@@ -829,6 +845,34 @@ mod tests {
         assert_eq!(c("Sharia\u{2013}\nbound\n\nz"), "Sharia-bound\n\nz\n");
         let k = Canonical::new("Sharia\u{2013}\nbound\n\nz");
         assert_eq!(k.blocks[0].display, "Sharia\u{2013}bound");
+    }
+
+    #[test]
+    fn second_pass_changes_nothing_after_drops() {
+        for t in [
+            "e\u{00AD}\u{0301}",
+            "\u{FF21}\u{0301}",
+            "a\n-- b\n\nc\n",
+            "-\u{202E}-",
+            "x\r",
+        ] {
+            let once = c(t);
+            assert_eq!(c(&once), once, "{t:?}");
+            let _ = Canonical::new(t);
+        }
+        assert_eq!(c("e\u{00AD}\u{0301}"), "\u{e9}\n");
+    }
+
+    #[test]
+    fn crlf_split_across_pushes() {
+        let mut out = Vec::new();
+        let mut sp = LineSplitter::default();
+        for piece in ["a\r", "", "\nb\r", "\n", "c"] {
+            sp.push(piece, &mut |p, e| out.push((p.to_owned(), e)));
+        }
+        sp.finish(&mut |p, e| out.push((p.to_owned(), e)));
+        let lines: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(lines, vec!["a", "b", "c"]);
     }
 
     #[test]

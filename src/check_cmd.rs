@@ -101,9 +101,13 @@ pub fn load_sealed_text(
         )));
     }
     let (m, mbytes) = &opened.manifests[n as usize - 1];
-    let bytes = opened
-        .read(n, vellum::archive::ORIGINAL)
-        .map_err(|e| trouble(format!("{}: {e}", archive.display())))?;
+    let bytes = opened.read(n, vellum::archive::ORIGINAL).map_err(|e| {
+        trouble(format!(
+            "{}: v{n} {}: {e}",
+            archive.display(),
+            vellum::archive::ORIGINAL
+        ))
+    })?;
     let (text, _) = vellum::input::decode(&bytes)
         .map_err(|e| trouble(format!("{}: v{n} original: {e}", archive.display())))?;
     let against = Against {

@@ -198,10 +198,11 @@ impl ZipIn {
     pub fn read_small(&self, name: &str) -> Result<Vec<u8>, ReadError> {
         let e = self
             .get(name)
-            .ok_or_else(|| ReadError::Invalid(format!("{name}: missing")))?;
+            .ok_or_else(|| ReadError::Invalid("missing".to_owned()))?;
         if e.size > MAX_SMALL_ENTRY {
             return Err(ReadError::Invalid(format!(
-                "{name}: too large to be a tag or manifest file"
+                "{} bytes: too large to be a tag or manifest file",
+                e.size
             )));
         }
         let mut out = Vec::with_capacity(e.size as usize);
@@ -221,9 +222,9 @@ impl ZipIn {
     ) -> Result<u64, ReadError> {
         let e = self
             .get(name)
-            .ok_or_else(|| ReadError::Invalid(format!("{name}: missing")))?;
+            .ok_or_else(|| ReadError::Invalid("missing".to_owned()))?;
         let mut z = open_zip(&self.path)?;
-        let bad = |m: String| ReadError::Invalid(format!("{name}: {m}"));
+        let bad = ReadError::Invalid;
         let file = z.by_index(e.index).map_err(|err| bad(err.to_string()))?;
         // Never read more than declared, whatever the stream holds.
         let mut r = file.take(e.size + 1);

@@ -19,6 +19,8 @@ pub enum DecodeError {
         /// Offset of the first bad byte, counted from the start of the file.
         offset: usize,
     },
+    /// Decodable, but not readable as a text (e.g. HTML nested absurdly deep).
+    Unreadable(String),
     /// A NUL byte or other sign of a binary file.
     Binary {
         /// Offset of the first NUL byte.
@@ -33,6 +35,7 @@ impl fmt::Display for DecodeError {
             DecodeError::Invalid { encoding, offset } => {
                 write!(f, "not valid {encoding}: bad byte at offset {offset}")
             }
+            DecodeError::Unreadable(m) => f.write_str(m),
             DecodeError::Binary { offset } => {
                 write!(f, "binary data, not text: NUL byte at offset {offset}")
             }
@@ -144,6 +147,52 @@ pub enum Format {
     Html,
 }
 
+/// Deepest element nesting accepted in an HTML copy. Browsers stop nesting at
+/// 512; html5ever has no limit and slows down quadratically past it.
+pub const MAX_HTML_DEPTH: usize = 1024;
+
+/// A quick scan of tags (no parsing): `Some(limit)` when opening tags nest
+/// deeper than [`MAX_HTML_DEPTH`]. Void elements and self-closing tags do
+/// not nest.
+fn too_deep(html: &str) -> Option<usize> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
+    ];
+    let b = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while let Some(off) = b[i..].iter().position(|&c| c == b'<') {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = if close { i + 1 } else { i };
+        let end = start
+            + b[start..]
+                .iter()
+                .take(16)
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        let tag_end = b[end..].iter().position(|&c| c == b'>').map(|p| end + p);
+        let self_closing = tag_end.is_some_and(|e| e > 0 && b[e - 1] == b'/');
+        if VOID.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MAX_HTML_DEPTH {
+                return Some(MAX_HTML_DEPTH);
+            }
+        }
+    }
+    None
+}
+
 /// Decide whether bytes are HTML: by extension first, then by content.
 pub fn sniff_format(name: Option<&str>, bytes: &[u8]) -> Format {
     if let Some(n) = name {
@@ -166,6 +215,11 @@ pub fn read_copy(name: Option<&str>, bytes: &[u8]) -> Result<(String, Format), D
     match format {
         Format::Text => Ok((text, format)),
         Format::Html => {
+            if let Some(depth) = too_deep(&text) {
+                return Err(DecodeError::Unreadable(format!(
+                    "HTML nested more than {depth} elements deep; refusing to parse it (a page a browser shows is never this deep)"
+                )));
+            }
             let t = crate::htmltext::html_to_text(&text);
             if t.trim().is_empty() {
                 return Err(DecodeError::Empty);
@@ -445,5 +499,34 @@ mod stream_tests {
                 assert_eq!(stream(s, chunk), whole, "{s:?} chunk {chunk}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod html_guard_tests {
+    use super::*;
+
+    #[test]
+    fn absurd_nesting_is_refused_quickly() {
+        let deep = format!(
+            "<html><body>{}x{}</body></html>",
+            "<div>".repeat(50_000),
+            "</div>".repeat(50_000)
+        );
+        let t = std::time::Instant::now();
+        assert!(matches!(
+            read_copy(Some("a.html"), deep.as_bytes()),
+            Err(DecodeError::Unreadable(_))
+        ));
+        assert!(t.elapsed().as_secs() < 2);
+        let ok = format!(
+            "<html><body>{}text{}</body></html>",
+            "<div>".repeat(100),
+            "</div>".repeat(100)
+        );
+        assert_eq!(
+            read_copy(Some("a.html"), ok.as_bytes()).unwrap().0.trim(),
+            "text"
+        );
     }
 }

@@ -247,7 +247,13 @@ fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, String> {
     if kdf.alg != "scrypt" {
         return Err(format!("unknown key derivation {:?}", kdf.alg));
     }
-    if kdf.log_n > SCRYPT_MAX_LOG_N || kdf.r > 32 || kdf.p > 16 {
+    // Memory scrypt needs is 128 * r * 2^log_n bytes: at most 1 GiB.
+    if kdf.log_n > SCRYPT_MAX_LOG_N
+        || kdf.r == 0
+        || kdf.r > 32
+        || kdf.p > 16
+        || (128u64 * kdf.r as u64) << kdf.log_n > 1 << 30
+    {
         return Err("scrypt parameters too large".into());
     }
     let salt = B64.decode(&kdf.salt).map_err(|_| "bad salt".to_owned())?;
@@ -392,6 +398,9 @@ pub fn write_key_pair(
     passphrase: Option<&[u8]>,
 ) -> Result<(PathBuf, PathBuf), KeyError> {
     let (pub_path, key_path) = key_paths(base);
+    if let Some(dir) = base.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| KeyError::Io(dir.to_owned(), e))?;
+    }
     for p in [&pub_path, &key_path] {
         if p.exists() {
             return Err(KeyError::Exists(p.clone()));

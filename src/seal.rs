@@ -66,6 +66,18 @@ impl std::fmt::Display for SealError {
     }
 }
 
+/// An RFC 3339 time in the one form manifests use: UTC, to the second,
+/// `Z` suffix, so times compare as strings.
+pub fn normalize_time(t: &str) -> Option<String> {
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let t = time::OffsetDateTime::parse(t, fmt).ok()?;
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .ok()?;
+    t.format(fmt).ok()
+}
+
 /// The time now, as RFC 3339 UTC to the second.
 pub fn now_rfc3339() -> String {
     let t = time::OffsetDateTime::now_utc()
@@ -91,6 +103,13 @@ pub fn seal(
 ) -> Result<SealOutcome, SealError> {
     let refuse = |m: String| Err(SealError::Refused(m));
     let tn = text_name.display();
+    if text.len() as u64 > crate::container::MAX_ENTRY_SIZE / 2 {
+        return refuse(format!(
+            "{tn}: {} bytes is more than vellum archives hold ({} bytes)",
+            text.len(),
+            crate::container::MAX_ENTRY_SIZE / 2
+        ));
+    }
     let (decoded, _) =
         crate::input::decode(text).map_err(|e| SealError::Refused(format!("{tn}: {e}")))?;
     let canon = Canonical::new(&decoded);
@@ -106,9 +125,13 @@ pub fn seal(
                 w.line, w.codepoint, w.name
             ));
         }
+        let kind = serde_json::to_value(w.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         warnings.push(format!(
-            "line {}: {} {} ({:?})",
-            w.line, w.codepoint, w.name, w.kind
+            "line {}: {} {} ({kind})",
+            w.line, w.codepoint, w.name
         ));
     }
     let secs = sections::split(&canon);
@@ -166,13 +189,18 @@ pub fn seal(
         }
     }
     let created = match &opts.created {
-        Some(c) => {
-            time::OffsetDateTime::parse(c, &time::format_description::well_known::Rfc3339)
-                .map_err(|_| SealError::Refused(format!("--time {c:?} is not an RFC 3339 time")))?;
-            c.clone()
-        }
+        Some(c) => normalize_time(c)
+            .ok_or_else(|| SealError::Refused(format!("--time {c:?} is not an RFC 3339 time")))?,
         None => now_rfc3339(),
     };
+    if let Some((m, _)) = &prev {
+        if created < m.created {
+            return refuse(format!(
+                "created time {created} is earlier than version {}'s ({}); versions must not go back in time",
+                m.version, m.created
+            ));
+        }
+    }
 
     let starts: Vec<u64> = secs.iter().map(|s| s.start).collect();
     let m = Manifest {
@@ -367,6 +395,18 @@ fn write_atomically(
                 dir.display()
             ))
         })?;
+    // Archives are for publishing: readable by all, like a file `cp` makes
+    // (an existing archive keeps its mode).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0o644);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
     let file = tmp.reopen().map_err(io)?;
     // Compress new entries on all cores, then write everything in order.
     let prepared: BTreeMap<&String, std::io::Result<zip::write::PreparedZipFile>> = entries

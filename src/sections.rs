@@ -72,7 +72,7 @@ pub struct BlockInfo {
     pub marker: Option<Marker>,
     /// Number of words (space-separated runs).
     pub words: usize,
-    /// Ends like a sentence (`.`, `!`, `?`, `;`, `,`, maybe before a quote).
+    /// Ends like a sentence (`.`, `!`, `?`, `;`, maybe before a quote).
     pub ends_sentence: bool,
     /// Byte offset of the block's text in the canonical text.
     pub start: u64,
@@ -100,7 +100,7 @@ impl BlockInfo {
 
 fn ends_sentence(text: &str) -> bool {
     text.trim_end_matches(['"', '\'', ')'])
-        .ends_with(['.', '!', '?', ';', ','])
+        .ends_with(['.', '!', '?', ';'])
 }
 
 /// Kind, id and number of each block.
@@ -152,23 +152,42 @@ pub fn split(c: &Canonical) -> Vec<Section> {
         .collect()
 }
 
+/// Most warnings a [`Digester`] keeps (the rest are counted).
+pub const MAX_KEPT_WARNINGS: usize = 100;
+
 /// Digests canonical text as it streams out of the canonicalizer: the whole
-/// text's SHA-256 and every block's [`BlockInfo`], in bounded memory.
+/// text's SHA-256 and every block's [`BlockInfo`], in bounded memory: blocks
+/// past `limit` are only counted (a verifier knows how many to expect).
 #[derive(Default)]
 pub struct Digester {
     writer: TextWriter,
     whole: Sha256,
     offset: u64,
     block: Option<(Option<Marker>, Sha256, u64, usize, String)>,
-    /// Finished blocks.
+    limit: Option<usize>,
+    /// Finished blocks (at most `limit`).
     pub blocks: Vec<BlockInfo>,
-    /// Warnings from the canonicalizer.
+    /// Blocks past the limit, counted.
+    pub extra_blocks: u64,
+    /// Warnings from the canonicalizer (at most [`MAX_KEPT_WARNINGS`]).
     pub warnings: Vec<crate::canon::Warning>,
 }
 
 impl Digester {
+    /// A digester keeping at most `limit` blocks.
+    pub fn with_limit(limit: usize) -> Digester {
+        Digester {
+            limit: Some(limit),
+            ..Digester::default()
+        }
+    }
+
     fn close_block(&mut self) {
         if let Some((marker, h, start, words, tail)) = self.block.take() {
+            if self.limit.is_some_and(|l| self.blocks.len() >= l) {
+                self.extra_blocks += 1;
+                return;
+            }
             self.blocks.push(BlockInfo {
                 marker,
                 words,
@@ -228,7 +247,9 @@ impl Sink for Digester {
         }
     }
     fn warning(&mut self, w: crate::canon::Warning) {
-        self.warnings.push(w);
+        if self.warnings.len() < MAX_KEPT_WARNINGS {
+            self.warnings.push(w);
+        }
     }
 }
 

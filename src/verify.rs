@@ -140,6 +140,8 @@ impl Problems {
 struct CanonDigest {
     sha256: String,
     blocks: Vec<BlockInfo>,
+    /// Blocks past the number the manifests list (only counted).
+    extra: u64,
 }
 
 struct Streamed {
@@ -151,7 +153,12 @@ const STOP: &str = "\u{0}stop";
 
 /// Stream a stored text twice: once to find its line mode (usually decided
 /// within the first lines), once through the canonicalizer and the hashes.
-fn stream_original(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<Streamed, ReadError> {
+fn stream_original(
+    zip: &ZipIn,
+    name: &str,
+    max_blocks: usize,
+    progress: &AtomicU64,
+) -> Result<Streamed, ReadError> {
     let mut det = ModeDetector::default();
     let mut dec = StreamDecoder::default();
     let mut split = LineSplitter::default();
@@ -187,7 +194,7 @@ fn stream_original(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<Stre
     let mut hasher = Hasher::default();
     let mut dec = StreamDecoder::default();
     let mut split = LineSplitter::default();
-    let mut canon = Canonicalizer::new(Digester::default(), mode, true);
+    let mut canon = Canonicalizer::new(Digester::with_limit(max_blocks), mode, true);
     let mut decode_err = None;
     zip.stream(name, |b| {
         hasher.update(b);
@@ -208,8 +215,14 @@ fn stream_original(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<Stre
     let canon = match decode_err {
         Some(e) => Err(e),
         None => {
-            let (sha256, blocks, _) = canon.finish().finish();
-            Ok(CanonDigest { sha256, blocks })
+            let d = canon.finish();
+            let extra = d.extra_blocks;
+            let (sha256, blocks, _) = d.finish();
+            Ok(CanonDigest {
+                sha256,
+                blocks,
+                extra,
+            })
         }
     };
     Ok(Streamed {
@@ -363,6 +376,41 @@ pub fn verify(
             Err(e) => p.add(None, paths.tag(tag), e.to_string()),
         }
     }
+    // bag-info.txt: the format id, and the payload size and count.
+    let info = read_text(&paths.tag(bag::BAG_INFO_NAME), &mut p)
+        .map(|t| bag::parse_info(&t))
+        .unwrap_or_default();
+    let label = |l: &str| info.iter().find(|(k, _)| k == l).map(|(_, v)| v.clone());
+    if label(bag::FORMAT_LABEL).as_deref() != Some(archive::ARCHIVE_FORMAT) {
+        p.add(
+            None,
+            paths.tag(bag::BAG_INFO_NAME),
+            format!(
+                "not a {} archive ({} missing or different)",
+                archive::ARCHIVE_FORMAT,
+                bag::FORMAT_LABEL
+            ),
+        );
+    }
+    let payload_files = files
+        .iter()
+        .filter(|f| f[bag_name.len() + 1..].starts_with("data/"));
+    let oxum = format!(
+        "{}.{}",
+        payload_files
+            .clone()
+            .filter_map(|f| zip.get(f))
+            .map(|e| e.size)
+            .sum::<u64>(),
+        payload_files.count()
+    );
+    if label(bag::OXUM_LABEL).is_some_and(|o| o != oxum) {
+        p.add(
+            None,
+            paths.tag(bag::BAG_INFO_NAME),
+            format!("Payload-Oxum does not match the payload ({oxum})"),
+        );
+    }
     // Every file covered by a manifest, every manifest entry present.
     let prefix = format!("{bag_name}/");
     for f in &files {
@@ -424,11 +472,28 @@ pub fn verify(
     let mut opened = opened_base;
     check_version_inventories(&opened, n, &root_bytes, &mut p);
 
+    // Manifests first (small files): they say how many sections to expect,
+    // which bounds what streaming the originals keeps in memory.
+    let mut manifests: BTreeMap<u32, Result<Vec<u8>, String>> = BTreeMap::new();
+    for v in 1..=n {
+        manifests.insert(v, opened.read(v, MANIFEST));
+    }
+    let mut parsed: BTreeMap<u32, Result<Manifest, String>> = manifests
+        .iter()
+        .filter_map(|(v, b)| b.as_ref().ok().map(|b| (*v, Manifest::parse(b))))
+        .collect();
+    let expected_sections = |v: u32| -> usize {
+        match parsed.get(&v) {
+            Some(Ok(m)) => m.sections.len(),
+            _ => 0,
+        }
+    };
     // Which content files are originals (streamed through the canonicalizer).
-    let mut originals: BTreeMap<String, u32> = BTreeMap::new();
+    let mut originals: BTreeMap<String, usize> = BTreeMap::new();
     for v in 1..=n {
         if let Some(cp) = opened.file_path(v, ORIGINAL) {
-            originals.entry(cp).or_insert(v);
+            let e = originals.entry(cp).or_insert(0);
+            *e = (*e).max(expected_sections(v));
         }
     }
     // --- Stream every payload file once, in parallel.
@@ -458,8 +523,8 @@ pub fn verify(
             .par_iter()
             .with_max_len(1)
             .map(|f| {
-                let res = if originals.contains_key(f) {
-                    stream_original(&opened.zip, f, &counter)
+                let res = if let Some(&max_blocks) = originals.get(f) {
+                    stream_original(&opened.zip, f, max_blocks, &counter)
                 } else {
                     stream_plain(&opened.zip, f, &counter).map(|digests| Streamed {
                         digests,
@@ -504,6 +569,7 @@ pub fn verify(
             match digests.get(&zp) {
                 Some(s) if &s.digests.sha512 == digest => {}
                 Some(_) => p.add(None, zp, "content does not match its OCFL inventory digest"),
+                None if results.contains_key(&zp) => {} // unreadable: reported above
                 None => p.add(None, zp, "in the OCFL inventory but missing"),
             }
         }
@@ -526,6 +592,7 @@ pub fn verify(
     let mut versions = Vec::new();
     let mut prev_manifest_sha: Option<String> = None;
     let mut prev_signer: Option<String> = None;
+    let mut prev_created: Option<String> = None;
     let expected_files = archive::logical_files();
     for v in 1..=n {
         let vi = &opened.inventory.versions[&ocfl::version_name(v)];
@@ -542,7 +609,10 @@ pub fn verify(
             );
             continue;
         }
-        let mbytes = match opened.read(v, MANIFEST) {
+        let mbytes = match manifests
+            .remove(&v)
+            .unwrap_or_else(|| opened.read(v, MANIFEST))
+        {
             Ok(b) => b,
             Err(e) => {
                 p.add(Some(v), MANIFEST, e);
@@ -550,7 +620,10 @@ pub fn verify(
             }
         };
         let msha = sha256(&mbytes);
-        let m = match Manifest::parse(&mbytes) {
+        let m = match parsed
+            .remove(&v)
+            .unwrap_or_else(|| Manifest::parse(&mbytes))
+        {
             Ok(m) => m,
             Err(e) => {
                 p.add(Some(v), MANIFEST, e);
@@ -569,7 +642,20 @@ pub fn verify(
             &mut p,
         );
         // Signatures, against trusted keys only.
-        let key = trusted.iter().find(|k| k.id.to_string() == m.signer_key_id);
+        // Among trusted keys with the signer's id (normally one), the one
+        // whose signature checks; ids are labels, the key decides.
+        let raw_sig = opened
+            .read(v, &archive::signature_names()[0])
+            .unwrap_or_default();
+        let candidates: Vec<&PublicKey> = trusted
+            .iter()
+            .filter(|k| k.id.to_string() == m.signer_key_id)
+            .collect();
+        let key = candidates
+            .iter()
+            .find(|k| sign::verify_raw(k, &mbytes, &raw_sig))
+            .or(candidates.first())
+            .copied();
         match key {
             None => p.add(
                 Some(v),
@@ -622,6 +708,16 @@ pub fn verify(
                             "canonical text re-derived from the original differs from the signed one",
                         );
                     }
+                    if cd.extra > 0 {
+                        p.add(
+                            Some(v),
+                            "sections",
+                            format!(
+                                "the text has {} more sections than the manifest lists",
+                                cd.extra
+                            ),
+                        );
+                    }
                     compare_sections(&m, &cd.blocks, v, &mut p);
                 }
                 Some(Err(e)) => p.add(Some(v), ORIGINAL, format!("cannot be read as text: {e}")),
@@ -647,6 +743,14 @@ pub fn verify(
         });
         prev_manifest_sha = Some(msha);
         prev_signer = Some(m.signer_key_id.clone());
+        if prev_created.as_ref().is_some_and(|c| &m.created < c) {
+            p.add(
+                Some(v),
+                MANIFEST,
+                "created earlier than the version before it",
+            );
+        }
+        prev_created = Some(m.created.clone());
         opened.manifests.push((m, mbytes));
     }
     let complete = opened.manifests.len() == n as usize;
@@ -748,18 +852,21 @@ fn check_manifest_fields(
             "hash chain broken: previous manifest hash does not match the previous version",
         );
     }
-    if let (Some(prev), None) = (prev_signer, &m.key_change) {
-        if prev != &m.signer_key_id {
-            p.add(
-                Some(v),
-                MANIFEST,
-                "signer changed without a recorded key change",
-            );
-        }
+    match (prev_signer, &m.key_change) {
+        (Some(prev), None) if prev != &m.signer_key_id => p.add(
+            Some(v),
+            MANIFEST,
+            "signer changed without a recorded key change",
+        ),
+        (Some(prev), Some(kc)) if kc.previous_key_id != *prev || *prev == m.signer_key_id => p.add(
+            Some(v),
+            MANIFEST,
+            "recorded key change does not match the previous version's signer",
+        ),
+        (None, Some(_)) => p.add(Some(v), MANIFEST, "version 1 records a key change"),
+        _ => {}
     }
-    if time::OffsetDateTime::parse(&m.created, &time::format_description::well_known::Rfc3339)
-        .is_err()
-    {
+    if crate::seal::normalize_time(&m.created).as_deref() != Some(m.created.as_str()) {
         p.add(Some(v), MANIFEST, "created time is not RFC 3339");
     }
     if vi.created != m.created || vi.message.as_deref() != Some(m.message.as_str()) {
@@ -783,8 +890,15 @@ fn check_manifest_signatures(o: &Opened, v: u32, k: &PublicKey, mbytes: &[u8], p
         .map(|b| String::from_utf8_lossy(&b).into_owned())
     {
         Ok(s) => {
-            if let Err(e) = sign::verify_minisign(k, mbytes, &s) {
-                p.add(Some(v), mini.as_str(), e);
+            let want = format!("manifest-sha256:{}", sha256(mbytes));
+            match sign::verify_minisign(k, mbytes, &s) {
+                Ok(tc) if !tc.split(' ').any(|f| f == want) => p.add(
+                    Some(v),
+                    mini.as_str(),
+                    "trusted comment does not name this manifest",
+                ),
+                Ok(_) => {}
+                Err(e) => p.add(Some(v), mini.as_str(), e),
             }
         }
         Err(e) => p.add(Some(v), mini.as_str(), e),

@@ -844,7 +844,7 @@ fn entry_declaring_five_gib() {
 }
 
 #[test]
-#[ignore = "bug: verify keeps a BlockInfo (with a hex String) for every block of a stored original.txt, so memory grows with the number of blocks: 32 MiB of \"a\\n\\n\" in a 46 KB zip peaks at 2.3 GB (a 1 GiB one, ~1.4 MB zipped, would need ~75 GB)"]
+
 fn many_tiny_blocks_stay_in_bounded_memory() {
     // A small zip whose original.txt is 8 MiB of one-letter paragraphs,
     // sizes declared honestly: millions of sections. Verify must say the

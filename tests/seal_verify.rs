@@ -28,12 +28,13 @@ fn manifest_of(archive: &Path, v: u32) -> serde_json::Value {
 #[test]
 fn keygen_writes_a_minisign_public_key_and_a_private_secret_key() {
     let env = TestEnv::new();
-    // A missing folder is trouble, said in one line naming the path.
-    let o = env.vellum(["keygen", "--out", "keys/secretariat", "--no-passphrase"]);
-    assert_code(&o, 2, "keygen into a missing folder");
-    assert_one_line_error(&o, "keys/secretariat", "keygen into a missing folder");
+    // A folder that cannot be made is trouble, said in one line naming it.
+    std::fs::write(env.path("afile"), b"x").unwrap();
+    let o = env.vellum(["keygen", "--out", "afile/secretariat", "--no-passphrase"]);
+    assert_code(&o, 2, "keygen under a file");
+    assert_one_line_error(&o, "afile", "keygen under a file");
 
-    std::fs::create_dir(env.path("keys")).unwrap();
+    // A missing folder is made (as `keygen --out keys/NAME` on a fresh clone).
     let o = env.vellum(["keygen", "--out", "keys/secretariat", "--no-passphrase"]);
     assert_code(&o, 0, "keygen");
     let out = stdout(&o);
