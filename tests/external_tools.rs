@@ -427,6 +427,21 @@ fn the_signed_manifest_binds_the_texts() {
 fn documented_recipe() -> String {
     let doc = std::fs::read_to_string(repo_root().join("docs/verify-without-vellum.md"))
         .expect("docs/verify-without-vellum.md");
+    sh_blocks(&doc)
+}
+
+/// The ```sh blocks of the README's "Verify without vellum" section.
+fn readme_recipe() -> String {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("README.md");
+    let start = readme
+        .find("\n## Verify without vellum")
+        .expect("README has a Verify without vellum section");
+    let rest = &readme[start + 1..];
+    let end = rest[3..].find("\n## ").map(|e| e + 3).unwrap_or(rest.len());
+    sh_blocks(&rest[..end])
+}
+
+fn sh_blocks(doc: &str) -> String {
     let mut script = String::new();
     let mut inside = false;
     for line in doc.lines() {
@@ -451,6 +466,10 @@ fn documented_recipe() -> String {
 /// Run the recipe in `env` (which holds archive/ and keys/), with the Python
 /// tools on PATH; every tool it uses must be there.
 fn run_recipe(env: &TestEnv) -> Output {
+    run_script(env, &documented_recipe())
+}
+
+fn run_script(env: &TestEnv, script: &str) -> Output {
     for (t, pkg) in [
         ("unzip", "unzip"),
         ("sha256sum", "coreutils"),
@@ -469,7 +488,7 @@ fn run_recipe(env: &TestEnv) -> Output {
     path.push(":");
     path.push(std::env::var_os("PATH").unwrap_or_default());
     run(Command::new("bash")
-        .args(["-euo", "pipefail", "-c", &documented_recipe()])
+        .args(["-euo", "pipefail", "-c", script])
         .current_dir(env.root())
         .env("PATH", path)
         .stdin(std::process::Stdio::null()))
@@ -481,6 +500,48 @@ fn recipe_env() -> (TestEnv, Key, PathBuf) {
     let key = env.keygen("keys/secretariat");
     let archive = env.seal_two_versions(&key, &format!("archive/{ARCHIVE}"));
     (env, key, archive)
+}
+
+#[test]
+fn the_readme_recipe_verifies_a_sealed_archive_and_fails_on_a_tampered_one() {
+    let (env, _key, archive) = recipe_env();
+    let o = run_script(&env, &readme_recipe());
+    ok(&o, "README's Verify without vellum, run as a script");
+    let all = all_output(&o);
+    for want in [
+        "is valid",
+        "is VALID",
+        "Signature and comment signature verified",
+        "Signature Verified Successfully",
+        "Good \"vellum-manifest\" signature for vellum",
+        "original.txt: OK",
+        "canonical.txt: OK",
+    ] {
+        assert!(
+            all.contains(want),
+            "the README recipe prints {want:?}\n{}",
+            describe(&o)
+        );
+    }
+    // Change one byte of the newest original text: the recipe must fail.
+    let mut entries = read_zip(&archive);
+    let name = entries
+        .iter()
+        .map(|(n, _)| n.clone())
+        .find(|n| n.ends_with("v2/content/original.txt"))
+        .expect("v2 original");
+    for (n, data) in entries.iter_mut() {
+        if *n == name {
+            data[10] ^= 0x20;
+        }
+    }
+    write_zip(&archive, &entries);
+    let o = run_script(&env, &readme_recipe());
+    assert!(
+        !o.status.success(),
+        "the README recipe must fail on a changed text\n{}",
+        describe(&o)
+    );
 }
 
 #[test]

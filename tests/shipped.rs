@@ -1,0 +1,105 @@
+//! The repository's own archive and example copies: what a new user runs
+//! first (the README's main job) must work as the README says.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn vellum(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_vellum"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run vellum")
+}
+
+#[test]
+fn shipped_archive_verifies_against_keys() {
+    // Default trust is ./keys; name it too, to be explicit.
+    for args in [
+        vec!["verify", "archive/paris-2014-02-08.zip"],
+        vec!["verify", "archive/paris-2014-02-08.zip", "--trust", "keys/"],
+    ] {
+        let o = vellum(&args);
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{args:?}: {out}{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        assert!(
+            out.contains("verified, 1 version(s), archive id paris-2014-02-08"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn shipped_archive_holds_the_declaration_exactly() {
+    let o = vellum(&["log", "archive/paris-2014-02-08.zip", "--json"]);
+    assert_eq!(o.status.code(), Some(0));
+    let log: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(log["versions"][0]["sections"], 30);
+    // The text in the repo and the text the tests use are the same bytes,
+    // and checking it against the archive is authentic.
+    let a = std::fs::read(root().join("declaration/paris-2014-02-08.txt")).unwrap();
+    let b = std::fs::read(root().join("tests/data/declaration.txt")).unwrap();
+    assert_eq!(a, b);
+    let o = vellum(&[
+        "check",
+        "archive/paris-2014-02-08.zip",
+        "declaration/paris-2014-02-08.txt",
+        "--json",
+    ]);
+    let r: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(r["verdict"], "authentic");
+}
+
+#[test]
+fn main_job_gives_the_verdicts_the_readme_promises() {
+    let o = vellum(&[
+        "check",
+        "archive/paris-2014-02-08.zip",
+        "examples/copies/",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "one example copy is altered");
+    let mut verdicts = std::collections::BTreeMap::new();
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let copy = Path::new(v["copy"].as_str().unwrap())
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        verdicts.insert(copy, v["verdict"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(verdicts["email-reflowed.txt"], "authentic");
+    assert_eq!(verdicts["web-page.html"], "authentic");
+    assert_eq!(verdicts["forwarded-altered.txt"], "altered");
+}
+
+#[test]
+fn no_secret_key_is_in_the_repository() {
+    let o = Command::new("git")
+        .args(["ls-files"])
+        .current_dir(root())
+        .output();
+    let Ok(o) = o else { return }; // not a git checkout (a source tarball)
+    let files = String::from_utf8_lossy(&o.stdout);
+    for f in files.lines() {
+        assert!(!f.ends_with(".key"), "secret key committed: {f}");
+        if f.starts_with("keys/") && f.ends_with(".pub") {
+            let t = std::fs::read_to_string(root().join(f)).unwrap();
+            assert!(
+                t.starts_with("untrusted comment: minisign public key"),
+                "{f} is a public key"
+            );
+        }
+    }
+}
