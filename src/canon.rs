@@ -405,10 +405,28 @@ impl<S: Sink> Canonicalizer<S> {
         }
     }
 
-    fn map_into_buf(&mut self, src: &str) {
+        fn map_into_buf(&mut self, src: &str) {
         let fold = self.fold;
-        // ASCII fast path: only spaces and dashes need care.
-        for c in src.chars() {
+        let bytes = src.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            // Fast path: a run of ASCII that is neither space nor dash is
+            // copied as it is.
+            let b = bytes[i];
+            if b < 0x80 && !matches!(b, b' ' | b'\t' | 0x0B | 0x0C | b'-') {
+                let start = i;
+                while i < bytes.len()
+                    && bytes[i] < 0x80
+                    && !matches!(bytes[i], b' ' | b'\t' | 0x0B | 0x0C | b'-')
+                {
+                    i += 1;
+                }
+                self.emit_str(&src[start..i]);
+                self.last_dash = false;
+                continue;
+            }
+            let c = src[i..].chars().next().expect("in bounds");
+            i += c.len_utf8();
             match classify(c, fold) {
                 Class::Space => {
                     if self.line_has_content {
@@ -667,8 +685,26 @@ impl ModeDetector {
     }
 }
 
+fn has_content(s: &str) -> bool {
+    s.chars()
+        .any(|c| !matches!(classify(c, false), Class::Space | Class::Drop(_)) && !matches!(c, '\n' | '\r'))
+}
+
 /// The mode of a whole text.
 pub fn detect_mode(text: &str) -> Mode {
+    // Quick path: the first empty line (LF LF, CR CR or LF CR, which covers
+    // CRLF CRLF) with content on both sides settles it, as the full detector
+    // below would.
+    let b = text.as_bytes();
+    if let Some(p) = b.windows(2).position(|w| matches!(w, b"\n\n" | b"\r\r" | b"\n\r")) {
+        if has_content(&text[..p]) && has_content(&text[p..]) {
+            return Mode::Paragraphs;
+        }
+    }
+    detect_mode_slow(text)
+}
+
+fn detect_mode_slow(text: &str) -> Mode {
     let mut d = ModeDetector::default();
     for_each_line(text, |p, e| d.push(p, e));
     d.mode()
@@ -873,6 +909,13 @@ mod tests {
         sp.finish(&mut |p, e| out.push((p.to_owned(), e)));
         let lines: Vec<&str> = out.iter().map(|(p, _)| p.as_str()).collect();
         assert_eq!(lines, vec!["a", "b", "c"]);
+    }
+
+        #[test]
+    fn quick_mode_detection_agrees() {
+        for t in ["a\n\nb", "a\r\n\r\nb", "a\rb", "a\n \u{00A0}\nb", "\n\na\nb", "a\nb\n\n", "a\n\u{200B}\nb", "a\r\rb", "a\u{2029}b"] {
+            assert_eq!(detect_mode(t), detect_mode_slow(t), "{t:?}");
+        }
     }
 
     #[test]

@@ -105,7 +105,7 @@ pub fn diff(old: &Sealed, old_canonical: &str, new_text: &str) -> DiffReport {
                 kind: s.kind,
                 number: s.number,
                 status,
-                text: s.text,
+                text: s.text.to_string(),
                 new_text: s.found,
                 changes: s.changes,
             }

@@ -288,21 +288,43 @@ fn strip_marker(t: &str) -> &str {
     }
 }
 
-/// The JSON form of a check result (schema: `docs/check-report.md`).
-pub fn check_json(copy: &str, against: &Against, r: &CheckReport) -> serde_json::Value {
-    serde_json::json!({
-        "schema": "vellum-check-report-v1",
-        "copy": copy,
-        "verdict": r.verdict,
-        "archive": against.archive,
-        "archive_path": against.archive_path,
-        "version": against.version,
-        "created": against.created,
-        "signer_key_id": against.signer_key_id,
-        "manifest_sha256": against.manifest_sha256,
-        "canonical_text": against.canonical_text,
-        "summary": r.summary,
-        "sections": r.sections,
-        "warnings": r.warnings,
-    })
+/// Schema id of check reports.
+pub const CHECK_SCHEMA: &str = "vellum-check-report-v1";
+
+/// The JSON form of a check result (schema: `docs/check-report.md`),
+/// borrowing everything: serialized straight to text, no value tree.
+#[derive(Serialize)]
+pub struct CheckJson<'a> {
+    schema: &'static str,
+    copy: &'a str,
+    verdict: crate::check::Verdict,
+    archive: &'a str,
+    archive_path: &'a str,
+    version: u32,
+    created: &'a str,
+    signer_key_id: &'a str,
+    manifest_sha256: &'a str,
+    canonical_text: &'a str,
+    summary: &'a crate::check::Summary,
+    sections: &'a [crate::check::SectionReport],
+    warnings: &'a [String],
+}
+
+/// The JSON form of a check result.
+pub fn check_json<'a>(copy: &'a str, against: &'a Against, r: &'a CheckReport) -> CheckJson<'a> {
+    CheckJson {
+        schema: CHECK_SCHEMA,
+        copy,
+        verdict: r.verdict,
+        archive: &against.archive,
+        archive_path: &against.archive_path,
+        version: against.version,
+        created: &against.created,
+        signer_key_id: &against.signer_key_id,
+        manifest_sha256: &against.manifest_sha256,
+        canonical_text: &against.canonical_text,
+        summary: &r.summary,
+        sections: &r.sections,
+        warnings: &r.warnings,
+    }
 }
