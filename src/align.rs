@@ -415,7 +415,7 @@ pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
                 .a
                 .clone()
                 .zip(op.b.clone())
-                .all(|(i, j)| a.word(i) == b.word(j))
+                .all(|(i, j)| a.matches(i, b, j))
     }) {
         return ops;
     }
@@ -431,7 +431,7 @@ pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
             continue;
         }
         for (i, j) in op.a.zip(op.b) {
-            let tag = if a.word(i) == b.word(j) {
+            let tag = if a.matches(i, b, j) {
                 Tag::Equal
             } else {
                 Tag::Replace

@@ -260,6 +260,24 @@ fn display_marker_len(line: &str, m: Marker) -> usize {
     end + line[end..].len() - line[end..].trim_start_matches(' ').len()
 }
 
+/// A piece of text with the typographic folds of the canonical text applied
+/// (quotes, dashes, ellipsis, ligatures, full-width forms) and invisible
+/// characters dropped; nothing else changes (no line or space handling).
+pub fn fold_typography(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.is_ascii() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        match classify(c, true) {
+            Class::Fold(f) => o.push_str(f),
+            Class::Drop(_) => {}
+            _ => o.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(o)
+}
+
 /// Write a marker in its canonical form (without the trailing space).
 pub fn marker_text(m: Marker) -> String {
     match m {
@@ -405,7 +423,7 @@ impl<S: Sink> Canonicalizer<S> {
         }
     }
 
-        fn map_into_buf(&mut self, src: &str) {
+    fn map_into_buf(&mut self, src: &str) {
         let fold = self.fold;
         let bytes = src.as_bytes();
         let mut i = 0;
@@ -686,8 +704,9 @@ impl ModeDetector {
 }
 
 fn has_content(s: &str) -> bool {
-    s.chars()
-        .any(|c| !matches!(classify(c, false), Class::Space | Class::Drop(_)) && !matches!(c, '\n' | '\r'))
+    s.chars().any(|c| {
+        !matches!(classify(c, false), Class::Space | Class::Drop(_)) && !matches!(c, '\n' | '\r')
+    })
 }
 
 /// The mode of a whole text.
@@ -696,7 +715,10 @@ pub fn detect_mode(text: &str) -> Mode {
     // CRLF CRLF) with content on both sides settles it, as the full detector
     // below would.
     let b = text.as_bytes();
-    if let Some(p) = b.windows(2).position(|w| matches!(w, b"\n\n" | b"\r\r" | b"\n\r")) {
+    if let Some(p) = b
+        .windows(2)
+        .position(|w| matches!(w, b"\n\n" | b"\r\r" | b"\n\r"))
+    {
         if has_content(&text[..p]) && has_content(&text[p..]) {
             return Mode::Paragraphs;
         }
@@ -911,9 +933,19 @@ mod tests {
         assert_eq!(lines, vec!["a", "b", "c"]);
     }
 
-        #[test]
+    #[test]
     fn quick_mode_detection_agrees() {
-        for t in ["a\n\nb", "a\r\n\r\nb", "a\rb", "a\n \u{00A0}\nb", "\n\na\nb", "a\nb\n\n", "a\n\u{200B}\nb", "a\r\rb", "a\u{2029}b"] {
+        for t in [
+            "a\n\nb",
+            "a\r\n\r\nb",
+            "a\rb",
+            "a\n \u{00A0}\nb",
+            "\n\na\nb",
+            "a\nb\n\n",
+            "a\n\u{200B}\nb",
+            "a\r\rb",
+            "a\u{2029}b",
+        ] {
             assert_eq!(detect_mode(t), detect_mode_slow(t), "{t:?}");
         }
     }

@@ -80,7 +80,7 @@ pub struct SectionReport {
     pub number: Option<u32>,
     /// Status in the copy.
     pub status: Status,
-        /// The sealed text of the section as published (for added text: the
+    /// The sealed text of the section as published (for added text: the
     /// copy's text). Shared, not copied, across the reports of many copies.
     pub text: std::sync::Arc<str>,
     /// The copy's wording of the section's words, when it differs.
@@ -133,7 +133,7 @@ pub struct Sealed {
     pub sections: Vec<Section>,
     /// Its words.
     pub doc: Doc,
-        /// First token of each section, plus the total at the end.
+    /// First token of each section, plus the total at the end.
     section_tokens: Vec<usize>,
     /// Each section as published, with its marker, for reports.
     texts: Vec<std::sync::Arc<str>>,
@@ -158,7 +158,7 @@ impl Sealed {
             }
             *st = k;
         }
-                section_tokens[sections.len()] = doc.tokens.len();
+        section_tokens[sections.len()] = doc.tokens.len();
         let texts = sections
             .iter()
             .map(|s| std::sync::Arc::from(marker_prefix(s) + &s.display))
@@ -491,7 +491,7 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
                 id: format!("added-{add_no}"),
                 kind: None,
                 number: None,
-                                status: Status::Added,
+                status: Status::Added,
                 text: std::sync::Arc::from(text.as_str()),
                 found: None,
                 changes: ch.clone(),
@@ -541,7 +541,7 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
             kind: Some(sec.kind),
             number: sec.number,
             status,
-                        text: sealed.texts[s].clone(),
+            text: sealed.texts[s].clone(),
             found,
             changes: ch,
         });

@@ -230,7 +230,7 @@ pub fn run(
                             format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
                         }
                     } else {
-                        report::check_human(&name, &against, &rep, style)
+                        report::visible(&report::check_human(&name, &against, &rep, style))
                     };
                     (text, code)
                 }

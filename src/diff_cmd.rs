@@ -169,7 +169,7 @@ pub fn run(
         let st = Style {
             color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
-        out(&diff_human(&old, &new, &r, st))?;
+        out(&vellum::report::visible(&diff_human(&old, &new, &r, st)))?;
     }
     Ok(code)
 }
@@ -260,12 +260,9 @@ pub fn diff_human(old: &Side, new: &Side, r: &DiffReport, st: Style) -> String {
         }
         match sec.status {
             DiffStatus::Changed => {
-                let old_words = vellum::canon::canonicalize(&sec.text);
+                let old_words = vellum::report::strip_marker(&sec.text);
                 let new_words = sec.new_text.clone().unwrap_or_default();
-                s.push_str(&format!(
-                    "~ {}\n",
-                    inline_diff(old_words.trim_end(), &new_words, st)
-                ));
+                s.push_str(&format!("~ {}\n", inline_diff(old_words, &new_words, st)));
             }
             DiffStatus::Removed => s.push_str(&format!("- {}\n", st.del(&sec.text))),
             DiffStatus::Added => s.push_str(&format!("+ {}\n", st.ins(&sec.text))),

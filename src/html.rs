@@ -23,15 +23,15 @@ pub fn text(s: &str) -> String {
             _ => {
                 let name = crate::canon::bidi_name(c)
                     .or_else(|| crate::canon::invisible_name(c))
+                    // ZWNJ and ZWJ are ordinary in Persian and Arabic
+                    // spelling: shown as they are, not as badges.
                     .or(match c {
-                        '\u{200C}' => Some("zero-width non-joiner"),
-                        '\u{200D}' => Some("zero-width joiner"),
                         '\u{E0000}'..='\u{E007F}' => Some("tag character"),
                         _ => None,
                     });
                 match name {
                     Some(n) => o.push_str(&format!(
-                        "<span class=\"invisible\" title=\"{n}\">U+{:04X}<span class=\"sr\"> ({n})</span></span>",
+                        "<span class=\"invisible\" title=\"{n}\">U+{:04X}<span class=\"sr\" dir=\"ltr\"> ({n})</span></span>",
                         c as u32
                     )),
                     None => o.push(c),
@@ -66,10 +66,12 @@ article.sec.moved{border-left-color:var(--warn)}
 p.txt{margin:.2rem 0;unicode-bidi:plaintext}
 del{color:var(--del);background:var(--del-bg);text-decoration:line-through;text-decoration-thickness:2px}
 ins{color:var(--ins);background:var(--ins-bg);text-decoration:underline;text-decoration-thickness:2px}
-del::before{content:"[\2212";font-weight:700;text-decoration:none}
-del::after{content:"]";font-weight:700}
-ins::before{content:"[+";font-weight:700}
-ins::after{content:"]";font-weight:700}
+del::before{content:"[\2212";font-weight:700;display:inline-block}
+del::after{content:"]";font-weight:700;display:inline-block}
+ins::before{content:"[+";font-weight:700;display:inline-block}
+ins::after{content:"]";font-weight:700;display:inline-block}
+mark.odd{background:#ffe08a;color:#000;border-bottom:2px solid #8a5a00}
+.cp{font:700 .7rem ui-monospace,monospace;vertical-align:super;margin-left:.1rem}
 .invisible{font:700 .75rem ui-monospace,monospace;color:#fff;background:#6a1b9a;border-radius:.2rem;padding:0 .2rem;margin:0 .1rem}
 ul.changes{font-size:.9rem;margin:.3rem 0;padding-left:1.2rem}
 .class{font-weight:700}
@@ -102,29 +104,64 @@ fn meta(a: &Against) -> String {
     )
 }
 
-/// Inline marked-up comparison of two wordings.
+/// Letters from another script inside a word of mostly ASCII letters (a
+/// Cyrillic а in "Pаris"): highlighted, with their code point.
+fn mark_odd(t: &str) -> String {
+    let mut o = String::new();
+    for (k, word) in t.split(' ').enumerate() {
+        if k > 0 {
+            o.push(' ');
+        }
+        let mixed = word.chars().any(|c| c.is_ascii_alphabetic())
+            && word.chars().any(|c| c.is_alphabetic() && !c.is_ascii());
+        if !mixed {
+            o.push_str(&text(word));
+            continue;
+        }
+        for c in word.chars() {
+            if c.is_alphabetic() && !c.is_ascii() {
+                o.push_str(&format!(
+                    "<mark class=\"odd\" title=\"U+{cp:04X}: a letter from another script\">{}<span class=\"cp\">U+{cp:04X}</span></mark>",
+                    text(&c.to_string()),
+                    cp = c as u32
+                ));
+            } else {
+                o.push_str(&text(&c.to_string()));
+            }
+        }
+    }
+    o
+}
+
+/// Inline marked-up comparison of two wordings: `old` as published (its
+/// typography kept), `new` as found.
 fn marked(old: &str, new: &str) -> String {
     let mut o = String::new();
     for p in word_pieces(old, new) {
-        if !o.is_empty() {
-            o.push(' ');
-        }
         match p.tag {
             PieceTag::Same => o.push_str(&text(&p.text)),
             PieceTag::Del => o.push_str(&format!(
-                "<del><span class=\"sr\">deleted: </span>{}</del>",
-                text(&p.text)
+                "<del><span class=\"sr\" dir=\"ltr\">deleted: </span>{}</del>",
+                mark_odd(&p.text)
             )),
             PieceTag::Ins => o.push_str(&format!(
-                "<ins><span class=\"sr\">inserted: </span>{}</ins>",
-                text(&p.text)
+                "<ins><span class=\"sr\" dir=\"ltr\">inserted: </span>{}</ins>",
+                mark_odd(&p.text)
             )),
         }
     }
     o
 }
 
-fn changes_list(ch: &[Change]) -> String {
+/// A section's marker (`• `, `7. `) and the rest of its published text.
+fn split_marker(t: &str) -> (&str, &str) {
+    match crate::canon::parse_marker(t) {
+        Some((_, n)) => t.split_at(n),
+        None => ("", t),
+    }
+}
+
+fn changes_list(ch: &[Change], (from, to): (&str, &str)) -> String {
     if ch.is_empty() {
         return String::new();
     }
@@ -138,11 +175,11 @@ fn changes_list(ch: &[Change]) -> String {
             if s.is_empty() {
                 "(nothing)".to_owned()
             } else {
-                format!("\u{201C}{}\u{201D}", text(s))
+                format!("\u{201C}{}\u{201D}", mark_odd(s))
             }
         };
         o.push_str(&format!(
-            "<li><span class=\"class\">{}{}</span>: sealed {} &rarr; found {}</li>",
+            "<li><span class=\"class\">{}{}</span>: {from} {} &rarr; {to} {}</li>",
             text(&class),
             if c.minor { " (minor)" } else { "" },
             show(&c.sealed),
@@ -213,11 +250,15 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
         };
         let body = match s.status {
             Status::Altered => {
-                let sealed_words = crate::canon::canonicalize(strip_marker(&s.text));
-                format!("<p class=\"txt\" dir=\"auto\">{}</p>", marked(sealed_words.trim_end(), s.found.as_deref().unwrap_or("")))
+                let (marker, words) = split_marker(&s.text);
+                format!(
+                    "<p class=\"txt\" dir=\"auto\">{}{}</p>",
+                    text(marker),
+                    marked(words, s.found.as_deref().unwrap_or(""))
+                )
             }
-            Status::Missing if !excerpt => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\">missing: </span>{}</del></p>", text(&s.text)),
-            Status::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\">added: </span>{}</ins></p>", text(&s.text)),
+            Status::Missing if !excerpt => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\" dir=\"ltr\">missing: </span>{}</del></p>", text(&s.text)),
+            Status::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\" dir=\"ltr\">added: </span>{}</ins></p>", text(&s.text)),
             _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
         };
         b.push_str(&format!(
@@ -226,7 +267,7 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
             text(&s.id),
             label,
             body,
-            changes_list(&s.changes)
+            changes_list(&s.changes, ("sealed", "found"))
         ));
     }
     b.push_str("</section>\n");
@@ -236,13 +277,6 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
         &format!("vellum check: {} \u{2014} {}", r.verdict.as_str(), copy),
         &b,
     )
-}
-
-fn strip_marker(t: &str) -> &str {
-    match crate::canon::parse_marker(t) {
-        Some((_, n)) => &t[n..],
-        None => t,
-    }
 }
 
 /// The HTML report of a diff.
@@ -299,18 +333,22 @@ pub fn diff_page(
         };
         let body = match s.status {
             DiffStatus::Changed => {
-                let w = crate::canon::canonicalize(strip_marker(&s.text));
-                format!("<p class=\"txt\" dir=\"auto\">{}</p>", marked(w.trim_end(), s.new_text.as_deref().unwrap_or("")))
+                let (marker, words) = split_marker(&s.text);
+                format!(
+                    "<p class=\"txt\" dir=\"auto\">{}{}</p>",
+                    text(marker),
+                    marked(words, s.new_text.as_deref().unwrap_or(""))
+                )
             }
-            DiffStatus::Removed => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\">removed: </span>{}</del></p>", text(&s.text)),
-            DiffStatus::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\">added: </span>{}</ins></p>", text(&s.text)),
+            DiffStatus::Removed => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\" dir=\"ltr\">removed: </span>{}</del></p>", text(&s.text)),
+            DiffStatus::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\" dir=\"ltr\">added: </span>{}</ins></p>", text(&s.text)),
             _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
         };
         b.push_str(&format!(
             "<article class=\"sec {cls}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{label}</span></h3>{body}{}</article>\n",
             text(&s.id),
             text(&s.id),
-            changes_list(&s.changes)
+            changes_list(&s.changes, ("old", "new"))
         ));
     }
     b.push_str("</section>\n");

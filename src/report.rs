@@ -47,10 +47,12 @@ pub enum PieceTag {
 }
 
 /// Compare two short texts word by word with the shared alignment engine.
-/// Pieces keep each side's own spelling and spacing.
+/// `a` may keep its typography (the text as published): words are matched
+/// by their canonical form. Pieces keep each side's own spelling and
+/// spacing, so concatenating them reads as a text.
 pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
-    let da = Doc::from_blocks(std::iter::once(a));
-    let db = Doc::from_blocks(std::iter::once(b));
+    let da = Doc::folded(a);
+    let db = Doc::folded(b);
     let ops = align::align(&da, &db);
     let mut out: Vec<Piece> = Vec::new();
     let mut push = |tag: PieceTag, text: &str| {
@@ -59,7 +61,6 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
         }
         if let Some(l) = out.last_mut() {
             if l.tag == tag {
-                l.text.push(' ');
                 l.text.push_str(text);
                 return;
             }
@@ -69,18 +70,67 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
             text: text.to_owned(),
         });
     };
+    // Text of tokens [s, e) of d, and the white space after them.
+    let part = |d: &Doc, s: usize, e: usize| -> (String, String) {
+        if s >= e {
+            return (String::new(), String::new());
+        }
+        let from = d.tokens[s].start as usize;
+        let to = d.tokens[e - 1].end as usize;
+        let next = d
+            .tokens
+            .get(e)
+            .map(|t| t.start as usize)
+            .unwrap_or(d.text.len());
+        (d.text[from..to].to_owned(), d.text[to..next].to_owned())
+    };
     for op in &ops {
+        let (ta, wa) = part(&da, op.a.start, op.a.end);
+        let (tb, wb) = part(&db, op.b.start, op.b.end);
         match op.tag {
-            Tag::Equal => push(PieceTag::Same, da.span(op.a.start, op.a.end)),
-            Tag::Delete => push(PieceTag::Del, da.span(op.a.start, op.a.end)),
-            Tag::Insert => push(PieceTag::Ins, db.span(op.b.start, op.b.end)),
+            Tag::Equal => {
+                push(PieceTag::Same, &ta);
+                push(PieceTag::Same, &wb);
+            }
+            Tag::Delete => {
+                push(PieceTag::Del, &ta);
+                push(PieceTag::Same, &wa);
+            }
+            Tag::Insert => {
+                push(PieceTag::Ins, &tb);
+                push(PieceTag::Same, &wb);
+            }
             Tag::Replace => {
-                push(PieceTag::Del, da.span(op.a.start, op.a.end));
-                push(PieceTag::Ins, db.span(op.b.start, op.b.end));
+                push(PieceTag::Del, &ta);
+                push(PieceTag::Ins, &tb);
+                push(PieceTag::Same, &wb);
             }
         }
     }
+    if let Some(l) = out.last_mut() {
+        if l.tag == PieceTag::Same {
+            let t = l.text.trim_end().len();
+            l.text.truncate(t);
+        }
+    }
     out
+}
+
+/// A text with every invisible or bidi control character written as
+/// `<U+XXXX>`, so a terminal shows it instead of obeying it.
+pub fn visible(s: &str) -> String {
+    let mut o = String::with_capacity(s.len());
+    for c in s.chars() {
+        if crate::canon::bidi_name(c).is_some()
+            || crate::canon::invisible_name(c).is_some()
+            || ('\u{E0000}'..='\u{E007F}').contains(&c)
+        {
+            o.push_str(&format!("<U+{:04X}>", c as u32));
+        } else {
+            o.push(c);
+        }
+    }
+    o
 }
 
 /// Terminal styling.
@@ -122,33 +172,35 @@ pub fn inline_diff(a: &str, b: &str, st: Style) -> String {
     let n = pieces.len();
     let mut s = String::new();
     for (i, p) in pieces.iter().enumerate() {
-        if !s.is_empty() {
-            s.push(' ');
-        }
         match p.tag {
             PieceTag::Same => {
                 let w: Vec<&str> = p.text.split(' ').collect();
                 let keep_head = if i == 0 { 0 } else { CONTEXT_WORDS };
                 let keep_tail = if i + 1 == n { 0 } else { CONTEXT_WORDS };
                 if w.len() > keep_head + keep_tail + 1 {
-                    let mut parts = Vec::new();
+                    s.push_str(&w[..keep_head].join(" "));
                     if keep_head > 0 {
-                        parts.push(w[..keep_head].join(" "));
+                        s.push(' ');
                     }
-                    parts.push("\u{2026}".to_owned());
+                    s.push('\u{2026}');
                     if keep_tail > 0 {
-                        parts.push(w[w.len() - keep_tail..].join(" "));
+                        s.push(' ');
                     }
-                    s.push_str(&parts.join(" "));
+                    s.push_str(&w[w.len() - keep_tail..].join(" "));
                 } else {
                     s.push_str(&p.text);
                 }
             }
             PieceTag::Del => s.push_str(&st.del(&p.text)),
-            PieceTag::Ins => s.push_str(&st.ins(&p.text)),
+            PieceTag::Ins => {
+                if i > 0 && pieces[i - 1].tag == PieceTag::Del {
+                    s.push(' ');
+                }
+                s.push_str(&st.ins(&p.text))
+            }
         }
     }
-    s
+    visible(&s)
 }
 
 /// Human-readable check result: verdict first, then each section that is not
@@ -244,14 +296,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
                     s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
                     let sealed_words = strip_marker(&sec.text);
                     let found = sec.found.clone().unwrap_or_default();
-                    s.push_str(&format!(
-                        "    {}\n",
-                        inline_diff(
-                            crate::canon::canonicalize(sealed_words).trim_end(),
-                            &found,
-                            st
-                        )
-                    ));
+                    s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
                     for c in &sec.changes {
                         let cls = serde_json::to_value(c.class)
                             .ok()
@@ -281,7 +326,8 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
     s
 }
 
-fn strip_marker(t: &str) -> &str {
+/// A section's published text without its list marker.
+pub fn strip_marker(t: &str) -> &str {
     match crate::canon::parse_marker(t) {
         Some((_, n)) => &t[n..],
         None => t,

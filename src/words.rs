@@ -50,6 +50,28 @@ impl Doc {
         Doc::from_blocks(c.blocks.iter().map(|b| b.text.as_str()))
     }
 
+    /// Tokenize one text as written (typography kept), keying each word by
+    /// its canonical form, so `women’s` lines up with `women's`.
+    pub fn folded(text: &str) -> Doc {
+        let mut d = Doc::from_blocks(std::iter::once(text));
+        for (i, t) in d.tokens.iter().enumerate() {
+            let w = &d.text[t.start as usize..t.end as usize];
+            if !w.is_ascii() {
+                d.keys[i] = key(&crate::canon::fold_typography(w));
+            }
+        }
+        d
+    }
+
+    /// Whether token `i` of `self` and token `j` of `other` are the same
+    /// word (once typography is folded, for a [`Doc::folded`] text).
+    pub fn matches(&self, i: usize, other: &Doc, j: usize) -> bool {
+        let (x, y) = (self.word(i), other.word(j));
+        x == y
+            || (!(x.is_ascii() && y.is_ascii())
+                && crate::canon::fold_typography(x) == crate::canon::fold_typography(y))
+    }
+
     /// Tokenize a sequence of block texts.
     pub fn from_blocks<'a>(blocks: impl Iterator<Item = &'a str>) -> Doc {
         let mut text = String::new();
