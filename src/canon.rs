@@ -24,6 +24,59 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// manifest.
 pub const SPEC_ID: &str = "vellum-text-v1";
 
+/// Is `s` certainly in NFC? ASCII, Latin-1 letters and general punctuation
+/// (U+2010..U+205E) are starters that never compose with what precedes
+/// them (NFC_QC=Yes, combining class 0), so text made only of them is NFC
+/// without a table look-up per character; anything else asks
+/// `unicode-normalization`.
+fn is_nfc_cheap(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        i = skip_ascii(b, i);
+        if i >= b.len() {
+            break;
+        }
+        let c = s[i..].chars().next().expect("char boundary");
+        let safe = matches!(c, '\u{A0}'..='\u{FF}' | '\u{2010}'..='\u{205E}' | '\u{3000}');
+        if !safe {
+            return is_nfc_quick(s.chars()) == IsNormalized::Yes;
+        }
+        i += c.len_utf8();
+    }
+    true
+}
+
+/// The index of the first non-ASCII byte at or after `i` (or `b.len()`),
+/// eight bytes at a time.
+#[inline]
+pub fn skip_ascii(b: &[u8], mut i: usize) -> usize {
+    while i + 8 <= b.len() {
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let high = w & 0x8080_8080_8080_8080;
+        if high != 0 {
+            return i + (high.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < b.len() && b[i] < 0x80 {
+        i += 1;
+    }
+    i
+}
+
+/// Bytes the mapping loop copies as they are: ASCII other than spaces and
+/// dashes.
+static PLAIN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = !matches!(i as u8, b' ' | b'\t' | 0x0B | 0x0C | b'-');
+        i += 1;
+    }
+    t
+};
+
 /// Longest piece of a line handled at once when streaming (bytes). Longer
 /// lines are cut at a space (or any ASCII character) below this length.
 pub const MAX_PIECE: usize = 1 << 20;
@@ -349,7 +402,7 @@ impl<S: Sink> Canonicalizer<S> {
     /// (anything up to [`MAX_PIECE`] does).
     pub fn push(&mut self, piece: &str, end: bool) {
         self.buf.clear();
-        let fast = piece.is_ascii() || is_nfc_quick(piece.chars()) == IsNormalized::Yes;
+        let fast = is_nfc_cheap(piece);
         let mut nfc = std::mem::take(&mut self.nfc);
         let src: &str = if fast {
             piece
@@ -363,7 +416,7 @@ impl<S: Sink> Canonicalizer<S> {
         // Dropping or folding characters can leave a sequence that NFC
         // composes differently (e + soft hyphen + acute accent); normalize
         // again so canonicalizing twice changes nothing.
-        if !self.buf.is_ascii() && is_nfc_quick(self.buf.chars()) != IsNormalized::Yes {
+        if !is_nfc_cheap(&self.buf) {
             let composed: String = self.buf.nfc().collect();
             self.buf = composed;
         }
@@ -430,13 +483,9 @@ impl<S: Sink> Canonicalizer<S> {
         while i < bytes.len() {
             // Fast path: a run of ASCII that is neither space nor dash is
             // copied as it is.
-            let b = bytes[i];
-            if b < 0x80 && !matches!(b, b' ' | b'\t' | 0x0B | 0x0C | b'-') {
+            if PLAIN[bytes[i] as usize] {
                 let start = i;
-                while i < bytes.len()
-                    && bytes[i] < 0x80
-                    && !matches!(bytes[i], b' ' | b'\t' | 0x0B | 0x0C | b'-')
-                {
+                while i < bytes.len() && PLAIN[bytes[i] as usize] {
                     i += 1;
                 }
                 self.emit_str(&src[start..i]);
@@ -558,7 +607,25 @@ impl LineSplitter {
                 i = 1;
             }
         }
+        // Next candidate positions; 0 means "search again" once passed.
+        let (mut next_a, mut next_b) = (0usize, 0usize);
         while i < bytes.len() {
+            // Jump to the next byte that can start a line end: CR, LF, or the
+            // lead byte of NEL (C2 85) or LS/PS (E2 80 A8/A9).
+            // (Each search result is kept until passed, so the scan stays
+            // linear however many lines there are.)
+            if next_a < i {
+                next_a =
+                    memchr::memchr3(b'\n', b'\r', 0xC2, &bytes[i..]).map_or(usize::MAX, |o| i + o);
+            }
+            if next_b < i {
+                next_b = memchr::memchr(0xE2, &bytes[i..]).map_or(usize::MAX, |o| i + o);
+            }
+            let next = next_a.min(next_b);
+            if next == usize::MAX {
+                break;
+            }
+            i = next;
             let b = bytes[i];
             let (term, extra_blank) = match b {
                 b'\n' => (1, false),

@@ -228,7 +228,7 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
     let copy = Doc::new(&canon);
     let sd = &sealed.doc;
     let ops: Vec<Op> =
-        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.word(i) == copy.word(i)) {
+        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.matches(i, &copy, i)) {
             if copy.tokens.is_empty() {
                 vec![]
             } else {

@@ -8,6 +8,9 @@ use vellum::check::{self, Sealed};
 use vellum::keys::PublicKey;
 use vellum::report::{self, Against, Style};
 
+/// Copies checked in parallel before their reports are written.
+pub const BATCH: usize = 1024;
+
 /// Largest copy read (bytes).
 pub const MAX_COPY: u64 = 256 << 20;
 
@@ -183,74 +186,81 @@ pub fn run(
     let progress = Progress::new("checking");
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = sources.len() as u64;
-    let results: Vec<(String, u8)> = sources
-        .par_iter()
-        .map(|src| {
-            let name = src.name();
-            let r = read_source(src, &stdin).and_then(|bytes| {
-                let fname = match src {
-                    Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
-                    Source::Stdin => None,
-                };
-                vellum::input::read_copy(fname.as_deref(), &bytes)
-                    .map_err(|e| format!("{name}: {e}"))
-            });
-            let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            if d % 64 == 0 {
-                progress.update(d, total);
-            }
-            match r {
-                Err(e) => {
-                    let text = if json {
-                        let v = serde_json::json!({"copy": name, "verdict": null, "error": e});
-                        format!("{}\n", serde_json::to_string(&v).expect("json"))
-                    } else {
-                        format!("{e}\n")
+    // Copies are checked in parallel a batch at a time and written in
+    // order, so memory stays bounded however many copies there are.
+    let mut code = EXIT_OK;
+    for batch in sources.chunks(BATCH) {
+        let results: Vec<(String, u8)> = batch
+            .par_iter()
+            .map(|src| {
+                let name = src.name();
+                let r = read_source(src, &stdin).and_then(|bytes| {
+                    let fname = match src {
+                        Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
+                        Source::Stdin => None,
                     };
-                    (text, EXIT_TROUBLE)
+                    vellum::input::read_copy(fname.as_deref(), &bytes)
+                        .map_err(|e| format!("{name}: {e}"))
+                });
+                let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                if d % 64 == 0 {
+                    progress.update(d, total);
                 }
-                Ok((text, _fmt)) => {
-                    let rep = check::check(&sealed, &text);
-                    if let Some(h) = &html {
-                        let page = vellum::html::check_page(&name, &against, &rep);
-                        if let Err(e) = std::fs::write(h, page) {
-                            return (format!("{}: {e}\n", h.display()), crate::cli::EXIT_TROUBLE);
-                        }
-                    }
-                    let code = if rep.verdict.is_ok() {
-                        EXIT_OK
-                    } else {
-                        EXIT_FAIL
-                    };
-                    let text = if json {
-                        let v = report::check_json(&name, &against, &rep);
-                        if many {
+                match r {
+                    Err(e) => {
+                        let text = if json {
+                            let v = serde_json::json!({"copy": name, "verdict": null, "error": e});
                             format!("{}\n", serde_json::to_string(&v).expect("json"))
                         } else {
-                            format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
+                            format!("{e}\n")
+                        };
+                        (text, EXIT_TROUBLE)
+                    }
+                    Ok((text, _fmt)) => {
+                        let rep = check::check(&sealed, &text);
+                        if let Some(h) = &html {
+                            let page = vellum::html::check_page(&name, &against, &rep);
+                            if let Err(e) = std::fs::write(h, page) {
+                                return (
+                                    format!("{}: {e}\n", h.display()),
+                                    crate::cli::EXIT_TROUBLE,
+                                );
+                            }
                         }
-                    } else {
-                        report::visible(&report::check_human(&name, &against, &rep, style))
-                    };
-                    (text, code)
+                        let code = if rep.verdict.is_ok() {
+                            EXIT_OK
+                        } else {
+                            EXIT_FAIL
+                        };
+                        let text = if json {
+                            let v = report::check_json(&name, &against, &rep);
+                            if many {
+                                format!("{}\n", serde_json::to_string(&v).expect("json"))
+                            } else {
+                                format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
+                            }
+                        } else {
+                            report::visible(&report::check_human(&name, &against, &rep, style))
+                        };
+                        (text, code)
+                    }
+                }
+            })
+            .collect();
+        let mut stdout_buf = String::new();
+        for (text, c) in &results {
+            if *c == EXIT_TROUBLE && !json {
+                eprint!("vellum: {text}");
+            } else {
+                stdout_buf.push_str(text);
+                if many && !json {
+                    stdout_buf.push('\n');
                 }
             }
-        })
-        .collect();
-    progress.finish();
-    let mut code = EXIT_OK;
-    let mut stdout_buf = String::new();
-    for (text, c) in &results {
-        if *c == EXIT_TROUBLE && !json {
-            eprint!("vellum: {text}");
-        } else {
-            stdout_buf.push_str(text);
-            if many && !json {
-                stdout_buf.push('\n');
-            }
+            code = code.max(*c);
         }
-        code = code.max(*c);
+        out(&stdout_buf)?;
     }
-    out(&stdout_buf)?;
+    progress.finish();
     Ok(code)
 }

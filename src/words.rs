@@ -66,6 +66,12 @@ impl Doc {
     /// Whether token `i` of `self` and token `j` of `other` are the same
     /// word (once typography is folded, for a [`Doc::folded`] text).
     pub fn matches(&self, i: usize, other: &Doc, j: usize) -> bool {
+        let (ti, tj) = (self.tokens[i], other.tokens[j]);
+        let xb = &self.text.as_bytes()[ti.start as usize..ti.end as usize];
+        let yb = &other.text.as_bytes()[tj.start as usize..tj.end as usize];
+        if xb == yb {
+            return true;
+        }
         let (x, y) = (self.word(i), other.word(j));
         x == y
             || (!(x.is_ascii() && y.is_ascii())
@@ -77,25 +83,30 @@ impl Doc {
         let mut text = String::new();
         let mut block_starts = Vec::new();
         let mut tokens = Vec::new();
+        let mut keys = Vec::new();
+        let mut spans = Vec::new();
         for (i, b) in blocks.enumerate() {
             if i > 0 {
                 text.push('\n');
+            } else {
+                // A word is about six bytes: reserve once, not per block.
+                tokens.reserve(b.len() / 5);
+                keys.reserve(b.len() / 5);
             }
             let base = text.len();
             block_starts.push(base as u32);
             text.push_str(b);
-            tokenize(b, |s, e| {
+            spans.clear();
+            tokenize_into(b, &mut spans);
+            for &(s, e) in &spans {
                 tokens.push(Token {
                     start: (base + s) as u32,
                     end: (base + e) as u32,
                     block: i as u32,
-                })
-            });
+                });
+                keys.push(key(&b[s..e]));
+            }
         }
-        let keys = tokens
-            .iter()
-            .map(|t| key(&text[t.start as usize..t.end as usize]))
-            .collect();
         Doc {
             text,
             block_starts,
@@ -131,76 +142,128 @@ impl Doc {
     }
 }
 
-#[inline]
-fn is_word_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
-}
+/// Byte classes for the ASCII fast path.
+const SPACE: u8 = 0;
+const WORD: u8 = 1;
+const PUNCT: u8 = 2;
+const HIGH: u8 = 3;
+
+static CLASS: [u8; 256] = {
+    let mut t = [HIGH; 256];
+    let mut i = 0;
+    while i < 128 {
+        let b = i as u8;
+        t[i] = if b == b' ' || b == b'\n' {
+            SPACE
+        } else if b.is_ascii_alphanumeric() || b == b'_' {
+            WORD
+        } else {
+            PUNCT
+        };
+        i += 1;
+    }
+    t
+};
 
 /// Call `f(start, end)` for every token of `s`.
+///
+/// One pass over the bytes: ASCII is split by the UAX #29 rules restricted
+/// to ASCII (WB5-WB13); a space-delimited run holding any non-ASCII byte is
+/// handed whole to `unicode-segmentation` instead (tokens already given
+/// for that run are taken back through `rollback`), so both paths agree.
 pub fn tokenize(s: &str, mut f: impl FnMut(usize, usize)) {
-    let bytes = s.as_bytes();
+    let mut toks: Vec<(usize, usize)> = Vec::new();
+    tokenize_into(s, &mut toks);
+    for (a, b) in toks {
+        f(a, b);
+    }
+}
+
+/// Tokenize into a vector of (start, end) byte offsets.
+pub fn tokenize_into(s: &str, out: &mut Vec<(usize, usize)>) {
+    let b = s.as_bytes();
+    let n = b.len();
     let mut i = 0;
-    while i < bytes.len() {
-        // A run of non-space characters.
-        if bytes[i] == b' ' || bytes[i] == b'\n' {
-            i += 1;
-            continue;
-        }
-        let start = i;
-        let mut ascii = true;
-        while i < bytes.len() && bytes[i] != b' ' && bytes[i] != b'\n' {
-            ascii &= bytes[i] < 0x80;
-            i += 1;
-        }
-        let run = &s[start..i];
-        if ascii {
-            ascii_words(run, |a, b| f(start + a, start + b));
-        } else {
-            for (off, w) in run.split_word_bound_indices() {
-                if !w.chars().all(char::is_whitespace) {
-                    f(start + off, start + off + w.len());
-                }
+    // Start of the current space-delimited run, and how many tokens it had.
+    let mut run_start = 0;
+    let mut run_first = out.len();
+    while i < n {
+        match CLASS[b[i] as usize] {
+            SPACE => {
+                i += 1;
+                run_start = i;
+                run_first = out.len();
             }
+            PUNCT => {
+                out.push((i, i + 1));
+                i += 1;
+            }
+            WORD => {
+                let start = i;
+                i += 1;
+                loop {
+                    while i < n && CLASS[b[i] as usize] == WORD {
+                        i += 1;
+                    }
+                    // WB6/7 (letters around MidLetter or MidNumLet) and
+                    // WB11/12 (digits around MidNum or MidNumLet).
+                    if i + 1 < n && CLASS[b[i + 1] as usize] == WORD {
+                        let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+                        let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
+                        let digits = prev.is_ascii_digit() && next.is_ascii_digit();
+                        let joins = match mid {
+                            b'\'' | b'.' => letters || digits,
+                            b':' => letters,
+                            b',' | b';' => digits,
+                            _ => false,
+                        };
+                        if joins {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                    break;
+                }
+                if i < n && CLASS[b[i] as usize] == HIGH {
+                    i = slow_run(s, run_start, run_first, i, out);
+                    continue;
+                }
+                out.push((start, i));
+            }
+            _ => i = slow_run(s, run_start, run_first, i, out),
         }
     }
 }
 
-/// UAX #29 word bounds for ASCII text without spaces.
-fn ascii_words(s: &str, mut f: impl FnMut(usize, usize)) {
+/// A run holding non-ASCII: take back its tokens and redo it with UAX #29.
+/// Returns where the run ends.
+fn slow_run(
+    s: &str,
+    run_start: usize,
+    run_first: usize,
+    at: usize,
+    out: &mut Vec<(usize, usize)>,
+) -> usize {
     let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        if !is_word_byte(b[i]) {
-            f(i, i + 1);
-            i += 1;
-            continue;
+    out.truncate(run_first);
+    let end = b[at..]
+        .iter()
+        .position(|&x| x == b' ' || x == b'\n')
+        .map_or(b.len(), |p| at + p);
+    for (off, w) in s[run_start..end].split_word_bound_indices() {
+        if !w.chars().all(char::is_whitespace) {
+            out.push((run_start + off, run_start + off + w.len()));
         }
-        let start = i;
-        i += 1;
-        loop {
-            while i < b.len() && is_word_byte(b[i]) {
-                i += 1;
-            }
-            // WB6/7 (letters around MidLetter or MidNumLet) and WB11/12
-            // (digits around MidNum or MidNumLet).
-            if i + 1 < b.len() && is_word_byte(b[i + 1]) {
-                let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-                let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
-                let digits = prev.is_ascii_digit() && next.is_ascii_digit();
-                let joins = match mid {
-                    b'\'' | b'.' => letters || digits,
-                    b':' => letters,
-                    b',' | b';' => digits,
-                    _ => false,
-                };
-                if joins {
-                    i += 1;
-                    continue;
-                }
-            }
-            break;
-        }
-        f(start, i);
+    }
+    end
+}
+
+#[cfg(test)]
+fn ascii_words(s: &str, mut f: impl FnMut(usize, usize)) {
+    let mut v = Vec::new();
+    tokenize_into(s, &mut v);
+    for (a, b) in v {
+        f(a, b);
     }
 }
 
