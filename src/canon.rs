@@ -849,8 +849,7 @@ impl Canonical {
     /// Canonicalize a decoded text, keeping the display form of each block.
     pub fn new(text: &str) -> Canonical {
         let mode = detect_mode(text);
-        let canon = run(text, mode, true);
-        let display = run(text, mode, false);
+        let (canon, display) = rayon::join(|| run(text, mode, true), || run(text, mode, false));
         // Structure is decided before folding, so both runs agree on it.
         debug_assert_eq!(canon.blocks.len(), display.blocks.len());
         let mut disp = display.blocks.into_iter();

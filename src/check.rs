@@ -143,8 +143,25 @@ impl Sealed {
     /// Prepare a sealed text.
     pub fn new(text: &str) -> Sealed {
         let canon = Canonical::new(text);
-        let sections = crate::sections::split(&canon);
+        let sections = crate::sections::split_unhashed(&canon);
         Sealed::from_sections(sections)
+    }
+
+    /// The canonical text of the sealed version, rebuilt from its sections.
+    pub fn canonical_text(&self) -> String {
+        let mut out = String::with_capacity(self.doc.text.len() + 4 * self.sections.len());
+        let mut w = crate::canon::TextWriter::default();
+        for s in &self.sections {
+            let marker = match s.kind {
+                Kind::Bullet => Some(Marker::Bullet),
+                Kind::Point => s.number.map(Marker::Number),
+                _ => None,
+            };
+            w.block(marker, &mut |t| out.push_str(t));
+            out.push_str(&s.text);
+        }
+        w.finish(&mut |t| out.push_str(t));
+        out
     }
 
     /// Prepare from sections.
@@ -224,8 +241,12 @@ fn marker_tokens(w: &[&str]) -> bool {
 
 /// Check one copy's text against a sealed version.
 pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
-    let canon = Canonical::fast(copy_text);
-    let copy = Doc::new(&canon);
+    check_canonical(sealed, &Canonical::fast(copy_text))
+}
+
+/// Check a copy already in canonical form.
+pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
+    let copy = Doc::new(canon);
     let sd = &sealed.doc;
     let ops: Vec<Op> =
         if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.matches(i, &copy, i)) {

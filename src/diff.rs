@@ -77,10 +77,14 @@ pub struct DiffReport {
 }
 
 /// Diff an old text (prepared) against a new one.
-pub fn diff(old: &Sealed, old_canonical: &str, new_text: &str) -> DiffReport {
-    let new_canonical = crate::canon::canonicalize(new_text);
-    let same = new_canonical == old_canonical;
-    let r = check::check(old, new_text);
+pub fn diff(old: &Sealed, new_text: &str) -> DiffReport {
+    diff_canonical(old, &crate::canon::Canonical::fast(new_text))
+}
+
+/// Diff an old text (prepared) against a new one in canonical form.
+pub fn diff_canonical(old: &Sealed, new: &crate::canon::Canonical) -> DiffReport {
+    let same = new.to_text() == old.canonical_text();
+    let r = check::check_canonical(old, new);
     let mut summary = DiffSummary::default();
     let sections: Vec<DiffSection> = r
         .sections
@@ -136,7 +140,7 @@ mod tests {
 
     fn run(a: &str, b: &str) -> DiffReport {
         let s = Sealed::new(a);
-        diff(&s, &crate::canon::canonicalize(a), b)
+        diff(&s, b)
     }
 
     #[test]

@@ -145,9 +145,12 @@ pub fn run(
             )
         }
     };
-    let sealed = Sealed::new(&old.text);
-    let old_canon = vellum::canon::canonicalize(&old.text);
-    let r = diff::diff(&sealed, &old_canon, &new.text);
+    // The two sides are prepared at the same time, one per core.
+    let (sealed, new_canon) = rayon::join(
+        || Sealed::new(&old.text),
+        || vellum::canon::Canonical::fast(&new.text),
+    );
+    let r = diff::diff_canonical(&sealed, &new_canon);
     let code = if r.same { EXIT_OK } else { EXIT_FAIL };
     if let Some(h) = html {
         let page = vellum::html::diff_page(

@@ -83,14 +83,18 @@ pub struct BlockInfo {
 }
 
 impl BlockInfo {
-    fn of(b: &Block, start: u64) -> BlockInfo {
+    fn of(b: &Block, start: u64, hash: bool) -> BlockInfo {
         BlockInfo {
             marker: b.marker,
             words: b.text.split(' ').count(),
             ends_sentence: ends_sentence(&b.text),
             start,
             len: b.text.len() as u64,
-            sha256: sha256(b.text.as_bytes()),
+            sha256: if hash {
+                sha256(b.text.as_bytes())
+            } else {
+                String::new()
+            },
         }
     }
     fn is_short_line(&self) -> bool {
@@ -130,12 +134,24 @@ pub fn classify(blocks: &[BlockInfo]) -> Vec<(String, Kind, Option<u32>)> {
 /// Split a canonical text into sections; also returns each section's byte
 /// offset in the canonical text.
 pub fn split(c: &Canonical) -> Vec<Section> {
+    split_with(c, true)
+}
+
+/// Split without hashing (`sha256` left empty): for comparing texts, where
+/// no hash is needed.
+pub fn split_unhashed(c: &Canonical) -> Vec<Section> {
+    split_with(c, false)
+}
+
+fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
+    use rayon::prelude::*;
     let (_, starts) = c.to_text_with_starts();
     let infos: Vec<BlockInfo> = c
         .blocks
-        .iter()
-        .zip(&starts)
-        .map(|(b, &s)| BlockInfo::of(b, s))
+        .par_iter()
+        .zip(starts.par_iter())
+        .with_min_len(256)
+        .map(|(b, &s)| BlockInfo::of(b, s, hash))
         .collect();
     classify(&infos)
         .into_iter()
