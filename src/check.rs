@@ -20,6 +20,8 @@ pub const RELATED_SEALED_SHARE: f64 = 0.3;
 /// A copy that starts at the beginning and holds at least this share of the
 /// sealed text, but not its end, is a truncated copy, not an excerpt.
 pub const TRUNCATED_SHARE: f64 = 0.6;
+/// Shortest run of matched words that counts towards relatedness.
+pub const MIN_RUN_WORDS: usize = 4;
 /// Shortest run of words recognised as moved rather than deleted and added.
 pub const MIN_MOVED_WORDS: usize = 3;
 
@@ -349,9 +351,16 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
 
     let copy_words = copy.tokens.len();
     let sealed_words = sd.tokens.len();
-    let related = matched > 0
-        && (matched as f64 >= RELATED_COPY_SHARE * copy_words as f64
-            || matched as f64 >= RELATED_SEALED_SHARE * sealed_words as f64);
+        // Relatedness counts only words matched in runs: scattered common words
+    // ("the", "of") line up with any English text.
+    let in_runs: usize = ops
+        .iter()
+        .filter(|o| o.tag == Tag::Equal && o.a.len() >= MIN_RUN_WORDS)
+        .map(|o| o.a.len())
+        .sum();
+    let related = in_runs > 0
+        && (in_runs as f64 >= RELATED_COPY_SHARE * copy_words as f64
+            || in_runs as f64 >= RELATED_SEALED_SHARE * sealed_words as f64);
 
     // Per-section changes.
     let mut changes: Vec<Vec<Change>> = vec![Vec::new(); n_sec];
@@ -360,7 +369,8 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
     let mut added: Vec<(usize, String, Vec<Change>)> = Vec::new(); // (after section, text, changes)
     let first_eq = ops.iter().position(|o| o.tag == Tag::Equal);
     let last_eq = ops.iter().rposition(|o| o.tag == Tag::Equal);
-    let mut interior_change = false;
+        let mut interior_change = false;
+    let mut edge_deletes: Vec<std::ops::Range<usize>> = Vec::new();
     let mut extra_copy_text = false;
     for (k, op) in ops.iter().enumerate() {
         if op.tag == Tag::Equal || benign[k] {
@@ -372,11 +382,13 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
         };
         match op.tag {
             Tag::Delete => {
-                if outside {
-                    // Leading or trailing text the copy does not have.
+                                if outside {
+                    // Leading or trailing text the copy does not have: fine
+                    // for an excerpt, a change otherwise (decided below).
                     for i in op.a.clone() {
                         deleted[sealed.section_of(i)] += 1;
                     }
+                    edge_deletes.push(op.a.clone());
                     continue;
                 }
                 interior_change = true;
@@ -500,6 +512,25 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
             }
         }
     };
+
+        // Not an excerpt: words cut from the start or end of a section are
+    // changes to that section (a section cut off whole is missing).
+    if verdict == Verdict::Altered {
+        for r in &edge_deletes {
+            for s in sections_in(sealed, r.clone()) {
+                let part = intersect(sealed.range(s), r.clone());
+                if part.len() < sealed.range(s).len() {
+                    let w: Vec<&str> = part.clone().map(|i| sd.word(i)).collect();
+                    changes[s].push(changes::change(
+                        ChangeKind::Deleted,
+                        &w,
+                        &[],
+                        sealed.sentence_start(part.start),
+                    ));
+                }
+            }
+        }
+    }
 
     // Sections in order, with added text after the section it follows.
     let mut sections = Vec::with_capacity(n_sec + added.len());
