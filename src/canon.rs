@@ -331,6 +331,15 @@ pub fn fold_typography(s: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(o)
 }
 
+/// A list marker with nothing after it ("•", "-", "3.", "(3)").
+pub fn bare_marker(line: &str) -> Option<Marker> {
+    let probe = format!("{line} x");
+    match parse_marker(&probe) {
+        Some((m, n)) if n == line.len() + 1 => Some(m),
+        _ => None,
+    }
+}
+
 /// Write a marker in its canonical form (without the trailing space).
 pub fn marker_text(m: Marker) -> String {
     match m {
@@ -369,6 +378,8 @@ pub struct Canonicalizer<S: Sink> {
     line_no: u64,
     line_emitted: bool,
     hyphen_end: bool,
+    /// A marker alone on its line, waiting for its text on the next one.
+    pending: Option<(Marker, String)>,
     line_has_content: bool,
     pending_space: bool,
     last_dash: bool,
@@ -389,6 +400,7 @@ impl<S: Sink> Canonicalizer<S> {
             line_no: 1,
             line_emitted: false,
             hyphen_end: false,
+            pending: None,
             line_has_content: false,
             pending_space: false,
             last_dash: false,
@@ -423,28 +435,58 @@ impl<S: Sink> Canonicalizer<S> {
         // Structure: the first text of a line opens a block or continues one.
         if !self.buf.is_empty() {
             let mut skip = 0;
+            let mut emit = true;
             if !self.line_emitted {
                 self.line_emitted = true;
-                let marker = if self.fold {
-                    parse_marker(&self.buf)
+                // Structure is decided on the folded form in both passes.
+                let folded: std::borrow::Cow<str> = if self.fold {
+                    std::borrow::Cow::Borrowed(&self.buf)
                 } else {
-                    // The display form follows the canonical form's structure.
-                    let mut folded: String =
-                        self.buf.chars().take(16).flat_map(fold_char).collect();
+                    let mut f: String = self.buf.chars().take(24).flat_map(fold_char).collect();
                     // Dash runs collapse in the canonical form ("-- x").
-                    while folded.contains("--") {
-                        folded = folded.replace("--", "-");
+                    while f.contains("--") {
+                        f = f.replace("--", "-");
                     }
-                    parse_marker(&folded).map(|(m, _)| (m, display_marker_len(&self.buf, m)))
+                    std::borrow::Cow::Owned(f)
                 };
-                if self.mode == Mode::Lines || !self.block_open || marker.is_some() {
+                let marker = parse_marker(&folded).map(|(m, n)| {
+                    if self.fold {
+                        (m, n)
+                    } else {
+                        (m, display_marker_len(&self.buf, m))
+                    }
+                });
+                // A marker alone on its line ("•", "3.") takes the next
+                // line as its text, as the canonical form will write it.
+                let bare_m = if end && self.mode == Mode::Paragraphs && self.buf.len() <= 24 {
+                    bare_marker(&folded)
+                } else {
+                    None
+                };
+                drop(folded);
+                let bare = bare_m.is_some();
+                let mut opened = false;
+                if let Some((pm, ptext)) = self.pending.take() {
+                    if marker.is_none() && !bare {
+                        self.open_block(Some(pm));
+                        opened = true;
+                    } else {
+                        self.flush_pending(ptext);
+                    }
+                }
+                if opened {
+                } else if bare && (!self.block_open || marker.is_some() || self.mode == Mode::Lines)
+                {
+                    let m = bare_m.expect("bare");
+                    self.pending = Some((m, self.buf.clone()));
+                    self.block_open = false;
+                    emit = false;
+                } else if self.mode == Mode::Lines || !self.block_open || marker.is_some() {
                     let m = marker.map(|(m, n)| {
                         skip = n;
                         m
                     });
-                    self.blocks += 1;
-                    self.block_open = true;
-                    self.sink.block(m);
+                    self.open_block(m);
                 } else if !(self.hyphen_end
                     && self.buf.chars().next().is_some_and(char::is_alphanumeric))
                 {
@@ -453,16 +495,24 @@ impl<S: Sink> Canonicalizer<S> {
                     self.sink.text(" ");
                 }
             }
-            self.sink.text(&self.buf[skip..]);
-            let mut tail = self.buf.chars().rev();
-            let (last, before) = (tail.next(), tail.next());
-            self.hyphen_end = self.fold
-                && last == Some('-')
-                && before.is_some_and(char::is_alphanumeric)
-                || !self.fold
-                    && last
-                        .is_some_and(|c| matches!(classify(c, true), Class::Fold("-")) || c == '-')
-                    && before.is_some_and(char::is_alphanumeric);
+            if emit {
+                self.sink.text(&self.buf[skip..]);
+                let mut tail = self.buf.chars().rev();
+                let (last, before) = (tail.next(), tail.next());
+                self.hyphen_end =
+                    self.fold && last == Some('-') && before.is_some_and(char::is_alphanumeric)
+                        || !self.fold
+                            && last.is_some_and(|c| {
+                                matches!(classify(c, true), Class::Fold("-")) || c == '-'
+                            })
+                            && before.is_some_and(char::is_alphanumeric);
+            }
+        }
+        if end && !self.line_emitted {
+            // A blank line: a marker waiting for its text stays plain text.
+            if let Some((_, ptext)) = self.pending.take() {
+                self.flush_pending(ptext);
+            }
         }
         if end {
             if !self.line_emitted || self.mode == Mode::Lines {
@@ -569,13 +619,30 @@ impl<S: Sink> Canonicalizer<S> {
         self.line_has_content = true;
     }
 
+    fn open_block(&mut self, m: Option<Marker>) {
+        self.blocks += 1;
+        self.block_open = true;
+        self.hyphen_end = false;
+        self.sink.block(m);
+    }
+
+    /// A marker that never got its text is a block of plain text.
+    fn flush_pending(&mut self, text: String) {
+        self.open_block(None);
+        self.sink.text(&text);
+        self.block_open = self.mode == Mode::Paragraphs;
+    }
+
     /// Number of blocks written so far.
     pub fn blocks(&self) -> usize {
         self.blocks
     }
 
     /// Finish and hand back the sink.
-    pub fn finish(self) -> S {
+    pub fn finish(mut self) -> S {
+        if let Some((_, text)) = self.pending.take() {
+            self.flush_pending(text);
+        }
         self.sink
     }
 }

@@ -351,7 +351,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
 
     let copy_words = copy.tokens.len();
     let sealed_words = sd.tokens.len();
-        // Relatedness counts only words matched in runs: scattered common words
+    // Relatedness counts only words matched in runs: scattered common words
     // ("the", "of") line up with any English text.
     let in_runs: usize = ops
         .iter()
@@ -369,7 +369,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
     let mut added: Vec<(usize, String, Vec<Change>)> = Vec::new(); // (after section, text, changes)
     let first_eq = ops.iter().position(|o| o.tag == Tag::Equal);
     let last_eq = ops.iter().rposition(|o| o.tag == Tag::Equal);
-        let mut interior_change = false;
+    let mut interior_change = false;
     let mut edge_deletes: Vec<std::ops::Range<usize>> = Vec::new();
     let mut extra_copy_text = false;
     for (k, op) in ops.iter().enumerate() {
@@ -382,7 +382,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
         };
         match op.tag {
             Tag::Delete => {
-                                if outside {
+                if outside {
                     // Leading or trailing text the copy does not have: fine
                     // for an excerpt, a change otherwise (decided below).
                     for i in op.a.clone() {
@@ -513,7 +513,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
         }
     };
 
-        // Not an excerpt: words cut from the start or end of a section are
+    // Not an excerpt: words cut from the start or end of a section are
     // changes to that section (a section cut off whole is missing).
     if verdict == Verdict::Altered {
         for r in &edge_deletes {
