@@ -17,7 +17,9 @@ pub const MAX_ENTRIES: u64 = 20_000;
 /// Largest entry (uncompressed) accepted.
 pub const MAX_ENTRY_SIZE: u64 = 4 << 30;
 /// Largest entry read into memory whole (manifests, inventories, tag files).
-pub const MAX_SMALL_ENTRY: u64 = 48 << 20;
+/// A version manifest lists every section (about 300 bytes each), so a
+/// 100 MB text of short paragraphs has a manifest of about 70 MB.
+pub const MAX_SMALL_ENTRY: u64 = 512 << 20;
 /// Deflate level used for new entries.
 pub const DEFLATE_LEVEL: i64 = 6;
 /// Modification time of every entry: the DOS epoch, so output is reproducible.

@@ -228,6 +228,13 @@ pub fn seal(
         warnings: warnings.clone(),
     };
     let mbytes = m.to_canonical_json();
+    if mbytes.len() as u64 > crate::container::MAX_SMALL_ENTRY {
+        return refuse(format!(
+            "{tn}: {} sections make a manifest of {} bytes, more than vellum archives hold",
+            m.sections.len(),
+            mbytes.len()
+        ));
+    }
     let manifest_sha256 = sha256(&mbytes);
     let trusted_comment = format!(
         "archive:{archive_id} version:{version} created:{created} manifest-sha256:{manifest_sha256}"
