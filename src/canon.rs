@@ -630,7 +630,9 @@ impl<S: Sink> Canonicalizer<S> {
     fn flush_pending(&mut self, text: String) {
         self.open_block(None);
         self.sink.text(&text);
-        self.block_open = self.mode == Mode::Paragraphs;
+        // A lone marker stays a block of its own: what follows it (another
+        // lone marker, say) does not join it.
+        self.block_open = false;
     }
 
     /// Number of blocks written so far.
@@ -849,6 +851,14 @@ pub fn detect_mode(text: &str) -> Mode {
     // CRLF CRLF) with content on both sides settles it, as the full detector
     // below would.
     let b = text.as_bytes();
+    // NEL, LS and PS are line ends the quick path does not know: leave
+    // such texts to the full detector, which seal and verify share.
+    let other_breaks = memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some();
+    if other_breaks {
+        return detect_mode_slow(text);
+    }
     if let Some(p) = b
         .windows(2)
         .position(|w| matches!(w, b"\n\n" | b"\r\r" | b"\n\r"))
@@ -1046,6 +1056,8 @@ mod tests {
             "a\n-- b\n\nc\n",
             "-\u{202E}-",
             "x\r",
+            "\u{2022}\n\u{2022}\ntext\n\nz",
+            "\u{2022}\n\na",
         ] {
             let once = c(t);
             assert_eq!(c(&once), once, "{t:?}");
@@ -1078,6 +1090,8 @@ mod tests {
             "a\n\u{200B}\nb",
             "a\r\rb",
             "a\u{2029}b",
+            "\u{2028}\n\nb\nc",
+            "\u{85}\n\nb",
         ] {
             assert_eq!(detect_mode(t), detect_mode_slow(t), "{t:?}");
         }

@@ -458,3 +458,39 @@ fn write_atomically(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Seal and verify must canonicalize alike whatever the line ends,
+    /// including the ones only the full mode detector knows (NEL, LS, PS),
+    /// and lone list markers.
+    #[test]
+    fn odd_texts_seal_into_archives_that_verify() {
+        let sk = SecretKey::from_seed(&[5u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        for (i, t) in [
+            "\u{2028}\n\nb\nc",
+            "a\u{85}\n\nb",
+            "x\u{2029}y\r\nz",
+            "\u{2022}\n\u{2022}\ntext\n\nz",
+            "1.\nfirst\n\n2)\nsecond",
+            "Sharia-\nbound\n\nend",
+            "\u{FEFF}caf\u{e9}\r\nline\rtwo",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let path = dir.path().join(format!("t{i}.zip"));
+            let opts = SealOptions {
+                message: "m".into(),
+                created: Some("2020-01-01T00:00:00Z".into()),
+                ..SealOptions::default()
+            };
+            seal(Path::new("t.txt"), t.as_bytes(), &sk, &path, &[], &opts).unwrap();
+            let v = verify::verify(&path, &[sk.public.clone()], &|_, _| {}).unwrap();
+            assert!(v.report.valid, "{t:?}: {:?}", v.report.problems);
+        }
+    }
+}

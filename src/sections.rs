@@ -198,6 +198,11 @@ impl Digester {
         }
     }
 
+    /// Close the block in progress (so `extra_blocks` counts it too).
+    pub fn close(&mut self) {
+        self.close_block();
+    }
+
     fn close_block(&mut self) {
         if let Some((marker, h, start, words, tail)) = self.block.take() {
             if self.limit.is_some_and(|l| self.blocks.len() >= l) {

@@ -215,7 +215,8 @@ fn stream_original(
     let canon = match decode_err {
         Some(e) => Err(e),
         None => {
-            let d = canon.finish();
+            let mut d = canon.finish();
+            d.close();
             let extra = d.extra_blocks;
             let (sha256, blocks, _) = d.finish();
             Ok(CanonDigest {
