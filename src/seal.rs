@@ -489,7 +489,7 @@ mod tests {
                 ..SealOptions::default()
             };
             seal(Path::new("t.txt"), t.as_bytes(), &sk, &path, &[], &opts).unwrap();
-            let v = verify::verify(&path, &[sk.public.clone()], &|_, _| {}).unwrap();
+            let v = verify::verify(&path, std::slice::from_ref(&sk.public), &|_, _| {}).unwrap();
             assert!(v.report.valid, "{t:?}: {:?}", v.report.problems);
         }
     }
