@@ -405,7 +405,10 @@ fn seal(a: SealArgs) -> Outcome {
         allow_key_change: a.key_change,
         allow_bidi: a.allow_bidi,
     };
-    match vellum::seal::seal(&a.text, &text, &sk, &a.archive, &trusted, &opts) {
+    let result = with_spinner("sealing", || {
+        vellum::seal::seal(&a.text, &text, &sk, &a.archive, &trusted, &opts)
+    });
+    match result {
         Ok(o) => {
             let mut s = format!(
                 "sealed {} as version {} of {} ({} sections, key {})\nmanifest SHA-256 {}\n",
@@ -435,6 +438,30 @@ fn source_date_epoch() -> Option<String> {
     let t = time::OffsetDateTime::from_unix_timestamp(secs).ok()?;
     t.format(&time::format_description::well_known::Rfc3339)
         .ok()
+}
+
+/// Run `work`, showing a spinner on a terminal if it takes over a second
+/// (sealing has no byte count worth a bar until it is done).
+pub fn with_spinner<T: Send>(what: &str, work: impl FnOnce() -> T + Send) -> T {
+    if !std::io::stderr().is_terminal() {
+        return work();
+    }
+    std::thread::scope(|s| {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let h = s.spawn(move || {
+            let r = work();
+            let _ = tx.send(());
+            r
+        });
+        if rx.recv_timeout(std::time::Duration::from_secs(1)).is_err() {
+            let sp = indicatif::ProgressBar::new_spinner();
+            sp.set_message(format!("{what}\u{2026}"));
+            sp.enable_steady_tick(std::time::Duration::from_millis(120));
+            let _ = rx.recv();
+            sp.finish_and_clear();
+        }
+        h.join().expect("the sealing thread does not panic")
+    })
 }
 
 /// A progress bar on a terminal, shown only once work has taken a second.
