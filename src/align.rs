@@ -15,10 +15,20 @@ use std::ops::Range;
 
 /// Largest gap (tokens on one side times tokens on the other) handed to
 /// Myers' algorithm.
-pub const MYERS_MAX_CELLS: usize = 1 << 16;
+pub const MYERS_MAX_CELLS: usize = 1 << 12;
 /// Gaps this small always go straight to Myers.
 pub const MYERS_SMALL_CELLS: usize = 256;
 
+/// A chain of anchors shorter than 1/`SPARSE_CHAIN` of the shorter side of
+/// a gap (of at least [`SPARSE_MIN_WORDS`] words) means the two sides do not
+/// share an order: the gap is one replacement.
+pub const SPARSE_CHAIN: usize = 20;
+/// Smallest gap the sparse-chain rule applies to.
+pub const SPARSE_MIN_WORDS: usize = 200;
+/// Largest gap it applies to: in a long, repetitive text unique anchors are
+/// rare at the top level yet plentiful inside the gaps they cut, so long
+/// gaps always get the recursive treatment.
+pub const SPARSE_MAX_WORDS: usize = 5_000;
 /// Length of the token grams tried as anchors when single tokens give none.
 pub const GRAM: usize = 4;
 
@@ -124,9 +134,21 @@ impl Ctx<'_> {
             self.myers(a, b);
             return;
         }
+        let sparse = |c: &Vec<(usize, usize)>| c.len() * SPARSE_CHAIN < small;
         let mut chain = anchors(self.a, self.b, a.clone(), b.clone(), 1);
-        if chain.is_empty() && a.len() >= GRAM && b.len() >= GRAM {
-            chain = anchors(self.a, self.b, a.clone(), b.clone(), GRAM);
+        if sparse(&chain) && a.len() >= GRAM && b.len() >= GRAM {
+            let grams = anchors(self.a, self.b, a.clone(), b.clone(), GRAM);
+            if grams.len() > chain.len() {
+                chain = grams;
+            }
+        }
+        // Anchors too few to chain a meaningful share of the shorter side:
+        // the words are there but not in this order (a shuffled or
+        // unrelated text). Lining up scraps with Myers costs time and finds
+        // nothing a reader would call the same text.
+        if sparse(&chain) && (SPARSE_MIN_WORDS..=SPARSE_MAX_WORDS).contains(&small) {
+            self.push(Tag::Replace, a, b);
+            return;
         }
         if chain.is_empty() || self.depth >= MAX_DEPTH {
             if cells <= MYERS_MAX_CELLS {

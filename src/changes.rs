@@ -28,6 +28,21 @@ pub enum Class {
 }
 
 impl Class {
+    /// The class's name, as in JSON reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Class::Invisible => "invisible",
+            Class::Confusable => "confusable",
+            Class::Negation => "negation",
+            Class::Number => "number",
+            Class::Name => "name",
+            Class::Word => "word",
+            Class::Order => "order",
+            Class::Case => "case",
+            Class::Punctuation => "punctuation",
+        }
+    }
+
     /// Minor classes change form more than meaning; still an alteration.
     pub fn is_minor(self) -> bool {
         matches!(self, Class::Case | Class::Punctuation)
@@ -227,5 +242,18 @@ mod tests {
         assert_eq!(classify(&["strong"], &["weak"], false), Class::Word);
         assert_eq!(classify(&[], &["\u{202E}"], false), Class::Invisible);
         assert!(Class::Case.is_minor() && !Class::Number.is_minor());
+        for c in [
+            Class::Invisible,
+            Class::Confusable,
+            Class::Negation,
+            Class::Number,
+            Class::Name,
+            Class::Word,
+            Class::Order,
+            Class::Case,
+            Class::Punctuation,
+        ] {
+            assert_eq!(serde_json::to_value(c).unwrap(), c.name());
+        }
     }
 }

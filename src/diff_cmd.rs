@@ -229,12 +229,7 @@ pub fn diff_human(old: &Side, new: &Side, r: &DiffReport, st: Style) -> String {
             let mut c: Vec<String> = sec
                 .changes
                 .iter()
-                .map(|c| {
-                    serde_json::to_value(c.class)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                })
+                .map(|c| c.class.name().to_owned())
                 .collect();
             c.sort();
             c.dedup();

@@ -167,10 +167,7 @@ fn changes_list(ch: &[Change], (from, to): (&str, &str)) -> String {
     }
     let mut o = String::from("<ul class=\"changes\">");
     for c in ch {
-        let class = serde_json::to_value(c.class)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
+        let class = c.class.name().to_owned();
         let show = |s: &str| {
             if s.is_empty() {
                 "(nothing)".to_owned()

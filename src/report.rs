@@ -279,10 +279,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
                             .changes
                             .iter()
                             .map(|c| {
-                                let n = serde_json::to_value(c.class)
-                                    .ok()
-                                    .and_then(|v| v.as_str().map(str::to_owned))
-                                    .unwrap_or_default();
+                                let n = c.class.name().to_owned();
                                 if c.minor {
                                     format!("{n} (minor)")
                                 } else {
@@ -298,10 +295,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
                     let found = sec.found.clone().unwrap_or_default();
                     s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
                     for c in &sec.changes {
-                        let cls = serde_json::to_value(c.class)
-                            .ok()
-                            .and_then(|v| v.as_str().map(str::to_owned))
-                            .unwrap_or_default();
+                        let cls = c.class.name().to_owned();
                         s.push_str(&format!(
                             "    {cls:<12} sealed: {:<24} copy: {}\n",
                             if c.sealed.is_empty() {
