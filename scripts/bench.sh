@@ -1,0 +1,460 @@
+#!/usr/bin/env bash
+# Benchmark vellum side by side with what a user would otherwise do by hand
+# (zip, openssl, minisign, unzip, git diff), on this machine, in one run.
+#
+#   scripts/bench.sh                 # build, generate data, measure, print the table
+#
+# Data: scripts/bench_data.py writes bench-data/ (deterministic, fixed seeds;
+# regenerated only when the generator or the declaration changes).
+# Results: bench-data/results/ (hyperfine JSON, /usr/bin/time -v output,
+# facts.tsv, load.tsv) and bench-data/results/summary.md (the table).
+#
+# Needs: cargo, python3, hyperfine, /usr/bin/time, zip, unzip, openssl,
+# minisign, git.
+#
+# Environment:
+#   BENCH_RUNS=3 BENCH_WARMUP=1   hyperfine runs / warmup runs per timing
+#   BENCH_QUIET=0.3               wait before each timing until other processes
+#                                 use fewer than this many cores (2 s sample)...
+#   BENCH_WAIT=180                ...but at most this many seconds
+#   BENCH_SUBJECT=head            measure the committed HEAD (clean export, own
+#                                 target folder); =worktree: the working tree
+#   BENCH_COMMIT=REV              with BENCH_SUBJECT=head: measure REV instead of HEAD
+#   BENCH_SKIP_BUILD=1            use the last build as it is
+#   BENCH_ONLY="A B C D E"        run only these measurements (table from what exists)
+#
+# Measurements and targets:
+#   A  seal 100 MB text: vellum seal <= 0.5 x (zip -6 + openssl dgst -sha256 + minisign -S);
+#      archive size / text size <= 0.7
+#   B  verify that archive: vellum verify <= 1.5 x (unzip -p | openssl dgst -sha256);
+#      peak RSS <= 64 MiB
+#   C  check 10,000 copies in one process: >= 20,000 copies/s and >= 30 x the rate
+#      of a git diff --no-index --word-diff loop (timed over 300 copies);
+#      worst adversarial copy (each 500 times in one process) <= 1 ms per copy
+#   D  check a 10 MB copy with 1,000 word edits: vellum check <= git diff --word-diff
+#      (vellum verify of that archive alone is reported as its share)
+#   E  vellum diff of the same pair <= git diff --no-index --word-diff
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+RUNS="${BENCH_RUNS:-3}"
+WARMUP="${BENCH_WARMUP:-1}"
+QUIET="${BENCH_QUIET:-0.3}"
+WAIT="${BENCH_WAIT:-180}"
+ONLY="${BENCH_ONLY:-A B C D E}"
+
+DATA="$ROOT/bench-data"
+W="$DATA/work"
+V="$W/vellum"
+R="$DATA/results"
+DECL="$ROOT/tests/data/declaration.txt"
+T0="2026-01-01T00:00:00Z"
+
+log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 2; }
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+for c in cargo python3 hyperfine zip unzip openssl minisign git; do
+  command -v "$c" >/dev/null || die "$c is not installed"
+done
+[[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (Debian package: time)"
+
+# ---------------------------------------------------------------------------
+# Helpers
+# ---------------------------------------------------------------------------
+
+# Cores busy over a 2 s sample (all processes; we run nothing meanwhile).
+cpu_busy() {
+  local a b
+  read -r -a a < <(grep '^cpu ' /proc/stat)
+  sleep 2
+  read -r -a b < <(grep '^cpu ' /proc/stat)
+  local ta=0 tb=0 i
+  for i in 1 2 3 4 5 6 7 8; do ta=$((ta + a[i])); tb=$((tb + b[i])); done
+  local idle=$(( (b[4] + b[5]) - (a[4] + a[5]) )) total=$((tb - ta))
+  awk -v i="$idle" -v t="$total" -v n="$(nproc)" 'BEGIN { printf "%.2f", (t > 0 ? (t - i) / t * n : 0) }'
+}
+
+# Wait until other processes are quiet (or BENCH_WAIT passed); log the load.
+wait_quiet() {
+  local label="$1" start busy
+  start=$(date +%s)
+  while :; do
+    busy=$(cpu_busy)
+    if awk -v b="$busy" -v q="$QUIET" 'BEGIN { exit !(b < q) }'; then break; fi
+    if (( $(date +%s) - start >= WAIT )); then
+      log "still busy ($busy cores) after ${WAIT}s; measuring $label anyway"
+      break
+    fi
+    log "busy ($busy cores in use by others); waiting before $label"
+    sleep 8
+  done
+  printf '%s\t%s\t%s\t%s\n' "$label" "$busy" "$(cut -d' ' -f1-3 /proc/loadavg)" \
+    "$(( $(date +%s) - start ))" >> "$R/load.tsv"
+}
+
+# hf LABEL [hyperfine options and commands]: one hyperfine run, JSON to results.
+hf() {
+  local label="$1"; shift
+  wait_quiet "$label"
+  log "timing $label"
+  hyperfine --style basic --warmup "${HF_WARMUP:-$WARMUP}" --runs "$RUNS" \
+    --export-json "$R/$label.json" "$@" >&2
+}
+
+fact() { printf '%s\t%s\n' "$1" "$2" >> "$R/facts.tsv"; }
+
+# rss LABEL CMD...: peak RSS (kB) of one run under /usr/bin/time -v.
+rss() {
+  local label="$1"; shift
+  # memory does not depend on the load: no waiting here
+  /usr/bin/time -v "$@" > /dev/null 2> "$R/$label.time" || true
+  local kb
+  kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$R/$label.time")
+  [[ -n "$kb" ]] || die "no RSS for $label (see $R/$label.time)"
+  fact "rss_kb_$label" "$kb"
+}
+
+# expect "0 1" CMD...: run once, and insist the exit code is one of those
+# given (so that hyperfine -i never times a command that failed for real).
+expect() {
+  local ok="$1"; shift
+  local rc=0
+  "$@" > /dev/null 2> "$W/expect.err" || rc=$?
+  [[ " $ok " == *" $rc "* ]] || { cat "$W/expect.err" >&2; die "exit $rc (want $ok): $*"; }
+}
+
+size() { stat -c %s "$1"; }
+
+# ---------------------------------------------------------------------------
+# Build, data, keys
+# ---------------------------------------------------------------------------
+
+mkdir -p "$W" "$R"
+# What is measured: by default the committed HEAD, built from a clean export
+# (git archive) into bench-data/head-src with its own target folder, so that
+# edits in progress in the working tree, or a build running there, change
+# nothing. BENCH_SUBJECT=worktree builds and measures the working tree
+# (cargo build --release, target/release/vellum) instead. Either way the
+# binary is copied to bench-data/work/vellum and that copy is timed.
+SUBJECT="${BENCH_SUBJECT:-head}"
+COMMIT="$(git rev-parse "${BENCH_COMMIT:-HEAD}^{commit}")"
+case "$SUBJECT" in
+  head)
+    SRC="$DATA/head-src"
+    if [[ "$(cat "$SRC/.commit" 2>/dev/null)" != "$COMMIT" ]]; then
+      rm -rf "$SRC"; mkdir -p "$SRC"
+      git archive "$COMMIT" | tar -x -C "$SRC"
+      echo "$COMMIT" > "$SRC/.commit"
+    fi
+    BIN="$DATA/head-target/release/vellum"
+    if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+      log "cargo build --release of commit ${COMMIT:0:7} (clean export in $SRC)"
+      (cd "$SRC" && CARGO_TARGET_DIR="$DATA/head-target" cargo build --release --locked >&2)
+    fi
+    DIRTY=0 ;;
+  worktree)
+    BIN="$ROOT/target/release/vellum"
+    if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
+      log "cargo build --release (working tree)"
+      cargo build --release >&2
+    fi
+    DIRTY="$(git status --porcelain -- src Cargo.toml Cargo.lock | wc -l)" ;;
+  *) die "BENCH_SUBJECT must be head or worktree" ;;
+esac
+[[ -x "$BIN" ]] || die "$BIN missing (build it, or unset BENCH_SKIP_BUILD)"
+cp "$BIN" "$V.tmp" && mv "$V.tmp" "$V"
+
+log "generating bench data (scripts/bench_data.py)"
+python3 scripts/bench_data.py >&2
+
+if [[ "$ONLY" == "A B C D E" ]]; then rm -f "$R"/*; fi
+
+fact date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+fact subject "$SUBJECT"
+fact commit "${COMMIT:0:12}"
+fact src_files_changed_vs_commit "$DIRTY"
+fact vellum_sha256 "$(sha256sum "$V" | cut -c1-16)"
+fact vellum_version "$("$V" --version)"
+fact nproc "$(nproc)"
+fact cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
+fact mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+fact kernel "$(uname -r)"
+fact tools "hyperfine $(hyperfine --version | cut -d' ' -f2), $(zip -v | sed -n 2p | awk '{print $3, $4}'), $(unzip -v | head -1 | awk '{print $1, $2}'), $(openssl version | awk '{print $1, $2}'), minisign $(minisign -v 2>&1 | awk '{print $2}'), $(git --version)"
+fact runs "$RUNS"
+fact warmup "$WARMUP"
+
+BIG="$DATA/big100.txt"
+ORIG="$DATA/big10.txt"
+EDIT="$DATA/big10-edited.txt"
+COPIES="$DATA/copies"
+ADV="$DATA/adversarial"
+N_COPIES=$(find "$COPIES" -type f | wc -l)
+N_SAMPLE=$(wc -l < "$DATA/copies-sample300.txt")
+fact big_bytes "$(size "$BIG")"
+fact n_copies "$N_COPIES"
+fact copies_bytes "$(find "$COPIES" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+fact n_sample "$N_SAMPLE"
+
+# Keys: a vellum key pair and an unencrypted minisign key pair, made once and
+# kept, so that a partial run (BENCH_ONLY=B) verifies the archive A made.
+if [[ ! -f "$W/vk.key" || ! -f "$W/vk.pub" ]]; then
+  rm -f "$W"/vk.*
+  "$V" keygen --out "$W/vk" --no-passphrase > /dev/null 2>&1
+fi
+if [[ ! -f "$W/mini.sec" || ! -f "$W/mini.pub" ]]; then
+  rm -f "$W"/mini.*
+  minisign -G -W -p "$W/mini.pub" -s "$W/mini.sec" > /dev/null
+fi
+PUB="$W/vk.pub"
+KEY="$W/vk.key"
+
+# The archives C and D check against (sealed once, not timed).
+rm -f "$W/decl.zip" "$W/D.zip"
+"$V" seal "$DECL" --key "$KEY" --archive "$W/decl.zip" -m bench --time "$T0" > /dev/null
+"$V" seal "$ORIG" --key "$KEY" --archive "$W/D.zip" -m bench --time "$T0" > /dev/null
+
+# ---------------------------------------------------------------------------
+# A. Seal a 100 MB text
+# ---------------------------------------------------------------------------
+if want A; then
+  SEAL="'$V' seal '$BIG' --key '$KEY' --archive '$W/A.zip' -m bench --time $T0"
+  ZIP="zip -6 -q -j '$W/ref.zip' '$BIG'"
+  DGST="openssl dgst -sha256 '$BIG'"
+  MSIG="minisign -S -s '$W/mini.sec' -m '$BIG' -x '$W/big100.minisig'"
+  rm -f "$W/A.zip"; expect 0 sh -c "$SEAL"
+  rm -f "$W/ref.zip"; expect 0 sh -c "$ZIP"
+  expect 0 sh -c "$DGST"
+  expect 0 sh -c "$MSIG"
+  hf A-seal -n "vellum seal" --prepare "rm -f '$W/A.zip'" "$SEAL"
+  hf A-zip -n "zip -6" --prepare "rm -f '$W/ref.zip'" "$ZIP"
+  hf A-dgst -n "openssl dgst -sha256" "$DGST"
+  hf A-minisign -n "minisign -S" "$MSIG"
+  rm -f "$W/A.zip"
+  rss seal "$V" seal "$BIG" --key "$KEY" --archive "$W/A.zip" -m bench --time "$T0"
+  fact A_zip_bytes "$(size "$W/A.zip")"
+  fact ref_zip_bytes "$(size "$W/ref.zip")"
+fi
+
+# ---------------------------------------------------------------------------
+# B. Verify that archive
+# ---------------------------------------------------------------------------
+if want B; then
+  [[ -f "$W/A.zip" ]] || die "B needs the archive A makes (run A first)"
+  # An archive that does not verify is a FAIL, not a reason to stop: record
+  # the exit code and the first problem, and time it all the same.
+  rc=0; "$V" verify "$W/A.zip" --trust "$PUB" > "$R/B-verify.out" 2>&1 || rc=$?
+  fact B_verify_rc "$rc"
+  if (( rc != 0 )); then
+    fact B_verify_msg "$(sed -n 2p "$R/B-verify.out" | sed 's/^ *//')"
+    log "vellum verify A.zip exits $rc: $(cat "$R/B-verify.out")"
+  fi
+  hf B-verify -i -n "vellum verify" \
+    "'$V' verify '$W/A.zip' --trust '$PUB'" \
+    -n "unzip -p | openssl dgst -sha256" \
+    "unzip -p '$W/A.zip' | openssl dgst -sha256"
+  rss verify "$V" verify "$W/A.zip" --trust "$PUB"
+  rss unzip-dgst sh -c "unzip -p '$W/A.zip' | openssl dgst -sha256"
+  # The same on the 10 MB archive of D (for scale; no target).
+  expect 0 "$V" verify "$W/D.zip" --trust "$PUB"
+  hf B10-verify -n "vellum verify (10 MB)" \
+    "'$V' verify '$W/D.zip' --trust '$PUB'" \
+    -n "unzip -p | openssl dgst -sha256 (10 MB)" \
+    "unzip -p '$W/D.zip' | openssl dgst -sha256"
+  rss verify10 "$V" verify "$W/D.zip" --trust "$PUB"
+fi
+
+# ---------------------------------------------------------------------------
+# C. Check 10,000 copies; the git loop; adversarial copies
+# ---------------------------------------------------------------------------
+if want C; then
+  CHECK="'$V' check '$W/decl.zip' '$COPIES' --trust '$PUB' --json > /dev/null"
+  GITLOOP="while read -r f; do git diff --no-index --word-diff '$DECL' \"\$f\" > /dev/null || true; done < '$DATA/copies-sample300.txt'"
+  expect "0 1" sh -c "$CHECK"
+  expect 0 sh -c "$GITLOOP"
+  hf C-check -i -n "vellum check ($N_COPIES copies)" "$CHECK"
+  hf C-gitloop -n "git diff --word-diff loop ($N_SAMPLE copies)" "$GITLOOP"
+  rss check "$V" check "$W/decl.zip" "$COPIES" --trust "$PUB" --json
+
+  # Fixed cost of one check process (verify the sealed declaration, read one copy).
+  expect 0 "$V" check "$W/decl.zip" "$DECL" --trust "$PUB" --json
+  hf C-one -n "vellum check (1 copy)" "'$V' check '$W/decl.zip' '$DECL' --trust '$PUB' --json"
+
+  # Adversarial copies: each NAME folder holds one copy 500 times.
+  for d in "$ADV"/*/; do
+    name=$(basename "$d")
+    n=$(find "$d" -type f | wc -l)
+    cmd="'$V' check '$W/decl.zip' '$d' --trust '$PUB' --json"
+    s=$(date +%s%N); expect "0 1" sh -c "$cmd"; e=$(date +%s%N)
+    probe_ms=$(( (e - s) / 1000000 ))
+    fact "adv_n_$name" "$n"
+    if (( probe_ms > 30000 )); then
+      # Too slow for several runs: keep the single probe as the figure.
+      log "adversarial $name: ${probe_ms} ms for $n copies (probe only)"
+      fact "adv_probe_ms_$name" "$probe_ms"
+    else
+      HF_WARMUP=0 hf "C-adv-$name" -i -n "$name" "$cmd"
+    fi
+  done
+fi
+
+# ---------------------------------------------------------------------------
+# D. Check a 10 MB copy with 1,000 word edits; E. diff the same pair
+# ---------------------------------------------------------------------------
+GITWD="git diff --no-index --word-diff '$ORIG' '$EDIT'"
+if want D; then
+  expect 1 "$V" check "$W/D.zip" "$EDIT" --trust "$PUB"
+  expect 1 sh -c "$GITWD"
+  expect 0 "$V" verify "$W/D.zip" --trust "$PUB"
+  hf D-check -i -n "vellum check" "'$V' check '$W/D.zip' '$EDIT' --trust '$PUB'" \
+    -n "git diff --no-index --word-diff" "$GITWD" \
+    -n "vellum verify (its share)" "'$V' verify '$W/D.zip' --trust '$PUB'"
+  rss check10 "$V" check "$W/D.zip" "$EDIT" --trust "$PUB"
+fi
+if want E; then
+  expect 1 "$V" diff "$ORIG" "$EDIT"
+  hf E-diff -i -n "vellum diff" "'$V' diff '$ORIG' '$EDIT'" \
+    -n "git diff --no-index --word-diff" "$GITWD"
+  rss diff10 "$V" diff "$ORIG" "$EDIT"
+fi
+
+# ---------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------
+python3 - "$R" <<'PY'
+import json, os, sys, glob
+R = sys.argv[1]
+facts = {}
+for line in open(os.path.join(R, "facts.tsv"), encoding="utf-8"):
+    k, _, v = line.rstrip("\n").partition("\t")
+    facts[k] = v
+
+def res(label, i=0):
+    p = os.path.join(R, label + ".json")
+    if not os.path.exists(p):
+        return None
+    return json.load(open(p))["results"][i]
+
+def med(label, i=0):
+    r = res(label, i)
+    return None if r is None else r["median"]
+
+rows = []   # measurement, vellum, reference, ratio, target, verdict
+details = []
+
+def s(x):
+    return "n/a" if x is None else f"{x:.3f} s"
+
+def row(name, v, ref, ratio, target, ok):
+    verdict = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+    rows.append((name, v, ref, ratio, target, verdict))
+
+# A
+seal, z, d, m = med("A-seal"), med("A-zip"), med("A-dgst"), med("A-minisign")
+if None not in (seal, z, d, m):
+    ref = z + d + m
+    row("A seal 100 MB (time)", s(seal), f"{ref:.3f} s (zip {z:.3f} + dgst {d:.3f} + minisign {m:.3f})",
+        f"{seal / ref:.3f}", "<= 0.5", seal <= 0.5 * ref)
+    tb = int(facts["big_bytes"])
+    az, rz = int(facts["A_zip_bytes"]), int(facts["ref_zip_bytes"])
+    row("A archive size / text size", f"{az / tb:.3f} ({az:,} B)", f"{rz / tb:.3f} (zip -6, {rz:,} B)",
+        "", "<= 0.7", az / tb <= 0.7)
+    row("A seal peak RSS (info)", f"{int(facts['rss_kb_seal']) / 1024:.0f} MiB", "", "", "", None)
+# B
+v, u = med("B-verify", 0), med("B-verify", 1)
+if None not in (v, u):
+    rc = int(facts.get("B_verify_rc", "0"))
+    bad = "" if rc == 0 else f" [verify exits {rc}: {facts.get('B_verify_msg', '')}]"
+    row("B verify 100 MB archive (time)", s(v) + bad, s(u) + " (unzip -p | openssl dgst)", f"{v / u:.3f}", "<= 1.5",
+        rc == 0 and v <= 1.5 * u)
+    kb = int(facts["rss_kb_verify"])
+    row("B verify peak RSS", f"{kb / 1024:.1f} MiB" + (" [verify failed]" if rc else ""),
+        f"{int(facts['rss_kb_unzip-dgst']) / 1024:.1f} MiB (unzip|openssl, max of both)",
+        "", "<= 64 MiB", rc == 0 and kb <= 64 * 1024)
+v, u = med("B10-verify", 0), med("B10-verify", 1)
+if None not in (v, u):
+    row("B verify 10 MB archive (info)", s(v), s(u) + " (unzip -p | openssl dgst)", f"{v / u:.3f}", "", None)
+    row("B verify 10 MB peak RSS (info)", f"{int(facts['rss_kb_verify10']) / 1024:.1f} MiB", "", "", "", None)
+# C
+c, g = med("C-check"), med("C-gitloop")
+if None not in (c, g):
+    n, ns = int(facts["n_copies"]), int(facts["n_sample"])
+    rate, grate = n / c, ns / g
+    row(f"C check {n:,} copies (rate)", f"{rate:,.0f} copies/s ({c:.3f} s)", "", "", ">= 20,000/s", rate >= 20000)
+    row("C check rate vs git diff loop", f"{rate:,.0f} copies/s", f"{grate:,.0f} copies/s ({ns} copies in {g:.3f} s)",
+        f"{rate / grate:.1f}x", ">= 30x", rate >= 30 * grate)
+    row("C check peak RSS (info)", f"{int(facts['rss_kb_check']) / 1024:.0f} MiB", "", "", "", None)
+    one = med("C-one")
+    adv = []
+    for p in sorted(glob.glob(os.path.join(R, "C-adv-*.json"))):
+        name = os.path.basename(p)[6:-5]
+        r = json.load(open(p))["results"][0]
+        nn = int(facts[f"adv_n_{name}"])
+        adv.append((r["median"] / nn * 1000, name, r["median"], nn, (r["user"] + r["system"]) / nn * 1000))
+    for k, val in facts.items():
+        if k.startswith("adv_probe_ms_"):
+            name = k[len("adv_probe_ms_"):]
+            nn = int(facts[f"adv_n_{name}"])
+            adv.append((int(val) / nn, name, int(val) / 1000, nn, float("nan")))
+    if adv:
+        adv.sort(reverse=True)
+        w = adv[0]
+        row("C worst adversarial copy (per copy)", f"{w[0]:.3f} ms ({w[1]})", "", "", "<= 1 ms", w[0] <= 1.0)
+        details.append("Adversarial copies (each NAME x N in one `vellum check` process; wall and CPU per copy; "
+                       + (f"one-copy process: {one * 1000:.1f} ms" if one else "") + "):\n")
+        details.append("| copy | N | wall (s) | wall per copy (ms) | wall per copy net of the one-copy process (ms) | CPU per copy (ms) |")
+        details.append("|---|---:|---:|---:|---:|---:|")
+        for per, name, wall, nn, cpu in adv:
+            net = f"{(wall - one) / nn * 1000:.3f}" if one else "n/a"
+            details.append(f"| {name} | {nn} | {wall:.3f} | {per:.3f} | {net} | {cpu:.3f} |")
+        details.append("")
+# D
+dc, dg, dv = med("D-check", 0), med("D-check", 1), med("D-check", 2)
+if None not in (dc, dg, dv):
+    row("D check 10 MB copy, 1,000 edits", s(dc), s(dg) + " (git diff --word-diff)", f"{dc / dg:.3f}", "<= 1.0", dc <= dg)
+    row("D   of which vellum verify (info)", f"{dv:.3f} s ({dv / dc * 100:.0f}% of check)", "", "", "", None)
+    row("D check peak RSS (info)", f"{int(facts['rss_kb_check10']) / 1024:.0f} MiB", "", "", "", None)
+# E
+ed, eg = med("E-diff", 0), med("E-diff", 1)
+if None not in (ed, eg):
+    row("E diff 10 MB pair", s(ed), s(eg) + " (git diff --word-diff)", f"{ed / eg:.3f}", "<= 1.0", ed <= eg)
+    row("E diff peak RSS (info)", f"{int(facts['rss_kb_diff10']) / 1024:.0f} MiB", "", "", "", None)
+
+# Every hyperfine figure, for the record.
+allt = ["All timings (hyperfine, seconds; the table uses the median):\n",
+        "| label | command | median | mean | stddev | min | max | user | system |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+for p in sorted(glob.glob(os.path.join(R, "*.json"))):
+    for r in json.load(open(p))["results"]:
+        allt.append("| {} | {} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} | {:.4f} |".format(
+            os.path.basename(p)[:-5], r["command"].replace("|", "\\|"), r["median"], r["mean"], r.get("stddev") or 0.0,
+            r["min"], r["max"], r["user"], r["system"]))
+allt.append("")
+loads = ["Others' CPU use just before each timing (cores busy in a 2 s sample; load averages 1/5/15 min; seconds waited):\n",
+         "| timing | cores busy | load avg | waited (s) |", "|---|---:|---|---:|"]
+lp = os.path.join(R, "load.tsv")
+if os.path.exists(lp):
+    for line in open(lp):
+        a = line.rstrip("\n").split("\t")
+        loads.append(f"| {a[0]} | {a[1]} | {a[2]} | {a[3]} |")
+loads.append("")
+
+hdr = ("measurement", "vellum", "reference tool", "ratio", "target", "result")
+w = [max(len(str(r[i])) for r in rows + [hdr]) for i in range(6)]
+print()
+print("  ".join(h.ljust(w[i]) for i, h in enumerate(hdr)))
+print("  ".join("-" * w[i] for i in range(6)))
+for r in rows:
+    print("  ".join(str(x).ljust(w[i]) for i, x in enumerate(r)))
+print()
+
+with open(os.path.join(R, "summary.md"), "w", encoding="utf-8") as f:
+    f.write("| " + " | ".join(hdr) + " |\n|" + "---|" * 6 + "\n")
+    for r in rows:
+        f.write("| " + " | ".join(str(x).replace("|", "\\|") for x in r) + " |\n")
+    f.write("\n" + "\n".join(details) + "\n" + "\n".join(allt) + "\n" + "\n".join(loads) + "\n")
+    f.write("Facts:\n\n" + "\n".join(f"- {k}: {v}" for k, v in facts.items()) + "\n")
+print(f"details: {os.path.join(R, 'summary.md')}", file=sys.stderr)
+PY
