@@ -495,14 +495,22 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
             Verdict::Authentic
         } else {
             let clean_cut = sealed.sentence_start(start) && sealed.sentence_end(end);
-            let truncated =
-                start == 0 && (end - start) as f64 >= TRUNCATED_SHARE * sealed_words as f64;
+            // Most of the text with its beginning or its end cut off is a
+            // damaged copy, not an excerpt.
+            let truncated = (start == 0 || end == sealed_words)
+                && (end - start) as f64 >= TRUNCATED_SHARE * sealed_words as f64;
             if truncated {
-                warnings.push(format!(
-                    "the copy stops early: it holds the first {} of {} words and leaves out the rest",
-                    end - start,
-                    sealed_words
-                ));
+                warnings.push(if start == 0 {
+                    format!(
+                        "the copy stops early: it holds the first {} of {} words and leaves out the rest",
+                        end - start,
+                        sealed_words
+                    )
+                } else {
+                    format!(
+                        "the copy starts late: it leaves out the first {start} of {sealed_words} words and holds the rest"
+                    )
+                });
                 Verdict::Altered
             } else if !clean_cut {
                 warnings.push("the excerpt starts or ends in the middle of a sentence".to_owned());
@@ -689,4 +697,24 @@ fn found_text(sealed: &Sealed, copy: &Doc, ops: &[Op], s: usize) -> String {
         return String::new();
     }
     copy.span(lo, hi).replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DECL: &str = include_str!("../tests/data/declaration.txt");
+
+    #[test]
+    fn beginning_cut_off_is_not_an_excerpt() {
+        let sealed = Sealed::new(DECL);
+        let first = DECL.find(". ").unwrap() + 2;
+        let r = check(&sealed, &DECL[first..]);
+        assert_eq!(r.verdict, Verdict::Altered, "{:?}", r.warnings);
+        assert!(r.warnings.iter().any(|w| w.contains("starts late")));
+        assert_eq!(r.sections[0].status, Status::Altered);
+        // A real excerpt (one point) stays an excerpt.
+        let p10 = DECL.lines().find(|l| l.starts_with("10. ")).unwrap();
+        assert_eq!(check(&sealed, p10).verdict, Verdict::Excerpt);
+    }
 }

@@ -514,7 +514,8 @@ pub fn verify(
         let ticker = s.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
                 progress(counter.load(Ordering::Relaxed), total);
-                std::thread::sleep(std::time::Duration::from_millis(100));
+                // Woken at once when the work is done (no sleeping past it).
+                std::thread::park_timeout(std::time::Duration::from_millis(100));
             }
         });
         // Largest first, so the big files start at once on separate cores.
@@ -536,6 +537,7 @@ pub fn verify(
             })
             .collect();
         stop.store(true, Ordering::Relaxed);
+        ticker.thread().unpark();
         let _ = ticker.join();
         progress(counter.load(Ordering::Relaxed), total);
         r
