@@ -180,9 +180,11 @@ pub fn classify(sealed: &[&str], found: &[&str], sentence_start: bool) -> Class 
         }
     }
     // Words on one side and not the other.
+    // (A set, not a scan: a replaced stretch can be thousands of words.)
     let only = |x: &[&str], y: &[&str]| -> Vec<String> {
+        let ys: rustc_hash::FxHashSet<&str> = y.iter().copied().collect();
         x.iter()
-            .filter(|w| !y.contains(w))
+            .filter(|w| !ys.contains(*w))
             .map(|w| w.to_string())
             .collect()
     };

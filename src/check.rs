@@ -373,6 +373,10 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
     let mut edge_deletes: Vec<std::ops::Range<usize>> = Vec::new();
     let mut extra_copy_text = false;
     for (k, op) in ops.iter().enumerate() {
+        if !related {
+            // Nothing of an unrelated text is a change of a section.
+            break;
+        }
         if op.tag == Tag::Equal || benign[k] {
             continue;
         }

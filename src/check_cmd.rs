@@ -9,7 +9,7 @@ use vellum::keys::PublicKey;
 use vellum::report::{self, Against, Style};
 
 /// Copies checked in parallel before their reports are written.
-pub const BATCH: usize = 1024;
+pub const BATCH: usize = 4096;
 
 /// Largest copy read (bytes).
 pub const MAX_COPY: u64 = 256 << 20;
