@@ -114,19 +114,9 @@ SAMPLES = {
     },
 }
 
-# Cases vellum currently gets wrong: name -> the reason (what vellum does).
-# The Rust test runs them, prints the result, and does not fail on them.
-CUT_SECTION_INTACT = (
-    "the section the copy stops in ({}) is reported intact although the words after the cut are gone: "
-    "check counts a trailing deletion against the section's words but records no change for it, so only "
-    "the sections wholly cut off are flagged (missing)")
-COMMON_WORDS = (
-    "verdict altered, want unrelated: aligned against the 1504-word declaration, {} of the copy's {} words "
-    "(the, of, and, to, ...) find a match in order, which passes RELATED_COPY_SHARE (0.5). The verdict also "
-    "changes from run to run: align.rs gives Myers a 20 ms deadline (MYERS_DEADLINE) that this gap can exceed "
-    "in the dev profile, and a cut-short alignment matches fewer words (unrelated). With the deadline lifted "
-    "it is altered every time")
-# Cases vellum got wrong once were fixed; new gaps go here, each with its reason.
+# Cases vellum gets wrong: name -> the reason (what vellum does). The Rust
+# test runs them, prints the result, and does not fail on them. The gaps
+# found while writing this corpus were fixed; new ones go here.
 KNOWN_FAILURES = {}
 
 # --------------------------------------------------------------------------
