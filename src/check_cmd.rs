@@ -79,16 +79,12 @@ pub fn load_sealed_text(
 ) -> Result<(String, Against), Failure> {
     let v = crate::cli::verify_archive(archive, trusted)?;
     if !v.report.valid {
-        let p = &v.report.problems[0];
         return Err(Failure(
             EXIT_FAIL,
             format!(
-                "{}: the archive does not verify, so it is not used ({} problem(s); first: {}{}: {}); run vellum verify",
+                "{}: the archive does not verify, so it is not used ({}); run vellum verify",
                 archive.display(),
-                v.report.problems.len(),
-                p.version.map(|n| format!("v{n} ")).unwrap_or_default(),
-                p.place,
-                p.problem
+                v.report.problems_in_brief()
             ),
         ));
     }

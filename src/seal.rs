@@ -146,14 +146,10 @@ pub fn seal(
         let v = verify::verify(archive_path, &keys, &|_, _| {})
             .map_err(|e| SealError::Io(e.to_string()))?;
         if !v.report.valid {
-            let first = &v.report.problems[0];
             return refuse(format!(
-                "{}: does not verify, so nothing is appended ({} problem(s); first: {}{}: {})",
+                "{}: does not verify, so nothing is appended ({})",
                 archive_path.display(),
-                v.report.problems.len(),
-                first.version.map(|n| format!("v{n} ")).unwrap_or_default(),
-                first.place,
-                first.problem
+                v.report.problems_in_brief()
             ));
         }
         v.opened

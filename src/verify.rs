@@ -75,6 +75,23 @@ pub struct Report {
     pub problems: Vec<Problem>,
 }
 
+impl Report {
+    /// How many problems, and the first, in a few words for a one-line
+    /// error message.
+    pub fn problems_in_brief(&self) -> String {
+        match self.problems.first() {
+            None => "no problems".to_owned(),
+            Some(p) => format!(
+                "{} problem(s); first: {}{}: {}",
+                self.problems.len(),
+                p.version.map(|n| format!("v{n} ")).unwrap_or_default(),
+                p.place,
+                p.problem
+            ),
+        }
+    }
+}
+
 /// An archive that was opened and read, for callers that go on to use it
 /// (seal appends to it, check and diff read its texts).
 pub struct Opened {
