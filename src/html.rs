@@ -8,7 +8,7 @@
 use crate::changes::Change;
 use crate::check::{CheckReport, Status, Verdict};
 use crate::diff::{DiffReport, DiffStatus};
-use crate::report::{word_pieces, Against, PieceTag};
+use crate::report::{split_marker, word_pieces, Against, PieceTag};
 
 /// Escape text for HTML, and make invisible characters visible.
 pub fn text(s: &str) -> String {
@@ -151,14 +151,6 @@ fn marked(old: &str, new: &str) -> String {
         }
     }
     o
-}
-
-/// A section's marker (`• `, `7. `) and the rest of its published text.
-fn split_marker(t: &str) -> (&str, &str) {
-    match crate::canon::parse_marker(t) {
-        Some((_, n)) => t.split_at(n),
-        None => ("", t),
-    }
 }
 
 fn changes_list(ch: &[Change], (from, to): (&str, &str)) -> String {

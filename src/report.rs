@@ -320,12 +320,17 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
     s
 }
 
+/// A section's marker (`• `, `7. `) and the rest of its published text.
+pub fn split_marker(t: &str) -> (&str, &str) {
+    match crate::canon::parse_marker(t) {
+        Some((_, n)) => t.split_at(n),
+        None => ("", t),
+    }
+}
+
 /// A section's published text without its list marker.
 pub fn strip_marker(t: &str) -> &str {
-    match crate::canon::parse_marker(t) {
-        Some((_, n)) => &t[n..],
-        None => t,
-    }
+    split_marker(t).1
 }
 
 /// Schema id of check reports.

@@ -664,16 +664,18 @@ pub fn verify(
         // Signatures, against trusted keys only.
         // Among trusted keys with the signer's id (normally one), the one
         // whose signature checks; ids are labels, the key decides.
-        let raw_sig = opened
-            .read(v, &archive::signature_names()[0])
-            .unwrap_or_default();
+        let raw_sig = opened.read(v, &archive::signature_names()[0]);
         let candidates: Vec<&PublicKey> = trusted
             .iter()
             .filter(|k| k.id.to_string() == m.signer_key_id)
             .collect();
         let key = candidates
             .iter()
-            .find(|k| sign::verify_raw(k, &mbytes, &raw_sig))
+            .find(|k| {
+                raw_sig
+                    .as_ref()
+                    .is_ok_and(|sig| sign::verify_raw(k, &mbytes, sig))
+            })
             .or(candidates.first())
             .copied();
         match key {
@@ -686,7 +688,7 @@ pub fn verify(
                 ),
             ),
             Some(k) => {
-                check_manifest_signatures(&opened, v, k, &mbytes, &mut p);
+                check_manifest_signatures(&opened, v, k, &mbytes, &raw_sig, &mut p);
                 let bad: Vec<&str> = m
                     .sections
                     .par_iter()
@@ -898,12 +900,21 @@ fn check_manifest_fields(
     }
 }
 
-fn check_manifest_signatures(o: &Opened, v: u32, k: &PublicKey, mbytes: &[u8], p: &mut Problems) {
+/// Check the three detached signatures of a version manifest; `raw_sig` is
+/// the `.sig` file, already read to pick the signing key.
+fn check_manifest_signatures(
+    o: &Opened,
+    v: u32,
+    k: &PublicKey,
+    mbytes: &[u8],
+    raw_sig: &Result<Vec<u8>, String>,
+    p: &mut Problems,
+) {
     let [raw, mini, ssh] = archive::signature_names();
-    match o.read(v, &raw) {
-        Ok(sig) if sign::verify_raw(k, mbytes, &sig) => {}
+    match raw_sig {
+        Ok(sig) if sign::verify_raw(k, mbytes, sig) => {}
         Ok(_) => p.add(Some(v), raw.as_str(), "manifest signature does not verify"),
-        Err(e) => p.add(Some(v), raw.as_str(), e),
+        Err(e) => p.add(Some(v), raw.as_str(), e.clone()),
     }
     match o
         .read(v, &mini)
