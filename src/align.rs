@@ -425,7 +425,23 @@ fn split_replaces(ops: Vec<Op>, a: &Doc) -> Vec<Op> {
 /// Align two documents word by word. Stretches whose keys match but whose
 /// words differ (a key collision, however unlikely) become replacements.
 pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
-    let mut ops = align_keys(&a.keys, &b.keys);
+    align_regions(a, b, &[(0..a.tokens.len(), 0..b.tokens.len())])
+}
+
+/// Align two documents whose correspondence is already known in coarse
+/// regions: `regions` tile both documents in order (token ranges), and each
+/// region of `a` is aligned only with the same region of `b`.
+pub fn align_regions(a: &Doc, b: &Doc, regions: &[(Range<usize>, Range<usize>)]) -> Vec<Op> {
+    let mut c = Ctx {
+        a: &a.keys,
+        b: &b.keys,
+        out: Vec::new(),
+        depth: 0,
+    };
+    for (ra, rb) in regions {
+        c.rec(ra.clone(), rb.clone());
+    }
+    let mut ops = c.out;
     slide(&mut ops, a, b);
     ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
     let ops = split_replaces(ops, a);

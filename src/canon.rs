@@ -30,6 +30,23 @@ pub const SPEC_ID: &str = "vellum-text-v1";
 /// without a table look-up per character; anything else asks
 /// `unicode-normalization`.
 fn is_nfc_cheap(s: &str) -> bool {
+    nfc_class(s) != Nfc::No
+}
+
+/// How a piece of text stands with NFC.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Nfc {
+    /// Only characters that never compose (see [`is_nfc_cheap`]): NFC, and
+    /// so is anything made by dropping some of them or folding them to
+    /// ASCII.
+    Safe,
+    /// NFC.
+    Yes,
+    /// Not known to be NFC.
+    No,
+}
+
+fn nfc_class(s: &str) -> Nfc {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -40,11 +57,15 @@ fn is_nfc_cheap(s: &str) -> bool {
         let c = s[i..].chars().next().expect("char boundary");
         let safe = matches!(c, '\u{A0}'..='\u{FF}' | '\u{2010}'..='\u{205E}' | '\u{3000}');
         if !safe {
-            return is_nfc_quick(s.chars()) == IsNormalized::Yes;
+            return if is_nfc_quick(s.chars()) == IsNormalized::Yes {
+                Nfc::Yes
+            } else {
+                Nfc::No
+            };
         }
         i += c.len_utf8();
     }
-    true
+    Nfc::Safe
 }
 
 /// The index of the first non-ASCII byte at or after `i` (or `b.len()`),
@@ -268,13 +289,6 @@ pub fn parse_marker(line: &str) -> Option<(Marker, usize)> {
     }
 }
 
-fn fold_char(c: char) -> Vec<char> {
-    match classify(c, true) {
-        Class::Fold(s) => s.chars().collect(),
-        _ => vec![c],
-    }
-}
-
 /// Length of a marker written in its original (display) form.
 fn display_marker_len(line: &str, m: Marker) -> usize {
     let mut it = line.char_indices().peekable();
@@ -364,6 +378,10 @@ pub trait Sink {
     /// Text of the current block (canonical form; display form when the
     /// canonicalizer runs without folding).
     fn text(&mut self, s: &str);
+    /// Display form of the same text (typography kept), from a
+    /// canonicalizer made [`Canonicalizer::with_display`]; follows each
+    /// [`Sink::text`] call.
+    fn display(&mut self, _s: &str) {}
     /// Something worth telling the user.
     fn warning(&mut self, w: Warning);
 }
@@ -372,18 +390,23 @@ pub trait Sink {
 pub struct Canonicalizer<S: Sink> {
     sink: S,
     fold: bool,
+    /// Also write the display form (folding runs; see `with_display`).
+    dual: bool,
     mode: Mode,
     blocks: usize,
     block_open: bool,
     line_no: u64,
     line_emitted: bool,
     hyphen_end: bool,
-    /// A marker alone on its line, waiting for its text on the next one.
-    pending: Option<(Marker, String)>,
+    /// A marker alone on its line, waiting for its text on the next one
+    /// (canonical and display forms).
+    pending: Option<(Marker, String, String)>,
     line_has_content: bool,
     pending_space: bool,
     last_dash: bool,
     buf: String,
+    /// The display form of `buf` (when `dual`).
+    dbuf: String,
     nfc: String,
 }
 
@@ -394,6 +417,7 @@ impl<S: Sink> Canonicalizer<S> {
         Canonicalizer {
             sink,
             fold,
+            dual: false,
             mode,
             blocks: 0,
             block_open: false,
@@ -405,8 +429,18 @@ impl<S: Sink> Canonicalizer<S> {
             pending_space: false,
             last_dash: false,
             buf: String::new(),
+            dbuf: String::new(),
             nfc: String::new(),
         }
+    }
+
+    /// A folding canonicalizer that also hands the sink the display form
+    /// of each piece of text ([`Sink::display`]): one pass for both, with
+    /// the structure decided once.
+    pub fn with_display(sink: S, mode: Mode) -> Self {
+        let mut c = Canonicalizer::new(sink, mode, true);
+        c.dual = true;
+        c
     }
 
     /// Feed a piece of the current line; `end` says the line ends after it.
@@ -414,7 +448,13 @@ impl<S: Sink> Canonicalizer<S> {
     /// (anything up to [`MAX_PIECE`] does).
     pub fn push(&mut self, piece: &str, end: bool) {
         self.buf.clear();
-        let fast = is_nfc_cheap(piece);
+        self.dbuf.clear();
+        let class = if piece.is_ascii() {
+            Nfc::Safe
+        } else {
+            nfc_class(piece)
+        };
+        let fast = class != Nfc::No;
         let mut nfc = std::mem::take(&mut self.nfc);
         let src: &str = if fast {
             piece
@@ -428,13 +468,21 @@ impl<S: Sink> Canonicalizer<S> {
         // Dropping or folding characters can leave a sequence that NFC
         // composes differently (e + soft hyphen + acute accent); normalize
         // again so canonicalizing twice changes nothing.
-        if !is_nfc_cheap(&self.buf) {
+        // Mapping only drops characters or folds them to ASCII: a piece of
+        // safe characters stays NFC; others are checked again.
+        let safe = class == Nfc::Safe;
+        if !safe && !is_nfc_cheap(&self.buf) {
             let composed: String = self.buf.nfc().collect();
             self.buf = composed;
+        }
+        if self.dual && !safe && !is_nfc_cheap(&self.dbuf) {
+            let composed: String = self.dbuf.nfc().collect();
+            self.dbuf = composed;
         }
         // Structure: the first text of a line opens a block or continues one.
         if !self.buf.is_empty() {
             let mut skip = 0;
+            let mut dskip = 0;
             let mut emit = true;
             if !self.line_emitted {
                 self.line_emitted = true;
@@ -442,12 +490,28 @@ impl<S: Sink> Canonicalizer<S> {
                 let folded: std::borrow::Cow<str> = if self.fold {
                     std::borrow::Cow::Borrowed(&self.buf)
                 } else {
-                    let mut f: String = self.buf.chars().take(24).flat_map(fold_char).collect();
-                    // Dash runs collapse in the canonical form ("-- x").
-                    while f.contains("--") {
-                        f = f.replace("--", "-");
+                    let head = &self.buf[..self
+                        .buf
+                        .char_indices()
+                        .nth(24)
+                        .map_or(self.buf.len(), |(i, _)| i)];
+                    if head.is_ascii() && !head.as_bytes().windows(2).any(|w| w == b"--") {
+                        // Nothing to fold.
+                        std::borrow::Cow::Borrowed(head)
+                    } else {
+                        let mut f = String::with_capacity(head.len());
+                        for c in head.chars() {
+                            match classify(c, true) {
+                                Class::Fold(s) => f.push_str(s),
+                                _ => f.push(c),
+                            }
+                        }
+                        // Dash runs collapse in the canonical form ("-- x").
+                        while f.contains("--") {
+                            f = f.replace("--", "-");
+                        }
+                        std::borrow::Cow::Owned(f)
                     }
-                    std::borrow::Cow::Owned(f)
                 };
                 let marker = parse_marker(&folded).map(|(m, n)| {
                     if self.fold {
@@ -466,19 +530,19 @@ impl<S: Sink> Canonicalizer<S> {
                 drop(folded);
                 let bare = bare_m.is_some();
                 let mut opened = false;
-                if let Some((pm, ptext)) = self.pending.take() {
+                if let Some((pm, ptext, pdisp)) = self.pending.take() {
                     if marker.is_none() && !bare {
                         self.open_block(Some(pm));
                         opened = true;
                     } else {
-                        self.flush_pending(ptext);
+                        self.flush_pending(ptext, pdisp);
                     }
                 }
                 if opened {
                 } else if bare && (!self.block_open || marker.is_some() || self.mode == Mode::Lines)
                 {
                     let m = bare_m.expect("bare");
-                    self.pending = Some((m, self.buf.clone()));
+                    self.pending = Some((m, self.buf.clone(), self.dbuf.clone()));
                     self.block_open = false;
                     emit = false;
                 } else if self.mode == Mode::Lines || !self.block_open || marker.is_some() {
@@ -486,6 +550,9 @@ impl<S: Sink> Canonicalizer<S> {
                         skip = n;
                         m
                     });
+                    if let (Some(m), true) = (m, self.dual) {
+                        dskip = display_marker_len(&self.dbuf, m);
+                    }
                     self.open_block(m);
                 } else if !(self.hyphen_end
                     && self.buf.chars().next().is_some_and(char::is_alphanumeric))
@@ -493,10 +560,16 @@ impl<S: Sink> Canonicalizer<S> {
                     // A wrapped line joins with a space, except a word
                     // broken after its own hyphen ("Sharia-" + "bound").
                     self.sink.text(" ");
+                    if self.dual {
+                        self.sink.display(" ");
+                    }
                 }
             }
             if emit {
                 self.sink.text(&self.buf[skip..]);
+                if self.dual {
+                    self.sink.display(&self.dbuf[dskip.min(self.dbuf.len())..]);
+                }
                 let mut tail = self.buf.chars().rev();
                 let (last, before) = (tail.next(), tail.next());
                 self.hyphen_end =
@@ -510,8 +583,8 @@ impl<S: Sink> Canonicalizer<S> {
         }
         if end && !self.line_emitted {
             // A blank line: a marker waiting for its text stays plain text.
-            if let Some((_, ptext)) = self.pending.take() {
-                self.flush_pending(ptext);
+            if let Some((_, ptext, pdisp)) = self.pending.take() {
+                self.flush_pending(ptext, pdisp);
             }
         }
         if end {
@@ -535,10 +608,20 @@ impl<S: Sink> Canonicalizer<S> {
             // copied as it is.
             if PLAIN[bytes[i] as usize] {
                 let start = i;
-                while i < bytes.len() && PLAIN[bytes[i] as usize] {
-                    i += 1;
+                loop {
+                    while i < bytes.len() && PLAIN[bytes[i] as usize] {
+                        i += 1;
+                    }
+                    // One space between plain characters is already
+                    // canonical: it stays in the run.
+                    if i + 1 < bytes.len() && bytes[i] == b' ' && PLAIN[bytes[i + 1] as usize] {
+                        i += 2;
+                        continue;
+                    }
+                    break;
                 }
-                self.emit_str(&src[start..i]);
+                let run = &src[start..i];
+                self.emit2(run, run);
                 self.last_dash = false;
                 continue;
             }
@@ -563,20 +646,29 @@ impl<S: Sink> Canonicalizer<S> {
                 }
                 Class::Keep => {
                     if fold && c == '-' && self.last_dash && !self.pending_space {
+                        // Folded into the dash before; the display keeps it.
+                        if self.dual {
+                            self.dbuf.push(c);
+                        }
                         continue;
                     }
                     self.emit_char(c);
                     self.last_dash = fold && c == '-';
                 }
                 Class::Fold(s) => {
+                    let mut d = [0u8; 4];
+                    let d: &str = c.encode_utf8(&mut d);
                     if s == "-" {
                         if self.last_dash && !self.pending_space {
+                            if self.dual {
+                                self.dbuf.push(c);
+                            }
                             continue;
                         }
-                        self.emit_str(s);
+                        self.emit2(s, d);
                         self.last_dash = true;
                     } else {
-                        self.emit_str(s);
+                        self.emit2(s, d);
                         self.last_dash = false;
                     }
                 }
@@ -601,21 +693,26 @@ impl<S: Sink> Canonicalizer<S> {
 
     #[inline]
     fn emit_char(&mut self, c: char) {
-        if self.pending_space {
-            self.buf.push(' ');
-            self.pending_space = false;
-        }
-        self.buf.push(c);
-        self.line_has_content = true;
+        let mut b = [0u8; 4];
+        let s: &str = c.encode_utf8(&mut b);
+        self.emit2(s, s);
     }
 
+    /// Write `canon` to the canonical form and `display` to the display
+    /// form (when kept), after the pending space if any.
     #[inline]
-    fn emit_str(&mut self, s: &str) {
+    fn emit2(&mut self, canon: &str, display: &str) {
         if self.pending_space {
             self.buf.push(' ');
+            if self.dual {
+                self.dbuf.push(' ');
+            }
             self.pending_space = false;
         }
-        self.buf.push_str(s);
+        self.buf.push_str(canon);
+        if self.dual {
+            self.dbuf.push_str(display);
+        }
         self.line_has_content = true;
     }
 
@@ -627,9 +724,12 @@ impl<S: Sink> Canonicalizer<S> {
     }
 
     /// A marker that never got its text is a block of plain text.
-    fn flush_pending(&mut self, text: String) {
+    fn flush_pending(&mut self, text: String, display: String) {
         self.open_block(None);
         self.sink.text(&text);
+        if self.dual {
+            self.sink.display(&display);
+        }
         // A lone marker stays a block of its own: what follows it (another
         // lone marker, say) does not join it.
         self.block_open = false;
@@ -640,10 +740,15 @@ impl<S: Sink> Canonicalizer<S> {
         self.blocks
     }
 
+    /// Number of lines ended so far.
+    pub fn lines(&self) -> u64 {
+        self.line_no - 1
+    }
+
     /// Finish and hand back the sink.
     pub fn finish(mut self) -> S {
-        if let Some((_, text)) = self.pending.take() {
-            self.flush_pending(text);
+        if let Some((_, text, display)) = self.pending.take() {
+            self.flush_pending(text, display);
         }
         self.sink
     }
@@ -853,10 +958,7 @@ pub fn detect_mode(text: &str) -> Mode {
     let b = text.as_bytes();
     // NEL, LS and PS are line ends the quick path does not know: leave
     // such texts to the full detector, which seal and verify share.
-    let other_breaks = memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
-        || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
-        || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some();
-    if other_breaks {
+    if has_other_breaks(text) {
         return detect_mode_slow(text);
     }
     if let Some(p) = b
@@ -896,19 +998,26 @@ pub struct Canonical {
     pub warnings: Vec<Warning>,
 }
 
+/// Collects blocks as they are made.
 #[derive(Default)]
 struct BlockSink {
-    blocks: Vec<(Option<Marker>, String)>,
+    /// Marker, canonical text and display text of each block.
+    blocks: Vec<(Option<Marker>, String, String)>,
     warnings: Vec<Warning>,
 }
 
 impl Sink for BlockSink {
     fn block(&mut self, marker: Option<Marker>) {
-        self.blocks.push((marker, String::new()));
+        self.blocks.push((marker, String::new(), String::new()));
     }
     fn text(&mut self, s: &str) {
         if let Some(b) = self.blocks.last_mut() {
             b.1.push_str(s);
+        }
+    }
+    fn display(&mut self, s: &str) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.2.push_str(s);
         }
     }
     fn warning(&mut self, w: Warning) {
@@ -916,53 +1025,113 @@ impl Sink for BlockSink {
     }
 }
 
-fn run(text: &str, mode: Mode, fold: bool) -> BlockSink {
-    let mut c = Canonicalizer::new(BlockSink::default(), mode, fold);
+/// Texts at least this long are canonicalized in parts, one per core.
+pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// Where to cut a text into `parts` parts that canonicalize independently:
+/// at an empty line (paragraph mode) or a line end (line mode), where the
+/// canonicalizer's state is back to a fresh start but for its counts.
+/// Returns the end of each part.
+fn part_ends(text: &str, mode: Mode, parts: usize) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut ends = Vec::with_capacity(parts);
+    let mut from = 0;
+    for k in 1..parts {
+        let target = (b.len() / parts * k).max(from);
+        // Just after an LF that is followed by an empty line (LF or CR LF),
+        // or, in line mode, by anything.
+        let cut = memchr::memchr_iter(b'\n', &b[target..])
+            .map(|p| target + p + 1)
+            .find(|&c| match mode {
+                Mode::Lines => true,
+                Mode::Paragraphs => b[c..].starts_with(b"\n") || b[c..].starts_with(b"\r\n"),
+            });
+        match cut {
+            Some(c) if c < b.len() => {
+                ends.push(c);
+                from = c;
+            }
+            _ => break,
+        }
+    }
+    ends.push(b.len());
+    ends
+}
+
+fn run_part(text: &str, mode: Mode, display: bool) -> (BlockSink, u64) {
+    let sink = BlockSink::default();
+    let mut c = if display {
+        Canonicalizer::with_display(sink, mode)
+    } else {
+        Canonicalizer::new(sink, mode, true)
+    };
     for_each_line(text, |p, e| c.push(p, e));
-    c.finish()
+    let lines = c.lines();
+    (c.finish(), lines)
+}
+
+fn run(text: &str, display: bool) -> Canonical {
+    let parts = if text.len() >= PARALLEL_MIN_BYTES {
+        rayon::current_num_threads().max(1)
+    } else {
+        1
+    };
+    run_in_parts(text, display, parts)
+}
+
+fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
+    use rayon::prelude::*;
+    let mode = detect_mode(text);
+    // NEL, LS and PS end lines too; such rare texts take one pass.
+    let parts = if has_other_breaks(text) { 1 } else { parts };
+    let ends = part_ends(text, mode, parts);
+    let starts = std::iter::once(0).chain(ends.iter().copied());
+    let ranges: Vec<(usize, usize)> = starts.zip(ends.iter().copied()).collect();
+    let done: Vec<(BlockSink, u64)> = ranges
+        .par_iter()
+        .map(|&(a, b)| run_part(&text[a..b], mode, display))
+        .collect();
+    let mut blocks = Vec::with_capacity(done.iter().map(|d| d.0.blocks.len()).sum());
+    let mut warnings = Vec::new();
+    let (mut blocks_before, mut lines_before) = (0, 0);
+    for (sink, lines) in done {
+        for mut w in sink.warnings {
+            w.block += blocks_before;
+            w.line += lines_before;
+            warnings.push(w);
+        }
+        blocks_before += sink.blocks.len();
+        lines_before += lines;
+        blocks.extend(
+            sink.blocks
+                .into_iter()
+                .map(|(marker, text, display)| Block {
+                    marker,
+                    text,
+                    display,
+                }),
+        );
+    }
+    Canonical { blocks, warnings }
+}
+
+/// Whether the text ends lines with NEL, LS or PS as well.
+fn has_other_breaks(text: &str) -> bool {
+    let b = text.as_bytes();
+    memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
+        || memchr::memmem::find(b, "\u{2029}".as_bytes()).is_some()
 }
 
 impl Canonical {
     /// Canonicalize a decoded text, keeping the display form of each block.
     pub fn new(text: &str) -> Canonical {
-        let mode = detect_mode(text);
-        let (canon, display) = rayon::join(|| run(text, mode, true), || run(text, mode, false));
-        // Structure is decided before folding, so both runs agree on it.
-        debug_assert_eq!(canon.blocks.len(), display.blocks.len());
-        let mut disp = display.blocks.into_iter();
-        let blocks = canon
-            .blocks
-            .into_iter()
-            .map(|(marker, text)| {
-                let d = disp.next().map(|d| d.1).unwrap_or_else(|| text.clone());
-                Block {
-                    marker,
-                    text,
-                    display: d,
-                }
-            })
-            .collect();
-        Canonical {
-            blocks,
-            warnings: canon.warnings,
-        }
+        run(text, true)
     }
 
     /// Canonicalize without keeping a display form (faster; for copies).
     pub fn fast(text: &str) -> Canonical {
-        let canon = run(text, detect_mode(text), true);
-        Canonical {
-            blocks: canon
-                .blocks
-                .into_iter()
-                .map(|(marker, text)| Block {
-                    marker,
-                    display: String::new(),
-                    text,
-                })
-                .collect(),
-            warnings: canon.warnings,
-        }
+        run(text, false)
     }
 
     /// The canonical text as bytes to hash and store.
@@ -1025,6 +1194,105 @@ mod tests {
 
     fn c(s: &str) -> String {
         canonicalize(s)
+    }
+
+    /// Long texts are canonicalized in parts, on all cores: the parts must
+    /// give exactly what one pass over the whole text gives, blocks,
+    /// display forms and warnings (block and line numbers) alike.
+    #[test]
+    fn parts_agree_with_one_pass() {
+        let pieces = [
+            "word",
+            "Word",
+            " ",
+            "  ",
+            "\t",
+            "\u{00A0}",
+            "\n",
+            "\r\n",
+            "\n\n",
+            "\r\n\r\n",
+            "\n\n\n",
+            "\u{2022} ",
+            "3. ",
+            "(2) ",
+            "12) ",
+            "-",
+            "--",
+            "\u{2014}",
+            "\u{2019}",
+            "\u{201C}",
+            "\u{00AD}",
+            "\u{200B}",
+            "\u{202E}",
+            "\u{00E9}",
+            "e\u{0301}",
+            "Sharia-",
+            "\u{2022}\n",
+            "4.\n",
+            ". ",
+            "\u{FB01}",
+            "\u{FF21}",
+        ];
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        for lines in [false, true] {
+            let mut t = String::new();
+            while t.len() < 20_000 {
+                let p = pieces[(next() % pieces.len() as u64) as usize];
+                if lines && p.contains('\n') {
+                    // Line mode: line ends, never an empty line.
+                    t.push_str("\nx");
+                    continue;
+                }
+                t.push_str(p);
+            }
+            let mode = detect_mode(&t);
+            assert_eq!(mode == Mode::Lines, lines);
+            for display in [false, true] {
+                let whole = run_in_parts(&t, display, 1);
+                assert!(!whole.warnings.is_empty());
+                for parts in [2, 3, 7, 64] {
+                    assert!(part_ends(&t, mode, parts).len() > 1);
+                    assert_eq!(run_in_parts(&t, display, parts), whole, "{parts} parts");
+                }
+            }
+        }
+    }
+
+    /// The display form made alongside the canonical form in one pass is
+    /// the text a non-folding pass gives.
+    #[test]
+    fn one_pass_display_is_the_unfolded_text() {
+        struct Disp(Vec<String>);
+        impl Sink for Disp {
+            fn block(&mut self, _: Option<Marker>) {
+                self.0.push(String::new());
+            }
+            fn text(&mut self, s: &str) {
+                if let Some(b) = self.0.last_mut() {
+                    b.push_str(s);
+                }
+            }
+            fn warning(&mut self, _: Warning) {}
+        }
+        for t in [
+            "It\u{2019}s \u{201C}fine\u{201D} \u{2014} isn\u{2019}t it\u{2026}\n\n\u{2022} one \u{2013} two\n3. three\n",
+            "\u{2022}\nalone marker\n\n(2)\n\u{FB01}ne \u{FF21}\u{FF22}\n\na\u{00AD}b\u{200B}c -- d\n",
+            "word-\nwrapped and \u{2010}dash\u{2011}ed\r\nline\r\n\r\n12) point\n",
+        ] {
+            let mode = detect_mode(t);
+            let mut plain = Canonicalizer::new(Disp(Vec::new()), mode, false);
+            for_each_line(t, |p, e| plain.push(p, e));
+            let want = plain.finish().0;
+            let got: Vec<String> = Canonical::new(t).blocks.into_iter().map(|b| b.display).collect();
+            assert_eq!(got, want, "{t:?}");
+        }
     }
 
     #[test]

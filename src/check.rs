@@ -13,6 +13,8 @@ use crate::sections::{Kind, Section};
 use crate::words::Doc;
 use serde::Serialize;
 
+mod coarse;
+
 /// Fewest matched words, as a share of the copy, for a copy to be related.
 pub const RELATED_COPY_SHARE: f64 = 0.5;
 /// ... or as a share of the sealed text.
@@ -130,44 +132,33 @@ pub struct CheckReport {
 }
 
 /// A sealed version prepared for checking many copies.
+///
+/// The word-level view (tokens of the whole text) is built only when a
+/// check needs it: a copy whose blocks mostly equal sealed sections is
+/// judged on the blocks that differ, with their neighbours as context, so a
+/// large text is never tokenized whole for a few edits.
 pub struct Sealed {
     /// Its sections (display text kept).
     pub sections: Vec<Section>,
-    /// Its words.
-    pub doc: Doc,
-    /// First token of each section, plus the total at the end.
-    section_tokens: Vec<usize>,
+    /// Key of each section's canonical text, to pair whole blocks.
+    keys: Vec<u64>,
+    /// Words of the whole text (built on first use).
+    words: std::sync::OnceLock<Words>,
+    /// Number of tokens in each section (counted on first use).
+    counts: std::sync::OnceLock<Vec<u32>>,
     /// Each section as published, with its marker, for reports.
     texts: Vec<std::sync::Arc<str>>,
 }
 
-impl Sealed {
-    /// Prepare a sealed text.
-    pub fn new(text: &str) -> Sealed {
-        let canon = Canonical::new(text);
-        let sections = crate::sections::split_unhashed(&canon);
-        Sealed::from_sections(sections)
-    }
+/// The sealed text cut into tokens.
+struct Words {
+    doc: Doc,
+    /// First token of each section, plus the total at the end.
+    section_tokens: Vec<usize>,
+}
 
-    /// The canonical text of the sealed version, rebuilt from its sections.
-    pub fn canonical_text(&self) -> String {
-        let mut out = String::with_capacity(self.doc.text.len() + 4 * self.sections.len());
-        let mut w = crate::canon::TextWriter::default();
-        for s in &self.sections {
-            let marker = match s.kind {
-                Kind::Bullet => Some(Marker::Bullet),
-                Kind::Point => s.number.map(Marker::Number),
-                _ => None,
-            };
-            w.block(marker, &mut |t| out.push_str(t));
-            out.push_str(&s.text);
-        }
-        w.finish(&mut |t| out.push_str(t));
-        out
-    }
-
-    /// Prepare from sections.
-    pub fn from_sections(sections: Vec<Section>) -> Sealed {
+impl Words {
+    fn new(sections: &[Section]) -> Words {
         let doc = Doc::from_blocks(sections.iter().map(|s| s.text.as_str()));
         let mut section_tokens = vec![0usize; sections.len() + 1];
         let mut k = 0;
@@ -178,40 +169,146 @@ impl Sealed {
             *st = k;
         }
         section_tokens[sections.len()] = doc.tokens.len();
-        let texts = sections
-            .iter()
-            .map(|s| std::sync::Arc::from(marker_prefix(s) + &s.display))
-            .collect();
-        Sealed {
-            sections,
+        Words {
             doc,
             section_tokens,
+        }
+    }
+}
+
+impl Sealed {
+    /// Prepare a sealed text.
+    pub fn new(text: &str) -> Sealed {
+        let canon = Canonical::new(text);
+        Sealed::from_sections(crate::sections::split_owned(canon))
+    }
+
+    /// The canonical text of the sealed version, rebuilt from its sections.
+    pub fn canonical_text(&self) -> String {
+        let len: usize = self.sections.iter().map(|s| s.text.len() + 6).sum();
+        let mut out = String::with_capacity(len);
+        let mut w = crate::canon::TextWriter::default();
+        for s in &self.sections {
+            w.block(section_marker(s), &mut |t| out.push_str(t));
+            out.push_str(&s.text);
+        }
+        w.finish(&mut |t| out.push_str(t));
+        out
+    }
+
+    /// Whether a canonical text is this sealed text, block for block.
+    pub fn same_canonical(&self, c: &Canonical) -> bool {
+        self.sections.len() == c.blocks.len()
+            && self
+                .sections
+                .iter()
+                .zip(&c.blocks)
+                .all(|(s, b)| s.text == b.text && section_marker(s) == b.marker)
+    }
+
+    /// Prepare from sections.
+    ///
+    /// Each section's display text moves into the report texts (a
+    /// section's `display` is left empty).
+    pub fn from_sections(mut sections: Vec<Section>) -> Sealed {
+        use rayon::prelude::*;
+        let (keys, texts) = sections
+            .par_iter_mut()
+            .with_min_len(256)
+            .map(|s| {
+                let display = std::mem::take(&mut s.display);
+                let prefix = marker_prefix(s);
+                let text: std::sync::Arc<str> = if prefix.is_empty() {
+                    std::sync::Arc::from(display)
+                } else {
+                    std::sync::Arc::from(prefix + &display)
+                };
+                (crate::words::key(&s.text), text)
+            })
+            .unzip();
+        Sealed {
+            sections,
+            keys,
+            words: Default::default(),
+            counts: Default::default(),
             texts,
         }
     }
 
+    /// The sections `keep` (in order) as a sealed text of their own.
+    fn subset(&self, keep: &[usize]) -> Sealed {
+        Sealed {
+            sections: keep.iter().map(|&i| self.sections[i].clone()).collect(),
+            keys: keep.iter().map(|&i| self.keys[i]).collect(),
+            words: Default::default(),
+            counts: Default::default(),
+            texts: keep.iter().map(|&i| self.texts[i].clone()).collect(),
+        }
+    }
+
+    fn words(&self) -> &Words {
+        self.words.get_or_init(|| Words::new(&self.sections))
+    }
+
+    /// The sealed text's words.
+    pub fn doc(&self) -> &Doc {
+        &self.words().doc
+    }
+
+    /// Number of tokens in section `s`.
+    fn tokens_in(&self, s: usize) -> usize {
+        if let Some(w) = self.words.get() {
+            return w.section_tokens[s + 1] - w.section_tokens[s];
+        }
+        let counts = self.counts.get_or_init(|| {
+            use rayon::prelude::*;
+            self.sections
+                .par_iter()
+                .with_min_len(256)
+                .map_init(Vec::new, |spans, s| {
+                    spans.clear();
+                    crate::words::tokenize_into(&s.text, spans);
+                    spans.len() as u32
+                })
+                .collect()
+        });
+        counts[s] as usize
+    }
+
     fn section_of(&self, token: usize) -> usize {
-        self.doc.tokens[token].block as usize
+        self.doc().tokens[token].block as usize
     }
 
     /// Token range of section `s`.
     fn range(&self, s: usize) -> std::ops::Range<usize> {
-        self.section_tokens[s]..self.section_tokens[s + 1]
+        let st = &self.words().section_tokens;
+        st[s]..st[s + 1]
     }
 
     /// Does sealed token `i` start a sentence?
     fn sentence_start(&self, i: usize) -> bool {
+        let d = self.doc();
         i == 0
-            || self.doc.tokens[i - 1].block != self.doc.tokens[i].block
-            || matches!(self.doc.word(i - 1), "." | "!" | "?" | ";" | ":")
+            || d.tokens[i - 1].block != d.tokens[i].block
+            || matches!(d.word(i - 1), "." | "!" | "?" | ";" | ":")
     }
 
     /// Does sealed token `i` (exclusive end) end a sentence?
     fn sentence_end(&self, end: usize) -> bool {
+        let d = self.doc();
         end == 0
-            || end == self.doc.tokens.len()
-            || self.doc.tokens[end - 1].block != self.doc.tokens[end].block
-            || matches!(self.doc.word(end - 1), "." | "!" | "?" | ";" | ":")
+            || end == d.tokens.len()
+            || d.tokens[end - 1].block != d.tokens[end].block
+            || matches!(d.word(end - 1), "." | "!" | "?" | ";" | ":")
+    }
+}
+
+/// The marker a section is written with in canonical text.
+fn section_marker(s: &Section) -> Option<Marker> {
+    match s.kind {
+        Kind::Bullet => Some(Marker::Bullet),
+        Kind::Point => s.number.map(Marker::Number),
+        _ => None,
     }
 }
 
@@ -247,11 +344,104 @@ pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
 }
 
 /// Check a copy already in canonical form.
+///
+/// Blocks of the copy that equal a sealed section word for word, between
+/// neighbours that do too, are paired first and set aside (they are intact);
+/// the rest is aligned word by word, with one paired block either side of
+/// each difference as context. A copy with no such blocks (rewrapped into
+/// other paragraphs, say) is aligned whole.
 pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
-    let copy = Doc::new(canon);
-    let sd = &sealed.doc;
+    check_with(sealed, canon, Counts::Exact)
+}
+
+/// How set-aside words are counted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counts {
+    /// Exactly (tokenizing every set-aside section once per sealed text).
+    Exact,
+    /// By a lower bound (one per section with text) where that settles the
+    /// verdict; the summary's word counts are then lower bounds too. Enough
+    /// for a diff, which reports no word counts.
+    Bound,
+}
+
+pub(crate) fn check_with(sealed: &Sealed, canon: &Canonical, counts: Counts) -> CheckReport {
+    let (mut report, block_section) = match coarse::plan(sealed, canon) {
+        None => judge(sealed, &Doc::new(canon), 0, None),
+        Some(plan) => {
+            let sub = sealed.subset(&plan.keep_sealed);
+            let copy = Doc::from_blocks(
+                plan.keep_copy
+                    .iter()
+                    .map(|&j| canon.blocks[j].text.as_str()),
+            );
+            let exact = || plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum();
+            let mut judged = None;
+            if counts == Counts::Bound {
+                let bound = plan
+                    .hidden
+                    .iter()
+                    .filter(|&&(i, _)| !sealed.sections[i].text.is_empty())
+                    .count();
+                let (r, bs) = judge(&sub, &copy, bound, Some(&plan.regions));
+                // More set-aside words only make a copy more related and a
+                // cut-off copy more truncated: a verdict of authentic, or of
+                // altered with nothing said about its length, stands.
+                let settled = r.verdict == Verdict::Authentic
+                    || (r.verdict == Verdict::Altered && r.warnings.is_empty());
+                if settled {
+                    judged = Some((r, bs));
+                }
+            }
+            let (r, bs) = match judged {
+                Some(j) => j,
+                None => judge(&sub, &copy, exact(), Some(&plan.regions)),
+            };
+            coarse::merge(sealed, canon, &plan, r, bs)
+        }
+    };
+    add_warnings(&mut report, sealed, canon, &block_section);
+    report
+}
+
+/// Judge a copy's words against a sealed text's; `hidden` words were paired
+/// whole blocks at a time and set aside (matched, inside the copy's span).
+/// `regions`, when given, pair stretches of sections with stretches of copy
+/// blocks (see [`coarse::Plan::regions`]). Also returns the sealed section
+/// each copy block lines up with.
+fn judge(
+    sealed: &Sealed,
+    copy: &Doc,
+    hidden: usize,
+    regions: Option<&[coarse::Region]>,
+) -> (CheckReport, Vec<Option<usize>>) {
+    let sd = sealed.doc();
+    let section_tokens = &sealed.words().section_tokens;
+    let aligned = |sd: &Doc, copy: &Doc| match regions {
+        None => align::align(sd, copy),
+        Some(regions) => {
+            // First token of each copy block, plus the total.
+            let mut block_tokens = vec![copy.tokens.len(); copy.blocks() + 1];
+            for (t, tok) in copy.tokens.iter().enumerate().rev() {
+                block_tokens[tok.block as usize] = t;
+            }
+            for k in (0..copy.blocks()).rev() {
+                block_tokens[k] = block_tokens[k].min(block_tokens[k + 1]);
+            }
+            let r: Vec<_> = regions
+                .iter()
+                .map(|(s, c)| {
+                    (
+                        section_tokens[s.start]..section_tokens[s.end],
+                        block_tokens[c.start]..block_tokens[c.end],
+                    )
+                })
+                .collect();
+            align::align_regions(sd, copy, &r)
+        }
+    };
     let ops: Vec<Op> =
-        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.matches(i, &copy, i)) {
+        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.matches(i, copy, i)) {
             if copy.tokens.is_empty() {
                 vec![]
             } else {
@@ -262,7 +452,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
                 }]
             }
         } else {
-            align::align(sd, &copy)
+            aligned(sd, copy)
         };
     let mut warnings = Vec::new();
     let n_sec = sealed.sections.len();
@@ -296,13 +486,13 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
                 return false;
             }
             let p = op.a.start;
-            let at_item = sealed.section_tokens[..n_sec]
+            let at_item = section_tokens[..n_sec]
                 .binary_search(&p)
                 .ok()
                 .map(|s| {
                     // Sections without words share a start; take the last.
                     let mut s = s;
-                    while s + 1 < n_sec && sealed.section_tokens[s + 1] == p {
+                    while s + 1 < n_sec && section_tokens[s + 1] == p {
                         s += 1;
                     }
                     s
@@ -340,7 +530,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
                     .a
                     .clone()
                     .zip(ij.b.clone())
-                    .all(|(x, y)| sd.same(x, &copy, y))
+                    .all(|(x, y)| sd.same(x, copy, y))
             {
                 moved_a[i] = Some(j);
                 moved_b[j] = true;
@@ -349,15 +539,16 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
         }
     }
 
-    let copy_words = copy.tokens.len();
-    let sealed_words = sd.tokens.len();
+    let copy_words = copy.tokens.len() + hidden;
+    let sealed_words = sd.tokens.len() + hidden;
     // Relatedness counts only words matched in runs: scattered common words
     // ("the", "of") line up with any English text.
     let in_runs: usize = ops
         .iter()
         .filter(|o| o.tag == Tag::Equal && o.a.len() >= MIN_RUN_WORDS)
         .map(|o| o.a.len())
-        .sum();
+        .sum::<usize>()
+        + hidden;
     let related = in_runs > 0
         && (in_runs as f64 >= RELATED_COPY_SHARE * copy_words as f64
             || in_runs as f64 >= RELATED_SEALED_SHARE * sealed_words as f64);
@@ -488,6 +679,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
 
     // Verdict.
     let covered = |s: usize| deleted[s] < sealed.range(s).len() || sealed.range(s).is_empty();
+    let all_words = sd.tokens.len();
     let verdict = if !related {
         Verdict::Unrelated
     } else if interior_change || extra_copy_text || !added.is_empty() {
@@ -495,24 +687,26 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
     } else {
         let (f, l) = (first_eq.expect("related"), last_eq.expect("related"));
         let (start, end) = (ops[f].a.start, ops[l].a.end);
-        if start == 0 && end == sealed_words {
+        // Set-aside words lie inside the matched span.
+        let held = end - start + hidden;
+        if start == 0 && end == all_words {
             Verdict::Authentic
         } else {
             let clean_cut = sealed.sentence_start(start) && sealed.sentence_end(end);
             // Most of the text with its beginning or its end cut off is a
             // damaged copy, not an excerpt.
-            let truncated = (start == 0 || end == sealed_words)
-                && (end - start) as f64 >= TRUNCATED_SHARE * sealed_words as f64;
+            let truncated = (start == 0 || end == all_words)
+                && held as f64 >= TRUNCATED_SHARE * sealed_words as f64;
             if truncated {
                 warnings.push(if start == 0 {
                     format!(
                         "the copy stops early: it holds the first {} of {} words and leaves out the rest",
-                        end - start,
-                        sealed_words
+                        held, sealed_words
                     )
                 } else {
                     format!(
-                        "the copy starts late: it leaves out the first {start} of {sealed_words} words and holds the rest"
+                        "the copy starts late: it leaves out the first {} of {sealed_words} words and holds the rest",
+                        sealed_words - held
                     )
                 });
                 Verdict::Altered
@@ -567,7 +761,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
         sections: n_sec,
         sealed_words,
         copy_words,
-        matched_words: matched,
+        matched_words: matched + hidden,
         ..Default::default()
     };
     for (s, sec) in sealed.sections.iter().enumerate() {
@@ -596,7 +790,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
             std::mem::take(&mut changes[s])
         };
         let found = if status == Status::Altered {
-            Some(found_text(sealed, &copy, &ops, s))
+            Some(found_text(sealed, copy, &ops, s))
         } else {
             None
         };
@@ -613,6 +807,26 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
     }
     summary.added = add_no;
 
+    (
+        CheckReport {
+            verdict,
+            summary,
+            sections,
+            warnings,
+        },
+        block_section,
+    )
+}
+
+/// Warnings that need the whole copy: invisible characters dropped, and
+/// renumbering (`block_section`: the sealed section of each copy block).
+fn add_warnings(
+    report: &mut CheckReport,
+    sealed: &Sealed,
+    canon: &Canonical,
+    block_section: &[Option<usize>],
+) {
+    let warnings = &mut report.warnings;
     // Warnings: invisible characters dropped, renumbering.
     for w in &canon.warnings {
         if w.kind == WarningKind::DroppedInvisible {
@@ -628,7 +842,7 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
             ));
         }
     }
-    if verdict != Verdict::Unrelated {
+    if report.verdict != Verdict::Unrelated {
         let mut renumbered = None;
         for (blk, bm) in canon.blocks.iter().enumerate() {
             if let (Some(Marker::Number(n)), Some(s)) = (bm.marker, block_section[blk]) {
@@ -644,12 +858,6 @@ pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
                 "numbering differs from {id} on (sealed {sn}, copy {n}): the points were renumbered"
             ));
         }
-    }
-    CheckReport {
-        verdict,
-        summary,
-        sections,
-        warnings,
     }
 }
 
@@ -708,6 +916,54 @@ mod tests {
     use super::*;
 
     const DECL: &str = include_str!("../tests/data/declaration.txt");
+
+    /// Setting identical blocks aside changes nothing: every copy in the
+    /// test folder gets the same report as when aligned whole.
+    #[test]
+    fn setting_blocks_aside_changes_no_report() {
+        let sealed = Sealed::new(DECL);
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/copies");
+        let mut planned = 0;
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            let Ok((text, _)) = crate::input::read_copy(Some(&name), &bytes) else {
+                continue;
+            };
+            let canon = Canonical::fast(&text);
+            planned += coarse::plan(&sealed, &canon).is_some() as usize;
+            let got = check_canonical(&sealed, &canon);
+            let (mut whole, bs) = judge(&sealed, &Doc::new(&canon), 0, None);
+            add_warnings(&mut whole, &sealed, &canon, &bs);
+            let bound = check_with(&sealed, &canon, Counts::Bound);
+            let brief = |r: &CheckReport| {
+                format!(
+                    "{:?} {:?} {:?}",
+                    r.verdict,
+                    r.warnings,
+                    r.sections
+                        .iter()
+                        .map(|s| (&s.id, s.status, &s.found, s.changes.len()))
+                        .collect::<Vec<_>>()
+                )
+            };
+            assert_eq!(brief(&got), brief(&whole), "{name}");
+            assert_eq!(brief(&bound), brief(&whole), "{name} (bound)");
+            assert_eq!(
+                got.summary.matched_words, whole.summary.matched_words,
+                "{name}"
+            );
+            assert_eq!(
+                got.summary.sealed_words, whole.summary.sealed_words,
+                "{name}"
+            );
+            assert_eq!(got.summary.copy_words, whole.summary.copy_words, "{name}");
+        }
+        assert!(planned > 50, "only {planned} copies were planned");
+    }
 
     #[test]
     fn beginning_cut_off_is_not_an_excerpt() {

@@ -39,8 +39,9 @@ pub struct DiffSection {
     pub number: Option<u32>,
     /// What happened to it.
     pub status: DiffStatus,
-    /// The old text as published (new text for added sections).
-    pub text: String,
+    /// The old text as published (new text for added sections); shared
+    /// with the prepared old text, not copied.
+    pub text: std::sync::Arc<str>,
     /// The new wording, for changed sections.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub new_text: Option<String>,
@@ -83,8 +84,8 @@ pub fn diff(old: &Sealed, new_text: &str) -> DiffReport {
 
 /// Diff an old text (prepared) against a new one in canonical form.
 pub fn diff_canonical(old: &Sealed, new: &crate::canon::Canonical) -> DiffReport {
-    let same = new.to_text() == old.canonical_text();
-    let r = check::check_canonical(old, new);
+    let same = old.same_canonical(new);
+    let r = check::check_with(old, new, check::Counts::Bound);
     let mut summary = DiffSummary::default();
     let sections: Vec<DiffSection> = r
         .sections
@@ -109,7 +110,7 @@ pub fn diff_canonical(old: &Sealed, new: &crate::canon::Canonical) -> DiffReport
                 kind: s.kind,
                 number: s.number,
                 status,
-                text: s.text.to_string(),
+                text: s.text,
                 new_text: s.found,
                 changes: s.changes,
             }

@@ -59,20 +59,7 @@ fn load(
     trusted: &dyn Fn() -> Result<Vec<PublicKey>, Failure>,
 ) -> Result<Side, Failure> {
     match spec {
-        Spec::Text(p) => {
-            if p.is_dir() {
-                return Err(trouble(format!("{}: is a folder, not a file", p.display())));
-            }
-            let bytes = std::fs::read(p).map_err(|e| trouble(format!("{}: {e}", p.display())))?;
-            let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
-            let (text, _) = vellum::input::read_copy(name.as_deref(), &bytes)
-                .map_err(|e| trouble(format!("{}: {e}", p.display())))?;
-            Ok(Side {
-                label: label.to_owned(),
-                text,
-                meta: None,
-            })
-        }
+        Spec::Text(p) => load_text(p, label),
         Spec::Archive(p, v) => {
             let keys = trusted()?;
             let (text, meta) = load_version(p, &keys, *v)?;
@@ -83,6 +70,21 @@ fn load(
             })
         }
     }
+}
+
+fn load_text(p: &Path, label: &str) -> Result<Side, Failure> {
+    if p.is_dir() {
+        return Err(trouble(format!("{}: is a folder, not a file", p.display())));
+    }
+    let bytes = std::fs::read(p).map_err(|e| trouble(format!("{}: {e}", p.display())))?;
+    let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+    let (text, _) = vellum::input::read_copy_vec(name.as_deref(), bytes)
+        .map_err(|e| trouble(format!("{}: {e}", p.display())))?;
+    Ok(Side {
+        label: label.to_owned(),
+        text,
+        meta: None,
+    })
 }
 
 fn load_version(
@@ -106,7 +108,13 @@ pub fn run(
         Some(b) => {
             let sa = parse_spec(&a)?;
             let sb = parse_spec(&b)?;
-            (load(&sa, &a, trusted)?, load(&sb, &b, trusted)?)
+            if let (Spec::Text(pa), Spec::Text(pb)) = (&sa, &sb) {
+                // Two texts: read and decode both at once.
+                let (x, y) = rayon::join(|| load_text(pa, &a), || load_text(pb, &b));
+                (x?, y?)
+            } else {
+                (load(&sa, &a, trusted)?, load(&sb, &b, trusted)?)
+            }
         }
         None => {
             let Spec::Archive(p, None) = parse_spec(&a)? else {
@@ -150,6 +158,11 @@ pub fn run(
         || Sealed::new(&old.text),
         || vellum::canon::Canonical::fast(&new.text),
     );
+    // The texts as read are not needed any more: their memory serves what
+    // comes next.
+    let (mut old, mut new) = (old, new);
+    old.text = String::new();
+    new.text = String::new();
     let r = diff::diff_canonical(&sealed, &new_canon);
     let code = if r.same { EXIT_OK } else { EXIT_FAIL };
     if let Some(h) = html {
@@ -174,6 +187,9 @@ pub fn run(
         };
         out(&vellum::report::visible(&diff_human(&old, &new, &r, st)))?;
     }
+    // The process ends here: handing tens of megabytes of small allocations
+    // back one by one would only delay the exit.
+    std::mem::forget((old, new, sealed, new_canon, r));
     Ok(code)
 }
 
@@ -220,59 +236,70 @@ pub fn diff_human(old: &Side, new: &Side, r: &DiffReport, st: Style) -> String {
         s.push_str("same canonical text: no differences\n");
         return s;
     }
+    use rayon::prelude::*;
     let secs = &r.sections;
-    for (i, sec) in secs.iter().enumerate() {
-        if sec.status == DiffStatus::Unchanged {
-            continue;
-        }
-        let classes: Vec<String> = {
-            let mut c: Vec<String> = sec
-                .changes
-                .iter()
-                .map(|c| c.class.name().to_owned())
-                .collect();
-            c.sort();
-            c.dedup();
-            c
-        };
-        let status = serde_json::to_value(sec.status)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default();
-        s.push_str(&format!(
-            "@@ {} {}{} @@\n",
-            sec.id,
-            status,
-            if classes.is_empty() {
-                String::new()
-            } else {
-                format!(": {}", classes.join(", "))
+    // Each changed section is rendered on its own (word diffs take the
+    // time), on all cores, then joined in order.
+    let parts: Vec<String> = secs
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .filter(|(_, sec)| sec.status != DiffStatus::Unchanged)
+        .map(|(i, sec)| {
+            let mut s = String::new();
+            let classes: Vec<String> = {
+                let mut c: Vec<String> = sec
+                    .changes
+                    .iter()
+                    .map(|c| c.class.name().to_owned())
+                    .collect();
+                c.sort();
+                c.dedup();
+                c
+            };
+            let status = serde_json::to_value(sec.status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            s.push_str(&format!(
+                "@@ {} {}{} @@\n",
+                sec.id,
+                status,
+                if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", classes.join(", "))
+                }
+            ));
+            if let Some(prev) = i
+                .checked_sub(1)
+                .map(|j| &secs[j])
+                .filter(|p| p.status == DiffStatus::Unchanged)
+            {
+                s.push_str(&format!("  {}\n", first_words(&prev.text, 12)));
             }
-        ));
-        if let Some(prev) = i
-            .checked_sub(1)
-            .map(|j| &secs[j])
-            .filter(|p| p.status == DiffStatus::Unchanged)
-        {
-            s.push_str(&format!("  {}\n", first_words(&prev.text, 12)));
-        }
-        match sec.status {
-            DiffStatus::Changed => {
-                let old_words = vellum::report::strip_marker(&sec.text);
-                let new_words = sec.new_text.clone().unwrap_or_default();
-                s.push_str(&format!("~ {}\n", inline_diff(old_words, &new_words, st)));
+            match sec.status {
+                DiffStatus::Changed => {
+                    let old_words = vellum::report::strip_marker(&sec.text);
+                    let new_words = sec.new_text.clone().unwrap_or_default();
+                    s.push_str(&format!("~ {}\n", inline_diff(old_words, &new_words, st)));
+                }
+                DiffStatus::Removed => s.push_str(&format!("- {}\n", st.del(&sec.text))),
+                DiffStatus::Added => s.push_str(&format!("+ {}\n", st.ins(&sec.text))),
+                DiffStatus::Moved => s.push_str(&format!("> {} (moved)\n", sec.text)),
+                DiffStatus::Unchanged => {}
             }
-            DiffStatus::Removed => s.push_str(&format!("- {}\n", st.del(&sec.text))),
-            DiffStatus::Added => s.push_str(&format!("+ {}\n", st.ins(&sec.text))),
-            DiffStatus::Moved => s.push_str(&format!("> {} (moved)\n", sec.text)),
-            DiffStatus::Unchanged => {}
-        }
-        if let Some(next) = secs
-            .get(i + 1)
-            .filter(|n| n.status == DiffStatus::Unchanged)
-        {
-            s.push_str(&format!("  {}\n", first_words(&next.text, 12)));
-        }
+            if let Some(next) = secs
+                .get(i + 1)
+                .filter(|n| n.status == DiffStatus::Unchanged)
+            {
+                s.push_str(&format!("  {}\n", first_words(&next.text, 12)));
+            }
+            s
+        })
+        .collect();
+    for p in parts {
+        s.push_str(&p);
     }
     let sm = &r.summary;
     s.push_str(&format!(

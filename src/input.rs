@@ -66,6 +66,27 @@ pub enum Encoding {
     Utf16Be,
 }
 
+/// Decode bytes to a string following the canonical-text rules, taking
+/// the buffer over (no copy) when it is UTF-8 without a BOM.
+pub fn decode_vec(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    let has_bom = [UTF8_BOM, UTF16LE_BOM, UTF16BE_BOM]
+        .iter()
+        .any(|b| bytes.starts_with(b));
+    if has_bom || bytes.is_empty() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => match text.find('\0') {
+            Some(offset) => Err(DecodeError::Binary { offset }),
+            None => Ok((text, Encoding::Utf8)),
+        },
+        Err(e) => Err(DecodeError::Invalid {
+            encoding: "UTF-8",
+            offset: e.utf8_error().valid_up_to(),
+        }),
+    }
+}
+
 /// Decode bytes to a string following the canonical-text rules.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     let (enc, body, skip) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
@@ -212,6 +233,17 @@ pub fn sniff_format(name: Option<&str>, bytes: &[u8]) -> Format {
 pub fn read_copy(name: Option<&str>, bytes: &[u8]) -> Result<(String, Format), DecodeError> {
     let format = sniff_format(name, bytes);
     let (text, _) = decode(bytes)?;
+    copy_text(text, format)
+}
+
+/// [`read_copy`], taking the buffer over.
+pub fn read_copy_vec(name: Option<&str>, bytes: Vec<u8>) -> Result<(String, Format), DecodeError> {
+    let format = sniff_format(name, &bytes);
+    let (text, _) = decode_vec(bytes)?;
+    copy_text(text, format)
+}
+
+fn copy_text(text: String, format: Format) -> Result<(String, Format), DecodeError> {
     match format {
         Format::Text => Ok((text, format)),
         Format::Html => {

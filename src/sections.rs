@@ -86,7 +86,7 @@ impl BlockInfo {
     fn of(b: &Block, start: u64, hash: bool) -> BlockInfo {
         BlockInfo {
             marker: b.marker,
-            words: b.text.split(' ').count(),
+            words: memchr::memchr_iter(b' ', b.text.as_bytes()).count() + 1,
             ends_sentence: ends_sentence(&b.text),
             start,
             len: b.text.len() as u64,
@@ -143,29 +143,60 @@ pub fn split_unhashed(c: &Canonical) -> Vec<Section> {
     split_with(c, false)
 }
 
-fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
-    use rayon::prelude::*;
-    let (_, starts) = c.to_text_with_starts();
-    let infos: Vec<BlockInfo> = c
-        .blocks
-        .par_iter()
-        .zip(starts.par_iter())
-        .with_min_len(256)
-        .map(|(b, &s)| BlockInfo::of(b, s, hash))
-        .collect();
+/// Split a canonical text into sections without hashing, taking its
+/// strings instead of copying them.
+pub fn split_owned(c: Canonical) -> Vec<Section> {
+    let infos = block_infos(&c, false);
+    assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)))
+}
+
+/// Sections from block infos and each block's text and display text.
+fn assemble(infos: Vec<BlockInfo>, texts: impl Iterator<Item = (String, String)>) -> Vec<Section> {
     classify(&infos)
         .into_iter()
-        .zip(c.blocks.iter().zip(infos))
-        .map(|((id, kind, number), (b, info))| Section {
+        .zip(texts.zip(infos))
+        .map(|((id, kind, number), ((text, display), info))| Section {
             id,
             kind,
             number,
-            text: b.text.clone(),
-            display: b.display.clone(),
+            text,
+            display,
             sha256: info.sha256,
             start: info.start,
         })
         .collect()
+}
+
+fn block_infos(c: &Canonical, hash: bool) -> Vec<BlockInfo> {
+    use rayon::prelude::*;
+    // Where each block's text starts in the canonical text, without writing
+    // the text out.
+    let mut pos = 0u64;
+    let mut w = crate::canon::TextWriter::default();
+    let starts: Vec<u64> = c
+        .blocks
+        .iter()
+        .map(|b| {
+            w.block(b.marker, &mut |s| pos += s.len() as u64);
+            let start = pos;
+            pos += b.text.len() as u64;
+            start
+        })
+        .collect();
+    c.blocks
+        .par_iter()
+        .zip(starts.par_iter())
+        .with_min_len(256)
+        .map(|(b, &s)| BlockInfo::of(b, s, hash))
+        .collect()
+}
+
+fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
+    let infos = block_infos(c, hash);
+    assemble(
+        infos,
+        c.blocks.iter().map(|b| (b.text.clone(), b.display.clone())),
+    )
 }
 
 /// Most warnings a [`Digester`] keeps (the rest are counted).

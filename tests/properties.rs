@@ -519,6 +519,26 @@ proptest! {
         prop_assert_eq!(twice, once);
     }
 
+    /// The display form made in the same pass as the canonical form folds
+    /// to exactly the canonical form, block by block: same words, same
+    /// spaces, only the typography differs. (A separate non-folding pass
+    /// could disagree on spaces: it rejoined "ﬁ--" + "aa" with a space that
+    /// the canonical text does not have.)
+    #[test]
+    fn display_folds_to_the_canonical_text(s in tricky_string()) {
+        let c = vellum::canon::Canonical::new(&s);
+        for b in &c.blocks {
+            // Runs of dashes are one dash in canonical text.
+            let mut folded = vellum::canon::fold_typography(&b.display).into_owned();
+            while folded.contains("--") {
+                folded = folded.replace("--", "-");
+            }
+            // Folding can leave letters to compose (ﬁ + acute: fí).
+            let folded: String = unicode_normalization::UnicodeNormalization::nfc(folded.as_str()).collect();
+            prop_assert_eq!(folded.as_str(), b.text.as_str(), "display {:?}", b.display);
+        }
+    }
+
     /// (a) Idempotence on reformattings of the declaration; and a benign
     /// reformatting does not change the canonical text at all.
     #[test]
