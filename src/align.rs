@@ -295,7 +295,10 @@ fn fit(d: &Doc, s: usize, e: usize) -> i32 {
 /// several positions are equally short edits) to where it best fits the
 /// blocks and sentences: a deleted paragraph takes its own final period, not
 /// the one before it.
-fn slide(ops: &mut [Op], a: &Doc, b: &Doc) {
+///
+/// With `hold_start`, nothing slides to the start of `ops` (the first op
+/// keeps at least one word).
+fn slide(ops: &mut [Op], a: &Doc, b: &Doc, hold_start: bool) {
     for k in 1..ops.len().saturating_sub(1) {
         if ops[k - 1].tag != Tag::Equal || ops[k + 1].tag != Tag::Equal {
             continue;
@@ -305,7 +308,11 @@ fn slide(ops: &mut [Op], a: &Doc, b: &Doc) {
             Tag::Insert => (b, &b.keys, ops[k].b.clone()),
             _ => continue,
         };
-        let prev_len = ops[k - 1].a.len();
+        let prev_len = if hold_start && k == 1 {
+            ops[0].a.len().saturating_sub(1)
+        } else {
+            ops[k - 1].a.len()
+        };
         let next_len = ops[k + 1].a.len();
         // Offsets we may move by: left while the last word equals the one
         // before the run, right while the first equals the one after it.
@@ -431,20 +438,34 @@ pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
 /// Align two documents whose correspondence is already known in coarse
 /// regions: `regions` tile both documents in order (token ranges), and each
 /// region of `a` is aligned only with the same region of `b`.
+///
+/// The documents are excerpts (set-aside text cut out between regions), so
+/// a region sees nothing of its neighbours: edits slide only inside their
+/// region, and never to the very start of a region after the first, where
+/// the word before is not the one the whole text has there.
 pub fn align_regions(a: &Doc, b: &Doc, regions: &[(Range<usize>, Range<usize>)]) -> Vec<Op> {
-    let mut c = Ctx {
+    let mut joined = Ctx {
         a: &a.keys,
         b: &b.keys,
         out: Vec::new(),
         depth: 0,
     };
-    for (ra, rb) in regions {
+    for (n, (ra, rb)) in regions.iter().enumerate() {
+        let mut c = Ctx {
+            a: &a.keys,
+            b: &b.keys,
+            out: Vec::new(),
+            depth: 0,
+        };
         c.rec(ra.clone(), rb.clone());
+        let mut ops = c.out;
+        slide(&mut ops, a, b, n > 0);
+        ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
+        for op in split_replaces(ops, a) {
+            joined.push(op.tag, op.a, op.b);
+        }
     }
-    let mut ops = c.out;
-    slide(&mut ops, a, b);
-    ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
-    let ops = split_replaces(ops, a);
+    let ops = joined.out;
     if ops.iter().all(|op| {
         op.tag != Tag::Equal
             || op

@@ -98,6 +98,56 @@ static PLAIN: [bool; 256] = {
     t
 };
 
+/// The end of the run of plain bytes starting at `i` (which is plain): plain
+/// bytes and single spaces between them (already canonical), found eight
+/// bytes at a time.
+fn plain_run_end(b: &[u8], start: usize) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    // High bit of each byte of `w` equal to `c` (exact for the lowest one).
+    let eq = |w: u64, c: u8| {
+        let x = w ^ (LO * c as u64);
+        x.wrapping_sub(LO) & !x & HI
+    };
+    // The same, exact for every byte.
+    let eq_exact = |w: u64, c: u8| {
+        let x = w ^ (LO * c as u64);
+        !(((x & LOW7) + LOW7) | x | LOW7)
+    };
+    let mut i = start;
+    // High bit of the first byte set when the byte before the word is a space.
+    let mut carry = 0u64;
+    let stop = loop {
+        if i + 8 > b.len() {
+            while i < b.len() && (PLAIN[b[i] as usize] || (b[i] == b' ' && b[i - 1] != b' ')) {
+                i += 1;
+            }
+            break i;
+        }
+        let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+        let sp = eq_exact(w, b' ');
+        // Not plain, or the second of two spaces.
+        let stop = (w & HI)
+            | eq(w, b'\t')
+            | eq(w, 0x0B)
+            | eq(w, 0x0C)
+            | eq(w, b'-')
+            | (sp & ((sp << 8) | carry));
+        if stop != 0 {
+            break i + (stop.trailing_zeros() / 8) as usize;
+        }
+        carry = (sp >> 56) & 0x80;
+        i += 8;
+    };
+    // A space is plain only between plain bytes.
+    if b[stop - 1] == b' ' {
+        stop - 1
+    } else {
+        stop
+    }
+}
+
 /// Longest piece of a line handled at once when streaming (bytes). Longer
 /// lines are cut at a space (or any ASCII character) below this length.
 pub const MAX_PIECE: usize = 1 << 20;
@@ -608,18 +658,7 @@ impl<S: Sink> Canonicalizer<S> {
             // copied as it is.
             if PLAIN[bytes[i] as usize] {
                 let start = i;
-                loop {
-                    while i < bytes.len() && PLAIN[bytes[i] as usize] {
-                        i += 1;
-                    }
-                    // One space between plain characters is already
-                    // canonical: it stays in the run.
-                    if i + 1 < bytes.len() && bytes[i] == b' ' && PLAIN[bytes[i + 1] as usize] {
-                        i += 2;
-                        continue;
-                    }
-                    break;
-                }
+                i = plain_run_end(bytes, i);
                 let run = &src[start..i];
                 self.emit2(run, run);
                 self.last_dash = false;
@@ -1194,6 +1233,42 @@ mod tests {
 
     fn c(s: &str) -> String {
         canonicalize(s)
+    }
+
+    /// The word-at-a-time scan ends plain runs where a byte-at-a-time scan
+    /// does.
+    #[test]
+    fn plain_runs_end_where_bytes_say() {
+        fn slow(b: &[u8], mut i: usize) -> usize {
+            loop {
+                while i < b.len() && PLAIN[b[i] as usize] {
+                    i += 1;
+                }
+                if i + 1 < b.len() && b[i] == b' ' && PLAIN[b[i + 1] as usize] {
+                    i += 2;
+                    continue;
+                }
+                return i;
+            }
+        }
+        let alphabet = [
+            b'a', b'Z', b'7', b' ', b'-', b'\t', 0x0B, 0x0C, 0xC3, 0xA9, b'.', b'\n',
+        ];
+        let mut rng = 0x2545_F491_4F6C_DD1Du64;
+        for _ in 0..100_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let len = (rng % 40) as usize;
+            let b: Vec<u8> = (0..len)
+                .map(|k| alphabet[((rng >> (k % 50)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            for i in 0..b.len() {
+                if PLAIN[b[i] as usize] {
+                    assert_eq!(plain_run_end(&b, i), slow(&b, i), "{b:?} at {i}");
+                }
+            }
+        }
     }
 
     /// Long texts are canonicalized in parts, on all cores: the parts must

@@ -119,7 +119,16 @@ pub const NEGATIONS: &[&str] = &[
     "نیست",
 ];
 
+/// Byte length of the longest word in [`NEGATIONS`].
+const MAX_NEGATION_BYTES: usize = 12;
+
 fn is_negation(w: &str) -> bool {
+    // Longer than any listed word: only "…n't" can be one (no lower-casing
+    // needed for the common case).
+    if w.len() > MAX_NEGATION_BYTES {
+        let b = w.as_bytes();
+        return b[b.len() - 3..].eq_ignore_ascii_case(b"n't");
+    }
     let l = w.to_lowercase();
     NEGATIONS.contains(&l.as_str()) || l.ends_with("n't")
 }
@@ -229,6 +238,14 @@ pub fn change(kind: Kind, sealed: &[&str], found: &[&str], sentence_start: bool)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn negation_word_lengths() {
+        let longest = NEGATIONS.iter().map(|w| w.len()).max().unwrap();
+        assert!(longest <= MAX_NEGATION_BYTES, "{longest}");
+        assert!(is_negation("NOT") && is_negation("SUPERCALIFRAGN'T"));
+        assert!(is_negation("SHOULDN'T") && !is_negation("understanding"));
+    }
 
     #[test]
     fn classes() {

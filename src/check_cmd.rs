@@ -1,6 +1,6 @@
 //! `vellum check`: verify the archive, then judge each copy.
 
-use crate::cli::{out, trouble, Failure, Outcome, Progress, EXIT_FAIL, EXIT_OK, EXIT_TROUBLE};
+use crate::cli::{out_each, trouble, Failure, Outcome, Progress, EXIT_FAIL, EXIT_OK, EXIT_TROUBLE};
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
@@ -8,8 +8,9 @@ use vellum::check::{self, Sealed};
 use vellum::keys::PublicKey;
 use vellum::report::{self, Against, Style};
 
-/// Copies checked in parallel before their reports are written.
-pub const BATCH: usize = 4096;
+/// Copies checked in parallel before their reports are written (enough to
+/// keep both cores busy, few enough to keep memory small).
+pub const BATCH: usize = 1024;
 
 /// Largest copy read (bytes).
 pub const MAX_COPY: u64 = 256 << 20;
@@ -45,7 +46,13 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
                     if e.file_name().to_string_lossy().starts_with('.') {
                         continue;
                     }
-                    if path.is_dir() {
+                    // The entry's type comes with the listing; a link is
+                    // followed to see what it points to.
+                    let dir = match e.file_type() {
+                        Ok(t) if !t.is_symlink() => t.is_dir(),
+                        _ => path.is_dir(),
+                    };
+                    if dir {
                         stack.push(path);
                     } else {
                         files.push(path);
@@ -125,11 +132,15 @@ fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String>
     match src {
         Source::Stdin => Ok(stdin.clone().unwrap_or_default()),
         Source::File(p) => {
-            if p.is_dir() {
+            let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let meta = f.metadata().map_err(|e| format!("{}: {e}", p.display()))?;
+            if meta.is_dir() {
                 return Err(format!("{}: is a folder, not a file", p.display()));
             }
-            let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let mut v = Vec::new();
+            // Room for the whole file (and the read that finds its end), so
+            // it takes two reads, not a dozen growing ones.
+            let hint = meta.len().min(MAX_COPY) as usize + 1;
+            let mut v = Vec::with_capacity(hint);
             f.take(MAX_COPY + 1)
                 .read_to_end(&mut v)
                 .map_err(|e| format!("{}: {e}", p.display()))?;
@@ -183,10 +194,31 @@ pub fn run(
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = sources.len() as u64;
     // Copies are checked in parallel a batch at a time and written in
-    // order, so memory stays bounded however many copies there are.
+    // order, so memory stays bounded however many copies there are; a
+    // batch is written while the next one is checked.
     let mut code = EXIT_OK;
+    let write = |results: Vec<(String, u8)>| -> Result<u8, Failure> {
+        let mut code = EXIT_OK;
+        let mut pieces: Vec<&str> = Vec::with_capacity(2 * results.len());
+        for (text, c) in &results {
+            if *c == EXIT_TROUBLE && !json {
+                eprint!("vellum: {text}");
+            } else {
+                pieces.push(text);
+                if many && !json {
+                    pieces.push("\n");
+                }
+            }
+            code = code.max(*c);
+        }
+        out_each(pieces)?;
+        Ok(code)
+    };
+    let mut checked: Option<Vec<(String, u8)>> = None;
     for batch in sources.chunks(BATCH) {
-        let results: Vec<(String, u8)> = batch
+        let check_batch =
+            || -> Vec<(String, u8)> {
+                batch
             .par_iter()
             .map(|src| {
                 let name = src.name();
@@ -195,7 +227,7 @@ pub fn run(
                         Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
                         Source::Stdin => None,
                     };
-                    vellum::input::read_copy(fname.as_deref(), &bytes)
+                    vellum::input::read_copy_vec(fname.as_deref(), bytes)
                         .map_err(|e| format!("{name}: {e}"))
                 });
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -229,7 +261,7 @@ pub fn run(
                             EXIT_FAIL
                         };
                         let text = if json {
-                            let v = report::check_json(&name, &against, &rep);
+                            let v = report::check_json(&name, &against, &rep, Some(&sealed));
                             if many {
                                 format!("{}\n", serde_json::to_string(&v).expect("json"))
                             } else {
@@ -242,20 +274,14 @@ pub fn run(
                     }
                 }
             })
-            .collect();
-        let mut stdout_buf = String::new();
-        for (text, c) in &results {
-            if *c == EXIT_TROUBLE && !json {
-                eprint!("vellum: {text}");
-            } else {
-                stdout_buf.push_str(text);
-                if many && !json {
-                    stdout_buf.push('\n');
-                }
-            }
-            code = code.max(*c);
-        }
-        out(&stdout_buf)?;
+            .collect()
+            };
+        let (results, wrote) = rayon::join(check_batch, || checked.take().map(write));
+        code = code.max(wrote.transpose()?.unwrap_or(EXIT_OK));
+        checked = Some(results);
+    }
+    if let Some(results) = checked {
+        code = code.max(write(results)?);
     }
     progress.finish();
     Ok(code)

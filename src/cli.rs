@@ -221,8 +221,17 @@ pub(crate) fn trouble(msg: impl Into<String>) -> Failure {
 }
 
 pub(crate) fn out(s: &str) -> Outcome {
-    let mut o = std::io::stdout().lock();
-    match o.write_all(s.as_bytes()).and_then(|_| o.flush()) {
+    out_each([s])
+}
+
+/// Write pieces to standard output in order, buffered, flushing at the end.
+pub(crate) fn out_each<'a>(pieces: impl IntoIterator<Item = &'a str>) -> Outcome {
+    let mut o = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let written = pieces
+        .into_iter()
+        .try_for_each(|p| o.write_all(p.as_bytes()))
+        .and_then(|_| o.flush());
+    match written {
         Ok(()) => Ok(EXIT_OK),
         // A closed pipe (`| head`) is not an error.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(EXIT_OK),

@@ -351,12 +351,67 @@ pub struct CheckJson<'a> {
     manifest_sha256: &'a str,
     canonical_text: &'a str,
     summary: &'a crate::check::Summary,
-    sections: &'a [crate::check::SectionReport],
+    sections: SectionsJson<'a>,
     warnings: &'a [String],
 }
 
-/// The JSON form of a check result.
-pub fn check_json<'a>(copy: &'a str, against: &'a Against, r: &'a CheckReport) -> CheckJson<'a> {
+/// The sections of a report, with the sealed texts escaped once.
+struct SectionsJson<'a> {
+    sections: &'a [crate::check::SectionReport],
+    sealed: Option<&'a crate::check::Sealed>,
+}
+
+/// One section: the fields of [`crate::check::SectionReport`], in order.
+#[derive(Serialize)]
+struct SectionJson<'a> {
+    id: &'a str,
+    kind: Option<crate::sections::Kind>,
+    number: Option<u32>,
+    status: crate::check::Status,
+    text: TextJson<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    found: Option<&'a str>,
+    changes: &'a [crate::changes::Change],
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum TextJson<'a> {
+    Escaped(&'a serde_json::value::RawValue),
+    Plain(&'a str),
+}
+
+impl Serialize for SectionsJson<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.sections.len()))?;
+        for r in self.sections {
+            let text = match self.sealed.and_then(|x| x.text_json(&r.text)) {
+                Some(raw) => TextJson::Escaped(raw),
+                None => TextJson::Plain(&r.text),
+            };
+            seq.serialize_element(&SectionJson {
+                id: &r.id,
+                kind: r.kind,
+                number: r.number,
+                status: r.status,
+                text,
+                found: r.found.as_deref(),
+                changes: &r.changes,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// The JSON form of a check result; `sealed`, the version checked against,
+/// lends its section texts already escaped.
+pub fn check_json<'a>(
+    copy: &'a str,
+    against: &'a Against,
+    r: &'a CheckReport,
+    sealed: Option<&'a crate::check::Sealed>,
+) -> CheckJson<'a> {
     CheckJson {
         schema: CHECK_SCHEMA,
         copy,
@@ -369,7 +424,48 @@ pub fn check_json<'a>(copy: &'a str, against: &'a Against, r: &'a CheckReport) -
         manifest_sha256: &against.manifest_sha256,
         canonical_text: &against.canonical_text,
         summary: &r.summary,
-        sections: &r.sections,
+        sections: SectionsJson {
+            sections: &r.sections,
+            sealed,
+        },
         warnings: &r.warnings,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Sections written with their sealed texts escaped once are the
+    /// sections as they serialize themselves: no field lost or renamed.
+    #[test]
+    fn escaped_sections_serialize_like_reports() {
+        let decl = include_str!("../tests/data/declaration.txt");
+        let sealed = crate::check::Sealed::new(decl);
+        let first = decl.find("\n\n").unwrap();
+        let copy = format!(
+            "{}\n\nA whole new paragraph that the convention never wrote, inserted here.{}",
+            &decl[..first],
+            &decl[first..]
+        )
+        .replace("87 billion", "78 billion")
+            + "\nAn added line.\n";
+        let r = crate::check::check(&sealed, &copy);
+        assert!(r.sections.iter().any(|s| s.found.is_some()));
+        assert!(r.sections.iter().any(|s| s.kind.is_none()));
+        let against = Against {
+            archive_path: "a.zip".into(),
+            archive: "a".into(),
+            version: 1,
+            created: "2014-02-08T18:00:00Z".into(),
+            signer_key_id: "K".into(),
+            manifest_sha256: "00".into(),
+            canonical_text: crate::canon::SPEC_ID.into(),
+        };
+        let fast = serde_json::to_string(&check_json("c", &against, &r, Some(&sealed))).unwrap();
+        let plain = serde_json::to_string(&check_json("c", &against, &r, None)).unwrap();
+        assert_eq!(fast, plain);
+        let v: serde_json::Value = serde_json::from_str(&fast).unwrap();
+        assert_eq!(v["sections"], serde_json::to_value(&r.sections).unwrap());
     }
 }

@@ -3,9 +3,10 @@
 //! Most copies keep most paragraphs whole: once canonical, a block of the
 //! copy is often exactly a sealed section. Those pairs are found by aligning
 //! the sequences of block keys (the same engine as for words), and a pair
-//! whose neighbours on both sides are pairs too is set aside as intact. What
-//! is left, the blocks that differ plus one paired block either side as
-//! context, is judged word by word, and the two results are merged back.
+//! whose neighbours are pairs too (one before, two after) is set aside as
+//! intact. What is left, the blocks that differ plus paired blocks around
+//! them as context, is judged word by word, region by region, and the two
+//! results are merged back.
 //! Work then grows with the differences, not with the text.
 
 use super::{CheckReport, Sealed, SectionReport, Status, Verdict};
@@ -51,18 +52,31 @@ pub(super) fn plan(sealed: &Sealed, canon: &Canonical) -> Option<Plan> {
     for op in align::align_keys(&sealed.keys, &copy_keys) {
         if op.tag == Tag::Equal {
             for (i, j) in op.a.zip(op.b) {
-                // Keys can collide: the texts decide.
-                if sealed.sections[i].text == canon.blocks[j].text {
+                // Keys can collide: the texts decide. A block without words
+                // pairs with nothing (a region must start with a word both
+                // sides share).
+                let text = &sealed.sections[i].text;
+                if !text.is_empty() && *text == canon.blocks[j].text {
                     pair[i] = j;
                 }
             }
         }
     }
+    // A pair is set aside between pairs: one before it, two after it, so
+    // every difference keeps two paired blocks of context before it (room
+    // for an edit to slide to the block boundary the whole text would give
+    // it) and one after it.
     let mut hide = vec![false; n];
     let mut hidden = Vec::new();
-    for i in 1..n - 1 {
+    for i in 1..n.saturating_sub(2) {
         let j = pair[i];
-        if j != NONE && j > 0 && j + 1 < m && pair[i - 1] == j - 1 && pair[i + 1] == j + 1 {
+        if j != NONE
+            && j > 0
+            && j + 2 < m
+            && pair[i - 1] == j - 1
+            && pair[i + 1] == j + 1
+            && pair[i + 2] == j + 2
+        {
             hide[i] = true;
             hidden.push((i, j));
         }
