@@ -1340,6 +1340,25 @@ mod tests {
         }
     }
 
+    /// A dash rule longer than the 24 characters a separate display run
+    /// used to look at: structure is decided once, so both forms have the
+    /// same blocks (this input aborted a debug build before).
+    #[test]
+    fn long_dash_rule_gives_the_same_blocks_in_both_forms() {
+        let t = format!("a\n{} b\n\nc\n", "-".repeat(30));
+        let c = Canonical::new(&t);
+        let f = Canonical::fast(&t);
+        assert_eq!(c.blocks.len(), f.blocks.len());
+        for (b, g) in c.blocks.iter().zip(&f.blocks) {
+            assert_eq!((b.marker, &b.text), (g.marker, &g.text));
+            let mut folded = fold_typography(&b.display).into_owned();
+            while folded.contains("--") {
+                folded = folded.replace("--", "-");
+            }
+            assert_eq!(folded, b.text, "display {:?}", b.display);
+        }
+    }
+
     /// The display form made alongside the canonical form in one pass is
     /// the text a non-folding pass gives.
     #[test]
