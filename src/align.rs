@@ -444,12 +444,7 @@ pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
 /// region, and never to the very start of a region after the first, where
 /// the word before is not the one the whole text has there.
 pub fn align_regions(a: &Doc, b: &Doc, regions: &[(Range<usize>, Range<usize>)]) -> Vec<Op> {
-    let mut joined = Ctx {
-        a: &a.keys,
-        b: &b.keys,
-        out: Vec::new(),
-        depth: 0,
-    };
+    let mut joined: Vec<Op> = Vec::new();
     for (n, (ra, rb)) in regions.iter().enumerate() {
         let mut c = Ctx {
             a: &a.keys,
@@ -461,11 +456,23 @@ pub fn align_regions(a: &Doc, b: &Doc, regions: &[(Range<usize>, Range<usize>)])
         let mut ops = c.out;
         slide(&mut ops, a, b, n > 0);
         ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
-        for op in split_replaces(ops, a) {
-            joined.push(op.tag, op.a, op.b);
+        let ops = split_replaces(ops, a);
+        // Equal runs meeting at a region boundary are one run.
+        let mut rest = ops.into_iter().peekable();
+        if let (Some(last), Some(first)) = (joined.last_mut(), rest.peek()) {
+            if last.tag == Tag::Equal
+                && first.tag == Tag::Equal
+                && last.a.end == first.a.start
+                && last.b.end == first.b.start
+            {
+                last.a.end = first.a.end;
+                last.b.end = first.b.end;
+                rest.next();
+            }
         }
+        joined.extend(rest);
     }
-    let ops = joined.out;
+    let ops = joined;
     if ops.iter().all(|op| {
         op.tag != Tag::Equal
             || op
