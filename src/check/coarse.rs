@@ -8,6 +8,13 @@
 //! them as context, is judged word by word, region by region, and the two
 //! results are merged back.
 //! Work then grows with the differences, not with the text.
+//!
+//! Used for sealed texts of [`super::PLAN_MIN_BYTES`] and more. A single
+//! difference gets exactly the whole-text report (unit tests hold them
+//! equal). With several, a region's alignment can choose differently: a
+//! word unique in a region need not be unique in the whole text, so two
+//! paragraphs swapped a few apart may come out as the paragraphs between
+//! them moved. The verdict is the same (property test).
 
 use super::{CheckReport, Sealed, SectionReport, Status, Verdict};
 use crate::align::{self, Tag};
