@@ -425,8 +425,7 @@ pub enum Mode {
 pub trait Sink {
     /// A new block starts (with its marker, if a list item).
     fn block(&mut self, marker: Option<Marker>);
-    /// Text of the current block (canonical form; display form when the
-    /// canonicalizer runs without folding).
+    /// Text of the current block, in canonical form.
     fn text(&mut self, s: &str);
     /// Display form of the same text (typography kept), from a
     /// canonicalizer made [`Canonicalizer::with_display`]; follows each
@@ -439,8 +438,7 @@ pub trait Sink {
 /// Streaming canonicalizer: feed it lines (or pieces of long lines).
 pub struct Canonicalizer<S: Sink> {
     sink: S,
-    fold: bool,
-    /// Also write the display form (folding runs; see `with_display`).
+    /// Also write the display form (see `with_display`).
     dual: bool,
     mode: Mode,
     blocks: usize,
@@ -461,12 +459,10 @@ pub struct Canonicalizer<S: Sink> {
 }
 
 impl<S: Sink> Canonicalizer<S> {
-    /// A canonicalizer writing to `sink`. With `fold` false it keeps the
-    /// typographic variants (the display form); structure is the same.
-    pub fn new(sink: S, mode: Mode, fold: bool) -> Self {
+    /// A canonicalizer writing canonical text to `sink`.
+    pub fn new(sink: S, mode: Mode) -> Self {
         Canonicalizer {
             sink,
-            fold,
             dual: false,
             mode,
             blocks: 0,
@@ -484,11 +480,11 @@ impl<S: Sink> Canonicalizer<S> {
         }
     }
 
-    /// A folding canonicalizer that also hands the sink the display form
-    /// of each piece of text ([`Sink::display`]): one pass for both, with
-    /// the structure decided once.
+    /// A canonicalizer that also hands the sink the display form of each
+    /// piece of text ([`Sink::display`]): one pass for both, with the
+    /// structure decided once.
     pub fn with_display(sink: S, mode: Mode) -> Self {
-        let mut c = Canonicalizer::new(sink, mode, true);
+        let mut c = Canonicalizer::new(sink, mode);
         c.dual = true;
         c
     }
@@ -536,48 +532,15 @@ impl<S: Sink> Canonicalizer<S> {
             let mut emit = true;
             if !self.line_emitted {
                 self.line_emitted = true;
-                // Structure is decided on the folded form in both passes.
-                let folded: std::borrow::Cow<str> = if self.fold {
-                    std::borrow::Cow::Borrowed(&self.buf)
-                } else {
-                    let head = &self.buf[..self
-                        .buf
-                        .char_indices()
-                        .nth(24)
-                        .map_or(self.buf.len(), |(i, _)| i)];
-                    if head.is_ascii() && !head.as_bytes().windows(2).any(|w| w == b"--") {
-                        // Nothing to fold.
-                        std::borrow::Cow::Borrowed(head)
-                    } else {
-                        let mut f = String::with_capacity(head.len());
-                        for c in head.chars() {
-                            match classify(c, true) {
-                                Class::Fold(s) => f.push_str(s),
-                                _ => f.push(c),
-                            }
-                        }
-                        // Dash runs collapse in the canonical form ("-- x").
-                        while f.contains("--") {
-                            f = f.replace("--", "-");
-                        }
-                        std::borrow::Cow::Owned(f)
-                    }
-                };
-                let marker = parse_marker(&folded).map(|(m, n)| {
-                    if self.fold {
-                        (m, n)
-                    } else {
-                        (m, display_marker_len(&self.buf, m))
-                    }
-                });
+                // Structure is decided on the canonical form.
+                let marker = parse_marker(&self.buf);
                 // A marker alone on its line ("•", "3.") takes the next
                 // line as its text, as the canonical form will write it.
                 let bare_m = if end && self.mode == Mode::Paragraphs && self.buf.len() <= 24 {
-                    bare_marker(&folded)
+                    bare_marker(&self.buf)
                 } else {
                     None
                 };
-                drop(folded);
                 let bare = bare_m.is_some();
                 let mut opened = false;
                 if let Some((pm, ptext, pdisp)) = self.pending.take() {
@@ -622,13 +585,7 @@ impl<S: Sink> Canonicalizer<S> {
                 }
                 let mut tail = self.buf.chars().rev();
                 let (last, before) = (tail.next(), tail.next());
-                self.hyphen_end =
-                    self.fold && last == Some('-') && before.is_some_and(char::is_alphanumeric)
-                        || !self.fold
-                            && last.is_some_and(|c| {
-                                matches!(classify(c, true), Class::Fold("-")) || c == '-'
-                            })
-                            && before.is_some_and(char::is_alphanumeric);
+                self.hyphen_end = last == Some('-') && before.is_some_and(char::is_alphanumeric);
             }
         }
         if end && !self.line_emitted {
@@ -650,7 +607,6 @@ impl<S: Sink> Canonicalizer<S> {
     }
 
     fn map_into_buf(&mut self, src: &str) {
-        let fold = self.fold;
         let bytes = src.as_bytes();
         let mut i = 0;
         while i < bytes.len() {
@@ -666,7 +622,7 @@ impl<S: Sink> Canonicalizer<S> {
             }
             let c = src[i..].chars().next().expect("in bounds");
             i += c.len_utf8();
-            match classify(c, fold) {
+            match classify(c, true) {
                 Class::Space => {
                     if self.line_has_content {
                         self.pending_space = true;
@@ -684,7 +640,7 @@ impl<S: Sink> Canonicalizer<S> {
                     self.last_dash = false;
                 }
                 Class::Keep => {
-                    if fold && c == '-' && self.last_dash && !self.pending_space {
+                    if c == '-' && self.last_dash && !self.pending_space {
                         // Folded into the dash before; the display keeps it.
                         if self.dual {
                             self.dbuf.push(c);
@@ -692,7 +648,7 @@ impl<S: Sink> Canonicalizer<S> {
                         continue;
                     }
                     self.emit_char(c);
-                    self.last_dash = fold && c == '-';
+                    self.last_dash = c == '-';
                 }
                 Class::Fold(s) => {
                     let mut d = [0u8; 4];
@@ -991,13 +947,18 @@ fn has_content(s: &str) -> bool {
 
 /// The mode of a whole text.
 pub fn detect_mode(text: &str) -> Mode {
+    detect_mode_with(text, has_other_breaks(text))
+}
+
+/// [`detect_mode`], told whether the text has NEL, LS or PS line ends.
+fn detect_mode_with(text: &str, other_breaks: bool) -> Mode {
     // Quick path: the first empty line (LF LF, CR CR or LF CR, which covers
     // CRLF CRLF) with content on both sides settles it, as the full detector
     // below would.
     let b = text.as_bytes();
     // NEL, LS and PS are line ends the quick path does not know: leave
     // such texts to the full detector, which seal and verify share.
-    if has_other_breaks(text) {
+    if other_breaks {
         return detect_mode_slow(text);
     }
     if let Some(p) = b
@@ -1102,7 +1063,7 @@ fn run_part(text: &str, mode: Mode, display: bool) -> (BlockSink, u64) {
     let mut c = if display {
         Canonicalizer::with_display(sink, mode)
     } else {
-        Canonicalizer::new(sink, mode, true)
+        Canonicalizer::new(sink, mode)
     };
     for_each_line(text, |p, e| c.push(p, e));
     let lines = c.lines();
@@ -1120,9 +1081,10 @@ fn run(text: &str, display: bool) -> Canonical {
 
 fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
     use rayon::prelude::*;
-    let mode = detect_mode(text);
+    let other_breaks = has_other_breaks(text);
+    let mode = detect_mode_with(text, other_breaks);
     // NEL, LS and PS end lines too; such rare texts take one pass.
-    let parts = if has_other_breaks(text) { 1 } else { parts };
+    let parts = if other_breaks { 1 } else { parts };
     let ends = part_ends(text, mode, parts);
     let starts = std::iter::once(0).chain(ends.iter().copied());
     let ranges: Vec<(usize, usize)> = starts.zip(ends.iter().copied()).collect();
@@ -1175,22 +1137,14 @@ impl Canonical {
 
     /// The canonical text as bytes to hash and store.
     pub fn to_text(&self) -> String {
-        self.to_text_with_starts().0
-    }
-
-    /// The canonical text, and the byte offset of each block's text (after
-    /// its marker) in it.
-    pub fn to_text_with_starts(&self) -> (String, Vec<u64>) {
         let mut out = String::with_capacity(self.blocks.iter().map(|b| b.text.len() + 6).sum());
-        let mut starts = Vec::with_capacity(self.blocks.len());
         let mut w = TextWriter::default();
         for b in &self.blocks {
             w.block(b.marker, &mut |s| out.push_str(s));
-            starts.push(out.len() as u64);
             out.push_str(&b.text);
         }
         w.finish(&mut |s| out.push_str(s));
-        (out, starts)
+        out
     }
 }
 
@@ -1360,31 +1314,34 @@ mod tests {
     }
 
     /// The display form made alongside the canonical form in one pass is
-    /// the text a non-folding pass gives.
+    /// the text as published: typography, dashes and ligatures kept,
+    /// markers, invisibles and line wrapping gone.
     #[test]
     fn one_pass_display_is_the_unfolded_text() {
-        struct Disp(Vec<String>);
-        impl Sink for Disp {
-            fn block(&mut self, _: Option<Marker>) {
-                self.0.push(String::new());
-            }
-            fn text(&mut self, s: &str) {
-                if let Some(b) = self.0.last_mut() {
-                    b.push_str(s);
-                }
-            }
-            fn warning(&mut self, _: Warning) {}
-        }
-        for t in [
-            "It\u{2019}s \u{201C}fine\u{201D} \u{2014} isn\u{2019}t it\u{2026}\n\n\u{2022} one \u{2013} two\n3. three\n",
-            "\u{2022}\nalone marker\n\n(2)\n\u{FB01}ne \u{FF21}\u{FF22}\n\na\u{00AD}b\u{200B}c -- d\n",
-            "word-\nwrapped and \u{2010}dash\u{2011}ed\r\nline\r\n\r\n12) point\n",
-        ] {
-            let mode = detect_mode(t);
-            let mut plain = Canonicalizer::new(Disp(Vec::new()), mode, false);
-            for_each_line(t, |p, e| plain.push(p, e));
-            let want = plain.finish().0;
-            let got: Vec<String> = Canonical::new(t).blocks.into_iter().map(|b| b.display).collect();
+        let cases: [(&str, &[&str]); 3] = [
+            (
+                "It\u{2019}s \u{201C}fine\u{201D} \u{2014} isn\u{2019}t it\u{2026}\n\n\u{2022} one \u{2013} two\n3. three\n",
+                &[
+                    "It\u{2019}s \u{201C}fine\u{201D} \u{2014} isn\u{2019}t it\u{2026}",
+                    "one \u{2013} two",
+                    "three",
+                ],
+            ),
+            (
+                "\u{2022}\nalone marker\n\n(2)\n\u{FB01}ne \u{FF21}\u{FF22}\n\na\u{00AD}b\u{200B}c -- d\n",
+                &["alone marker", "\u{FB01}ne \u{FF21}\u{FF22}", "abc -- d"],
+            ),
+            (
+                "word-\nwrapped and \u{2010}dash\u{2011}ed\r\nline\r\n\r\n12) point\n",
+                &["word-wrapped and \u{2010}dash\u{2011}ed line", "point"],
+            ),
+        ];
+        for (t, want) in cases {
+            let got: Vec<String> = Canonical::new(t)
+                .blocks
+                .into_iter()
+                .map(|b| b.display)
+                .collect();
             assert_eq!(got, want, "{t:?}");
         }
     }

@@ -188,19 +188,6 @@ impl Sealed {
         Sealed::from_sections(crate::sections::split_owned(canon))
     }
 
-    /// The canonical text of the sealed version, rebuilt from its sections.
-    pub fn canonical_text(&self) -> String {
-        let len: usize = self.sections.iter().map(|s| s.text.len() + 6).sum();
-        let mut out = String::with_capacity(len);
-        let mut w = crate::canon::TextWriter::default();
-        for s in &self.sections {
-            w.block(section_marker(s), &mut |t| out.push_str(t));
-            out.push_str(&s.text);
-        }
-        w.finish(&mut |t| out.push_str(t));
-        out
-    }
-
     /// Whether a canonical text is this sealed text, block for block.
     pub fn same_canonical(&self, c: &Canonical) -> bool {
         self.sections.len() == c.blocks.len()
@@ -271,6 +258,20 @@ impl Sealed {
         });
         map.get(&(std::sync::Arc::as_ptr(text) as *const u8 as usize))
             .map(|b| b.as_ref())
+    }
+
+    /// The report of section `i` with nothing to say but its status.
+    fn unchanged(&self, i: usize, status: Status) -> SectionReport {
+        let sec = &self.sections[i];
+        SectionReport {
+            id: sec.id.clone(),
+            kind: Some(sec.kind),
+            number: sec.number,
+            status,
+            text: self.texts[i].clone(),
+            found: None,
+            changes: vec![],
+        }
     }
 
     fn words(&self) -> &Words {
@@ -469,19 +470,8 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
     if words < MIN_RUN_WORDS {
         return None;
     }
-    let sections = sealed
-        .sections
-        .iter()
-        .zip(&sealed.texts)
-        .map(|(sec, text)| SectionReport {
-            id: sec.id.clone(),
-            kind: Some(sec.kind),
-            number: sec.number,
-            status: Status::Intact,
-            text: text.clone(),
-            found: None,
-            changes: vec![],
-        })
+    let sections = (0..n)
+        .map(|i| sealed.unchanged(i, Status::Intact))
         .collect();
     Some(CheckReport {
         verdict: Verdict::Authentic,

@@ -76,10 +76,7 @@ pub fn decode_vec(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
         return decode(&bytes);
     }
     match String::from_utf8(bytes) {
-        Ok(text) => match text.find('\0') {
-            Some(offset) => Err(DecodeError::Binary { offset }),
-            None => Ok((text, Encoding::Utf8)),
-        },
+        Ok(text) => reject_nul(text, Encoding::Utf8, 0),
         Err(e) => Err(DecodeError::Invalid {
             encoding: "UTF-8",
             offset: e.utf8_error().valid_up_to(),
@@ -117,6 +114,11 @@ pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
                 offset: skip + off,
             })?,
     };
+    reject_nul(text, enc, skip)
+}
+
+/// A decoded text holding NUL is a binary file (`skip`: bytes of BOM).
+fn reject_nul(text: String, enc: Encoding, skip: usize) -> Result<(String, Encoding), DecodeError> {
     if let Some(pos) = text.find('\0') {
         // Report the offset in the original file's terms for UTF-8, which is
         // where binary files end up; for UTF-16 it is approximate by design.

@@ -211,7 +211,7 @@ fn stream_original(
     let mut hasher = Hasher::default();
     let mut dec = StreamDecoder::default();
     let mut split = LineSplitter::default();
-    let mut canon = Canonicalizer::new(Digester::with_limit(max_blocks), mode, true);
+    let mut canon = Canonicalizer::new(Digester::with_limit(max_blocks), mode);
     let mut decode_err = None;
     zip.stream(name, |b| {
         hasher.update(b);

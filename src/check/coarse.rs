@@ -147,24 +147,17 @@ pub(super) fn merge(
         };
     take_added(&mut sections, &mut judged);
     let mut kept = plan.keep_sealed.iter().peekable();
-    for (i, sec) in sealed.sections.iter().enumerate() {
+    for i in 0..sealed.sections.len() {
         if kept.next_if(|&&k| k == i).is_some() {
             sections.extend(judged.next());
             take_added(&mut sections, &mut judged);
         } else {
-            sections.push(SectionReport {
-                id: sec.id.clone(),
-                kind: Some(sec.kind),
-                number: sec.number,
-                status: if unrelated {
-                    Status::Missing
-                } else {
-                    Status::Intact
-                },
-                text: sealed.texts[i].clone(),
-                found: None,
-                changes: vec![],
-            });
+            let status = if unrelated {
+                Status::Missing
+            } else {
+                Status::Intact
+            };
+            sections.push(sealed.unchanged(i, status));
         }
     }
     let mut summary = r.summary;
