@@ -215,6 +215,35 @@ impl ZipIn {
         Ok(out)
     }
 
+    /// Read an entry through `f`, which gets a reader of its content that
+    /// fails (with a message saying why) on damaged data, a wrong CRC, or
+    /// more or fewer bytes than declared. What `f` leaves unread is read
+    /// afterwards, so those checks always run. `f`'s error is returned as
+    /// the finding.
+    pub fn read_with<T>(
+        &self,
+        name: &str,
+        f: impl FnOnce(&mut dyn Read) -> Result<T, String>,
+    ) -> Result<T, ReadError> {
+        let e = self
+            .get(name)
+            .ok_or_else(|| ReadError::Invalid("missing".to_owned()))?;
+        let mut z = open_zip(&self.path)?;
+        let file = z
+            .by_index(e.index)
+            .map_err(|err| ReadError::Invalid(err.to_string()))?;
+        // Never read more than declared, whatever the stream holds.
+        let mut r = Checked {
+            inner: file.take(e.size + 1),
+            total: 0,
+            size: e.size,
+        };
+        let t = f(&mut r).map_err(ReadError::Invalid)?;
+        std::io::copy(&mut r, &mut std::io::sink())
+            .map_err(|err| ReadError::Invalid(err.to_string()))?;
+        Ok(t)
+    }
+
     /// Stream an entry's content through `f`, in chunks, checking that it is
     /// exactly as long as declared and that its CRC matches.
     pub fn stream(
@@ -222,32 +251,20 @@ impl ZipIn {
         name: &str,
         mut f: impl FnMut(&[u8]) -> Result<(), String>,
     ) -> Result<u64, ReadError> {
-        let e = self
-            .get(name)
-            .ok_or_else(|| ReadError::Invalid("missing".to_owned()))?;
-        let mut z = open_zip(&self.path)?;
-        let bad = ReadError::Invalid;
-        let file = z.by_index(e.index).map_err(|err| bad(err.to_string()))?;
-        // Never read more than declared, whatever the stream holds.
-        let mut r = file.take(e.size + 1);
-        let mut buf = vec![0u8; READ_CHUNK];
-        let mut total = 0u64;
-        loop {
-            let n = match r.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(err) => return Err(bad(format!("damaged data ({err})"))),
-            };
-            total += n as u64;
-            if total > e.size {
-                return Err(bad("holds more data than its declared size".into()));
+        self.read_with(name, |r| {
+            let mut buf = vec![0u8; READ_CHUNK];
+            let mut total = 0u64;
+            loop {
+                match r.read(&mut buf) {
+                    Ok(0) => return Ok(total),
+                    Ok(n) => {
+                        total += n as u64;
+                        f(&buf[..n])?;
+                    }
+                    Err(err) => return Err(err.to_string()),
+                }
             }
-            f(&buf[..n]).map_err(bad)?;
-        }
-        if total != e.size {
-            return Err(bad(format!("holds {total} bytes, {} declared", e.size)));
-        }
-        Ok(total)
+        })
     }
 
     /// Copy entries verbatim (still compressed) into a writer.
@@ -265,6 +282,37 @@ impl ZipIn {
                 .map_err(|err| ReadError::Invalid(format!("{name}: {err}")))?;
         }
         Ok(())
+    }
+}
+
+/// An entry's content, checked as it is read: at most its declared size,
+/// and exactly that size at the end. Every error it returns is a finished
+/// message.
+struct Checked<R> {
+    inner: R,
+    total: u64,
+    size: u64,
+}
+
+impl<R: Read> Read for Checked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self
+            .inner
+            .read(buf)
+            .map_err(|err| std::io::Error::other(format!("damaged data ({err})")))?;
+        self.total += n as u64;
+        if self.total > self.size {
+            return Err(std::io::Error::other(
+                "holds more data than its declared size",
+            ));
+        }
+        if n == 0 && !buf.is_empty() && self.total != self.size {
+            return Err(std::io::Error::other(format!(
+                "holds {} bytes, {} declared",
+                self.total, self.size
+            )));
+        }
+        Ok(n)
     }
 }
 

@@ -77,6 +77,80 @@ pub fn verify_raw(pk: &PublicKey, msg: &[u8], sig: &[u8]) -> bool {
     pk.key.verify_strict(msg, &sig).is_ok()
 }
 
+/// A strict check of a raw 64-byte signature over a message that streams
+/// past in pieces (a version manifest can be hundreds of MB): the same
+/// rules as `verify_strict` (canonical S, R and the key not of small order,
+/// R recomputed and compared as encoded), without holding the message.
+pub struct StreamCheck(Option<ed25519_dalek::StreamVerifier>);
+
+impl StreamCheck {
+    /// Start checking `sig` by `pk`; a malformed signature never verifies.
+    pub fn new(pk: &PublicKey, sig: &[u8]) -> StreamCheck {
+        let strict = || {
+            let sig = Signature::from_slice(sig).ok()?;
+            let r = curve25519_dalek::edwards::CompressedEdwardsY(*sig.r_bytes()).decompress()?;
+            if r.is_small_order() || pk.key.is_weak() {
+                return None;
+            }
+            pk.key.verify_stream(&sig).ok()
+        };
+        StreamCheck(strict())
+    }
+
+    /// Feed the next piece of the message.
+    pub fn update(&mut self, piece: &[u8]) {
+        if let Some(v) = &mut self.0 {
+            v.update(piece);
+        }
+    }
+
+    /// Whether the signature verifies over everything fed.
+    pub fn verifies(self) -> bool {
+        self.0.is_some_and(|v| v.finalize_and_verify().is_ok())
+    }
+}
+
+/// The digests of a signed file that its minisign (BLAKE2b-512) and SSHSIG
+/// (SHA-512) signatures cover, so both are checked without the file.
+#[derive(Clone)]
+pub struct FileHashes {
+    /// BLAKE2b-512 of the file.
+    pub blake2b512: [u8; 64],
+    /// SHA-512 of the file.
+    pub sha512: [u8; 64],
+}
+
+/// Computes [`FileHashes`] as a file streams past.
+#[derive(Default)]
+pub struct FileHasher {
+    blake2b: Blake2b512,
+    sha512: Sha512,
+}
+
+impl FileHasher {
+    /// Feed the next piece of the file.
+    pub fn update(&mut self, piece: &[u8]) {
+        self.blake2b.update(piece);
+        self.sha512.update(piece);
+    }
+    /// The digests.
+    pub fn finish(self) -> FileHashes {
+        FileHashes {
+            blake2b512: self.blake2b.finalize().into(),
+            sha512: self.sha512.finalize().into(),
+        }
+    }
+}
+
+impl FileHashes {
+    /// The digests of a whole file.
+    pub fn of(file: &[u8]) -> FileHashes {
+        let mut h = FileHasher::default();
+        h.update(file);
+        h.finish()
+    }
+}
+
 /// Raw signature file content (`FILE.sig`).
 pub fn raw_signature(sk: &SecretKey, file: &[u8]) -> Vec<u8> {
     sk.signing.sign(file).to_bytes().to_vec()
@@ -104,6 +178,28 @@ pub fn minisign_signature(sk: &SecretKey, file: &[u8], trusted_comment: &str) ->
 
 /// Check a minisign signature file; returns the trusted comment.
 pub fn verify_minisign(pk: &PublicKey, file: &[u8], sigfile: &str) -> Result<String, String> {
+    check_minisign(pk, Signed::File(file), sigfile)
+}
+
+/// Check a minisign signature file against the file's digests. Only the
+/// prehashed form (`ED`, the one vellum and minisign write) can be checked
+/// this way; the legacy form signs the file itself.
+pub fn verify_minisign_hashed(
+    pk: &PublicKey,
+    hashes: &FileHashes,
+    sigfile: &str,
+) -> Result<String, String> {
+    check_minisign(pk, Signed::Hashes(hashes), sigfile)
+}
+
+/// What a detached signature is checked against: the file, or its digests.
+#[derive(Clone, Copy)]
+enum Signed<'a> {
+    File(&'a [u8]),
+    Hashes(&'a FileHashes),
+}
+
+fn check_minisign(pk: &PublicKey, file: Signed, sigfile: &str) -> Result<String, String> {
     let lines: Vec<&str> = sigfile.lines().collect();
     if lines.len() < 4 || !lines[0].starts_with("untrusted comment:") {
         return Err("not a minisign signature file".into());
@@ -120,9 +216,19 @@ pub fn verify_minisign(pk: &PublicKey, file: &[u8], sigfile: &str) -> Result<Str
     }
     let sig = &blob[10..];
     let ok = if alg == MINISIGN_SIG_ALG_PREHASHED {
-        verify_raw(pk, &Blake2b512::digest(file), sig)
+        match file {
+            Signed::File(f) => verify_raw(pk, &Blake2b512::digest(f), sig),
+            Signed::Hashes(h) => verify_raw(pk, &h.blake2b512, sig),
+        }
     } else if alg == MINISIGN_SIG_ALG_LEGACY {
-        verify_raw(pk, file, sig)
+        match file {
+            Signed::File(f) => verify_raw(pk, f, sig),
+            Signed::Hashes(_) => {
+                return Err(
+                    "legacy (Ed) minisign signature; a manifest's must be prehashed (ED)".into(),
+                )
+            }
+        }
     } else {
         return Err("unknown minisign algorithm".into());
     };
@@ -149,19 +255,20 @@ pub fn ssh_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(s);
 }
 
-fn sshsig_signed_data(file: &[u8]) -> Vec<u8> {
+/// The data an SSHSIG signature covers, from the file's SHA-512.
+fn sshsig_signed_data(sha512: &[u8]) -> Vec<u8> {
     let mut d = Vec::new();
     d.extend_from_slice(SSHSIG_MAGIC);
     ssh_string(&mut d, SSHSIG_NAMESPACE.as_bytes());
     ssh_string(&mut d, b"");
     ssh_string(&mut d, SSHSIG_HASH.as_bytes());
-    ssh_string(&mut d, &Sha512::digest(file));
+    ssh_string(&mut d, sha512);
     d
 }
 
 /// An armored OpenSSH signature (`ssh-keygen -Y verify -n vellum-manifest`).
 pub fn ssh_signature(sk: &SecretKey, file: &[u8]) -> String {
-    let sig = sk.signing.sign(&sshsig_signed_data(file));
+    let sig = sk.signing.sign(&sshsig_signed_data(&Sha512::digest(file)));
     let mut sig_blob = Vec::new();
     ssh_string(&mut sig_blob, b"ssh-ed25519");
     ssh_string(&mut sig_blob, &sig.to_bytes());
@@ -200,6 +307,12 @@ fn read_ssh_string<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
 
 /// Check an armored OpenSSH signature against a trusted key.
 pub fn verify_ssh(pk: &PublicKey, file: &[u8], armored: &str) -> Result<(), String> {
+    verify_ssh_hashed(pk, &Sha512::digest(file).into(), armored)
+}
+
+/// Check an armored OpenSSH signature against a trusted key and the signed
+/// file's SHA-512.
+pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Result<(), String> {
     let body: String = armored
         .lines()
         .map(str::trim)
@@ -233,7 +346,7 @@ pub fn verify_ssh(pk: &PublicKey, file: &[u8], armored: &str) -> Result<(), Stri
     }
     let alg = read_ssh_string(&mut sig).ok_or_else(bad)?;
     let raw = read_ssh_string(&mut sig).ok_or_else(bad)?;
-    if alg != b"ssh-ed25519" || !verify_raw(pk, &sshsig_signed_data(file), raw) {
+    if alg != b"ssh-ed25519" || !verify_raw(pk, &sshsig_signed_data(sha512), raw) {
         return Err("signature does not match".into());
     }
     Ok(())
@@ -279,5 +392,118 @@ mod tests {
         let r = raw_signature(&a, file);
         assert!(verify_raw(&a.public, file, &r));
         assert!(!verify_raw(&b.public, file, &r));
+
+        let h = FileHashes::of(file);
+        assert_eq!(
+            verify_minisign_hashed(&a.public, &h, &m).unwrap(),
+            "timestamp:0"
+        );
+        assert!(verify_minisign_hashed(&b.public, &h, &m).is_err());
+        assert!(verify_minisign_hashed(&a.public, &FileHashes::of(b"x"), &m).is_err());
+        assert!(verify_ssh_hashed(&a.public, &h.sha512, &s).is_ok());
+        assert!(verify_ssh_hashed(&a.public, &FileHashes::of(b"x").sha512, &s).is_err());
+    }
+
+    fn stream_verifies(pk: &PublicKey, msg: &[u8], sig: &[u8], piece: usize) -> bool {
+        let mut c = StreamCheck::new(pk, sig);
+        for p in msg.chunks(piece.max(1)) {
+            c.update(p);
+        }
+        c.verifies()
+    }
+
+    /// The streaming check accepts and rejects exactly what verify_strict
+    /// does, however the message is cut: good signatures, every single bit
+    /// flipped, a small-order R, a non-canonical S, a weak key.
+    #[test]
+    fn stream_check_is_as_strict_as_verify_strict() {
+        let (a, b) = (key(3), key(4));
+        let msg: Vec<u8> = (0..1000u32).map(|i| (i * 7 % 251) as u8).collect();
+        let good = raw_signature(&a, &msg);
+        let mut cases: Vec<(&PublicKey, Vec<u8>)> =
+            vec![(&a.public, good.clone()), (&b.public, good.clone())];
+        for bit in 0..512 {
+            let mut s = good.clone();
+            s[bit / 8] ^= 1 << (bit % 8);
+            cases.push((&a.public, s));
+        }
+        // R = the identity (small order) and S = k*a: the plain Ed25519
+        // equation holds, so `verify` accepts it; strict rules do not.
+        let mut small = vec![0u8; 64];
+        small[0] = 1;
+        let k = {
+            let mut h = Sha512::new();
+            h.update(&small[..32]);
+            h.update(a.public.key.as_bytes());
+            h.update(&msg);
+            curve25519_dalek::Scalar::from_bytes_mod_order_wide(&h.finalize().into())
+        };
+        let scalar = ed25519_dalek::hazmat::ExpandedSecretKey::from(&[3u8; 32]).scalar;
+        small[32..].copy_from_slice((k * scalar).as_bytes());
+        {
+            use ed25519_dalek::Verifier;
+            let sig = Signature::from_slice(&small).unwrap();
+            assert!(
+                a.public.key.verify(&msg, &sig).is_ok(),
+                "a non-strict forgery"
+            );
+        }
+        cases.push((&a.public, small));
+        // S = the group order l (not reduced).
+        let mut big_s = good.clone();
+        big_s[32..].copy_from_slice(&[
+            0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9,
+            0xde, 0x14, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x10,
+        ]);
+        cases.push((&a.public, big_s));
+        cases.push((&a.public, good[..63].to_vec()));
+        let mut accepted = 0;
+        for (pk, sig) in &cases {
+            let strict = verify_raw(pk, &msg, sig);
+            accepted += strict as usize;
+            for piece in [1, 7, 64, 1000] {
+                assert_eq!(
+                    stream_verifies(pk, &msg, sig, piece),
+                    strict,
+                    "piece {piece}"
+                );
+            }
+        }
+        assert_eq!(accepted, 1, "only the good signature by its key verifies");
+        // A key of small order (the identity) is refused whatever is signed.
+        let weak = PublicKey {
+            key: ed25519_dalek::VerifyingKey::from_bytes(&{
+                let mut k = [0u8; 32];
+                k[0] = 1;
+                k
+            })
+            .unwrap(),
+            id: a.public.id,
+        };
+        assert!(!verify_raw(&weak, &msg, &good));
+        assert!(!stream_verifies(&weak, &msg, &good, 64));
+        // With the identity as key, R = identity and S = 0 satisfy the plain
+        // equation for every message.
+        let mut zero = vec![0u8; 64];
+        zero[0] = 1;
+        {
+            use ed25519_dalek::Verifier;
+            let sig = Signature::from_slice(&zero).unwrap();
+            assert!(weak.key.verify(&msg, &sig).is_ok(), "a non-strict forgery");
+        }
+        assert!(!verify_raw(&weak, &msg, &zero));
+        assert!(!stream_verifies(&weak, &msg, &zero, 64));
+        // ... and so do R = B and S = 1, where R is not of small order.
+        let mut base = vec![0u8; 64];
+        base[..32]
+            .copy_from_slice(curve25519_dalek::constants::ED25519_BASEPOINT_COMPRESSED.as_bytes());
+        base[32] = 1;
+        {
+            use ed25519_dalek::Verifier;
+            let sig = Signature::from_slice(&base).unwrap();
+            assert!(weak.key.verify(&msg, &sig).is_ok(), "a non-strict forgery");
+        }
+        assert!(!verify_raw(&weak, &msg, &base));
+        assert!(!stream_verifies(&weak, &msg, &base, 64));
     }
 }
