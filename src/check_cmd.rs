@@ -98,7 +98,7 @@ pub fn load_sealed_text(
     let opened = v
         .opened
         .ok_or_else(|| trouble(format!("{}: could not be read", archive.display())))?;
-    let newest = opened.manifests.len() as u32;
+    let newest = opened.versions.len() as u32;
     let n = version.unwrap_or(newest);
     if n == 0 || n > newest {
         return Err(trouble(format!(
@@ -106,7 +106,8 @@ pub fn load_sealed_text(
             archive.display()
         )));
     }
-    let (m, mbytes) = &opened.manifests[n as usize - 1];
+    let vh = &opened.versions[n as usize - 1];
+    let m = &vh.manifest;
     let bytes = opened.read(n, vellum::archive::ORIGINAL).map_err(|e| {
         trouble(format!(
             "{}: v{n} {}: {e}",
@@ -122,7 +123,7 @@ pub fn load_sealed_text(
         version: n,
         created: m.created.clone(),
         signer_key_id: m.signer_key_id.clone(),
-        manifest_sha256: vellum::digest::sha256(mbytes),
+        manifest_sha256: vh.manifest_sha256.clone(),
         canonical_text: m.canonical_text.clone(),
     };
     Ok((text, against))

@@ -65,27 +65,24 @@ pub fn digests(data: &[u8]) -> FileDigests {
     h.finish()
 }
 
-/// A reader that hashes what passes through it.
-pub struct HashingReader<R> {
+/// A reader that shows every byte passing through it to `see`, once, in
+/// order (to hash a file while a parser reads it).
+pub struct Tee<R, F> {
     inner: R,
-    /// The running hashes.
-    pub hasher: Hasher,
+    see: F,
 }
 
-impl<R: Read> HashingReader<R> {
+impl<R: Read, F: FnMut(&[u8])> Tee<R, F> {
     /// Wrap a reader.
-    pub fn new(inner: R) -> Self {
-        HashingReader {
-            inner,
-            hasher: Hasher::default(),
-        }
+    pub fn new(inner: R, see: F) -> Self {
+        Tee { inner, see }
     }
 }
 
-impl<R: Read> Read for HashingReader<R> {
+impl<R: Read, F: FnMut(&[u8])> Read for Tee<R, F> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.hasher.update(&buf[..n]);
+        (self.see)(&buf[..n]);
         Ok(n)
     }
 }

@@ -3,7 +3,10 @@
 //! space, integers only), signed by the publisher.
 
 use crate::sections::{Kind, Section};
-use serde::{Deserialize, Serialize};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use sha2::{Digest, Sha256};
+use std::io::Read;
 
 /// Format id of a version manifest.
 pub const MANIFEST_FORMAT: &str = "vellum-manifest";
@@ -51,10 +54,13 @@ pub struct KeyChange {
     pub previous_key_id: String,
 }
 
-/// The signed manifest of one version.
+/// The signed manifest of one version. `S` is what is kept of its
+/// sections: all of them when a manifest is made, only their number
+/// ([`Header`]) when a stored one is read, since a large text's manifest
+/// does not fit the memory a verifier may use.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Manifest {
+pub struct Manifest<S = Vec<SectionEntry>> {
     /// The archive's id (the bag's folder name).
     pub archive_id: String,
     /// Its canonical form.
@@ -76,13 +82,202 @@ pub struct Manifest {
     /// SHA-256 of the previous version's manifest file; null for version 1.
     pub previous_manifest_sha256: Option<String>,
     /// Every section, in order.
-    pub sections: Vec<SectionEntry>,
+    pub sections: S,
     /// Key id of the signer, as minisign shows it.
     pub signer_key_id: String,
     /// Version number, from 1.
     pub version: u32,
     /// Warnings recorded at sealing (e.g. allowed bidi controls).
     pub warnings: Vec<String>,
+}
+
+/// A stored manifest without its sections: every other field, and how many
+/// sections it lists. Read with [`Header::read`]; the sections are then
+/// streamed with [`for_each_section`].
+pub type Header = Manifest<SectionCount>;
+
+/// The number of entries of a manifest's `sections` array, counted without
+/// keeping them. Serializes as an empty array, so that a [`Header`]
+/// serializes to the manifest's canonical form with the sections left out
+/// ([`FormCheck`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SectionCount(pub u64);
+
+impl Serialize for SectionCount {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        [(); 0].serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SectionCount {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<SectionCount, D::Error> {
+        struct Count;
+        impl<'de> Visitor<'de> for Count {
+            type Value = SectionCount;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of sections")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<SectionCount, A::Error> {
+                let mut n = 0;
+                while seq.next_element::<IgnoredAny>()?.is_some() {
+                    n += 1;
+                }
+                Ok(SectionCount(n))
+            }
+        }
+        d.deserialize_seq(Count)
+    }
+}
+
+/// Size of the buffer a stored manifest is parsed through.
+const READ_BUFFER: usize = 256 * 1024;
+
+impl<S> Manifest<S> {
+    /// The format, format version and text spec are ones this build knows.
+    fn check_ids(&self) -> Result<(), String> {
+        if self.format != MANIFEST_FORMAT {
+            return Err(format!("unknown manifest format {:?}", self.format));
+        }
+        if self.format_version != MANIFEST_FORMAT_VERSION {
+            return Err(format!(
+                "manifest format version {} is not supported by this vellum (knows {})",
+                self.format_version, MANIFEST_FORMAT_VERSION
+            ));
+        }
+        if self.canonical_text != crate::canon::SPEC_ID {
+            return Err(format!(
+                "canonical text {:?} is not supported (knows {})",
+                self.canonical_text,
+                crate::canon::SPEC_ID
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Header {
+    /// Read a stored manifest's header, counting its sections; the caller
+    /// checks its canonical form with a [`FormCheck`] as the sections
+    /// stream past.
+    pub fn read(r: &mut dyn Read) -> Result<Header, String> {
+        let h: Header = serde_json::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, r))
+            .map_err(|e| format!("not a vellum manifest: {e}"))?;
+        h.check_ids()?;
+        Ok(h)
+    }
+}
+
+/// Checks that a manifest read in pieces is in canonical form: its header
+/// and each section, serialized again, must hash to the stored bytes.
+pub struct FormCheck {
+    hash: Sha256,
+    len: u64,
+    first: bool,
+    /// The canonical bytes after the sections array's opening bracket.
+    tail: Vec<u8>,
+}
+
+impl FormCheck {
+    /// Start with the header's canonical bytes up to the sections.
+    pub fn new(h: &Header) -> FormCheck {
+        let bytes = serde_json::to_vec(h).expect("manifest is serializable");
+        // Sorted keys: "sections" comes after "previous_manifest_sha256"; an
+        // unescaped `"sections":[` cannot occur inside a string value.
+        const KEY: &[u8] = b"\"sections\":[";
+        let at = bytes
+            .windows(KEY.len())
+            .position(|w| w == KEY)
+            .expect("a header serializes its sections")
+            + KEY.len();
+        let mut c = FormCheck {
+            hash: Sha256::new(),
+            len: 0,
+            first: true,
+            tail: bytes[at..].to_vec(),
+        };
+        c.put(&bytes[..at]);
+        c
+    }
+
+    fn put(&mut self, b: &[u8]) {
+        self.hash.update(b);
+        self.len += b.len() as u64;
+    }
+
+    /// The next section, in order.
+    pub fn section(&mut self, e: &SectionEntry) {
+        if !std::mem::replace(&mut self.first, false) {
+            self.put(b",");
+        }
+        let mut w = HashWriter(self);
+        serde_json::to_writer(&mut w, e).expect("section is serializable");
+    }
+
+    /// Whether the stored bytes (their SHA-256, lowercase hex, and length)
+    /// are the canonical form of what was read.
+    pub fn matches(mut self, sha256: &str, len: u64) -> bool {
+        let tail = std::mem::take(&mut self.tail);
+        self.put(&tail);
+        self.len == len && hex::encode(self.hash.finalize()) == sha256
+    }
+}
+
+struct HashWriter<'a>(&'a mut FormCheck);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.put(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Read a stored manifest again, handing each of its sections, in order,
+/// to `f`; every other field is skipped (the [`Header`] has them).
+pub fn for_each_section(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result<(), String> {
+    struct Whole<F>(F);
+    struct Sections<'a, F>(&'a mut F);
+    impl<'de, F: FnMut(SectionEntry)> Visitor<'de> for Whole<F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a vellum manifest")
+        }
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+            while let Some(key) = map.next_key::<String>()? {
+                if key == "sections" {
+                    map.next_value_seed(Sections(&mut self.0))?;
+                } else {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+            Ok(())
+        }
+    }
+    impl<'de, F: FnMut(SectionEntry)> DeserializeSeed<'de> for Sections<'_, F> {
+        type Value = ();
+        fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+            d.deserialize_seq(self)
+        }
+    }
+    impl<'de, F: FnMut(SectionEntry)> Visitor<'de> for Sections<'_, F> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an array of sections")
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+            while let Some(e) = seq.next_element::<SectionEntry>()? {
+                (self.0)(e);
+            }
+            Ok(())
+        }
+    }
+    let mut de =
+        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, r));
+    de.deserialize_map(Whole(f))
+        .and_then(|()| de.end())
+        .map_err(|e: serde_json::Error| format!("not a vellum manifest: {e}"))
 }
 
 impl Manifest {
@@ -100,7 +295,6 @@ impl Manifest {
     /// Whether `bytes` are this manifest's canonical form, compared through
     /// a hash so that no second copy of a large manifest is made.
     pub fn is_canonical_form_of(&self, bytes: &[u8]) -> bool {
-        use sha2::Digest;
         struct H(sha2::Sha256, u64);
         impl std::io::Write for H {
             fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
@@ -124,22 +318,7 @@ impl Manifest {
     pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
         let m: Manifest =
             serde_json::from_slice(bytes).map_err(|e| format!("not a vellum manifest: {e}"))?;
-        if m.format != MANIFEST_FORMAT {
-            return Err(format!("unknown manifest format {:?}", m.format));
-        }
-        if m.format_version != MANIFEST_FORMAT_VERSION {
-            return Err(format!(
-                "manifest format version {} is not supported by this vellum (knows {})",
-                m.format_version, MANIFEST_FORMAT_VERSION
-            ));
-        }
-        if m.canonical_text != crate::canon::SPEC_ID {
-            return Err(format!(
-                "canonical text {:?} is not supported (knows {})",
-                m.canonical_text,
-                crate::canon::SPEC_ID
-            ));
-        }
+        m.check_ids()?;
         if !m.is_canonical_form_of(bytes) {
             return Err("manifest is not in canonical JSON form".into());
         }
@@ -226,5 +405,73 @@ mod tests {
         other.push(b' ');
         assert!(!m.is_canonical_form_of(&other));
         assert_eq!(Manifest::parse(&tree).unwrap(), m);
+    }
+
+    /// Read in two passes (header, then sections streamed), a manifest
+    /// gives back what a whole parse gives, and the form check accepts
+    /// exactly the canonical bytes.
+    fn read_in_passes(bytes: &[u8]) -> Result<(Header, Vec<SectionEntry>, bool), String> {
+        let h = Header::read(&mut &bytes[..])?;
+        let mut form = FormCheck::new(&h);
+        let mut secs = Vec::new();
+        for_each_section(&mut &bytes[..], |e| {
+            form.section(&e);
+            secs.push(e);
+        })?;
+        let sha = crate::digest::sha256(bytes);
+        Ok((h, secs, form.matches(&sha, bytes.len() as u64)))
+    }
+
+    #[test]
+    fn a_manifest_reads_in_two_passes() {
+        let mut m = sample();
+        m.sections.push(SectionEntry {
+            id: "closing-1".into(),
+            kind: crate::sections::Kind::Closing,
+            len: 7,
+            number: None,
+            sha256: "12".into(),
+            signature: "34".into(),
+            start: 9,
+        });
+        m.message.push_str(" \"sections\":[]");
+        let bytes = m.to_canonical_json();
+        let (h, secs, canonical) = read_in_passes(&bytes).unwrap();
+        assert!(canonical);
+        assert_eq!(h.sections, SectionCount(2));
+        assert_eq!(secs, m.sections);
+        assert_eq!(h.message, m.message);
+        assert_eq!(h.signer_key_id, m.signer_key_id);
+        assert_eq!(h.version, m.version);
+
+        let mut empty = m.clone();
+        empty.sections.clear();
+        let (h, secs, canonical) = read_in_passes(&empty.to_canonical_json()).unwrap();
+        assert!(canonical && secs.is_empty() && h.sections == SectionCount(0));
+
+        // The same content in other forms: parsed, but not canonical.
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        for other in [
+            text.replacen("{", "{ ", 1),
+            text.replacen("\"len\":5", "\"len\":5.0", 1),
+            text.replacen('\u{2019}', "\\u2019", 1),
+            text.replacen("\"m ", "\"\\u006d ", 1),
+            format!("{text}\n"),
+        ] {
+            assert_ne!(other, text);
+            if let Ok((_, _, canonical)) = read_in_passes(other.as_bytes()) {
+                assert!(!canonical, "{other}");
+            }
+        }
+        // Not manifests at all.
+        for bad in [
+            text.replacen("\"version\":2", "\"version\":2,\"extra\":1", 1),
+            text.replacen("\"sections\":[", "\"sections\":[1,", 1),
+            text.replacen("\"format\":\"vellum-manifest\"", "\"format\":\"x\"", 1),
+            text[..text.len() - 1].to_owned(),
+            format!("{text}{{}}"),
+        ] {
+            assert!(read_in_passes(bad.as_bytes()).is_err(), "{bad}");
+        }
     }
 }

@@ -158,8 +158,13 @@ pub fn seal(
     };
     let (archive_id, version, prev) = match &opened {
         Some(o) => {
-            let (m, bytes) = o.manifests.last().expect("a verified archive has versions");
-            (o.paths.bag.clone(), m.version + 1, Some((m, sha256(bytes))))
+            let last = o.versions.last().expect("a verified archive has versions");
+            let m = &last.manifest;
+            (
+                o.paths.bag.clone(),
+                m.version + 1,
+                Some((m, last.manifest_sha256.clone())),
+            )
         }
         None => (archive::id_from_path(archive_path), 1, None),
     };

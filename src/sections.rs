@@ -203,51 +203,48 @@ fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
 pub const MAX_KEPT_WARNINGS: usize = 100;
 
 /// Digests canonical text as it streams out of the canonicalizer: the whole
-/// text's SHA-256 and every block's [`BlockInfo`], in bounded memory: blocks
-/// past `limit` are only counted (a verifier knows how many to expect).
+/// text's SHA-256 and every block's [`BlockInfo`], kept in `blocks` or, in
+/// bounded memory, handed on as each block ends ([`Digester::emitting`]).
 #[derive(Default)]
 pub struct Digester {
     writer: TextWriter,
     whole: Sha256,
     offset: u64,
     block: Option<(Option<Marker>, Sha256, u64, usize, String)>,
-    limit: Option<usize>,
-    /// Finished blocks (at most `limit`).
+    emit: Option<Box<dyn FnMut(BlockInfo) + Send>>,
+    /// Finished blocks (none when emitting).
     pub blocks: Vec<BlockInfo>,
-    /// Blocks past the limit, counted.
-    pub extra_blocks: u64,
+    /// How many blocks were finished.
+    pub block_count: u64,
     /// Warnings from the canonicalizer (at most [`MAX_KEPT_WARNINGS`]).
     pub warnings: Vec<crate::canon::Warning>,
 }
 
 impl Digester {
-    /// A digester keeping at most `limit` blocks.
-    pub fn with_limit(limit: usize) -> Digester {
+    /// A digester handing each finished block to `emit` instead of keeping
+    /// it.
+    pub fn emitting(emit: impl FnMut(BlockInfo) + Send + 'static) -> Digester {
         Digester {
-            limit: Some(limit),
+            emit: Some(Box::new(emit)),
             ..Digester::default()
         }
     }
 
-    /// Close the block in progress (so `extra_blocks` counts it too).
-    pub fn close(&mut self) {
-        self.close_block();
-    }
-
     fn close_block(&mut self) {
         if let Some((marker, h, start, words, tail)) = self.block.take() {
-            if self.limit.is_some_and(|l| self.blocks.len() >= l) {
-                self.extra_blocks += 1;
-                return;
-            }
-            self.blocks.push(BlockInfo {
+            let info = BlockInfo {
                 marker,
                 words,
                 ends_sentence: ends_sentence(&tail),
                 start,
                 len: self.offset - start,
                 sha256: hex::encode(h.finalize()),
-            });
+            };
+            self.block_count += 1;
+            match &mut self.emit {
+                Some(f) => f(info),
+                None => self.blocks.push(info),
+            }
         }
     }
 
@@ -305,6 +302,155 @@ impl Sink for Digester {
     }
 }
 
+/// What a manifest claims about one section.
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    /// Section id.
+    pub id: &'a str,
+    /// Kind.
+    pub kind: Kind,
+    /// Printed number of a point.
+    pub number: Option<u32>,
+    /// Byte offset in the canonical text.
+    pub start: u64,
+    /// Byte length.
+    pub len: u64,
+    /// SHA-256 (hex) of the section's text.
+    pub sha256: &'a str,
+}
+
+/// How a claimed section differs from the text's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Another id, kind, number, place or length than the text's section.
+    Shape {
+        /// The id the manifest gives.
+        claimed: String,
+        /// The text's section at that place.
+        derived: String,
+    },
+    /// The right section, but its text does not hash to the claim.
+    Hash {
+        /// The section's id.
+        id: String,
+    },
+}
+
+/// Most mismatches a [`Matcher`] keeps; the rest are counted.
+pub const MAX_KEPT_MISMATCHES: usize = 100;
+
+/// Mismatches found: the first [`MAX_KEPT_MISMATCHES`], and how many.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Mismatches {
+    /// The first ones, in text order.
+    pub first: Vec<Mismatch>,
+    /// How many in all.
+    pub count: u64,
+}
+
+impl Mismatches {
+    fn push(&mut self, m: Mismatch) {
+        self.count += 1;
+        if self.first.len() < MAX_KEPT_MISMATCHES {
+            self.first.push(m);
+        }
+    }
+    fn append(&mut self, other: Mismatches) {
+        let left = MAX_KEPT_MISMATCHES - self.first.len();
+        self.first.extend(other.first.into_iter().take(left));
+        self.count += other.count;
+    }
+}
+
+/// Compares a text's blocks, as they stream out of the canonicalizer, with
+/// a manifest's claims, in order, as [`classify`] would, in bounded memory.
+///
+/// `classify` needs to know where the last body block is: short lines after
+/// it are closing lines, before it headings. The matcher does not wait to
+/// know: a run of short lines is checked both ways as it comes, and the
+/// run's findings of one way or the other are kept when the next body block
+/// (headings) or the end (closing lines, if the text has a body) decides.
+#[derive(Debug, Default)]
+pub struct Matcher {
+    counts: [usize; 5],
+    body_seen: bool,
+    /// Short lines whose kind is not decided yet.
+    pending: usize,
+    as_heading: Mismatches,
+    as_closing: Mismatches,
+    found: Mismatches,
+}
+
+impl Matcher {
+    /// The next block and the claim made for it.
+    pub fn push(&mut self, b: &BlockInfo, c: &Claim) {
+        if b.is_short_line() {
+            let j = self.pending;
+            self.pending += 1;
+            for (kind, kept) in [
+                (Kind::Heading, &mut self.as_heading),
+                (Kind::Closing, &mut self.as_closing),
+            ] {
+                if let Some(m) = compare(b, c, kind, None, self.counts[kind as usize] + j + 1) {
+                    kept.push(m);
+                }
+            }
+            return;
+        }
+        self.decide(Kind::Heading);
+        self.body_seen = true;
+        let (kind, number) = match b.marker {
+            Some(Marker::Bullet) => (Kind::Bullet, None),
+            Some(Marker::Number(n)) => (Kind::Point, Some(n)),
+            None => (Kind::Paragraph, None),
+        };
+        self.counts[kind as usize] += 1;
+        if let Some(m) = compare(b, c, kind, number, self.counts[kind as usize]) {
+            self.found.push(m);
+        }
+    }
+
+    /// The pending short lines are of `kind`.
+    fn decide(&mut self, kind: Kind) {
+        self.counts[kind as usize] += std::mem::take(&mut self.pending);
+        let (h, c) = (
+            std::mem::take(&mut self.as_heading),
+            std::mem::take(&mut self.as_closing),
+        );
+        self.found.append(if kind == Kind::Heading { h } else { c });
+    }
+
+    /// All blocks pushed: what did not match.
+    pub fn finish(mut self) -> Mismatches {
+        self.decide(if self.body_seen {
+            Kind::Closing
+        } else {
+            Kind::Heading
+        });
+        self.found
+    }
+}
+
+fn compare(
+    b: &BlockInfo,
+    c: &Claim,
+    kind: Kind,
+    number: Option<u32>,
+    ordinal: usize,
+) -> Option<Mismatch> {
+    let id = format!("{}-{ordinal}", kind.as_str());
+    if c.id != id || c.kind != kind || c.number != number || c.start != b.start || c.len != b.len {
+        Some(Mismatch::Shape {
+            claimed: c.id.to_owned(),
+            derived: id,
+        })
+    } else if c.sha256 != b.sha256 {
+        Some(Mismatch::Hash { id })
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -328,5 +474,108 @@ mod tests {
         assert!(s[3].text.starts_with("120,000 political"));
         assert_eq!(s[29].display, "Paris \u{2013} February 8, 2014");
         assert_eq!(s[29].text, "Paris - February 8, 2014");
+    }
+
+    fn shaped(shapes: &[u8]) -> Vec<BlockInfo> {
+        shapes
+            .iter()
+            .enumerate()
+            .map(|(i, &k)| BlockInfo {
+                marker: match k % 4 {
+                    2 => Some(Marker::Bullet),
+                    3 => Some(Marker::Number(i as u32)),
+                    _ => None,
+                },
+                words: if k % 4 == 0 { 3 } else { 30 },
+                ends_sentence: k % 4 != 0,
+                start: i as u64 * 10,
+                len: 5,
+                sha256: format!("{i:064}"),
+            })
+            .collect()
+    }
+
+    /// The whole-text comparison the matcher must reproduce.
+    fn compare_whole(blocks: &[BlockInfo], claims: &[Claim]) -> Mismatches {
+        let mut m = Mismatches::default();
+        for ((id, kind, number), (b, c)) in classify(blocks).iter().zip(blocks.iter().zip(claims)) {
+            let ordinal = id.rsplit('-').next().unwrap().parse().unwrap();
+            if let Some(x) = compare(b, c, *kind, *number, ordinal) {
+                m.push(x);
+            }
+        }
+        m
+    }
+
+    type Owned = (String, Kind, Option<u32>, u64, u64, String);
+
+    fn as_claims(cl: &[Owned]) -> Vec<Claim<'_>> {
+        cl.iter()
+            .map(|(id, kind, number, start, len, sha)| Claim {
+                id,
+                kind: *kind,
+                number: *number,
+                start: *start,
+                len: *len,
+                sha256: sha,
+            })
+            .collect()
+    }
+
+    fn streamed(blocks: &[BlockInfo], claims: &[Claim]) -> Mismatches {
+        let mut m = Matcher::default();
+        for (b, c) in blocks.iter().zip(claims) {
+            m.push(b, c);
+        }
+        m.finish()
+    }
+
+    proptest::proptest! {
+        /// Streamed, blocks meet the claims exactly as classify() judges
+        /// them whole: none for a text's own claims, the same ones for the
+        /// claims of another text of the same length, a changed hash or a
+        /// moved section.
+        #[test]
+        fn matching_streamed_is_matching_whole(
+            shapes in proptest::collection::vec(0u8..4, 0..300),
+            other in proptest::collection::vec(0u8..4, 0..300),
+            edits in proptest::collection::vec((0usize..300, 0u8..3), 0..4),
+        ) {
+            let blocks = shaped(&shapes);
+            let own = classify(&blocks);
+            let mut claims: Vec<Owned> = own
+                .iter()
+                .zip(&blocks)
+                .map(|((id, k, n), b)| (id.clone(), *k, *n, b.start, b.len, b.sha256.clone()))
+                .collect();
+            let c = as_claims(&claims);
+            proptest::prop_assert_eq!(streamed(&blocks, &c), Mismatches::default());
+            for &(at, how) in &edits {
+                if claims.is_empty() {
+                    break;
+                }
+                let at = at % claims.len();
+                match how {
+                    0 => claims[at].5 = "0".repeat(64),
+                    1 => claims[at].3 += 1,
+                    _ => claims[at].0 = "heading-1".into(),
+                }
+            }
+            let c = as_claims(&claims);
+            proptest::prop_assert_eq!(streamed(&blocks, &c), compare_whole(&blocks, &c));
+            let theirs = shaped(&other);
+            let n = blocks.len().min(theirs.len());
+            let theirs_claims: Vec<Owned> = classify(&theirs[..n])
+                .into_iter()
+                .zip(&theirs)
+                .map(|((id, k, num), b)| (id, k, num, b.start, b.len, b.sha256.clone()))
+                .collect();
+            let c = as_claims(&theirs_claims);
+            let found = streamed(&blocks[..n], &c);
+            proptest::prop_assert_eq!(&found, &compare_whole(&blocks[..n], &c));
+            if classify(&blocks[..n]) != classify(&theirs[..n]) {
+                proptest::prop_assert!(found.count > 0);
+            }
+        }
     }
 }

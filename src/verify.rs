@@ -4,26 +4,34 @@
 //! the version, file or section it concerns; `Err` is only for trouble that
 //! kept us from looking (the file cannot be opened).
 //!
-//! Nothing is extracted to disk and no content file is held in memory whole:
-//! payload files stream through the hashes and the canonicalizer in chunks,
-//! on all cores.
+//! Nothing is extracted to disk and no payload file is held in memory whole,
+//! so memory does not grow with the archive: payload files stream through
+//! the hashes and the canonicalizer in chunks, on all cores. A version
+//! manifest (about 300 bytes a section, 70 MB for a 100 MB text) is read
+//! twice as a stream: once for its header and digests, once for its
+//! sections, each matched with the next block of the text re-derived from
+//! the original on another thread, its signature checked in batches, and
+//! the manifest's own raw signature checked as its bytes pass.
 
 use crate::archive::{self, Paths, CANONICAL, MANIFEST, ORIGINAL};
 use crate::bag;
 use crate::canon::{Canonicalizer, LineSplitter, ModeDetector};
 use crate::container::{ReadError, ZipIn};
-use crate::digest::{sha256, FileDigests, Hasher};
+use crate::digest::{sha256, FileDigests, Hasher, Tee};
 use crate::input::StreamDecoder;
 use crate::keys::PublicKey;
-use crate::manifest::Manifest;
+use crate::manifest::{self, FormCheck, Header, Manifest, SectionEntry};
 use crate::ocfl::{self, Inventory};
-use crate::sections::{classify, BlockInfo, Digester};
-use crate::sign;
+use crate::sections::{
+    BlockInfo, Claim, Digester, Matcher, Mismatch, Mismatches, MAX_KEPT_MISMATCHES,
+};
+use crate::sign::{self, StreamCheck};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
 
 /// One thing wrong with an archive.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -101,8 +109,16 @@ pub struct Opened {
     pub paths: Paths,
     /// The root inventory.
     pub inventory: Inventory,
-    /// Each version's manifest and its bytes, oldest first.
-    pub manifests: Vec<(Manifest, Vec<u8>)>,
+    /// Each version's manifest (without its sections), oldest first.
+    pub versions: Vec<VersionHeader>,
+}
+
+/// A verified version's manifest, without its sections.
+pub struct VersionHeader {
+    /// Its fields.
+    pub manifest: Header,
+    /// SHA-256 of the manifest file.
+    pub manifest_sha256: String,
 }
 
 impl Opened {
@@ -156,9 +172,6 @@ impl Problems {
 /// What the canonicalizer made of a stored original.
 struct CanonDigest {
     sha256: String,
-    blocks: Vec<BlockInfo>,
-    /// Blocks past the number the manifests list (only counted).
-    extra: u64,
 }
 
 struct Streamed {
@@ -168,12 +181,54 @@ struct Streamed {
 
 const STOP: &str = "\u{0}stop";
 
+/// Blocks travel from the canonicalizer to the manifest reader in batches
+/// of this many.
+const BLOCK_BATCH: usize = 1024;
+/// Batches on their way at most: with [`BLOCK_BATCH`], what bounds the
+/// memory of matching a text with its manifest.
+const BLOCK_BATCHES_IN_FLIGHT: usize = 8;
+/// Section signatures checked together, on all cores.
+const SIGNATURE_BATCH: usize = 4096;
+
+/// Hands blocks on in batches. The last batch goes when the canonicalizer
+/// drops it, having finished; a receiver gone (the manifest could not be
+/// read) only stops the sending, not the hashing.
+struct BlockSender {
+    tx: SyncSender<Vec<BlockInfo>>,
+    batch: Vec<BlockInfo>,
+    open: bool,
+}
+
+impl BlockSender {
+    fn push(&mut self, b: BlockInfo) {
+        if self.open {
+            self.batch.push(b);
+            if self.batch.len() >= BLOCK_BATCH {
+                self.send();
+            }
+        }
+    }
+    fn send(&mut self) {
+        let batch = std::mem::take(&mut self.batch);
+        self.open = self.tx.send(batch).is_ok();
+    }
+}
+
+impl Drop for BlockSender {
+    fn drop(&mut self) {
+        if self.open && !self.batch.is_empty() {
+            self.send();
+        }
+    }
+}
+
 /// Stream a stored text twice: once to find its line mode (usually decided
-/// within the first lines), once through the canonicalizer and the hashes.
+/// within the first lines), once through the canonicalizer, which hands
+/// each block to `emit`, and the hashes.
 fn stream_original(
     zip: &ZipIn,
     name: &str,
-    max_blocks: usize,
+    emit: impl FnMut(BlockInfo) + Send + 'static,
     progress: &AtomicU64,
 ) -> Result<Streamed, ReadError> {
     let mut det = ModeDetector::default();
@@ -211,7 +266,7 @@ fn stream_original(
     let mut hasher = Hasher::default();
     let mut dec = StreamDecoder::default();
     let mut split = LineSplitter::default();
-    let mut canon = Canonicalizer::new(Digester::with_limit(max_blocks), mode);
+    let mut canon = Canonicalizer::new(Digester::emitting(emit), mode);
     let mut decode_err = None;
     zip.stream(name, |b| {
         hasher.update(b);
@@ -229,23 +284,13 @@ fn stream_original(
         }
         split.finish(&mut |p, e| canon.push(p, e));
     }
-    let canon = match decode_err {
-        Some(e) => Err(e),
-        None => {
-            let mut d = canon.finish();
-            d.close();
-            let extra = d.extra_blocks;
-            let (sha256, blocks, _) = d.finish();
-            Ok(CanonDigest {
-                sha256,
-                blocks,
-                extra,
-            })
-        }
-    };
+    let (sha256, _, _) = canon.finish().finish();
     Ok(Streamed {
         digests: hasher.finish(),
-        canon: Some(canon),
+        canon: Some(match decode_err {
+            Some(e) => Err(e),
+            None => Ok(CanonDigest { sha256 }),
+        }),
     })
 }
 
@@ -257,6 +302,242 @@ fn stream_plain(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<FileDig
         Ok(())
     })?;
     Ok(h.finish())
+}
+
+/// A version manifest read once: its header, and the digests of its bytes.
+struct ManifestRead {
+    digests: FileDigests,
+    hashes: sign::FileHashes,
+    header: Result<Header, String>,
+}
+
+/// First reading of a manifest: the header (sections only counted) and
+/// every digest its signatures and the bag and OCFL manifests need.
+fn read_manifest(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<ManifestRead, ReadError> {
+    let mut hasher = Hasher::default();
+    let mut blake = sign::FileHasher::default();
+    let header = zip.read_with(name, |r| {
+        let mut tee = Tee::new(r, |b: &[u8]| {
+            hasher.update(b);
+            blake.update(b);
+            progress.fetch_add(b.len() as u64, Ordering::Relaxed);
+        });
+        let header = Header::read(&mut tee);
+        // The rest, if the header stopped short, still goes through the
+        // hashes; damaged data is the finding then.
+        std::io::copy(&mut tee, &mut std::io::sink()).map_err(|e| e.to_string())?;
+        Ok(header)
+    })?;
+    let digests = hasher.finish();
+    let mut hashes = blake.finish();
+    // The SSHSIG digest is the file's SHA-512, computed once.
+    hex::decode_to_slice(&digests.sha512, &mut hashes.sha512).expect("hex of 64 bytes");
+    Ok(ManifestRead {
+        digests,
+        hashes,
+        header,
+    })
+}
+
+/// Section signatures, checked in batches on all cores as the manifest
+/// streams past.
+struct SectionSignatures<'a> {
+    key: Option<&'a PublicKey>,
+    archive_id: &'a str,
+    version: u32,
+    batch: Vec<SectionEntry>,
+    /// Sections whose signature does not verify: the first ones, and how
+    /// many.
+    bad: (Vec<String>, u64),
+}
+
+impl SectionSignatures<'_> {
+    fn push(&mut self, e: SectionEntry) {
+        if self.key.is_some() {
+            self.batch.push(e);
+            if self.batch.len() >= SIGNATURE_BATCH {
+                self.check();
+            }
+        }
+    }
+    fn check(&mut self) {
+        let Some(k) = self.key else { return };
+        let (archive_id, version) = (self.archive_id, self.version);
+        let bad: Vec<&str> = self
+            .batch
+            .par_iter()
+            .with_min_len(64)
+            .filter(|s| {
+                !sign::verify_hex(
+                    k,
+                    &sign::section_message(archive_id, version, &s.id, &s.sha256),
+                    &s.signature,
+                )
+            })
+            .map(|s| s.id.as_str())
+            .collect();
+        self.bad.1 += bad.len() as u64;
+        let room = MAX_KEPT_MISMATCHES.saturating_sub(self.bad.0.len());
+        self.bad
+            .0
+            .extend(bad.into_iter().take(room).map(str::to_owned));
+        self.batch.clear();
+    }
+}
+
+/// What reading a manifest's sections again found, against the text
+/// re-derived from the version's original.
+struct SectionsChecked {
+    /// What the canonicalizer made of the original, if it could be read.
+    canon: Option<Result<CanonDigest, String>>,
+    /// Why the sections could not be read, if they could not.
+    unreadable: Option<String>,
+    /// The manifest is in canonical form.
+    canonical_form: bool,
+    /// The raw `.sig` signature verifies (`None`: no trusted key to check).
+    raw_signature: Option<bool>,
+    /// Sections that do not match the text.
+    mismatches: Mismatches,
+    /// Sections the manifest lists.
+    claims: u64,
+    /// Sections of the text (counted when the manifest could be read).
+    text_sections: u64,
+    /// Section signatures that do not verify.
+    bad_signatures: (Vec<String>, u64),
+}
+
+/// Second reading of a manifest, its sections streamed and matched, one by
+/// one, with the blocks of the text re-derived from the original (on
+/// another thread, at the same time), their signatures checked by `key`,
+/// and the raw signature over the whole manifest checked as it passes.
+/// Memory stays within a few batches whatever the number of sections.
+fn check_sections(
+    zip: &ZipIn,
+    original: &str,
+    manifest: &str,
+    (h, stored): (&Header, &FileDigests),
+    signer: Option<(&PublicKey, Option<&[u8]>)>,
+    progress: &AtomicU64,
+) -> (Result<FileDigests, ReadError>, SectionsChecked) {
+    let key = signer.map(|(k, _)| k);
+    let (tx, rx) = sync_channel::<Vec<BlockInfo>>(BLOCK_BATCHES_IN_FLIGHT);
+    std::thread::scope(|s| {
+        let producer = s.spawn(move || {
+            let mut sender = BlockSender {
+                tx,
+                batch: Vec::new(),
+                open: true,
+            };
+            stream_original(zip, original, move |b| sender.push(b), progress)
+        });
+        let mut blocks = rx.into_iter().flatten();
+        let mut matcher = Matcher::default();
+        let mut form = FormCheck::new(h);
+        let mut raw = signer.and_then(|(k, sig)| Some(StreamCheck::new(k, sig?)));
+        let mut sigs = SectionSignatures {
+            key,
+            archive_id: &h.archive_id,
+            version: h.version,
+            batch: Vec::new(),
+            bad: (Vec::new(), 0),
+        };
+        let mut claims = 0u64;
+        let mut text_sections = 0u64;
+        let read_again = zip.read_with(manifest, |r| {
+            let mut tee = Tee::new(r, |b: &[u8]| {
+                if let Some(c) = &mut raw {
+                    c.update(b);
+                }
+            });
+            let res = manifest::for_each_section(&mut tee, |e| {
+                claims += 1;
+                form.section(&e);
+                if let Some(b) = blocks.next() {
+                    text_sections += 1;
+                    matcher.push(
+                        &b,
+                        &Claim {
+                            id: &e.id,
+                            kind: e.kind,
+                            number: e.number,
+                            start: e.start,
+                            len: e.len,
+                            sha256: &e.sha256,
+                        },
+                    );
+                }
+                sigs.push(e);
+            });
+            std::io::copy(&mut tee, &mut std::io::sink()).map_err(|e| e.to_string())?;
+            Ok(res)
+        });
+        sigs.check();
+        let unreadable = match read_again {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e),
+            Err(e) => Some(e.to_string()),
+        };
+        if unreadable.is_none() {
+            // The text's blocks past the manifest's last section.
+            text_sections += blocks.by_ref().count() as u64;
+        }
+        // A manifest that stopped short leaves the canonicalizer nobody
+        // to send to: it goes on hashing.
+        drop(blocks);
+        let original = producer
+            .join()
+            .unwrap_or_else(|_| Err(ReadError::Invalid("canonicalizer failed".into())));
+        let canonical_form = unreadable.is_none() && form.matches(&stored.sha256, stored.len);
+        let (digests, canon) = match original {
+            Ok(s) => (Ok(s.digests), s.canon),
+            Err(e) => (Err(e), None),
+        };
+        let c = SectionsChecked {
+            canon,
+            unreadable,
+            canonical_form,
+            raw_signature: raw.map(StreamCheck::verifies),
+            mismatches: matcher.finish(),
+            claims,
+            text_sections,
+            bad_signatures: sigs.bad,
+        };
+        (digests, c)
+    })
+}
+
+/// Among trusted keys with the signer's id (normally one), the one whose
+/// minisign or SSH signature of the manifest checks: ids are labels, the
+/// key decides.
+fn choose_key<'k>(
+    o: &Opened,
+    v: u32,
+    h: &Header,
+    hashes: &sign::FileHashes,
+    trusted: &'k [PublicKey],
+) -> Option<&'k PublicKey> {
+    let candidates: Vec<&PublicKey> = trusted
+        .iter()
+        .filter(|k| k.id.to_string() == h.signer_key_id)
+        .collect();
+    if candidates.len() < 2 {
+        return candidates.first().copied();
+    }
+    let [_, mini, ssh] = archive::signature_names();
+    let text = |name: &str| {
+        o.read(v, name)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    };
+    let (mini, ssh) = (text(&mini), text(&ssh));
+    candidates
+        .iter()
+        .find(|k| {
+            sign::verify_minisign_hashed(k, hashes, &mini).is_ok()
+                || sign::verify_ssh_hashed(k, &hashes.sha512, &ssh).is_ok()
+        })
+        .or(candidates.first())
+        .copied()
 }
 
 /// Verify an archive against trusted keys. `progress` is told how many
@@ -485,36 +766,15 @@ pub fn verify(
         zip,
         paths,
         inventory,
-        manifests: Vec::new(),
+        versions: Vec::new(),
     };
     let mut opened = opened_base;
     check_version_inventories(&opened, n, &root_bytes, &mut p);
 
-    // Manifests first (small files): they say how many sections to expect,
-    // which bounds what streaming the originals keeps in memory.
-    let mut manifests: BTreeMap<u32, Result<Vec<u8>, String>> = BTreeMap::new();
-    for v in 1..=n {
-        manifests.insert(v, opened.read(v, MANIFEST));
-    }
-    let mut parsed: BTreeMap<u32, Result<Manifest, String>> = manifests
-        .iter()
-        .filter_map(|(v, b)| b.as_ref().ok().map(|b| (*v, Manifest::parse(b))))
-        .collect();
-    let expected_sections = |v: u32| -> usize {
-        match parsed.get(&v) {
-            Some(Ok(m)) => m.sections.len(),
-            _ => 0,
-        }
-    };
-    // Which content files are originals (streamed through the canonicalizer).
-    let mut originals: BTreeMap<String, usize> = BTreeMap::new();
-    for v in 1..=n {
-        if let Some(cp) = opened.file_path(v, ORIGINAL) {
-            let e = originals.entry(cp).or_insert(0);
-            *e = (*e).max(expected_sections(v));
-        }
-    }
-    // --- Stream every payload file once, in parallel.
+    // --- Stream every payload file, on all cores: first everything but the
+    // originals (manifests read once for their headers), then each
+    // version's original, canonicalized while its manifest's sections are
+    // read again and matched with it.
     let payload: Vec<String> = files
         .iter()
         .filter(|f| f[prefix.len()..].starts_with("data/"))
@@ -525,9 +785,29 @@ pub fn verify(
         .filter_map(|f| opened.zip.get(f))
         .map(|e| e.size)
         .sum();
+    let expected_files = archive::logical_files();
+    let well_formed = |v: u32| -> bool {
+        let vi = &opened.inventory.versions[&ocfl::version_name(v)];
+        let mut l: Vec<&String> = vi.state.values().flatten().collect();
+        l.sort();
+        l == expected_files.iter().collect::<Vec<_>>()
+    };
+    let manifest_of: BTreeMap<String, u32> = (1..=n)
+        .filter(|&v| well_formed(v))
+        .filter_map(|v| opened.file_path(v, MANIFEST).map(|f| (f, v)))
+        .collect();
+    let original_of: BTreeMap<u32, String> = (1..=n)
+        .filter(|&v| well_formed(v))
+        .filter_map(|v| opened.file_path(v, ORIGINAL).map(|f| (v, f)))
+        .collect();
+    let originals: BTreeSet<&String> = original_of.values().collect();
     let counter = AtomicU64::new(0);
     let stop = std::sync::atomic::AtomicBool::new(false);
-    let results: BTreeMap<String, Result<Streamed, ReadError>> = std::thread::scope(|s| {
+    let mut digests: BTreeMap<String, Result<FileDigests, ReadError>> = BTreeMap::new();
+    let mut reads: BTreeMap<u32, ManifestRead> = BTreeMap::new();
+    let mut checked: BTreeMap<u32, SectionsChecked> = BTreeMap::new();
+    let mut keys: BTreeMap<u32, Option<&PublicKey>> = BTreeMap::new();
+    std::thread::scope(|s| {
         let ticker = s.spawn(|| {
             while !stop.load(Ordering::Relaxed) {
                 progress(counter.load(Ordering::Relaxed), total);
@@ -535,48 +815,88 @@ pub fn verify(
                 std::thread::park_timeout(std::time::Duration::from_millis(100));
             }
         });
-        // Largest first, so the big files start at once on separate cores.
-        let mut order = payload.clone();
-        order.sort_by_key(|f| std::cmp::Reverse(opened.zip.get(f).map(|e| e.size).unwrap_or(0)));
-        let r = order
+        // Manifests first, for their headers: their sections are read again
+        // with the originals. Then every other file, largest first so that
+        // the big ones start at once on separate cores.
+        let first: Vec<(u32, &String)> = manifest_of.iter().map(|(f, v)| (*v, f)).collect();
+        let done: Vec<_> = first
             .par_iter()
             .with_max_len(1)
-            .map(|f| {
-                let res = if let Some(&max_blocks) = originals.get(f) {
-                    stream_original(&opened.zip, f, max_blocks, &counter)
-                } else {
-                    stream_plain(&opened.zip, f, &counter).map(|digests| Streamed {
-                        digests,
-                        canon: None,
-                    })
-                };
-                (f.clone(), res)
+            .map(|&(v, f)| (v, f, read_manifest(&opened.zip, f, &counter)))
+            .collect();
+        for (v, f, r) in done {
+            match r {
+                Ok(r) => {
+                    digests.insert(f.clone(), Ok(r.digests.clone()));
+                    if let Ok(h) = &r.header {
+                        keys.insert(v, choose_key(&opened, v, h, &r.hashes, trusted));
+                    }
+                    reads.insert(v, r);
+                }
+                Err(e) => {
+                    digests.insert(f.clone(), Err(e));
+                }
+            }
+        }
+        let size = |f: &str| opened.zip.get(f).map(|e| e.size).unwrap_or(0);
+        let mut second: Vec<(Option<u32>, &String)> = payload
+            .iter()
+            .filter(|f| !manifest_of.contains_key(*f) && !originals.contains(f))
+            .map(|f| (None, f))
+            .chain(original_of.iter().map(|(v, f)| (Some(*v), f)))
+            .collect();
+        second.sort_by_key(|(_, f)| std::cmp::Reverse(size(f)));
+        let done: Vec<_> = second
+            .par_iter()
+            .with_max_len(1)
+            .map(|&(v, f)| {
+                let with_header = v.and_then(|v| {
+                    let r = reads.get(&v)?;
+                    Some((
+                        v,
+                        r,
+                        r.header.as_ref().ok()?,
+                        opened.file_path(v, MANIFEST)?,
+                    ))
+                });
+                match with_header {
+                    Some((v, r, h, m)) => {
+                        let key = keys.get(&v).copied().flatten();
+                        let raw_sig =
+                            key.and_then(|_| opened.read(v, &archive::signature_names()[0]).ok());
+                        let signer = key.map(|k| (k, raw_sig.as_deref()));
+                        let (d, c) =
+                            check_sections(&opened.zip, f, &m, (h, &r.digests), signer, &counter);
+                        (f, d, Some((v, c)))
+                    }
+                    None => (f, stream_plain(&opened.zip, f, &counter), None),
+                }
             })
             .collect();
+        for (f, d, c) in done {
+            digests.insert(f.clone(), d);
+            if let Some((v, c)) = c {
+                checked.insert(v, c);
+            }
+        }
         stop.store(true, Ordering::Relaxed);
         ticker.thread().unpark();
         let _ = ticker.join();
         progress(counter.load(Ordering::Relaxed), total);
-        r
     });
-    let mut digests: BTreeMap<String, &Streamed> = BTreeMap::new();
-    for (f, r) in &results {
-        match r {
-            Ok(s) => {
-                digests.insert(f.clone(), s);
-            }
+    for (f, d) in &digests {
+        match d {
             Err(e) => p.add(None, f.clone(), e.to_string()),
-        }
-    }
-    for (f, s) in &digests {
-        let rel = &f[prefix.len()..];
-        if let Some(want) = payload_manifest.get(rel) {
-            if &s.digests.sha256 != want {
-                p.add(
-                    None,
-                    f.clone(),
-                    "content does not match the bag manifest (changed?)",
-                );
+            Ok(d) => {
+                if let Some(want) = payload_manifest.get(&f[prefix.len()..]) {
+                    if &d.sha256 != want {
+                        p.add(
+                            None,
+                            f.clone(),
+                            "content does not match the bag manifest (changed?)",
+                        );
+                    }
+                }
             }
         }
     }
@@ -587,9 +907,9 @@ pub fn verify(
             let zp = opened.paths.object(cp);
             content_paths.insert(zp.clone());
             match digests.get(&zp) {
-                Some(s) if &s.digests.sha512 == digest => {}
-                Some(_) => p.add(None, zp, "content does not match its OCFL inventory digest"),
-                None if results.contains_key(&zp) => {} // unreadable: reported above
+                Some(Ok(d)) if &d.sha512 == digest => {}
+                Some(Ok(_)) => p.add(None, zp, "content does not match its OCFL inventory digest"),
+                Some(Err(_)) => {} // unreadable: reported above
                 None => p.add(None, zp, "in the OCFL inventory but missing"),
             }
         }
@@ -613,15 +933,18 @@ pub fn verify(
     let mut prev_manifest_sha: Option<String> = None;
     let mut prev_signer: Option<String> = None;
     let mut prev_created: Option<String> = None;
-    let expected_files = archive::logical_files();
+    let file_digests = |v: u32, logical: &str| -> Option<&FileDigests> {
+        opened
+            .file_path(v, logical)
+            .and_then(|f| digests.get(&f))
+            .and_then(|d| d.as_ref().ok())
+    };
+    let mut headers = Vec::new();
     for v in 1..=n {
-        let vi = &opened.inventory.versions[&ocfl::version_name(v)];
-        let logical: Vec<String> = {
-            let mut l: Vec<String> = vi.state.values().flatten().cloned().collect();
-            l.sort();
-            l
-        };
-        if logical != expected_files {
+        if !well_formed(v) {
+            let vi = &opened.inventory.versions[&ocfl::version_name(v)];
+            let mut logical: Vec<String> = vi.state.values().flatten().cloned().collect();
+            logical.sort();
             p.add(
                 Some(v),
                 format!("v{v}"),
@@ -629,21 +952,15 @@ pub fn verify(
             );
             continue;
         }
-        let mbytes = match manifests
-            .remove(&v)
-            .unwrap_or_else(|| opened.read(v, MANIFEST))
-        {
-            Ok(b) => b,
-            Err(e) => {
-                p.add(Some(v), MANIFEST, e);
-                continue;
+        let Some(read) = reads.remove(&v) else {
+            // Unreadable: reported with the payload files.
+            if opened.file_path(v, MANIFEST).is_none() {
+                p.add(Some(v), MANIFEST, "missing");
             }
+            continue;
         };
-        let msha = sha256(&mbytes);
-        let m = match parsed
-            .remove(&v)
-            .unwrap_or_else(|| Manifest::parse(&mbytes))
-        {
+        let msha = read.digests.sha256.clone();
+        let m = match read.header {
             Ok(m) => m,
             Err(e) => {
                 p.add(Some(v), MANIFEST, e);
@@ -651,7 +968,7 @@ pub fn verify(
                 continue;
             }
         };
-        let before = p.0.len();
+        let vi = &opened.inventory.versions[&ocfl::version_name(v)];
         check_manifest_fields(
             &m,
             v,
@@ -661,23 +978,18 @@ pub fn verify(
             vi,
             &mut p,
         );
+        let c = checked.remove(&v);
+        if let Some(c) = &c {
+            match &c.unreadable {
+                Some(e) => p.add(Some(v), MANIFEST, e.clone()),
+                None if !c.canonical_form => {
+                    p.add(Some(v), MANIFEST, "manifest is not in canonical JSON form")
+                }
+                None => {}
+            }
+        }
         // Signatures, against trusted keys only.
-        // Among trusted keys with the signer's id (normally one), the one
-        // whose signature checks; ids are labels, the key decides.
-        let raw_sig = opened.read(v, &archive::signature_names()[0]);
-        let candidates: Vec<&PublicKey> = trusted
-            .iter()
-            .filter(|k| k.id.to_string() == m.signer_key_id)
-            .collect();
-        let key = candidates
-            .iter()
-            .find(|k| {
-                raw_sig
-                    .as_ref()
-                    .is_ok_and(|sig| sign::verify_raw(k, &mbytes, sig))
-            })
-            .or(candidates.first())
-            .copied();
+        let key = keys.get(&v).copied().flatten();
         match key {
             None => p.add(
                 Some(v),
@@ -688,40 +1000,40 @@ pub fn verify(
                 ),
             ),
             Some(k) => {
-                check_manifest_signatures(&opened, v, k, &mbytes, &raw_sig, &mut p);
-                let bad: Vec<&str> = m
-                    .sections
-                    .par_iter()
-                    .filter(|s| {
-                        !sign::verify_hex(
-                            k,
-                            &sign::section_message(&m.archive_id, m.version, &s.id, &s.sha256),
-                            &s.signature,
-                        )
-                    })
-                    .map(|s| s.id.as_str())
-                    .collect();
-                for id in bad {
-                    p.add(
-                        Some(v),
-                        format!("section {id}"),
-                        "section signature does not verify",
+                check_manifest_signatures(
+                    &opened,
+                    v,
+                    k,
+                    &read.digests.sha256,
+                    &read.hashes,
+                    c.as_ref().and_then(|c| c.raw_signature),
+                    &mut p,
+                );
+                if let Some(c) = &c {
+                    report_kept(
+                        &c.bad_signatures.0,
+                        c.bad_signatures.1,
+                        v,
+                        |id| {
+                            (
+                                format!("section {id}"),
+                                "section signature does not verify".into(),
+                            )
+                        },
+                        "section signatures do not verify",
+                        &mut p,
                     );
                 }
             }
         }
         // Stored files against the signed manifest.
-        let orig = opened
-            .file_path(v, ORIGINAL)
-            .and_then(|f| digests.get(&f).copied());
-        let canon_file = opened
-            .file_path(v, CANONICAL)
-            .and_then(|f| digests.get(&f).copied());
-        if let Some(o) = orig {
-            if o.digests.sha256 != m.original.sha256 || o.digests.len != m.original.bytes {
+        if let Some(o) = file_digests(v, ORIGINAL) {
+            if o.sha256 != m.original.sha256 || o.len != m.original.bytes {
                 p.add(Some(v), ORIGINAL, "does not match the signed manifest");
             }
-            match &o.canon {
+        }
+        if let Some(c) = &c {
+            match &c.canon {
                 Some(Ok(cd)) => {
                     if cd.sha256 != m.canonical.sha256 {
                         p.add(
@@ -730,28 +1042,29 @@ pub fn verify(
                             "canonical text re-derived from the original differs from the signed one",
                         );
                     }
-                    if cd.extra > 0 {
-                        p.add(
-                            Some(v),
-                            "sections",
-                            format!(
-                                "the text has {} more sections than the manifest lists",
-                                cd.extra
-                            ),
-                        );
+                    if c.unreadable.is_none() {
+                        if c.text_sections != c.claims {
+                            p.add(
+                                Some(v),
+                                "sections",
+                                format!(
+                                    "the text has {} sections, the manifest lists {}",
+                                    c.text_sections, c.claims
+                                ),
+                            );
+                        }
+                        report_mismatches(&c.mismatches, v, &mut p);
                     }
-                    compare_sections(&m, &cd.blocks, v, &mut p);
                 }
                 Some(Err(e)) => p.add(Some(v), ORIGINAL, format!("cannot be read as text: {e}")),
                 None => {}
             }
         }
-        if let Some(c) = canon_file {
-            if c.digests.sha256 != m.canonical.sha256 || c.digests.len != m.canonical.bytes {
+        if let Some(cd) = file_digests(v, CANONICAL) {
+            if cd.sha256 != m.canonical.sha256 || cd.len != m.canonical.bytes {
                 p.add(Some(v), CANONICAL, "does not match the signed manifest");
             }
         }
-        let _ = before;
         versions.push(VersionReport {
             version: v,
             created: m.created.clone(),
@@ -761,9 +1074,9 @@ pub fn verify(
             key_change: m.key_change.is_some(),
             manifest_sha256: msha.clone(),
             canonical_sha256: m.canonical.sha256.clone(),
-            sections: m.sections.len(),
+            sections: m.sections.0 as usize,
         });
-        prev_manifest_sha = Some(msha);
+        prev_manifest_sha = Some(msha.clone());
         prev_signer = Some(m.signer_key_id.clone());
         if prev_created.as_ref().is_some_and(|c| &m.created < c) {
             p.add(
@@ -773,10 +1086,64 @@ pub fn verify(
             );
         }
         prev_created = Some(m.created.clone());
-        opened.manifests.push((m, mbytes));
+        headers.push(VersionHeader {
+            manifest: m,
+            manifest_sha256: msha,
+        });
     }
-    let complete = opened.manifests.len() == n as usize;
+    let complete = headers.len() == n as usize;
+    opened.versions = headers;
     done(p, id, versions, if complete { Some(opened) } else { None })
+}
+
+/// Report the first of many like problems one by one, and the rest in one
+/// line.
+fn report_kept(
+    first: &[String],
+    count: u64,
+    v: u32,
+    one: impl Fn(&str) -> (String, String),
+    rest: &str,
+    p: &mut Problems,
+) {
+    for id in first {
+        let (place, problem) = one(id);
+        p.add(Some(v), place, problem);
+    }
+    if count > first.len() as u64 {
+        p.add(
+            Some(v),
+            "sections",
+            format!("{} more {rest}", count - first.len() as u64),
+        );
+    }
+}
+
+fn report_mismatches(m: &Mismatches, v: u32, p: &mut Problems) {
+    for x in &m.first {
+        match x {
+            Mismatch::Shape { claimed, derived } => p.add(
+                Some(v),
+                format!("section {claimed}"),
+                format!("manifest entry does not match the text's section {derived}"),
+            ),
+            Mismatch::Hash { id } => p.add(
+                Some(v),
+                format!("section {id}"),
+                "section text does not match its hash",
+            ),
+        }
+    }
+    if m.count > m.first.len() as u64 {
+        p.add(
+            Some(v),
+            "sections",
+            format!(
+                "{} more sections do not match the text",
+                m.count - m.first.len() as u64
+            ),
+        );
+    }
 }
 
 fn check_sidecar(zip: &ZipIn, name: &str, inventory: &[u8], v: Option<u32>, p: &mut Problems) {
@@ -844,8 +1211,8 @@ fn check_version_inventories(o: &Opened, n: u32, root: &[u8], p: &mut Problems) 
     }
 }
 
-fn check_manifest_fields(
-    m: &Manifest,
+fn check_manifest_fields<S>(
+    m: &Manifest<S>,
     v: u32,
     bag_name: &str,
     prev_sha: &Option<String>,
@@ -900,29 +1267,37 @@ fn check_manifest_fields(
     }
 }
 
-/// Check the three detached signatures of a version manifest; `raw_sig` is
-/// the `.sig` file, already read to pick the signing key.
+/// Check the three detached signatures of a version manifest: the raw one
+/// was checked as the manifest streamed (`raw`, `None` if it could not
+/// be), the minisign and SSH ones against its digests.
 fn check_manifest_signatures(
     o: &Opened,
     v: u32,
     k: &PublicKey,
-    mbytes: &[u8],
-    raw_sig: &Result<Vec<u8>, String>,
+    manifest_sha256: &str,
+    hashes: &sign::FileHashes,
+    raw: Option<bool>,
     p: &mut Problems,
 ) {
-    let [raw, mini, ssh] = archive::signature_names();
-    match raw_sig {
-        Ok(sig) if sign::verify_raw(k, mbytes, sig) => {}
-        Ok(_) => p.add(Some(v), raw.as_str(), "manifest signature does not verify"),
-        Err(e) => p.add(Some(v), raw.as_str(), e.clone()),
+    let [raw_name, mini, ssh] = archive::signature_names();
+    match (raw, o.read(v, &raw_name)) {
+        (_, Err(e)) => p.add(Some(v), raw_name.as_str(), e),
+        (Some(true), Ok(_)) => {}
+        (Some(false), Ok(_)) => p.add(
+            Some(v),
+            raw_name.as_str(),
+            "manifest signature does not verify",
+        ),
+        // The manifest could not be read again: reported already.
+        (None, Ok(_)) => {}
     }
     match o
         .read(v, &mini)
         .map(|b| String::from_utf8_lossy(&b).into_owned())
     {
         Ok(s) => {
-            let want = format!("manifest-sha256:{}", sha256(mbytes));
-            match sign::verify_minisign(k, mbytes, &s) {
+            let want = format!("manifest-sha256:{manifest_sha256}");
+            match sign::verify_minisign_hashed(k, hashes, &s) {
                 Ok(tc) if !tc.split(' ').any(|f| f == want) => p.add(
                     Some(v),
                     mini.as_str(),
@@ -939,46 +1314,11 @@ fn check_manifest_signatures(
         .map(|b| String::from_utf8_lossy(&b).into_owned())
     {
         Ok(s) => {
-            if let Err(e) = sign::verify_ssh(k, mbytes, &s) {
+            if let Err(e) = sign::verify_ssh_hashed(k, &hashes.sha512, &s) {
                 p.add(Some(v), ssh.as_str(), e);
             }
         }
         Err(e) => p.add(Some(v), ssh.as_str(), e),
-    }
-}
-
-fn compare_sections(m: &Manifest, blocks: &[BlockInfo], v: u32, p: &mut Problems) {
-    let derived = classify(blocks);
-    if derived.len() != m.sections.len() {
-        p.add(
-            Some(v),
-            "sections",
-            format!(
-                "the text has {} sections, the manifest lists {}",
-                derived.len(),
-                m.sections.len()
-            ),
-        );
-    }
-    for ((id, kind, number), (b, s)) in derived.iter().zip(blocks.iter().zip(&m.sections)) {
-        if &s.id != id
-            || s.kind != *kind
-            || s.number != *number
-            || s.start != b.start
-            || s.len != b.len
-        {
-            p.add(
-                Some(v),
-                format!("section {}", s.id),
-                format!("manifest entry does not match the text's section {id}"),
-            );
-        } else if s.sha256 != b.sha256 {
-            p.add(
-                Some(v),
-                format!("section {}", s.id),
-                "section text does not match its hash",
-            );
-        }
     }
 }
 
