@@ -944,3 +944,22 @@ fn problems_of_many_sections_are_summed_up_after_the_first_hundred() {
         .iter()
         .any(|p| p.contains("v1 original.txt: does not match the signed manifest")));
 }
+
+#[test]
+fn endless_combining_marks_stay_in_bounded_memory() {
+    // One letter and 8 million combining acute accents (16 MB, a few KB
+    // deflated): no NFC boundary anywhere. Normalization must not hold the
+    // run whole.
+    let f = fixture();
+    let mut entries = f.entries();
+    let mut text = b"a".to_vec();
+    text.extend("\u{301}".repeat(8 << 20).bytes());
+    *get(&mut entries, "data/v1/content/original.txt") = text;
+    let p = f.variant("marks", &entries);
+    let o = verify_in_bounded_memory(&f, &p, "an original of endless combining marks");
+    assert!(
+        stdout(&o).contains("v1 original.txt: does not match the signed manifest"),
+        "{}",
+        describe(&o)
+    );
+}
