@@ -314,12 +314,15 @@ struct ManifestRead {
 /// First reading of a manifest: the header (sections only counted) and
 /// every digest its signatures and the bag and OCFL manifests need.
 fn read_manifest(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<ManifestRead, ReadError> {
-    let mut hasher = Hasher::default();
-    let mut blake = sign::FileHasher::default();
+    use sha2::Digest;
+    let mut sha256 = sha2::Sha256::new();
+    let mut len = 0u64;
+    let mut sig_hashes = sign::FileHasher::default();
     let header = zip.read_with(name, |r| {
         let mut tee = Tee::new(r, |b: &[u8]| {
-            hasher.update(b);
-            blake.update(b);
+            sha256.update(b);
+            len += b.len() as u64;
+            sig_hashes.update(b);
             progress.fetch_add(b.len() as u64, Ordering::Relaxed);
         });
         let header = Header::read(&mut tee);
@@ -328,10 +331,13 @@ fn read_manifest(zip: &ZipIn, name: &str, progress: &AtomicU64) -> Result<Manife
         std::io::copy(&mut tee, &mut std::io::sink()).map_err(|e| e.to_string())?;
         Ok(header)
     })?;
-    let digests = hasher.finish();
-    let mut hashes = blake.finish();
-    // The SSHSIG digest is the file's SHA-512, computed once.
-    hex::decode_to_slice(&digests.sha512, &mut hashes.sha512).expect("hex of 64 bytes");
+    let hashes = sig_hashes.finish();
+    // The SHA-512 the SSH signature covers is the one OCFL records.
+    let digests = FileDigests {
+        sha256: hex::encode(sha256.finalize()),
+        sha512: hex::encode(hashes.sha512),
+        len,
+    };
     Ok(ManifestRead {
         digests,
         hashes,
