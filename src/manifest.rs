@@ -3,7 +3,7 @@
 //! space, integers only), signed by the publisher.
 
 use crate::sections::{Kind, Section};
-use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 use std::io::Read;
@@ -87,7 +87,9 @@ pub struct Manifest<S = Vec<SectionEntry>> {
     pub signer_key_id: String,
     /// Version number, from 1.
     pub version: u32,
-    /// Warnings recorded at sealing (e.g. allowed bidi controls).
+    /// Warnings recorded at sealing (e.g. allowed bidi controls): at most
+    /// [`MAX_WARNINGS`], and a last line saying how many more there were.
+    #[serde(deserialize_with = "bounded_warnings")]
     pub warnings: Vec<String>,
 }
 
@@ -129,6 +131,126 @@ impl<'de> Deserialize<'de> for SectionCount {
     }
 }
 
+/// Most warnings a manifest lists one by one; seal sums up the rest in
+/// one more line ([`record_warnings`]), and a manifest listing more than
+/// that is rejected, so that a hostile one cannot make a reader hold
+/// millions of strings.
+pub const MAX_WARNINGS: usize = 100;
+
+/// Longest JSON string or number a stored manifest may hold. Ids, hashes,
+/// signatures, times and messages are far shorter; serde_json collects a
+/// string or a long number whole before handing it on, so without a limit
+/// a manifest of one huge string (a few KB deflated) would take as much
+/// memory as it is long.
+pub const MAX_TOKEN_BYTES: usize = 1 << 20;
+
+/// The warnings as a manifest records them: the first [`MAX_WARNINGS`],
+/// then how many more there were.
+pub fn record_warnings(mut all: Vec<String>) -> Vec<String> {
+    if all.len() > MAX_WARNINGS {
+        let more = all.len() - MAX_WARNINGS;
+        all.truncate(MAX_WARNINGS);
+        all.push(format!("{more} more warnings not listed"));
+    }
+    all
+}
+
+fn bounded_warnings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    struct Bounded;
+    impl<'de> Visitor<'de> for Bounded {
+        type Value = Vec<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "at most {} warnings", MAX_WARNINGS + 1)
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+            let mut v = Vec::new();
+            while let Some(w) = seq.next_element::<String>()? {
+                if v.len() > MAX_WARNINGS {
+                    return Err(de::Error::custom(format!(
+                        "more than {} warnings",
+                        MAX_WARNINGS + 1
+                    )));
+                }
+                v.push(w);
+            }
+            Ok(v)
+        }
+    }
+    d.deserialize_seq(Bounded)
+}
+
+/// A stored manifest as serde_json reads it: every string and number at
+/// most [`MAX_TOKEN_BYTES`] long, then buffered.
+fn limited(r: &mut dyn Read) -> std::io::BufReader<TokenLimit<&mut dyn Read>> {
+    std::io::BufReader::with_capacity(
+        READ_BUFFER,
+        TokenLimit {
+            inner: r,
+            in_string: false,
+            escaped: false,
+            run: 0,
+        },
+    )
+}
+
+/// Fails the read when a JSON string, number or literal runs longer than
+/// [`MAX_TOKEN_BYTES`].
+struct TokenLimit<R> {
+    inner: R,
+    in_string: bool,
+    escaped: bool,
+    run: usize,
+}
+
+impl<R: Read> Read for TokenLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        let mut rest = &buf[..n];
+        while !rest.is_empty() {
+            if self.in_string {
+                if self.escaped {
+                    self.escaped = false;
+                    self.run += 1;
+                    rest = &rest[1..];
+                    continue;
+                }
+                let (taken, end) = match memchr::memchr2(b'"', b'\\', rest) {
+                    Some(i) => (i, Some(rest[i])),
+                    None => (rest.len(), None),
+                };
+                self.run += taken;
+                match end {
+                    Some(b'"') => self.in_string = false,
+                    Some(_) => self.escaped = true,
+                    None => {}
+                }
+                rest = &rest[(taken + 1).min(rest.len())..];
+            } else {
+                let b = rest[0];
+                rest = &rest[1..];
+                match b {
+                    b'"' => {
+                        self.in_string = true;
+                        self.run = 0;
+                        continue;
+                    }
+                    b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\t' | b'\n' | b'\r' => {
+                        self.run = 0;
+                        continue;
+                    }
+                    _ => self.run += 1,
+                }
+            }
+            if self.run > MAX_TOKEN_BYTES {
+                return Err(std::io::Error::other(format!(
+                    "holds a string or number longer than {MAX_TOKEN_BYTES} bytes"
+                )));
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Size of the buffer a stored manifest is parsed through.
 const READ_BUFFER: usize = 256 * 1024;
 
@@ -160,7 +282,7 @@ impl Header {
     /// checks its canonical form with a [`FormCheck`] as the sections
     /// stream past.
     pub fn read(r: &mut dyn Read) -> Result<Header, String> {
-        let h: Header = serde_json::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, r))
+        let h: Header = serde_json::from_reader(limited(r))
             .map_err(|e| format!("not a vellum manifest: {e}"))?;
         h.check_ids()?;
         Ok(h)
@@ -273,8 +395,7 @@ pub fn for_each_section(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result
             Ok(())
         }
     }
-    let mut de =
-        serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(READ_BUFFER, r));
+    let mut de = serde_json::Deserializer::from_reader(limited(r));
     de.deserialize_map(Whole(f))
         .and_then(|()| de.end())
         .map_err(|e: serde_json::Error| format!("not a vellum manifest: {e}"))
@@ -473,5 +594,51 @@ mod tests {
         ] {
             assert!(read_in_passes(bad.as_bytes()).is_err(), "{bad}");
         }
+    }
+
+    /// A stored manifest's strings, numbers and warnings are bounded, so a
+    /// small hostile file cannot make its reader hold a large one.
+    #[test]
+    fn stored_manifests_are_read_within_bounds() {
+        let mut m = sample();
+        m.message = "\\".repeat(MAX_TOKEN_BYTES / 2);
+        m.warnings = (0..=MAX_WARNINGS).map(|i| format!("w{i}")).collect();
+        let bytes = m.to_canonical_json();
+        let (h, _, canonical) = read_in_passes(&bytes).unwrap();
+        assert!(canonical && h.message == m.message && h.warnings == m.warnings);
+
+        let text = String::from_utf8(bytes).unwrap();
+        let long = "x".repeat(MAX_TOKEN_BYTES + 1);
+        for (bad, why) in [
+            (
+                text.replacen("\"w0\"", &format!("\"{long}\""), 1),
+                "longer than",
+            ),
+            (
+                text.replacen(
+                    "\"start\":3",
+                    &format!("\"start\":{}", "9".repeat(MAX_TOKEN_BYTES + 1)),
+                    1,
+                ),
+                "longer than",
+            ),
+            (
+                text.replacen("\"w0\"", "\"w0\",\"w\"", 1),
+                "more than 101 warnings",
+            ),
+        ] {
+            let e = read_in_passes(bad.as_bytes()).unwrap_err();
+            assert!(e.contains(why), "{e}");
+        }
+        // A string of exactly the limit, escapes counted as written.
+        let edge = text.replacen("\"w0\"", &format!("\"{}\"", "y".repeat(MAX_TOKEN_BYTES)), 1);
+        assert!(read_in_passes(edge.as_bytes()).is_ok());
+
+        let all: Vec<String> = (0..250).map(|i| format!("w{i}")).collect();
+        let kept = record_warnings(all.clone());
+        assert_eq!(kept.len(), MAX_WARNINGS + 1);
+        assert_eq!(kept[..MAX_WARNINGS], all[..MAX_WARNINGS]);
+        assert_eq!(kept[MAX_WARNINGS], "150 more warnings not listed");
+        assert_eq!(record_warnings(all[..3].to_vec()), all[..3]);
     }
 }

@@ -134,6 +134,7 @@ pub fn seal(
             w.line, w.codepoint, w.name
         ));
     }
+    let warnings = manifest::record_warnings(warnings);
     let secs = sections::split(&canon);
     let canonical_text = canon.to_text();
 

@@ -963,3 +963,23 @@ fn endless_combining_marks_stay_in_bounded_memory() {
         describe(&o)
     );
 }
+
+#[test]
+fn a_manifest_of_one_huge_string_stays_in_bounded_memory() {
+    // v1's manifest.json: 300 MB, one JSON string (a few hundred KB
+    // deflated). The parser would collect it whole; the token limit stops
+    // it at 1 MiB.
+    let f = fixture();
+    let mut entries = f.entries();
+    let mut m = b"{\"archive_id\":\"".to_vec();
+    m.resize(m.len() + (300 << 20), b'a');
+    m.extend_from_slice(b"\"}");
+    *get(&mut entries, "data/v1/content/manifest.json") = m;
+    let p = f.variant("huge-string", &entries);
+    let o = verify_in_bounded_memory(&f, &p, "a manifest of one 300 MB string");
+    assert!(
+        stdout(&o).contains("v1 manifest.json: not a vellum manifest: holds a string or number longer than 1048576 bytes"),
+        "{}",
+        describe(&o)
+    );
+}
