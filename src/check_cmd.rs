@@ -108,13 +108,15 @@ pub fn load_sealed_text(
     }
     let vh = &opened.versions[n as usize - 1];
     let m = &vh.manifest;
-    let bytes = opened.read(n, vellum::archive::ORIGINAL).map_err(|e| {
-        trouble(format!(
-            "{}: v{n} {}: {e}",
-            archive.display(),
-            vellum::archive::ORIGINAL
-        ))
-    })?;
+    let bytes = opened
+        .read_text(n, vellum::archive::ORIGINAL)
+        .map_err(|e| {
+            trouble(format!(
+                "{}: v{n} {}: {e}",
+                archive.display(),
+                vellum::archive::ORIGINAL
+            ))
+        })?;
     let (text, _) = vellum::input::decode(&bytes)
         .map_err(|e| trouble(format!("{}: v{n} original: {e}", archive.display())))?;
     let against = Against {

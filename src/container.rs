@@ -16,10 +16,14 @@ pub const MAX_CENTRAL_DIRECTORY: u64 = 8 << 20;
 pub const MAX_ENTRIES: u64 = 20_000;
 /// Largest entry (uncompressed) accepted.
 pub const MAX_ENTRY_SIZE: u64 = 4 << 30;
-/// Largest entry read into memory whole (manifests, inventories, tag files).
-/// A version manifest lists every section (about 300 bytes each), so a
-/// 100 MB text of short paragraphs has a manifest of about 70 MB.
-pub const MAX_SMALL_ENTRY: u64 = 512 << 20;
+/// Largest metadata entry read into memory whole: tag files, inventories,
+/// signatures. The largest, an inventory, grows by about 2 KB a version,
+/// and [`MAX_ENTRIES`] allows a few thousand versions. (Version manifests,
+/// about 300 bytes a section, are streamed, never read whole.)
+pub const MAX_SMALL_ENTRY: u64 = 16 << 20;
+/// Largest stored text read into memory whole, by check and diff, which
+/// compare whole texts (verify streams texts).
+pub const MAX_WHOLE_TEXT: u64 = 512 << 20;
 /// Deflate level used for new entries.
 pub const DEFLATE_LEVEL: i64 = 6;
 /// Modification time of every entry: the DOS epoch, so output is reproducible.
@@ -198,12 +202,18 @@ impl ZipIn {
 
     /// Read a small entry whole (at most [`MAX_SMALL_ENTRY`] bytes).
     pub fn read_small(&self, name: &str) -> Result<Vec<u8>, ReadError> {
+        self.read_whole(name, MAX_SMALL_ENTRY, "a tag, inventory or signature file")
+    }
+
+    /// Read an entry whole if it declares at most `limit` bytes; `what` it
+    /// should be names it in the error.
+    pub fn read_whole(&self, name: &str, limit: u64, what: &str) -> Result<Vec<u8>, ReadError> {
         let e = self
             .get(name)
             .ok_or_else(|| ReadError::Invalid("missing".to_owned()))?;
-        if e.size > MAX_SMALL_ENTRY {
+        if e.size > limit {
             return Err(ReadError::Invalid(format!(
-                "{} bytes: too large to be a tag or manifest file",
+                "{} bytes: too large to be {what} (at most {limit})",
                 e.size
             )));
         }

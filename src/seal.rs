@@ -230,7 +230,7 @@ pub fn seal(
         warnings: warnings.clone(),
     };
     let mbytes = m.to_canonical_json();
-    if mbytes.len() as u64 > crate::container::MAX_SMALL_ENTRY {
+    if mbytes.len() as u64 > crate::container::MAX_ENTRY_SIZE {
         return refuse(format!(
             "{tn}: {} sections make a manifest of {} bytes, more than vellum archives hold",
             m.sections.len(),

@@ -129,12 +129,27 @@ impl Opened {
             .map(|p| self.paths.object(p))
     }
 
-    /// Read a version's logical file whole.
+    /// Read a version's small logical file (a signature) whole.
     pub fn read(&self, version: u32, logical: &str) -> Result<Vec<u8>, String> {
         let p = self
             .file_path(version, logical)
             .ok_or_else(|| format!("v{version}: no {logical}"))?;
         self.zip.read_small(&p).map_err(|e| e.to_string())
+    }
+
+    /// Read a version's text (its original or canonical form) whole, up to
+    /// [`crate::container::MAX_WHOLE_TEXT`] bytes.
+    pub fn read_text(&self, version: u32, logical: &str) -> Result<Vec<u8>, String> {
+        let p = self
+            .file_path(version, logical)
+            .ok_or_else(|| format!("v{version}: no {logical}"))?;
+        self.zip
+            .read_whole(
+                &p,
+                crate::container::MAX_WHOLE_TEXT,
+                "a text vellum compares whole",
+            )
+            .map_err(|e| e.to_string())
     }
 }
 

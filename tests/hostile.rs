@@ -983,3 +983,19 @@ fn a_manifest_of_one_huge_string_stays_in_bounded_memory() {
         describe(&o)
     );
 }
+
+#[test]
+fn a_huge_inventory_is_not_read() {
+    // The root inventory declared and deflated honestly at 300 MB: metadata
+    // is read whole only up to 16 MiB, so it is refused before a byte is read.
+    let f = fixture();
+    let mut entries = f.entries();
+    *get(&mut entries, "data/inventory.json") = vec![b' '; 300 << 20];
+    let p = f.variant("huge-inventory", &entries);
+    let o = verify_in_bounded_memory(&f, &p, "a 300 MB inventory");
+    assert!(
+        stdout(&o).contains("data/inventory.json: 314572800 bytes: too large to be a tag, inventory or signature file"),
+        "{}",
+        describe(&o)
+    );
+}
