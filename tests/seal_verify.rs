@@ -677,3 +677,33 @@ fn sealing_is_deterministic() {
     );
     assert!(bytes(&a1) == bytes(&a2), "v2 archives differ");
 }
+
+// ---------------------------------------------------------------- help
+
+#[test]
+fn every_help_shows_an_example_of_its_command() {
+    let env = TestEnv::new();
+    let o = env.vellum(["--help"]);
+    assert_code(&o, 0, "vellum --help");
+    let top = stdout(&o);
+    for cmd in [
+        "keygen", "sections", "seal", "verify", "log", "check", "diff",
+    ] {
+        assert!(top.contains(cmd), "vellum --help lists {cmd}\n{top}");
+        let o = env.vellum([cmd, "--help"]);
+        assert_code(&o, 0, &format!("vellum {cmd} --help"));
+        let help = stdout(&o);
+        let example = help
+            .split_once("xample")
+            .map(|(_, rest)| rest)
+            .unwrap_or_else(|| panic!("vellum {cmd} --help shows no example\n{help}"));
+        assert!(
+            example.contains(&format!("vellum {cmd} ")),
+            "vellum {cmd} --help: the example runs the command\n{help}"
+        );
+    }
+    assert!(
+        top.contains("xample") && top.contains("vellum seal "),
+        "{top}"
+    );
+}
