@@ -134,28 +134,7 @@ pub fn load_sealed_text(
 fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String> {
     match src {
         Source::Stdin => Ok(stdin.clone().unwrap_or_default()),
-        Source::File(p) => {
-            let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
-            let meta = f.metadata().map_err(|e| format!("{}: {e}", p.display()))?;
-            if meta.is_dir() {
-                return Err(format!("{}: is a folder, not a file", p.display()));
-            }
-            // Room for the whole file (and the read that finds its end), so
-            // it takes two reads, not a dozen growing ones.
-            let hint = meta.len().min(MAX_COPY) as usize + 1;
-            let mut v = Vec::with_capacity(hint);
-            f.take(MAX_COPY + 1)
-                .read_to_end(&mut v)
-                .map_err(|e| format!("{}: {e}", p.display()))?;
-            if v.len() as u64 > MAX_COPY {
-                return Err(format!(
-                    "{}: larger than {} MiB",
-                    p.display(),
-                    MAX_COPY >> 20
-                ));
-            }
-            Ok(v)
-        }
+        Source::File(p) => crate::cli::read_limited(p, MAX_COPY),
     }
 }
 

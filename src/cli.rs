@@ -297,11 +297,37 @@ fn keygen(a: KeygenArgs) -> Outcome {
     out(&msg)
 }
 
+/// Read a text to seal or split whole: at most the largest stored text
+/// check and diff read back ([`vellum::container::MAX_WHOLE_TEXT`]).
 fn read_file(p: &Path) -> Result<Vec<u8>, Failure> {
-    if p.is_dir() {
-        return Err(trouble(format!("{}: is a folder, not a file", p.display())));
+    read_limited(p, vellum::container::MAX_WHOLE_TEXT).map_err(trouble)
+}
+
+/// Read a file whole if it holds at most `limit` bytes; the error is one
+/// line naming the file. Never reads more than `limit` + 1 bytes, whatever
+/// the file (a device, a file still growing).
+pub fn read_limited(p: &Path, limit: u64) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let f = std::fs::File::open(p).map_err(|e| format!("{}: {e}", p.display()))?;
+    let meta = f.metadata().map_err(|e| format!("{}: {e}", p.display()))?;
+    if meta.is_dir() {
+        return Err(format!("{}: is a folder, not a file", p.display()));
     }
-    std::fs::read(p).map_err(|e| trouble(format!("{}: {e}", p.display())))
+    // Room for the whole file (and the read that finds its end), so it
+    // takes two reads, not a dozen growing ones.
+    let hint = meta.len().min(limit) as usize + 1;
+    let mut v = Vec::with_capacity(hint);
+    f.take(limit + 1)
+        .read_to_end(&mut v)
+        .map_err(|e| format!("{}: {e}", p.display()))?;
+    if v.len() as u64 > limit {
+        return Err(format!(
+            "{}: larger than {} MiB, the most vellum reads",
+            p.display(),
+            limit >> 20
+        ));
+    }
+    Ok(v)
 }
 
 fn sections(a: SectionsArgs) -> Outcome {

@@ -73,10 +73,7 @@ fn load(
 }
 
 fn load_text(p: &Path, label: &str) -> Result<Side, Failure> {
-    if p.is_dir() {
-        return Err(trouble(format!("{}: is a folder, not a file", p.display())));
-    }
-    let bytes = std::fs::read(p).map_err(|e| trouble(format!("{}: {e}", p.display())))?;
+    let bytes = crate::cli::read_limited(p, vellum::container::MAX_WHOLE_TEXT).map_err(trouble)?;
     let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
     let (text, _) = vellum::input::read_copy_vec(name.as_deref(), bytes)
         .map_err(|e| trouble(format!("{}: {e}", p.display())))?;

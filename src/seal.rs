@@ -103,11 +103,12 @@ pub fn seal(
 ) -> Result<SealOutcome, SealError> {
     let refuse = |m: String| Err(SealError::Refused(m));
     let tn = text_name.display();
-    if text.len() as u64 > crate::container::MAX_ENTRY_SIZE / 2 {
+    // What check and diff can read back whole.
+    if text.len() as u64 > crate::container::MAX_WHOLE_TEXT {
         return refuse(format!(
             "{tn}: {} bytes is more than vellum archives hold ({} bytes)",
             text.len(),
-            crate::container::MAX_ENTRY_SIZE / 2
+            crate::container::MAX_WHOLE_TEXT
         ));
     }
     let (decoded, _) =

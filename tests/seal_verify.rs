@@ -6,6 +6,7 @@ mod common;
 
 use base64::Engine;
 use common::*;
+use std::ffi::OsStr;
 use std::path::Path;
 
 fn bytes(p: &Path) -> Vec<u8> {
@@ -706,4 +707,36 @@ fn every_help_shows_an_example_of_its_command() {
         top.contains("xample") && top.contains("vellum seal "),
         "{top}"
     );
+}
+
+#[test]
+fn texts_larger_than_vellum_reads_are_refused_in_one_line() {
+    // 513 MiB, sparse: one more MiB than check and diff read back whole,
+    // so seal, sections and diff refuse it (exit 2) after reading at most
+    // 512 MiB and a byte, and nothing is written.
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    let big = env.path("big.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(513 << 20)
+        .unwrap();
+    let small = env.write("small.txt", "A short text.\n");
+    let archive = env.path("a.zip");
+    for (what, o) in [
+        (
+            "sections",
+            env.vellum([OsStr::new("sections"), big.as_os_str()]),
+        ),
+        ("seal", env.seal(&big, &key, &archive, T1, "m", &[])),
+        (
+            "diff",
+            env.vellum([OsStr::new("diff"), big.as_os_str(), small.as_os_str()]),
+        ),
+    ] {
+        assert_code(&o, 2, what);
+        let line = assert_one_line_error(&o, "larger than 512 MiB, the most vellum reads", what);
+        assert!(line.contains("big.txt"), "{what}: names the file: {line}");
+    }
+    assert!(!archive.exists(), "no archive was written");
 }
