@@ -468,10 +468,12 @@ pub fn verify(
         l.sort();
         l == expected_files.iter().collect::<Vec<_>>()
     };
-    let manifest_of: BTreeMap<String, u32> = (1..=n)
+    // Each version's own manifest, even where two versions share one.
+    let manifests: Vec<(u32, String)> = (1..=n)
         .filter(|&v| well_formed(v))
-        .filter_map(|v| opened.file_path(v, MANIFEST).map(|f| (f, v)))
+        .filter_map(|v| opened.file_path(v, MANIFEST).map(|f| (v, f)))
         .collect();
+    let manifest_files: BTreeSet<&String> = manifests.iter().map(|(_, f)| f).collect();
     let original_of: BTreeMap<u32, String> = (1..=n)
         .filter(|&v| well_formed(v))
         .filter_map(|v| opened.file_path(v, ORIGINAL).map(|f| (v, f)))
@@ -494,11 +496,10 @@ pub fn verify(
         // Manifests first, for their headers: their sections are read again
         // with the originals. Then every other file, largest first so that
         // the big ones start at once on separate cores.
-        let first: Vec<(u32, &String)> = manifest_of.iter().map(|(f, v)| (*v, f)).collect();
-        let done: Vec<_> = first
+        let done: Vec<_> = manifests
             .par_iter()
             .with_max_len(1)
-            .map(|&(v, f)| (v, f, read_manifest(&opened.zip, f, &counter)))
+            .map(|(v, f)| (*v, f, read_manifest(&opened.zip, f, &counter)))
             .collect();
         for (v, f, r) in done {
             match r {
@@ -517,7 +518,7 @@ pub fn verify(
         let size = |f: &str| opened.zip.get(f).map(|e| e.size).unwrap_or(0);
         let mut second: Vec<(Option<u32>, &String)> = payload
             .iter()
-            .filter(|f| !manifest_of.contains_key(*f) && !originals.contains(f))
+            .filter(|f| !manifest_files.contains(f) && !originals.contains(f))
             .map(|f| (None, f))
             .chain(original_of.iter().map(|(v, f)| (Some(*v), f)))
             .collect();
@@ -768,6 +769,10 @@ pub fn verify(
         });
     }
     let complete = headers.len() == n as usize;
+    if !complete && p.0.is_empty() {
+        // Never valid with a version unchecked, whatever the reason.
+        p.add(None, "archive", "not every version could be checked");
+    }
     opened.versions = headers;
     done(p, id, versions, if complete { Some(opened) } else { None })
 }

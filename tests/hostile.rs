@@ -999,3 +999,51 @@ fn a_huge_inventory_is_not_read() {
         describe(&o)
     );
 }
+
+#[test]
+fn a_version_pointing_at_another_versions_manifest() {
+    // v2's state names v1's manifest.json as its own (inventories, sidecars
+    // and bag manifests recomputed): each version is still checked
+    // against the manifest its state names, so v2's says the wrong version.
+    let f = fixture();
+    let mut entries = f.entries();
+    let v1 = sha512_hex(get(&mut entries, "data/v1/content/manifest.json"));
+    let v2 = sha512_hex(get(&mut entries, "data/v2/content/manifest.json"));
+    let inv = String::from_utf8(get(&mut entries, "data/inventory.json").clone()).unwrap();
+    // The last mention of v2's digest is in v2's state (the first is in
+    // the inventory's manifest).
+    let at = inv.rfind(&v2).unwrap();
+    assert_ne!(at, inv.find(&v2).unwrap());
+    let inv = format!("{}{v1}{}", &inv[..at], &inv[at + v2.len()..]).into_bytes();
+    *get(&mut entries, "data/inventory.json") = inv.clone();
+    *get(&mut entries, "data/v2/inventory.json") = inv;
+    refix(&mut entries, &[]);
+    let p = f.variant("shared-manifest", &entries);
+    let ps = assert_rejected(
+        &f.verify(&p),
+        "v2 manifest.json: says it is version 1",
+        "v2 names v1's manifest",
+    );
+    assert!(
+        ps.iter()
+            .any(|p| p.starts_with("v2 manifest.json: hash chain broken")),
+        "{ps:?}"
+    );
+    // Both versions were checked, v1 too, though its manifest file is
+    // also v2's.
+    let o = f.env.vellum([
+        "verify".as_ref(),
+        p.as_os_str(),
+        "--trust".as_ref(),
+        f.key.public.as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let versions: Vec<u64> = j["versions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["version"].as_u64().unwrap())
+        .collect();
+    assert_eq!(versions, [1, 2], "{}", describe(&o));
+}
