@@ -114,6 +114,8 @@ pub fn seal(
     let (decoded, _) =
         crate::input::decode(text).map_err(|e| SealError::Refused(format!("{tn}: {e}")))?;
     let canon = Canonical::new(&decoded);
+    // From here on the canonical blocks hold the text.
+    drop(decoded);
     if canon.blocks.is_empty() {
         return refuse(format!("{tn}: the text is empty (nothing but white space)"));
     }
@@ -136,8 +138,8 @@ pub fn seal(
         ));
     }
     let warnings = manifest::record_warnings(warnings);
-    let secs = sections::split(&canon);
     let canonical_text = canon.to_text();
+    let secs = sections::split_owned_hashed(canon);
 
     // The existing archive, verified first.
     let opened: Option<Opened> = if archive_path.exists() {
@@ -231,13 +233,16 @@ pub fn seal(
         warnings: warnings.clone(),
     };
     let mbytes = m.to_canonical_json();
+    let section_count = secs.len();
     if mbytes.len() as u64 > crate::container::MAX_ENTRY_SIZE {
         return refuse(format!(
-            "{tn}: {} sections make a manifest of {} bytes, more than vellum archives hold",
-            m.sections.len(),
+            "{tn}: {section_count} sections make a manifest of {} bytes, more than vellum archives hold",
             mbytes.len()
         ));
     }
+    // The sections and the manifest are in `mbytes` now: not held while the
+    // archive is compressed and written.
+    drop((secs, starts, m));
     let manifest_sha256 = sha256(&mbytes);
     let trusted_comment = format!(
         "archive:{archive_id} version:{version} created:{created} manifest-sha256:{manifest_sha256}"
@@ -375,7 +380,7 @@ pub fn seal(
         archive: archive_path.to_owned(),
         archive_id,
         version,
-        sections: secs.len(),
+        sections: section_count,
         manifest_sha256,
         signer_key_id: sk.public.id.to_string(),
         warnings,

@@ -146,7 +146,17 @@ pub fn split_unhashed(c: &Canonical) -> Vec<Section> {
 /// Split a canonical text into sections without hashing, taking its
 /// strings instead of copying them.
 pub fn split_owned(c: Canonical) -> Vec<Section> {
-    let infos = block_infos(&c, false);
+    split_owned_with(c, false)
+}
+
+/// Split a canonical text into hashed sections, taking its strings instead
+/// of copying them (seal: a large text is not held twice).
+pub fn split_owned_hashed(c: Canonical) -> Vec<Section> {
+    split_owned_with(c, true)
+}
+
+fn split_owned_with(c: Canonical, hash: bool) -> Vec<Section> {
+    let infos = block_infos(&c, hash);
     assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)))
 }
 
