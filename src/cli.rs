@@ -558,7 +558,7 @@ pub fn verify_archive(archive: &Path, trust: &[PublicKey]) -> Result<verify::Ver
 /// Verification streams everything through small buffers; transparent
 /// huge pages would back each of its threads' heaps with 2 MiB pages it
 /// mostly does not touch, doubling its resident memory (100 MB archive:
-/// 43 MiB with them, 14 MiB without) for no measurable speed. Only this
+/// 38-45 MiB with them, 17-19 MiB without) for no measurable speed. Only this
 /// process's later mappings are affected.
 fn small_pages() {
     #[cfg(target_os = "linux")]

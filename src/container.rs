@@ -16,11 +16,18 @@ pub const MAX_CENTRAL_DIRECTORY: u64 = 8 << 20;
 pub const MAX_ENTRIES: u64 = 20_000;
 /// Largest entry (uncompressed) accepted.
 pub const MAX_ENTRY_SIZE: u64 = 4 << 30;
-/// Largest metadata entry read into memory whole: tag files, inventories,
-/// signatures. The largest, an inventory, grows by about 2 KB a version,
-/// and [`MAX_ENTRIES`] allows a few thousand versions. (Version manifests,
-/// about 300 bytes a section, are streamed, never read whole.)
-pub const MAX_SMALL_ENTRY: u64 = 16 << 20;
+/// Largest inventory or bag manifest read into memory whole. An inventory
+/// grows by about 2.4 KB a version and the bag manifest by about 0.9 KB, so
+/// this is room for about 850 versions. Parsed, an inventory made to
+/// maximize its cost (with [`crate::ocfl::MAX_INVENTORY_STRINGS`]) takes
+/// about ten times its size, and verify parses two at a time: this keeps
+/// it within its memory bound. (Version manifests, about 300 bytes a
+/// section, are streamed, never read whole.)
+pub const MAX_SMALL_ENTRY: u64 = 2 << 20;
+/// Largest other metadata entry read whole: `bagit.txt`, `bag-info.txt`,
+/// the tag manifest, the OCFL declaration, sidecars and signature files,
+/// each well under 1 KB.
+pub const MAX_TINY_ENTRY: u64 = 64 << 10;
 /// Largest stored text read into memory whole, by check and diff, which
 /// compare whole texts (verify streams texts).
 pub const MAX_WHOLE_TEXT: u64 = 512 << 20;
@@ -200,9 +207,15 @@ impl ZipIn {
         self.by_name.get(name).map(|&i| &self.entries[i])
     }
 
-    /// Read a small entry whole (at most [`MAX_SMALL_ENTRY`] bytes).
+    /// Read an inventory or the bag manifest whole (at most
+    /// [`MAX_SMALL_ENTRY`] bytes).
     pub fn read_small(&self, name: &str) -> Result<Vec<u8>, ReadError> {
-        self.read_whole(name, MAX_SMALL_ENTRY, "a tag, inventory or signature file")
+        self.read_whole(name, MAX_SMALL_ENTRY, "an inventory or bag manifest")
+    }
+
+    /// Read another metadata entry whole (at most [`MAX_TINY_ENTRY`] bytes).
+    pub fn read_tiny(&self, name: &str) -> Result<Vec<u8>, ReadError> {
+        self.read_whole(name, MAX_TINY_ENTRY, "a tag, sidecar or signature file")
     }
 
     /// Read an entry whole if it declares at most `limit` bytes; `what` it

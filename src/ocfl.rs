@@ -69,6 +69,26 @@ pub struct Inventory {
     pub versions: BTreeMap<String, Version>,
 }
 
+/// Most JSON strings an inventory may hold. A version adds about 40
+/// (digests, paths, its metadata), so this is room for about 1,250
+/// versions; parsed, each string costs a map entry, so the count, not only
+/// the byte size, bounds the memory a hostile inventory can take (16 MiB
+/// of tiny entries parsed to about 300 MB).
+pub const MAX_INVENTORY_STRINGS: usize = 50_000;
+
+/// An inventory holds at most [`MAX_INVENTORY_STRINGS`] strings, counted
+/// by their quotes before parsing (escaped quotes count too, which errs on
+/// the safe side).
+pub fn check_strings(bytes: &[u8]) -> Result<(), String> {
+    let strings = memchr::memchr_iter(b'"', bytes).count() / 2;
+    if strings > MAX_INVENTORY_STRINGS {
+        return Err(format!(
+            "holds {strings} strings, more than an inventory may ({MAX_INVENTORY_STRINGS})"
+        ));
+    }
+    Ok(())
+}
+
 /// Version folder name.
 pub fn version_name(n: u32) -> String {
     format!("v{n}")
@@ -96,6 +116,7 @@ impl Inventory {
 
     /// Parse and check the fixed fields.
     pub fn parse(bytes: &[u8]) -> Result<Inventory, String> {
+        check_strings(bytes)?;
         let inv: Inventory =
             serde_json::from_slice(bytes).map_err(|e| format!("not an OCFL inventory: {e}"))?;
         if inv.kind != INVENTORY_TYPE {
@@ -180,4 +201,43 @@ impl Inventory {
 /// The sidecar text for inventory bytes.
 pub fn sidecar(inventory: &[u8]) -> String {
     format!("{} {INVENTORY_NAME}\n", crate::digest::sha512(inventory))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(n: usize) -> Vec<u8> {
+        let items: Vec<String> = (0..n).map(|i| format!("\"{i}\"")).collect();
+        format!("[{}]", items.join(",")).into_bytes()
+    }
+
+    #[test]
+    fn inventories_are_parsed_only_with_few_enough_strings() {
+        assert!(check_strings(&strings(MAX_INVENTORY_STRINGS)).is_ok());
+        let e = check_strings(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
+        assert_eq!(e, "holds 50001 strings, more than an inventory may (50000)");
+        // Counted before parsing: refused without being read as JSON.
+        let e = Inventory::parse(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
+        assert!(e.starts_with("holds 50001 strings"), "{e}");
+        // A real inventory of a version is far from the limit.
+        let mut inv = Inventory::new("urn:vellum:x");
+        let digests: BTreeMap<String, String> = ["a.txt", "b.txt"]
+            .iter()
+            .map(|n| (n.to_string(), crate::digest::sha512(n.as_bytes())))
+            .collect();
+        inv.add_version(
+            1,
+            &digests,
+            "2014-02-08T18:00:00Z",
+            "m",
+            User {
+                name: "n".into(),
+                address: None,
+            },
+        );
+        let bytes = inv.to_bytes();
+        assert!(check_strings(&bytes).is_ok());
+        assert_eq!(Inventory::parse(&bytes).unwrap().version_count(), Ok(1));
+    }
 }

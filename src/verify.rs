@@ -132,7 +132,7 @@ impl Opened {
         let p = self
             .file_path(version, logical)
             .ok_or_else(|| format!("v{version}: no {logical}"))?;
-        self.zip.read_small(&p).map_err(|e| e.to_string())
+        self.zip.read_tiny(&p).map_err(|e| e.to_string())
     }
 
     /// Read a version's text (its original or canonical form) whole, up to
@@ -283,8 +283,16 @@ pub fn verify(
     let id = Some(bag_name.clone());
 
     // --- BagIt tag files.
+    // Only the bag manifest grows with the archive.
+    let read_tag = |name: &str| {
+        if name.ends_with(&format!("/{}", bag::MANIFEST_NAME)) {
+            zip.read_small(name)
+        } else {
+            zip.read_tiny(name)
+        }
+    };
     let read_text = |name: &str, p: &mut Problems| -> Option<String> {
-        match zip.read_small(name) {
+        match read_tag(name) {
             Ok(b) => match String::from_utf8(b) {
                 Ok(s) => Some(s),
                 Err(_) => {
@@ -338,7 +346,7 @@ pub fn verify(
             );
             continue;
         }
-        match zip.read_small(&paths.tag(tag)) {
+        match read_tag(&paths.tag(tag)) {
             Ok(b) => {
                 if &sha256(&b) != digest {
                     p.add(
@@ -411,7 +419,7 @@ pub fn verify(
 
     // --- OCFL root.
     let namaste = paths.object(ocfl::NAMASTE_NAME);
-    match zip.read_small(&namaste) {
+    match zip.read_tiny(&namaste) {
         Ok(b) if b == ocfl::NAMASTE_TEXT.as_bytes() => {}
         Ok(_) => p.add(None, &namaste, "wrong OCFL object declaration"),
         Err(e) => p.add(None, &namaste, e.to_string()),
@@ -828,7 +836,7 @@ fn report_mismatches(m: &Mismatches, v: u32, p: &mut Problems) {
 }
 
 fn check_sidecar(zip: &ZipIn, name: &str, inventory: &[u8], v: Option<u32>, p: &mut Problems) {
-    match zip.read_small(name) {
+    match zip.read_tiny(name) {
         Ok(b) => {
             let want = ocfl::sidecar(inventory);
             let got = String::from_utf8_lossy(&b);

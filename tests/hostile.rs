@@ -986,15 +986,16 @@ fn a_manifest_of_one_huge_string_stays_in_bounded_memory() {
 
 #[test]
 fn a_huge_inventory_is_not_read() {
-    // The root inventory declared and deflated honestly at 300 MB: metadata
-    // is read whole only up to 16 MiB, so it is refused before a byte is read.
+    // The root inventory declared and deflated honestly at 300 MB: an
+    // inventory is read whole only up to 2 MiB, so it is refused before a
+    // byte is read.
     let f = fixture();
     let mut entries = f.entries();
     *get(&mut entries, "data/inventory.json") = vec![b' '; 300 << 20];
     let p = f.variant("huge-inventory", &entries);
     let o = verify_in_bounded_memory(&f, &p, "a 300 MB inventory");
     assert!(
-        stdout(&o).contains("data/inventory.json: 314572800 bytes: too large to be a tag, inventory or signature file"),
+        stdout(&o).contains("data/inventory.json: 314572800 bytes: too large to be an inventory or bag manifest (at most 2097152)"),
         "{}",
         describe(&o)
     );
@@ -1046,4 +1047,56 @@ fn a_version_pointing_at_another_versions_manifest() {
         .map(|v| v["version"].as_u64().unwrap())
         .collect();
     assert_eq!(versions, [1, 2], "{}", describe(&o));
+}
+
+/// An inventory of `n` manifest entries of two 38-character strings each.
+fn dense_inventory(n: usize) -> Vec<u8> {
+    let entries: Vec<String> = (0..n)
+        .map(|i| format!("\"{i:038x}\":[\"{i:038x}\"]"))
+        .collect();
+    format!(
+        "{{\"id\":\"x\",\"type\":\"https://ocfl.io/1.1/spec/#inventory\",\"digestAlgorithm\":\"sha512\",\"head\":\"v2\",\"manifest\":{{{}}},\"versions\":{{\"v1\":{{\"created\":\"x\",\"state\":{{}}}},\"v2\":{{\"created\":\"x\",\"state\":{{}}}}}}}}",
+        entries.join(",")
+    )
+    .into_bytes()
+}
+
+#[test]
+fn dense_inventories_stay_in_bounded_memory() {
+    // Parsed, an inventory costs a map entry a string: the most an
+    // inventory may hold (2 MiB, 50,000 strings), made of nothing but tiny
+    // entries, in the root and in both version inventories.
+    let f = fixture();
+    let worst = dense_inventory(24_958);
+    assert!(worst.len() <= 2 << 20, "{}", worst.len());
+    let mut entries = f.entries();
+    for inv in [
+        "data/inventory.json",
+        "data/v1/inventory.json",
+        "data/v2/inventory.json",
+    ] {
+        *get(&mut entries, inv) = worst.clone();
+    }
+    let p = f.variant("dense-inventory", &entries);
+    let o = verify_in_bounded_memory(&f, &p, "inventories of 50,000 tiny strings");
+    assert!(
+        stdout(&o).contains("v2 v2: holds [], expected"),
+        "{}",
+        describe(&o)
+    );
+
+    // More strings than that, in fewer bytes: refused before parsing.
+    let mut entries = f.entries();
+    let short: Vec<String> = (0..30_000).map(|i| format!("\"{i:x}\":[\"\"]")).collect();
+    *get(&mut entries, "data/inventory.json") =
+        format!("{{\"m\":{{{}}}}}", short.join(",")).into_bytes();
+    let p = f.variant("many-strings", &entries);
+    let o = verify_in_bounded_memory(&f, &p, "an inventory of 60,000 strings");
+    assert!(
+        stdout(&o).contains(
+            "data/inventory.json: holds 60001 strings, more than an inventory may (50000)"
+        ),
+        "{}",
+        describe(&o)
+    );
 }
