@@ -209,34 +209,27 @@ fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
     )
 }
 
-/// Most warnings a [`Digester`] keeps (the rest are counted).
-pub const MAX_KEPT_WARNINGS: usize = 100;
-
 /// Digests canonical text as it streams out of the canonicalizer: the whole
-/// text's SHA-256 and every block's [`BlockInfo`], kept in `blocks` or, in
-/// bounded memory, handed on as each block ends ([`Digester::emitting`]).
-#[derive(Default)]
+/// text's SHA-256, and each block's [`BlockInfo`], handed to `emit` as the
+/// block ends, so that nothing it holds grows with the text. (Verify uses
+/// it to re-derive a stored text; the warnings were recorded at sealing.)
 pub struct Digester {
     writer: TextWriter,
     whole: Sha256,
     offset: u64,
     block: Option<(Option<Marker>, Sha256, u64, usize, String)>,
-    emit: Option<Box<dyn FnMut(BlockInfo) + Send>>,
-    /// Finished blocks (none when emitting).
-    pub blocks: Vec<BlockInfo>,
-    /// How many blocks were finished.
-    pub block_count: u64,
-    /// Warnings from the canonicalizer (at most [`MAX_KEPT_WARNINGS`]).
-    pub warnings: Vec<crate::canon::Warning>,
+    emit: Box<dyn FnMut(BlockInfo) + Send>,
 }
 
 impl Digester {
-    /// A digester handing each finished block to `emit` instead of keeping
-    /// it.
-    pub fn emitting(emit: impl FnMut(BlockInfo) + Send + 'static) -> Digester {
+    /// A digester handing each finished block to `emit`.
+    pub fn new(emit: impl FnMut(BlockInfo) + Send + 'static) -> Digester {
         Digester {
-            emit: Some(Box::new(emit)),
-            ..Digester::default()
+            writer: TextWriter::default(),
+            whole: Sha256::new(),
+            offset: 0,
+            block: None,
+            emit: Box::new(emit),
         }
     }
 
@@ -250,11 +243,7 @@ impl Digester {
                 len: self.offset - start,
                 sha256: hex::encode(h.finalize()),
             };
-            self.block_count += 1;
-            match &mut self.emit {
-                Some(f) => f(info),
-                None => self.blocks.push(info),
-            }
+            (self.emit)(info);
         }
     }
 
@@ -263,8 +252,9 @@ impl Digester {
         self.offset += s.len() as u64;
     }
 
-    /// Finish: SHA-256 of the whole canonical text, and the blocks.
-    pub fn finish(mut self) -> (Sha256Hex, Vec<BlockInfo>, Vec<crate::canon::Warning>) {
+    /// Finish: the last block goes to `emit`; returns the SHA-256 of the
+    /// whole canonical text.
+    pub fn finish(mut self) -> Sha256Hex {
         self.close_block();
         let mut w = std::mem::take(&mut self.writer);
         let mut tail = Vec::new();
@@ -272,11 +262,7 @@ impl Digester {
         for t in tail {
             self.put(&t);
         }
-        (
-            hex::encode(self.whole.finalize()),
-            self.blocks,
-            self.warnings,
-        )
+        hex::encode(self.whole.finalize())
     }
 }
 
@@ -305,11 +291,7 @@ impl Sink for Digester {
             }
         }
     }
-    fn warning(&mut self, w: crate::canon::Warning) {
-        if self.warnings.len() < MAX_KEPT_WARNINGS {
-            self.warnings.push(w);
-        }
-    }
+    fn warning(&mut self, _: crate::canon::Warning) {}
 }
 
 /// What a manifest claims about one section.

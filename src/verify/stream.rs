@@ -113,7 +113,7 @@ fn stream_original(
     let mut hasher = Hasher::default();
     let mut dec = StreamDecoder::default();
     let mut split = LineSplitter::default();
-    let mut canon = Canonicalizer::new(Digester::emitting(emit), mode);
+    let mut canon = Canonicalizer::new(Digester::new(emit), mode);
     let mut decode_err = None;
     zip.stream(name, |b| {
         hasher.update(b);
@@ -131,7 +131,7 @@ fn stream_original(
         }
         split.finish(&mut |p, e| canon.push(p, e));
     }
-    let (sha256, _, _) = canon.finish().finish();
+    let sha256 = canon.finish().finish();
     Ok(Streamed {
         digests: hasher.finish(),
         canon: Some(match decode_err {
