@@ -6,7 +6,7 @@ use crate::sections::{Kind, Section};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
-use std::io::Read;
+use std::io::{Read, Write};
 
 /// Format id of a version manifest.
 pub const MANIFEST_FORMAT: &str = "vellum-manifest";
@@ -289,11 +289,37 @@ impl Header {
     }
 }
 
+/// A writer that keeps only the SHA-256 and the length of what is written:
+/// serialized manifests are compared with stored ones through it, so no
+/// second copy of a large manifest is made.
+#[derive(Default)]
+struct Hashed {
+    hash: Sha256,
+    len: u64,
+}
+
+impl Hashed {
+    /// Whether what was written has this SHA-256 and length.
+    fn matches(self, sha256: &[u8], len: u64) -> bool {
+        self.len == len && self.hash.finalize().as_slice() == sha256
+    }
+}
+
+impl std::io::Write for Hashed {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.hash.update(b);
+        self.len += b.len() as u64;
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 /// Checks that a manifest read in pieces is in canonical form: its header
 /// and each section, serialized again, must hash to the stored bytes.
 pub struct FormCheck {
-    hash: Sha256,
-    len: u64,
+    hashed: Hashed,
     first: bool,
     /// The canonical bytes after the sections array's opening bracket.
     tail: Vec<u8>,
@@ -311,48 +337,31 @@ impl FormCheck {
             .position(|w| w == KEY)
             .expect("a header serializes its sections")
             + KEY.len();
-        let mut c = FormCheck {
-            hash: Sha256::new(),
-            len: 0,
+        let mut hashed = Hashed::default();
+        hashed.write_all(&bytes[..at]).expect("hashing cannot fail");
+        FormCheck {
+            hashed,
             first: true,
             tail: bytes[at..].to_vec(),
-        };
-        c.put(&bytes[..at]);
-        c
-    }
-
-    fn put(&mut self, b: &[u8]) {
-        self.hash.update(b);
-        self.len += b.len() as u64;
+        }
     }
 
     /// The next section, in order.
     pub fn section(&mut self, e: &SectionEntry) {
         if !std::mem::replace(&mut self.first, false) {
-            self.put(b",");
+            self.hashed.write_all(b",").expect("hashing cannot fail");
         }
-        let mut w = HashWriter(self);
-        serde_json::to_writer(&mut w, e).expect("section is serializable");
+        serde_json::to_writer(&mut self.hashed, e).expect("section is serializable");
     }
 
     /// Whether the stored bytes (their SHA-256, lowercase hex, and length)
     /// are the canonical form of what was read.
     pub fn matches(mut self, sha256: &str, len: u64) -> bool {
-        let tail = std::mem::take(&mut self.tail);
-        self.put(&tail);
-        self.len == len && hex::encode(self.hash.finalize()) == sha256
-    }
-}
-
-struct HashWriter<'a>(&'a mut FormCheck);
-
-impl std::io::Write for HashWriter<'_> {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.put(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
+        self.hashed
+            .write_all(&self.tail)
+            .expect("hashing cannot fail");
+        let mut want = [0u8; 32];
+        hex::decode_to_slice(sha256, &mut want).is_ok() && self.hashed.matches(&want, len)
     }
 }
 
@@ -416,23 +425,9 @@ impl Manifest {
     /// Whether `bytes` are this manifest's canonical form, compared through
     /// a hash so that no second copy of a large manifest is made.
     pub fn is_canonical_form_of(&self, bytes: &[u8]) -> bool {
-        struct H(sha2::Sha256, u64);
-        impl std::io::Write for H {
-            fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-                self.0.update(b);
-                self.1 += b.len() as u64;
-                Ok(b.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let mut h = H(sha2::Sha256::new(), 0);
-        if serde_json::to_writer(&mut h, self).is_err() {
-            return false;
-        }
-        h.1 == bytes.len() as u64
-            && h.0.finalize().as_slice() == sha2::Sha256::digest(bytes).as_slice()
+        let mut h = Hashed::default();
+        serde_json::to_writer(&mut h, self).is_ok()
+            && h.matches(&Sha256::digest(bytes), bytes.len() as u64)
     }
 
     /// Parse manifest bytes, insisting they are in canonical form.

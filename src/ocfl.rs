@@ -76,10 +76,19 @@ pub struct Inventory {
 /// of tiny entries parsed to about 300 MB).
 pub const MAX_INVENTORY_STRINGS: usize = 50_000;
 
-/// An inventory holds at most [`MAX_INVENTORY_STRINGS`] strings, counted
-/// by their quotes before parsing (escaped quotes count too, which errs on
-/// the safe side).
-pub fn check_strings(bytes: &[u8]) -> Result<(), String> {
+/// An inventory is at most [`crate::container::MAX_SMALL_ENTRY`] bytes
+/// (what verify reads) and holds at most [`MAX_INVENTORY_STRINGS`] strings,
+/// counted by their quotes before parsing (escaped quotes count too, which
+/// errs on the safe side). Verify checks this before parsing one, seal
+/// before writing one.
+pub fn check_limits(bytes: &[u8]) -> Result<(), String> {
+    let max = crate::container::MAX_SMALL_ENTRY;
+    if bytes.len() as u64 > max {
+        return Err(format!(
+            "is {} bytes, more than an inventory may ({max})",
+            bytes.len()
+        ));
+    }
     let strings = memchr::memchr_iter(b'"', bytes).count() / 2;
     if strings > MAX_INVENTORY_STRINGS {
         return Err(format!(
@@ -116,7 +125,7 @@ impl Inventory {
 
     /// Parse and check the fixed fields.
     pub fn parse(bytes: &[u8]) -> Result<Inventory, String> {
-        check_strings(bytes)?;
+        check_limits(bytes)?;
         let inv: Inventory =
             serde_json::from_slice(bytes).map_err(|e| format!("not an OCFL inventory: {e}"))?;
         if inv.kind != INVENTORY_TYPE {
@@ -214,8 +223,8 @@ mod tests {
 
     #[test]
     fn inventories_are_parsed_only_with_few_enough_strings() {
-        assert!(check_strings(&strings(MAX_INVENTORY_STRINGS)).is_ok());
-        let e = check_strings(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
+        assert!(check_limits(&strings(MAX_INVENTORY_STRINGS)).is_ok());
+        let e = check_limits(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
         assert_eq!(e, "holds 50001 strings, more than an inventory may (50000)");
         // Counted before parsing: refused without being read as JSON.
         let e = Inventory::parse(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
@@ -237,7 +246,7 @@ mod tests {
             },
         );
         let bytes = inv.to_bytes();
-        assert!(check_strings(&bytes).is_ok());
+        assert!(check_limits(&bytes).is_ok());
         assert_eq!(Inventory::parse(&bytes).unwrap().version_count(), Ok(1));
     }
 }

@@ -282,14 +282,7 @@ pub fn seal(
     );
     let inv_bytes = inventory.to_bytes();
     // Never write an archive that verify would refuse to read.
-    if inv_bytes.len() as u64 > crate::container::MAX_SMALL_ENTRY {
-        return refuse(format!(
-            "{}: version {version} would make an inventory of {} bytes, more than vellum archives hold",
-            archive_path.display(),
-            inv_bytes.len()
-        ));
-    }
-    ocfl::check_strings(&inv_bytes).map_err(|e| {
+    ocfl::check_limits(&inv_bytes).map_err(|e| {
         SealError::Refused(format!(
             "{}: version {version} would make an inventory that {e}",
             archive_path.display()

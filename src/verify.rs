@@ -127,20 +127,21 @@ impl Opened {
             .map(|p| self.paths.object(p))
     }
 
+    fn existing_path(&self, version: u32, logical: &str) -> Result<String, String> {
+        self.file_path(version, logical)
+            .ok_or_else(|| format!("v{version}: no {logical}"))
+    }
+
     /// Read a version's small logical file (a signature) whole.
     pub fn read(&self, version: u32, logical: &str) -> Result<Vec<u8>, String> {
-        let p = self
-            .file_path(version, logical)
-            .ok_or_else(|| format!("v{version}: no {logical}"))?;
+        let p = self.existing_path(version, logical)?;
         self.zip.read_tiny(&p).map_err(|e| e.to_string())
     }
 
     /// Read a version's text (its original or canonical form) whole, up to
     /// [`crate::container::MAX_WHOLE_TEXT`] bytes.
     pub fn read_text(&self, version: u32, logical: &str) -> Result<Vec<u8>, String> {
-        let p = self
-            .file_path(version, logical)
-            .ok_or_else(|| format!("v{version}: no {logical}"))?;
+        let p = self.existing_path(version, logical)?;
         self.zip
             .read_whole(
                 &p,
@@ -446,13 +447,12 @@ pub fn verify(
             return done(p, id, vec![], None);
         }
     };
-    let opened_base = Opened {
+    let mut opened = Opened {
         zip,
         paths,
         inventory,
         versions: Vec::new(),
     };
-    let mut opened = opened_base;
     check_version_inventories(&opened, n, &root_bytes, &mut p);
 
     // --- Stream every payload file, on all cores: first everything but the
@@ -470,12 +470,13 @@ pub fn verify(
         .map(|e| e.size)
         .sum();
     let expected_files = archive::logical_files();
-    let well_formed = |v: u32| -> bool {
+    let logical_files = |v: u32| -> Vec<String> {
         let vi = &opened.inventory.versions[&ocfl::version_name(v)];
-        let mut l: Vec<&String> = vi.state.values().flatten().collect();
+        let mut l: Vec<String> = vi.state.values().flatten().cloned().collect();
         l.sort();
-        l == expected_files.iter().collect::<Vec<_>>()
+        l
     };
+    let well_formed = |v: u32| logical_files(v) == expected_files;
     // Each version's own manifest, even where two versions share one.
     let manifests: Vec<(u32, String)> = (1..=n)
         .filter(|&v| well_formed(v))
@@ -626,10 +627,8 @@ pub fn verify(
     };
     let mut headers = Vec::new();
     for v in 1..=n {
-        if !well_formed(v) {
-            let vi = &opened.inventory.versions[&ocfl::version_name(v)];
-            let mut logical: Vec<String> = vi.state.values().flatten().cloned().collect();
-            logical.sort();
+        let logical = logical_files(v);
+        if logical != expected_files {
             p.add(
                 Some(v),
                 format!("v{v}"),
