@@ -20,7 +20,7 @@ fn main() {
     for (what, n) in SIZES {
         let messages: Vec<Vec<u8>> = (0..n)
             .map(|i| {
-                vellum::sign::section_message(
+                vellum::crypto::sign::section_message(
                     "bench",
                     1,
                     &format!("point-{i}"),

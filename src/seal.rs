@@ -1,16 +1,17 @@
 //! Sealing: canonicalize a text, sign it section by section and as a whole,
 //! and write it as the next version of an archive, atomically.
 
-use crate::archive::{self, Paths, CANONICAL, MANIFEST, ORIGINAL};
-use crate::bag;
-use crate::canon::{Canonical, WarningKind};
-use crate::container::{prepare, ZipIn, ZipOut};
+use crate::archive::bag;
+use crate::archive::container::{prepare, ZipIn, ZipOut};
+use crate::archive::layout::{self, Paths, CANONICAL, MANIFEST, ORIGINAL};
+use crate::archive::manifest::{self, FileEntry, KeyChange, Manifest};
+use crate::archive::ocfl::{self, Inventory};
+use crate::crypto::keys::{PublicKey, SecretKey};
+use crate::crypto::sign;
 use crate::digest::{sha256, sha512};
-use crate::keys::{PublicKey, SecretKey};
-use crate::manifest::{self, FileEntry, KeyChange, Manifest};
-use crate::ocfl::{self, Inventory};
-use crate::sections;
-use crate::sign;
+use crate::limits::{MAX_ENTRY_SIZE, MAX_TEXT};
+use crate::text::canon::{Canonical, WarningKind};
+use crate::text::sections;
 use crate::verify::{self, Opened};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -66,27 +67,6 @@ impl std::fmt::Display for SealError {
     }
 }
 
-/// An RFC 3339 time in the one form manifests use: UTC, to the second,
-/// `Z` suffix, so times compare as strings.
-pub fn normalize_time(t: &str) -> Option<String> {
-    let fmt = &time::format_description::well_known::Rfc3339;
-    let t = time::OffsetDateTime::parse(t, fmt).ok()?;
-    let t = t
-        .to_offset(time::UtcOffset::UTC)
-        .replace_nanosecond(0)
-        .ok()?;
-    t.format(fmt).ok()
-}
-
-/// The time now, as RFC 3339 UTC to the second.
-pub fn now_rfc3339() -> String {
-    let t = time::OffsetDateTime::now_utc()
-        .replace_nanosecond(0)
-        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
-}
-
 enum Source {
     New(Vec<u8>),
     Existing(String),
@@ -104,15 +84,15 @@ pub fn seal(
     let refuse = |m: String| Err(SealError::Refused(m));
     let tn = text_name.display();
     // What check and diff can read back whole.
-    if text.len() as u64 > crate::container::MAX_WHOLE_TEXT {
+    if text.len() as u64 > MAX_TEXT {
         return refuse(format!(
             "{tn}: {} bytes is more than vellum archives hold ({} bytes)",
             text.len(),
-            crate::container::MAX_WHOLE_TEXT
+            MAX_TEXT
         ));
     }
     let (decoded, _) =
-        crate::input::decode(text).map_err(|e| SealError::Refused(format!("{tn}: {e}")))?;
+        crate::text::decode::decode(text).map_err(|e| SealError::Refused(format!("{tn}: {e}")))?;
     let canon = Canonical::new(&decoded);
     // From here on the canonical blocks hold the text.
     drop(decoded);
@@ -170,7 +150,7 @@ pub fn seal(
                 Some((m, last.manifest_sha256.clone())),
             )
         }
-        None => (archive::id_from_path(archive_path), 1, None),
+        None => (layout::id_from_path(archive_path), 1, None),
     };
     let mut key_change = None;
     if let Some((m, _)) = &prev {
@@ -194,9 +174,9 @@ pub fn seal(
         }
     }
     let created = match &opts.created {
-        Some(c) => normalize_time(c)
+        Some(c) => manifest::normalize_time(c)
             .ok_or_else(|| SealError::Refused(format!("--time {c:?} is not an RFC 3339 time")))?,
-        None => now_rfc3339(),
+        None => manifest::now_rfc3339(),
     };
     if let Some((m, _)) = &prev {
         if created < m.created {
@@ -211,7 +191,7 @@ pub fn seal(
     let m = Manifest {
         format: manifest::MANIFEST_FORMAT.into(),
         format_version: manifest::MANIFEST_FORMAT_VERSION,
-        canonical_text: crate::canon::SPEC_ID.into(),
+        canonical_text: crate::text::canon::SPEC_ID.into(),
         archive_id: archive_id.clone(),
         version,
         created: created.clone(),
@@ -234,7 +214,7 @@ pub fn seal(
     };
     let mbytes = m.to_canonical_json();
     let section_count = secs.len();
-    if mbytes.len() as u64 > crate::container::MAX_ENTRY_SIZE {
+    if mbytes.len() as u64 > MAX_ENTRY_SIZE {
         return refuse(format!(
             "{tn}: {section_count} sections make a manifest of {} bytes, more than vellum archives hold",
             mbytes.len()
@@ -247,7 +227,7 @@ pub fn seal(
     let trusted_comment = format!(
         "archive:{archive_id} version:{version} created:{created} manifest-sha256:{manifest_sha256}"
     );
-    let [raw_n, mini_n, ssh_n] = archive::signature_names();
+    let [raw_n, mini_n, ssh_n] = layout::signature_names();
     let mut version_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     version_files.insert(raw_n, sign::raw_signature(sk, &mbytes));
     version_files.insert(
@@ -358,6 +338,7 @@ pub fn seal(
     }
     let manifest_text = bag::manifest_text(&manifest_lines);
     let bag_info = bag::bag_info(
+        layout::ARCHIVE_FORMAT,
         &archive_id,
         &created[..10.min(created.len())],
         octets,

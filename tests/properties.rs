@@ -12,8 +12,8 @@
 //! blank lines, indentation, trailing spaces and a BOM.
 
 use proptest::prelude::*;
-use vellum::canon::{canonicalize, parse_marker};
-use vellum::check::{check, Sealed, Status, Verdict};
+use vellum::compare::check::{check, Sealed, Status, Verdict};
+use vellum::text::canon::{canonicalize, parse_marker};
 
 /// Cases per property: 64 unless PROPTEST_CASES says otherwise (to explore).
 fn cases() -> u32 {
@@ -468,7 +468,7 @@ fn declaration_text() -> Text {
         .map(|b| {
             let (kind, rest) = if let Some(r) = b.strip_prefix("• ") {
                 (Kind::Bullet, r)
-            } else if let Some((vellum::canon::Marker::Number(_), n)) = parse_marker(b) {
+            } else if let Some((vellum::text::canon::Marker::Number(_), n)) = parse_marker(b) {
                 (Kind::Point, &b[n..])
             } else {
                 (Kind::Para, b)
@@ -486,7 +486,7 @@ fn render_declaration(f: &Fmt) -> String {
     render(&declaration_text(), f)
 }
 
-fn summary(r: &vellum::check::CheckReport) -> String {
+fn summary(r: &vellum::compare::check::CheckReport) -> String {
     let flagged: Vec<String> = r
         .sections
         .iter()
@@ -526,10 +526,10 @@ proptest! {
     /// the canonical text does not have.)
     #[test]
     fn display_folds_to_the_canonical_text(s in tricky_string()) {
-        let c = vellum::canon::Canonical::new(&s);
+        let c = vellum::text::canon::Canonical::new(&s);
         for b in &c.blocks {
             // Runs of dashes are one dash in canonical text.
-            let mut folded = vellum::canon::fold_typography(&b.display).into_owned();
+            let mut folded = vellum::text::canon::fold_typography(&b.display).into_owned();
             while folded.contains("--") {
                 folded = folded.replace("--", "-");
             }

@@ -4,14 +4,15 @@
 //! from the canonicalizer on another thread. Memory stays within a few
 //! batches, whatever the size of the text or the number of its sections.
 
-use crate::canon::{Canonicalizer, LineSplitter, ModeDetector};
-use crate::container::{ReadError, ZipIn};
+use crate::archive::container::{ReadError, ZipIn};
+use crate::archive::manifest::{self, FormCheck, Header, SectionEntry};
+use crate::crypto::keys::PublicKey;
+use crate::crypto::sign::{self, StreamCheck};
 use crate::digest::{FileDigests, Hasher, Tee};
-use crate::input::StreamDecoder;
-use crate::keys::PublicKey;
-use crate::manifest::{self, FormCheck, Header, SectionEntry};
-use crate::sections::{BlockInfo, Claim, Digester, Matcher, Mismatches, MAX_KEPT_MISMATCHES};
-use crate::sign::{self, StreamCheck};
+use crate::limits::MAX_LISTED_PROBLEMS;
+use crate::text::canon::{Canonicalizer, LineSplitter, ModeDetector};
+use crate::text::decode::StreamDecoder;
+use crate::text::sections::{BlockInfo, Claim, Digester, Matcher, Mismatches};
 use rayon::prelude::*;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender};
@@ -238,7 +239,7 @@ impl SectionSignatures<'_> {
             .map(|s| s.id.as_str())
             .collect();
         self.bad.1 += bad.len() as u64;
-        let room = MAX_KEPT_MISMATCHES.saturating_sub(self.bad.0.len());
+        let room = MAX_LISTED_PROBLEMS.saturating_sub(self.bad.0.len());
         self.bad
             .0
             .extend(bad.into_iter().take(room).map(str::to_owned));

@@ -8,7 +8,7 @@
 //! algorithm from `similar`. A gap too large that shares no anchor is one
 //! replacement: nothing in common worth lining up.
 
-use crate::words::Doc;
+use crate::text::words::Doc;
 use rustc_hash::FxHashMap;
 use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
 use std::ops::Range;

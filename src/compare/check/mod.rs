@@ -2,15 +2,15 @@
 //! altered (which sections, which words, what kind of change) or unrelated.
 //!
 //! The copy is canonicalized with the same specification as the sealed text
-//! and aligned with it word by word over the whole text ([`crate::align`]), so
+//! and aligned with it word by word over the whole text ([`crate::compare::align`]), so
 //! merged, split, rewrapped or re-bulleted paragraphs still line up; every
 //! difference is then mapped back to the sealed section it touches.
 
-use crate::align::{self, Op, Tag};
-use crate::canon::{Canonical, Marker, WarningKind};
-use crate::changes::{self, Change, Kind as ChangeKind};
-use crate::sections::{Kind, Section};
-use crate::words::Doc;
+use crate::compare::align::{self, Op, Tag};
+use crate::compare::changes::{self, Change, Kind as ChangeKind};
+use crate::text::canon::{Canonical, Marker, WarningKind};
+use crate::text::sections::{Kind, Section};
+use crate::text::words::Doc;
 use serde::Serialize;
 
 mod coarse;
@@ -185,7 +185,7 @@ impl Sealed {
     /// Prepare a sealed text.
     pub fn new(text: &str) -> Sealed {
         let canon = Canonical::new(text);
-        Sealed::from_sections(crate::sections::split_owned(canon))
+        Sealed::from_sections(crate::text::sections::split_owned(canon))
     }
 
     /// Whether a canonical text is this sealed text, block for block.
@@ -215,7 +215,7 @@ impl Sealed {
                 } else {
                     std::sync::Arc::from(prefix + &display)
                 };
-                (crate::words::key(&s.text), text)
+                (crate::text::words::key(&s.text), text)
             })
             .unzip();
         let text_bytes = sections.iter().map(|s| s.text.len()).sum();
@@ -295,7 +295,7 @@ impl Sealed {
                 .with_min_len(256)
                 .map_init(Vec::new, |spans, s| {
                     spans.clear();
-                    crate::words::tokenize_into(&s.text, spans);
+                    crate::text::words::tokenize_into(&s.text, spans);
                     spans.len() as u32
                 })
                 .collect()
@@ -999,7 +999,7 @@ fn found_text(sealed: &Sealed, copy: &Doc, ops: &[Op], s: usize) -> String {
 mod tests {
     use super::*;
 
-    const DECL: &str = include_str!("../tests/data/declaration.txt");
+    const DECL: &str = include_str!("../../../tests/data/declaration.txt");
 
     /// Check `text` with blocks set aside, with the bound counts of diff,
     /// and whole: the reports must agree. Returns whether blocks were set
@@ -1111,7 +1111,7 @@ mod tests {
                 continue;
             };
             let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if let Ok((text, _)) = crate::input::read_copy(Some(&name), &bytes) {
+            if let Ok((text, _)) = crate::document::read_copy(Some(&name), &bytes) {
                 copies.push((name, text));
             }
         }

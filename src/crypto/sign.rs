@@ -5,7 +5,7 @@
 //!
 //! Every check uses `verify_strict`.
 
-use crate::keys::{KeyId, PublicKey, SecretKey};
+use crate::crypto::keys::{KeyId, PublicKey, SecretKey};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use blake2::{Blake2b512, Digest};
@@ -249,8 +249,16 @@ fn check_minisign(pk: &PublicKey, file: Signed, sigfile: &str) -> Result<String,
     Ok(tc.to_owned())
 }
 
+/// The key as an OpenSSH public key blob (`ssh-ed25519` wire format).
+fn ssh_key_blob(pk: &PublicKey) -> Vec<u8> {
+    let mut b = Vec::new();
+    ssh_string(&mut b, b"ssh-ed25519");
+    ssh_string(&mut b, pk.key.as_bytes());
+    b
+}
+
 /// Append an SSH wire-format string (u32 big-endian length, then bytes).
-pub fn ssh_string(out: &mut Vec<u8>, s: &[u8]) {
+fn ssh_string(out: &mut Vec<u8>, s: &[u8]) {
     out.extend_from_slice(&(s.len() as u32).to_be_bytes());
     out.extend_from_slice(s);
 }
@@ -275,7 +283,7 @@ pub fn ssh_signature(sk: &SecretKey, file: &[u8]) -> String {
     let mut blob = Vec::new();
     blob.extend_from_slice(SSHSIG_MAGIC);
     blob.extend_from_slice(&1u32.to_be_bytes());
-    ssh_string(&mut blob, &sk.public.to_ssh_blob());
+    ssh_string(&mut blob, &ssh_key_blob(&sk.public));
     ssh_string(&mut blob, SSHSIG_NAMESPACE.as_bytes());
     ssh_string(&mut blob, b"");
     ssh_string(&mut blob, SSHSIG_HASH.as_bytes());
@@ -338,7 +346,7 @@ pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Re
     let _reserved = read_ssh_string(&mut b).ok_or_else(bad)?;
     let hash = read_ssh_string(&mut b).ok_or_else(bad)?;
     let mut sig = read_ssh_string(&mut b).ok_or_else(bad)?;
-    if key != pk.to_ssh_blob().as_slice() {
+    if key != ssh_key_blob(pk).as_slice() {
         return Err("signed by another key".into());
     }
     if ns != SSHSIG_NAMESPACE.as_bytes() || hash != SSHSIG_HASH.as_bytes() {

@@ -17,8 +17,8 @@
 //! them moved. The verdict is the same (property test).
 
 use super::{CheckReport, Sealed, SectionReport, Status, Verdict};
-use crate::align::{self, Tag};
-use crate::canon::Canonical;
+use crate::compare::align::{self, Tag};
+use crate::text::canon::Canonical;
 
 /// Which blocks are judged word by word, and which are set aside.
 pub(super) struct Plan {
@@ -53,7 +53,7 @@ pub(super) fn plan(sealed: &Sealed, canon: &Canonical) -> Option<Plan> {
         .blocks
         .par_iter()
         .with_min_len(1024)
-        .map(|b| crate::words::key(&b.text))
+        .map(|b| crate::text::words::key(&b.text))
         .collect();
     let mut pair = vec![NONE; n];
     for op in align::align_keys(&sealed.keys, &copy_keys) {

@@ -135,8 +135,8 @@ fn is_negation(w: &str) -> bool {
 
 fn is_invisible(w: &str) -> bool {
     w.chars().any(|c| {
-        crate::canon::bidi_name(c).is_some()
-            || crate::canon::invisible_name(c).is_some()
+        crate::text::canon::bidi_name(c).is_some()
+            || crate::text::canon::invisible_name(c).is_some()
             || ('\u{E0000}'..='\u{E007F}').contains(&c)
             || matches!(
                 c,

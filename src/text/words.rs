@@ -6,7 +6,7 @@
 //! typical text) take a byte-level fast path that applies the same rules
 //! (WB5-WB13 restricted to ASCII); a property test holds the two equal.
 
-use crate::canon::Canonical;
+use crate::text::canon::Canonical;
 use std::hash::Hasher as _;
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -57,7 +57,7 @@ impl Doc {
         for (i, t) in d.tokens.iter().enumerate() {
             let w = &d.text[t.start as usize..t.end as usize];
             if !w.is_ascii() {
-                d.keys[i] = key(&crate::canon::fold_typography(w));
+                d.keys[i] = key(&crate::text::canon::fold_typography(w));
             }
         }
         d
@@ -75,7 +75,7 @@ impl Doc {
         let (x, y) = (self.word(i), other.word(j));
         x == y
             || (!(x.is_ascii() && y.is_ascii())
-                && crate::canon::fold_typography(x) == crate::canon::fold_typography(y))
+                && crate::text::canon::fold_typography(x) == crate::text::canon::fold_typography(y))
     }
 
     /// Tokenize a sequence of block texts.

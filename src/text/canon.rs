@@ -17,6 +17,7 @@
 //! piece of a line in memory, so an archive's text can be re-derived in
 //! bounded memory however large it is.
 
+use crate::limits::MAX_PIECE;
 use serde::Serialize;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -147,10 +148,6 @@ fn plain_run_end(b: &[u8], start: usize) -> usize {
         stop
     }
 }
-
-/// Longest piece of a line handled at once when streaming (bytes). Longer
-/// lines are cut at a space (or any ASCII character) below this length.
-pub const MAX_PIECE: usize = 1 << 20;
 
 /// A list marker: structure recorded with its block, not part of its words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -1471,7 +1468,7 @@ mod tests {
 
     #[test]
     fn idempotent_on_declaration() {
-        let t = include_str!("../tests/data/declaration.txt");
+        let t = include_str!("../../tests/data/declaration.txt");
         let once = c(t);
         assert_eq!(c(&once), once);
         assert_eq!(Canonical::new(t).blocks.len(), 30);

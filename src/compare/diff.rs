@@ -7,9 +7,9 @@
 //! old text are reported unchanged, changed, removed or moved; text only the
 //! new one has is reported added.
 
-use crate::changes::Change;
-use crate::check::{self, Sealed, Status};
-use crate::sections::Kind;
+use crate::compare::changes::Change;
+use crate::compare::check::{self, Sealed, Status};
+use crate::text::sections::Kind;
 use serde::Serialize;
 
 /// What happened to a section between the two sides.
@@ -79,11 +79,11 @@ pub struct DiffReport {
 
 /// Diff an old text (prepared) against a new one.
 pub fn diff(old: &Sealed, new_text: &str) -> DiffReport {
-    diff_canonical(old, &crate::canon::Canonical::fast(new_text))
+    diff_canonical(old, &crate::text::canon::Canonical::fast(new_text))
 }
 
 /// Diff an old text (prepared) against a new one in canonical form.
-pub fn diff_canonical(old: &Sealed, new: &crate::canon::Canonical) -> DiffReport {
+pub fn diff_canonical(old: &Sealed, new: &crate::text::canon::Canonical) -> DiffReport {
     let same = old.same_canonical(new);
     let r = check::check_with(old, new, check::Counts::Bound);
     let mut summary = DiffSummary::default();

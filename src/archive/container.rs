@@ -3,6 +3,9 @@
 //!
 //! Only this module touches the `zip` crate.
 
+use crate::limits::{
+    MAX_CENTRAL_DIRECTORY, MAX_ENTRIES, MAX_ENTRY_SIZE, MAX_SMALL_ENTRY, MAX_TINY_ENTRY,
+};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom, Write};
@@ -10,27 +13,6 @@ use std::path::{Path, PathBuf};
 use zip::write::{SimpleFileOptions, ZipFileBuilder};
 use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
-/// Largest central directory read (bytes): bounds memory on hostile files.
-pub const MAX_CENTRAL_DIRECTORY: u64 = 8 << 20;
-/// Most entries an archive may have.
-pub const MAX_ENTRIES: u64 = 20_000;
-/// Largest entry (uncompressed) accepted.
-pub const MAX_ENTRY_SIZE: u64 = 4 << 30;
-/// Largest inventory or bag manifest read into memory whole. An inventory
-/// grows by about 2.4 KB a version and the bag manifest by about 0.9 KB, so
-/// this is room for about 850 versions. Parsed, an inventory made to
-/// maximize its cost (with [`crate::ocfl::MAX_INVENTORY_STRINGS`]) takes
-/// about ten times its size, and verify parses two at a time: this keeps
-/// it within its memory bound. (Version manifests, about 300 bytes a
-/// section, are streamed, never read whole.)
-pub const MAX_SMALL_ENTRY: u64 = 2 << 20;
-/// Largest other metadata entry read whole: `bagit.txt`, `bag-info.txt`,
-/// the tag manifest, the OCFL declaration, sidecars and signature files,
-/// each well under 1 KB.
-pub const MAX_TINY_ENTRY: u64 = 64 << 10;
-/// Largest stored text read into memory whole, by check and diff, which
-/// compare whole texts (verify streams texts).
-pub const MAX_WHOLE_TEXT: u64 = 512 << 20;
 /// Deflate level used for new entries.
 pub const DEFLATE_LEVEL: i64 = 6;
 /// Modification time of every entry: the DOS epoch, so output is reproducible.

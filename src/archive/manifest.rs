@@ -2,7 +2,8 @@
 //! canonical JSON byte form (RFC 8785: keys sorted, no insignificant white
 //! space, integers only), signed by the publisher.
 
-use crate::sections::{Kind, Section};
+use crate::limits::{MAX_TOKEN_BYTES, MAX_WARNINGS};
+use crate::text::sections::{Kind, Section};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -28,7 +29,7 @@ pub struct SectionEntry {
     /// SHA-256 of the section's canonical text (lowercase hex).
     pub sha256: String,
     /// Ed25519 signature (hex) over the section message
-    /// ([`crate::sign::section_message`]).
+    /// ([`crate::crypto::sign::section_message`]).
     pub signature: String,
     /// Byte offset of the section's text in the canonical text file.
     pub start: u64,
@@ -130,19 +131,6 @@ impl<'de> Deserialize<'de> for SectionCount {
         d.deserialize_seq(Count)
     }
 }
-
-/// Most warnings a manifest lists one by one; seal sums up the rest in
-/// one more line ([`record_warnings`]), and a manifest listing more than
-/// that is rejected, so that a hostile one cannot make a reader hold
-/// millions of strings.
-pub const MAX_WARNINGS: usize = 100;
-
-/// Longest JSON string or number a stored manifest may hold. Ids, hashes,
-/// signatures, times and messages are far shorter; serde_json collects a
-/// string or a long number whole before handing it on, so without a limit
-/// a manifest of one huge string (a few KB deflated) would take as much
-/// memory as it is long.
-pub const MAX_TOKEN_BYTES: usize = 1 << 20;
 
 /// The warnings as a manifest records them: the first [`MAX_WARNINGS`],
 /// then how many more there were.
@@ -266,11 +254,11 @@ impl<S> Manifest<S> {
                 self.format_version, MANIFEST_FORMAT_VERSION
             ));
         }
-        if self.canonical_text != crate::canon::SPEC_ID {
+        if self.canonical_text != crate::text::canon::SPEC_ID {
             return Err(format!(
                 "canonical text {:?} is not supported (knows {})",
                 self.canonical_text,
-                crate::canon::SPEC_ID
+                crate::text::canon::SPEC_ID
             ));
         }
         Ok(())
@@ -449,7 +437,7 @@ pub fn section_entries(
     version: u32,
     sections: &[Section],
     starts: &[u64],
-    sk: &crate::keys::SecretKey,
+    sk: &crate::crypto::keys::SecretKey,
 ) -> Vec<SectionEntry> {
     use rayon::prelude::*;
     sections
@@ -461,13 +449,34 @@ pub fn section_entries(
             number: s.number,
             start,
             len: s.text.len() as u64,
-            signature: crate::sign::sign_hex(
+            signature: crate::crypto::sign::sign_hex(
                 sk,
-                &crate::sign::section_message(archive_id, version, &s.id, &s.sha256),
+                &crate::crypto::sign::section_message(archive_id, version, &s.id, &s.sha256),
             ),
             sha256: s.sha256.clone(),
         })
         .collect()
+}
+
+/// An RFC 3339 time in the one form manifests use: UTC, to the second,
+/// `Z` suffix, so times compare as strings.
+pub fn normalize_time(t: &str) -> Option<String> {
+    let fmt = &time::format_description::well_known::Rfc3339;
+    let t = time::OffsetDateTime::parse(t, fmt).ok()?;
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .ok()?;
+    t.format(fmt).ok()
+}
+
+/// The time now, as RFC 3339 UTC to the second.
+pub fn now_rfc3339() -> String {
+    let t = time::OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or_else(|_| time::OffsetDateTime::now_utc());
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".into())
 }
 
 #[cfg(test)]
@@ -482,7 +491,7 @@ mod tests {
                 path: "canonical.txt".into(),
                 sha256: "ab".into(),
             },
-            canonical_text: crate::canon::SPEC_ID.into(),
+            canonical_text: crate::text::canon::SPEC_ID.into(),
             created: "2014-02-08T18:00:00Z".into(),
             format: MANIFEST_FORMAT.into(),
             format_version: MANIFEST_FORMAT_VERSION,
@@ -498,7 +507,7 @@ mod tests {
             previous_manifest_sha256: None,
             sections: vec![SectionEntry {
                 id: "point-1".into(),
-                kind: crate::sections::Kind::Point,
+                kind: crate::text::sections::Kind::Point,
                 len: 5,
                 number: Some(1),
                 sha256: "ef".into(),
@@ -543,7 +552,7 @@ mod tests {
         let mut m = sample();
         m.sections.push(SectionEntry {
             id: "closing-1".into(),
-            kind: crate::sections::Kind::Closing,
+            kind: crate::text::sections::Kind::Closing,
             len: 7,
             number: None,
             sha256: "12".into(),

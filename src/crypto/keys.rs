@@ -5,6 +5,7 @@
 //! it as is. Key ids are shown the way minisign shows them: 16 upper-case hex
 //! digits of the 8-byte key number read as a little-endian integer.
 
+use crate::limits::{MAX_KEY_FILE, SCRYPT_MAX_LOG_N};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
@@ -28,15 +29,10 @@ pub const SCRYPT_LOG_N: u8 = 17;
 pub const SCRYPT_R: u32 = 8;
 /// scrypt parallelism.
 pub const SCRYPT_P: u32 = 1;
-/// Highest scrypt cost accepted when reading a key file (bounds memory).
-pub const SCRYPT_MAX_LOG_N: u8 = 20;
 /// File name suffix of public keys.
 pub const PUB_SUFFIX: &str = "pub";
 /// File name suffix of secret keys.
 pub const SECRET_SUFFIX: &str = "key";
-/// Largest key file read (bytes).
-pub const MAX_KEY_FILE: u64 = 64 * 1024;
-
 /// Errors about keys.
 #[derive(Debug)]
 pub enum KeyError {
@@ -157,33 +153,7 @@ impl PublicKey {
         let text = read_small(path)?;
         PublicKey::from_minisign(&text).map_err(|m| KeyError::Format(path.to_owned(), m))
     }
-
-    /// The raw key as DER SubjectPublicKeyInfo (for OpenSSL).
-    pub fn to_der(&self) -> Vec<u8> {
-        let mut der = hex::decode(ED25519_SPKI_PREFIX).expect("constant is hex");
-        der.extend_from_slice(self.key.as_bytes());
-        der
-    }
-
-    /// The key as an OpenSSH public key blob (`ssh-ed25519` wire format).
-    pub fn to_ssh_blob(&self) -> Vec<u8> {
-        let mut b = Vec::new();
-        crate::sign::ssh_string(&mut b, b"ssh-ed25519");
-        crate::sign::ssh_string(&mut b, self.key.as_bytes());
-        b
-    }
-
-    /// An OpenSSH `allowed_signers` line for `ssh-keygen -Y verify`.
-    pub fn to_allowed_signers(&self, principal: &str) -> String {
-        format!(
-            "{principal} ssh-ed25519 {}\n",
-            B64.encode(self.to_ssh_blob())
-        )
-    }
 }
-
-/// DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410).
-pub const ED25519_SPKI_PREFIX: &str = "302a300506032b6570032100";
 
 fn read_small(path: &Path) -> Result<String, KeyError> {
     use std::io::Read;

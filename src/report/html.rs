@@ -5,9 +5,9 @@
 //! passage); invisible and bidi control characters are shown as visible
 //! badges instead of acting on the page.
 
-use crate::changes::Change;
-use crate::check::{CheckReport, Status, Verdict};
-use crate::diff::{DiffReport, DiffStatus};
+use crate::compare::changes::Change;
+use crate::compare::check::{CheckReport, Status, Verdict};
+use crate::compare::diff::{DiffReport, DiffStatus};
 use crate::report::{split_marker, word_pieces, Against, PieceTag};
 
 /// Escape text for HTML, and make invisible characters visible.
@@ -21,8 +21,8 @@ pub fn text(s: &str) -> String {
             '"' => o.push_str("&quot;"),
             '\'' => o.push_str("&#39;"),
             _ => {
-                let name = crate::canon::bidi_name(c)
-                    .or_else(|| crate::canon::invisible_name(c))
+                let name = crate::text::canon::bidi_name(c)
+                    .or_else(|| crate::text::canon::invisible_name(c))
                     // ZWNJ and ZWJ are ordinary in Persian and Arabic
                     // spelling: shown as they are, not as badges.
                     .or(match c {

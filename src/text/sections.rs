@@ -8,8 +8,9 @@
 //! `paragraph`. Ids number the sections of each kind in order: `paragraph-1`,
 //! `bullet-4`, `point-7`, `heading-1`, `closing-2`.
 
-use crate::canon::{Block, Canonical, Marker, Sink, TextWriter};
 use crate::digest::{sha256, Sha256Hex};
+use crate::limits::MAX_LISTED_PROBLEMS;
+use crate::text::canon::{Block, Canonical, Marker, Sink, TextWriter};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -137,12 +138,6 @@ pub fn split(c: &Canonical) -> Vec<Section> {
     split_with(c, true)
 }
 
-/// Split without hashing (`sha256` left empty): for comparing texts, where
-/// no hash is needed.
-pub fn split_unhashed(c: &Canonical) -> Vec<Section> {
-    split_with(c, false)
-}
-
 /// Split a canonical text into sections without hashing, taking its
 /// strings instead of copying them.
 pub fn split_owned(c: Canonical) -> Vec<Section> {
@@ -182,7 +177,7 @@ fn block_infos(c: &Canonical, hash: bool) -> Vec<BlockInfo> {
     // Where each block's text starts in the canonical text, without writing
     // the text out.
     let mut pos = 0u64;
-    let mut w = crate::canon::TextWriter::default();
+    let mut w = crate::text::canon::TextWriter::default();
     let starts: Vec<u64> = c
         .blocks
         .iter()
@@ -291,7 +286,7 @@ impl Sink for Digester {
             }
         }
     }
-    fn warning(&mut self, _: crate::canon::Warning) {}
+    fn warning(&mut self, _: crate::text::canon::Warning) {}
 }
 
 /// What a manifest claims about one section.
@@ -328,9 +323,6 @@ pub enum Mismatch {
     },
 }
 
-/// Most mismatches a [`Matcher`] keeps; the rest are counted.
-pub const MAX_KEPT_MISMATCHES: usize = 100;
-
 /// Mismatches found: the first [`MAX_KEPT_MISMATCHES`], and how many.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Mismatches {
@@ -343,12 +335,12 @@ pub struct Mismatches {
 impl Mismatches {
     fn push(&mut self, m: Mismatch) {
         self.count += 1;
-        if self.first.len() < MAX_KEPT_MISMATCHES {
+        if self.first.len() < MAX_LISTED_PROBLEMS {
             self.first.push(m);
         }
     }
     fn append(&mut self, other: Mismatches) {
-        let left = MAX_KEPT_MISMATCHES - self.first.len();
+        let left = MAX_LISTED_PROBLEMS - self.first.len();
         self.first.extend(other.first.into_iter().take(left));
         self.count += other.count;
     }
@@ -449,7 +441,7 @@ mod tests {
 
     #[test]
     fn declaration_sections() {
-        let t = include_str!("../tests/data/declaration.txt");
+        let t = include_str!("../../tests/data/declaration.txt");
         let s = split(&Canonical::new(t));
         let ids: Vec<&str> = s.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(s.len(), 30);

@@ -3,9 +3,10 @@
 use crate::cli::{out, trouble, Failure, Outcome, EXIT_FAIL, EXIT_OK};
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use vellum::check::Sealed;
-use vellum::diff::{self, DiffReport, DiffStatus};
-use vellum::keys::PublicKey;
+use vellum::compare::check::Sealed;
+use vellum::compare::diff::{self, DiffReport, DiffStatus};
+use vellum::crypto::keys::PublicKey;
+use vellum::limits::MAX_TEXT;
 use vellum::report::{inline_diff, Style};
 
 /// One side of a diff, loaded.
@@ -73,9 +74,9 @@ fn load(
 }
 
 fn load_text(p: &Path, label: &str) -> Result<Side, Failure> {
-    let bytes = crate::cli::read_limited(p, vellum::container::MAX_WHOLE_TEXT).map_err(trouble)?;
+    let bytes = crate::cli::read_limited(p, MAX_TEXT).map_err(trouble)?;
     let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
-    let (text, _) = vellum::input::read_copy_vec(name.as_deref(), bytes)
+    let (text, _) = vellum::document::read_copy_vec(name.as_deref(), bytes)
         .map_err(|e| trouble(format!("{}: {e}", p.display())))?;
     Ok(Side {
         label: label.to_owned(),
@@ -153,7 +154,7 @@ pub fn run(
     // The two sides are prepared at the same time, one per core.
     let (sealed, new_canon) = rayon::join(
         || Sealed::new(&old.text),
-        || vellum::canon::Canonical::fast(&new.text),
+        || vellum::text::canon::Canonical::fast(&new.text),
     );
     // The texts as read are not needed any more: their memory serves what
     // comes next.
@@ -163,7 +164,7 @@ pub fn run(
     let r = diff::diff_canonical(&sealed, &new_canon);
     let code = if r.same { EXIT_OK } else { EXIT_FAIL };
     if let Some(h) = html {
-        let page = vellum::html::diff_page(
+        let page = vellum::report::html::diff_page(
             &old.label,
             old.meta.as_ref(),
             &new.label,

@@ -15,15 +15,16 @@
 
 mod stream;
 
-use crate::archive::{self, Paths, CANONICAL, MANIFEST, ORIGINAL};
-use crate::bag;
-use crate::container::{ReadError, ZipIn};
+use crate::archive::bag;
+use crate::archive::container::{ReadError, ZipIn};
+use crate::archive::layout::{self, Paths, CANONICAL, MANIFEST, ORIGINAL};
+use crate::archive::manifest::{Header, Manifest};
+use crate::archive::ocfl::{self, Inventory};
+use crate::crypto::keys::PublicKey;
+use crate::crypto::sign;
 use crate::digest::{sha256, FileDigests};
-use crate::keys::PublicKey;
-use crate::manifest::{Header, Manifest};
-use crate::ocfl::{self, Inventory};
-use crate::sections::{Mismatch, Mismatches};
-use crate::sign;
+use crate::limits::MAX_TEXT;
+use crate::text::sections::{Mismatch, Mismatches};
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -139,15 +140,11 @@ impl Opened {
     }
 
     /// Read a version's text (its original or canonical form) whole, up to
-    /// [`crate::container::MAX_WHOLE_TEXT`] bytes.
+    /// [`MAX_TEXT`] bytes.
     pub fn read_text(&self, version: u32, logical: &str) -> Result<Vec<u8>, String> {
         let p = self.existing_path(version, logical)?;
         self.zip
-            .read_whole(
-                &p,
-                crate::container::MAX_WHOLE_TEXT,
-                "a text vellum compares whole",
-            )
+            .read_whole(&p, MAX_TEXT, "a text vellum compares whole")
             .map_err(|e| e.to_string())
     }
 }
@@ -200,7 +197,7 @@ fn choose_key<'k>(
     if candidates.len() < 2 {
         return candidates.first().copied();
     }
-    let [_, mini, ssh] = archive::signature_names();
+    let [_, mini, ssh] = layout::signature_names();
     let text = |name: &str| {
         o.read(v, name)
             .map(|b| String::from_utf8_lossy(&b).into_owned())
@@ -270,7 +267,7 @@ pub fn verify(
         return done(p, None, vec![], None);
     }
     let bag_name = tops.into_iter().next().unwrap_or_default().to_owned();
-    if !archive::valid_id(&bag_name) {
+    if !layout::valid_id(&bag_name) {
         p.add(
             None,
             "zip",
@@ -365,13 +362,13 @@ pub fn verify(
         .map(|t| bag::parse_info(&t))
         .unwrap_or_default();
     let label = |l: &str| info.iter().find(|(k, _)| k == l).map(|(_, v)| v.clone());
-    if label(bag::FORMAT_LABEL).as_deref() != Some(archive::ARCHIVE_FORMAT) {
+    if label(bag::FORMAT_LABEL).as_deref() != Some(layout::ARCHIVE_FORMAT) {
         p.add(
             None,
             paths.tag(bag::BAG_INFO_NAME),
             format!(
                 "not a {} archive ({} missing or different)",
-                archive::ARCHIVE_FORMAT,
+                layout::ARCHIVE_FORMAT,
                 bag::FORMAT_LABEL
             ),
         );
@@ -469,7 +466,7 @@ pub fn verify(
         .filter_map(|f| opened.zip.get(f))
         .map(|e| e.size)
         .sum();
-    let expected_files = archive::logical_files();
+    let expected_files = layout::logical_files();
     let logical_files = |v: u32| -> Vec<String> {
         let vi = &opened.inventory.versions[&ocfl::version_name(v)];
         let mut l: Vec<String> = vi.state.values().flatten().cloned().collect();
@@ -549,7 +546,7 @@ pub fn verify(
                     Some((v, r, h, m)) => {
                         let key = keys.get(&v).copied().flatten();
                         let raw_sig =
-                            key.and_then(|_| opened.read(v, &archive::signature_names()[0]).ok());
+                            key.and_then(|_| opened.read(v, &layout::signature_names()[0]).ok());
                         let signer = key.map(|k| (k, raw_sig.as_deref()));
                         let (d, c) =
                             check_sections(&opened.zip, f, &m, (h, &r.digests), signer, &counter);
@@ -943,7 +940,7 @@ fn check_manifest_fields<S>(
         (None, Some(_)) => p.add(Some(v), MANIFEST, "version 1 records a key change"),
         _ => {}
     }
-    if crate::seal::normalize_time(&m.created).as_deref() != Some(m.created.as_str()) {
+    if crate::archive::manifest::normalize_time(&m.created).as_deref() != Some(m.created.as_str()) {
         p.add(Some(v), MANIFEST, "created time is not RFC 3339");
     }
     if vi.created != m.created || vi.message.as_deref() != Some(m.message.as_str()) {
@@ -967,7 +964,7 @@ fn check_manifest_signatures(
     raw: Option<bool>,
     p: &mut Problems,
 ) {
-    let [raw_name, mini, ssh] = archive::signature_names();
+    let [raw_name, mini, ssh] = layout::signature_names();
     match (raw, o.read(v, &raw_name)) {
         (_, Err(e)) => p.add(Some(v), raw_name.as_str(), e),
         (Some(true), Ok(_)) => {}

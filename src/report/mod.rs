@@ -1,9 +1,11 @@
 //! Renderings of results for people and programs: human text (with colour
-//! when asked) and JSON. HTML reports live in [`crate::html`].
+//! when asked) and JSON. HTML reports live in [`crate::report::html`].
 
-use crate::align::{self, Tag};
-use crate::check::{CheckReport, Status};
-use crate::words::Doc;
+pub mod html;
+
+use crate::compare::align::{self, Tag};
+use crate::compare::check::{CheckReport, Status};
+use crate::text::words::Doc;
 use serde::Serialize;
 
 /// Which sealed version a check or diff was made against.
@@ -121,8 +123,8 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
 pub fn visible(s: &str) -> String {
     let mut o = String::with_capacity(s.len());
     for c in s.chars() {
-        if crate::canon::bidi_name(c).is_some()
-            || crate::canon::invisible_name(c).is_some()
+        if crate::text::canon::bidi_name(c).is_some()
+            || crate::text::canon::invisible_name(c).is_some()
             || ('\u{E0000}'..='\u{E007F}').contains(&c)
         {
             o.push_str(&format!("<U+{:04X}>", c as u32));
@@ -209,14 +211,14 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
     let mut s = String::new();
     let verdict = r.verdict.as_str().to_uppercase();
     let detail = match r.verdict {
-        crate::check::Verdict::Authentic => {
+        crate::compare::check::Verdict::Authentic => {
             "every sealed section present and intact; only formatting differs".to_owned()
         }
-        crate::check::Verdict::Excerpt => format!(
+        crate::compare::check::Verdict::Excerpt => format!(
             "an intact, contiguous part of the sealed text ({} of {} sections)",
             r.summary.intact, r.summary.sections
         ),
-        crate::check::Verdict::Altered => {
+        crate::compare::check::Verdict::Altered => {
             let mut parts = Vec::new();
             for (n, w) in [
                 (r.summary.altered, "altered"),
@@ -234,7 +236,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
                 format!("sections: {}", parts.join(", "))
             }
         }
-        crate::check::Verdict::Unrelated => format!(
+        crate::compare::check::Verdict::Unrelated => format!(
             "no meaningful overlap ({} of {} words match)",
             r.summary.matched_words, r.summary.copy_words
         ),
@@ -248,8 +250,8 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
         against.signer_key_id,
         against.archive_path
     ));
-    if r.verdict != crate::check::Verdict::Unrelated {
-        let excerpt = r.verdict == crate::check::Verdict::Excerpt;
+    if r.verdict != crate::compare::check::Verdict::Unrelated {
+        let excerpt = r.verdict == crate::compare::check::Verdict::Excerpt;
         for sec in &r.sections {
             match sec.status {
                 Status::Intact => {}
@@ -322,7 +324,7 @@ pub fn check_human(copy: &str, against: &Against, r: &CheckReport, st: Style) ->
 
 /// A section's marker (`• `, `7. `) and the rest of its published text.
 pub fn split_marker(t: &str) -> (&str, &str) {
-    match crate::canon::parse_marker(t) {
+    match crate::text::canon::parse_marker(t) {
         Some((_, n)) => t.split_at(n),
         None => ("", t),
     }
@@ -342,7 +344,7 @@ pub const CHECK_SCHEMA: &str = "vellum-check-report-v1";
 pub struct CheckJson<'a> {
     schema: &'static str,
     copy: &'a str,
-    verdict: crate::check::Verdict,
+    verdict: crate::compare::check::Verdict,
     archive: &'a str,
     archive_path: &'a str,
     version: u32,
@@ -350,28 +352,28 @@ pub struct CheckJson<'a> {
     signer_key_id: &'a str,
     manifest_sha256: &'a str,
     canonical_text: &'a str,
-    summary: &'a crate::check::Summary,
+    summary: &'a crate::compare::check::Summary,
     sections: SectionsJson<'a>,
     warnings: &'a [String],
 }
 
 /// The sections of a report, with the sealed texts escaped once.
 struct SectionsJson<'a> {
-    sections: &'a [crate::check::SectionReport],
-    sealed: Option<&'a crate::check::Sealed>,
+    sections: &'a [crate::compare::check::SectionReport],
+    sealed: Option<&'a crate::compare::check::Sealed>,
 }
 
-/// One section: the fields of [`crate::check::SectionReport`], in order.
+/// One section: the fields of [`crate::compare::check::SectionReport`], in order.
 #[derive(Serialize)]
 struct SectionJson<'a> {
     id: &'a str,
-    kind: Option<crate::sections::Kind>,
+    kind: Option<crate::text::sections::Kind>,
     number: Option<u32>,
-    status: crate::check::Status,
+    status: crate::compare::check::Status,
     text: TextJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     found: Option<&'a str>,
-    changes: &'a [crate::changes::Change],
+    changes: &'a [crate::compare::changes::Change],
 }
 
 #[derive(Serialize)]
@@ -410,7 +412,7 @@ pub fn check_json<'a>(
     copy: &'a str,
     against: &'a Against,
     r: &'a CheckReport,
-    sealed: Option<&'a crate::check::Sealed>,
+    sealed: Option<&'a crate::compare::check::Sealed>,
 ) -> CheckJson<'a> {
     CheckJson {
         schema: CHECK_SCHEMA,
@@ -440,8 +442,8 @@ mod tests {
     /// sections as they serialize themselves: no field lost or renamed.
     #[test]
     fn escaped_sections_serialize_like_reports() {
-        let decl = include_str!("../tests/data/declaration.txt");
-        let sealed = crate::check::Sealed::new(decl);
+        let decl = include_str!("../../tests/data/declaration.txt");
+        let sealed = crate::compare::check::Sealed::new(decl);
         let first = decl.find("\n\n").unwrap();
         let copy = format!(
             "{}\n\nA whole new paragraph that the convention never wrote, inserted here.{}",
@@ -450,7 +452,7 @@ mod tests {
         )
         .replace("87 billion", "78 billion")
             + "\nAn added line.\n";
-        let r = crate::check::check(&sealed, &copy);
+        let r = crate::compare::check::check(&sealed, &copy);
         assert!(r.sections.iter().any(|s| s.found.is_some()));
         assert!(r.sections.iter().any(|s| s.kind.is_none()));
         let against = Against {
@@ -460,7 +462,7 @@ mod tests {
             created: "2014-02-08T18:00:00Z".into(),
             signer_key_id: "K".into(),
             manifest_sha256: "00".into(),
-            canonical_text: crate::canon::SPEC_ID.into(),
+            canonical_text: crate::text::canon::SPEC_ID.into(),
         };
         let fast = serde_json::to_string(&check_json("c", &against, &r, Some(&sealed))).unwrap();
         let plain = serde_json::to_string(&check_json("c", &against, &r, None)).unwrap();

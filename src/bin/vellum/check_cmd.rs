@@ -4,16 +4,14 @@ use crate::cli::{out_each, trouble, Failure, Outcome, Progress, EXIT_FAIL, EXIT_
 use rayon::prelude::*;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
-use vellum::check::{self, Sealed};
-use vellum::keys::PublicKey;
+use vellum::compare::check::{self, Sealed};
+use vellum::crypto::keys::PublicKey;
+use vellum::limits::MAX_TEXT;
 use vellum::report::{self, Against, Style};
 
 /// Copies checked in parallel before their reports are written (enough to
 /// keep both cores busy, few enough to keep memory small).
 pub const BATCH: usize = 1024;
-
-/// Largest copy read (bytes).
-pub const MAX_COPY: u64 = 256 << 20;
 
 /// A copy to check: where it comes from.
 enum Source {
@@ -109,15 +107,15 @@ pub fn load_sealed_text(
     let vh = &opened.versions[n as usize - 1];
     let m = &vh.manifest;
     let bytes = opened
-        .read_text(n, vellum::archive::ORIGINAL)
+        .read_text(n, vellum::archive::layout::ORIGINAL)
         .map_err(|e| {
             trouble(format!(
                 "{}: v{n} {}: {e}",
                 archive.display(),
-                vellum::archive::ORIGINAL
+                vellum::archive::layout::ORIGINAL
             ))
         })?;
-    let (text, _) = vellum::input::decode(&bytes)
+    let (text, _) = vellum::text::decode::decode(&bytes)
         .map_err(|e| trouble(format!("{}: v{n} original: {e}", archive.display())))?;
     let against = Against {
         archive_path: archive.display().to_string(),
@@ -134,7 +132,7 @@ pub fn load_sealed_text(
 fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String> {
     match src {
         Source::Stdin => Ok(stdin.clone().unwrap_or_default()),
-        Source::File(p) => crate::cli::read_limited(p, MAX_COPY),
+        Source::File(p) => crate::cli::read_limited(p, MAX_TEXT),
     }
 }
 
@@ -161,7 +159,7 @@ pub fn run(
     let stdin = if sources.iter().any(|s| matches!(s, Source::Stdin)) {
         let mut v = Vec::new();
         std::io::stdin()
-            .take(MAX_COPY)
+            .take(MAX_TEXT)
             .read_to_end(&mut v)
             .map_err(|e| trouble(format!("standard input: {e}")))?;
         Some(v)
@@ -209,7 +207,7 @@ pub fn run(
                         Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
                         Source::Stdin => None,
                     };
-                    vellum::input::read_copy_vec(fname.as_deref(), bytes)
+                    vellum::document::read_copy_vec(fname.as_deref(), bytes)
                         .map_err(|e| format!("{name}: {e}"))
                 });
                 let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
@@ -229,7 +227,7 @@ pub fn run(
                     Ok((text, _fmt)) => {
                         let rep = check::check(&sealed, &text);
                         if let Some(h) = &html {
-                            let page = vellum::html::check_page(&name, &against, &rep);
+                            let page = vellum::report::html::check_page(&name, &against, &rep);
                             if let Err(e) = std::fs::write(h, page) {
                                 return (
                                     format!("{}: {e}\n", h.display()),

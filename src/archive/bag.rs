@@ -71,12 +71,19 @@ pub fn parse_info(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `bag-info.txt` for an archive.
-pub fn bag_info(archive_id: &str, date: &str, octets: u64, files: usize, versions: u32) -> String {
+/// `bag-info.txt` for an archive of the given format.
+pub fn bag_info(
+    format: &str,
+    archive_id: &str,
+    date: &str,
+    octets: u64,
+    files: usize,
+    versions: u32,
+) -> String {
     format!(
         "Bag-Software-Agent: vellum {} <text sealing>\nBagging-Date: {date}\nExternal-Description: A text sealed by vellum: {versions} signed version(s), OCFL object in data/\nExternal-Identifier: {archive_id}\nPayload-Oxum: {octets}.{files}\n{FORMAT_LABEL}: {}\n",
         env!("CARGO_PKG_VERSION"),
-        crate::archive::ARCHIVE_FORMAT,
+        format,
     )
 }
 

@@ -4,7 +4,8 @@
 use clap::{Args, Parser, Subcommand};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use vellum::keys::{self, PublicKey, SecretKey};
+use vellum::crypto::keys::{self, PublicKey, SecretKey};
+use vellum::limits::MAX_TEXT;
 use vellum::verify;
 use zeroize::Zeroizing;
 
@@ -298,9 +299,9 @@ fn keygen(a: KeygenArgs) -> Outcome {
 }
 
 /// Read a text to seal or split whole: at most the largest stored text
-/// check and diff read back ([`vellum::container::MAX_WHOLE_TEXT`]).
+/// check and diff read back ([`MAX_TEXT`]).
 fn read_file(p: &Path) -> Result<Vec<u8>, Failure> {
-    read_limited(p, vellum::container::MAX_WHOLE_TEXT).map_err(trouble)
+    read_limited(p, MAX_TEXT).map_err(trouble)
 }
 
 /// Read a file whole if it holds at most `limit` bytes; the error is one
@@ -332,10 +333,10 @@ pub fn read_limited(p: &Path, limit: u64) -> Result<Vec<u8>, String> {
 
 fn sections(a: SectionsArgs) -> Outcome {
     let bytes = read_file(&a.file)?;
-    let (text, _) =
-        vellum::input::decode(&bytes).map_err(|e| trouble(format!("{}: {e}", a.file.display())))?;
-    let canon = vellum::canon::Canonical::new(&text);
-    let secs = vellum::sections::split(&canon);
+    let (text, _) = vellum::text::decode::decode(&bytes)
+        .map_err(|e| trouble(format!("{}: {e}", a.file.display())))?;
+    let canon = vellum::text::canon::Canonical::new(&text);
+    let secs = vellum::text::sections::split(&canon);
     if a.json {
         let v: Vec<serde_json::Value> = secs
             .iter()
@@ -347,7 +348,7 @@ fn sections(a: SectionsArgs) -> Outcome {
             })
             .collect();
         let doc = serde_json::json!({
-            "canonical_text": vellum::canon::SPEC_ID,
+            "canonical_text": vellum::text::canon::SPEC_ID,
             "canonical_sha256": vellum::digest::sha256(canon.to_text().as_bytes()),
             "sections": v,
             "warnings": canon.warnings,
@@ -378,7 +379,7 @@ fn sections(a: SectionsArgs) -> Outcome {
     s.push_str(&format!(
         "{} sections; canonical text ({}) SHA-256 {}\n",
         secs.len(),
-        vellum::canon::SPEC_ID,
+        vellum::text::canon::SPEC_ID,
         vellum::digest::sha256(canon.to_text().as_bytes())
     ));
     for w in &canon.warnings {

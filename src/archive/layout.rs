@@ -17,8 +17,8 @@
 //!                 └── manifest.json.sig  .minisig  .sshsig
 //! ```
 
-use crate::bag::DATA_DIR;
-use crate::ocfl::{version_name, INVENTORY_NAME, SIDECAR_NAME};
+use crate::archive::bag::DATA_DIR;
+use crate::archive::ocfl::{version_name, INVENTORY_NAME, SIDECAR_NAME};
 
 /// Format id of the archive as a whole (recorded in every manifest through
 /// the manifest format, and in bag-info.txt).
@@ -33,9 +33,9 @@ pub const MANIFEST: &str = "manifest.json";
 /// Logical names of the detached manifest signatures.
 pub fn signature_names() -> [String; 3] {
     [
-        format!("{MANIFEST}{}", crate::sign::SUFFIX_RAW),
-        format!("{MANIFEST}{}", crate::sign::SUFFIX_MINISIGN),
-        format!("{MANIFEST}{}", crate::sign::SUFFIX_SSH),
+        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_RAW),
+        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_MINISIGN),
+        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_SSH),
     ]
 }
 

@@ -4,6 +4,7 @@
 //! stores only files whose content is new and refers to earlier content by
 //! digest.
 
+use crate::limits::{MAX_INVENTORY_STRINGS, MAX_SMALL_ENTRY};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -69,20 +70,13 @@ pub struct Inventory {
     pub versions: BTreeMap<String, Version>,
 }
 
-/// Most JSON strings an inventory may hold. A version adds about 40
-/// (digests, paths, its metadata), so this is room for about 1,250
-/// versions; parsed, each string costs a map entry, so the count, not only
-/// the byte size, bounds the memory a hostile inventory can take (16 MiB
-/// of tiny entries parsed to about 300 MB).
-pub const MAX_INVENTORY_STRINGS: usize = 50_000;
-
-/// An inventory is at most [`crate::container::MAX_SMALL_ENTRY`] bytes
+/// An inventory is at most [`MAX_SMALL_ENTRY`] bytes
 /// (what verify reads) and holds at most [`MAX_INVENTORY_STRINGS`] strings,
 /// counted by their quotes before parsing (escaped quotes count too, which
 /// errs on the safe side). Verify checks this before parsing one, seal
 /// before writing one.
 pub fn check_limits(bytes: &[u8]) -> Result<(), String> {
-    let max = crate::container::MAX_SMALL_ENTRY;
+    let max = MAX_SMALL_ENTRY;
     if bytes.len() as u64 > max {
         return Err(format!(
             "is {} bytes, more than an inventory may ({max})",

@@ -1,0 +1,8 @@
+//! Comparing texts: word alignment ([`align`]) and change classes
+//! ([`changes`]) shared by checking copies ([`check`]) and diffing versions
+//! ([`diff`]).
+
+pub mod align;
+pub mod changes;
+pub mod check;
+pub mod diff;

@@ -1,0 +1,8 @@
+//! Text: bytes decoded strictly ([`decode`]), the canonical text
+//! ([`canon`], `vellum-text-v1`), its sections ([`sections`]) and the word
+//! tokens alignment compares ([`words`]).
+
+pub mod canon;
+pub mod decode;
+pub mod sections;
+pub mod words;
