@@ -28,6 +28,7 @@ pub mod compare;
 pub mod crypto;
 pub mod digest;
 pub mod document;
+pub mod files;
 pub mod limits;
 pub mod report;
 pub mod seal;

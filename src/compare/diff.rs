@@ -28,6 +28,19 @@ pub enum DiffStatus {
     Moved,
 }
 
+impl DiffStatus {
+    /// The status as a word, as in JSON reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DiffStatus::Unchanged => "unchanged",
+            DiffStatus::Changed => "changed",
+            DiffStatus::Added => "added",
+            DiffStatus::Removed => "removed",
+            DiffStatus::Moved => "moved",
+        }
+    }
+}
+
 /// One section of a diff.
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffSection {

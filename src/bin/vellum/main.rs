@@ -1,11 +1,13 @@
-//! The `vellum` command: parses flags, calls the library, prints, and turns
-//! the outcome into an exit code (0 verified/authentic/same, 1
-//! failed/altered/different, 2 trouble), like diff(1).
+//! The `vellum` command: parses flags into one config per command, calls
+//! the library, prints, and turns the outcome into an exit code in one
+//! place (0 verified/authentic/same, 1 failed/altered/different, 2
+//! trouble), like diff(1).
 
-mod check_cmd;
-mod cli;
-mod diff_cmd;
+mod args;
+mod cmd;
+mod output;
 
+use clap::Parser;
 use std::process::ExitCode;
 
 /// mimalloc instead of the system allocator: vellum makes and frees many
@@ -15,6 +17,24 @@ use std::process::ExitCode;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let code = cli::run();
+    let cli = match args::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    output::EXIT_OK
+                }
+                _ => output::EXIT_TROUBLE,
+            });
+        }
+    };
+    let code = match cmd::run(cli.cmd) {
+        Ok(code) => code,
+        Err(output::Failure(code, msg)) => {
+            eprintln!("vellum: {msg}");
+            code
+        }
+    };
     ExitCode::from(code)
 }

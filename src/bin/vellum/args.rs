@@ -1,0 +1,160 @@
+//! The command line: every flag and argument, with help and examples.
+//! Parsed into these structs, then turned into one config per command
+//! (`cmd/`) before any work.
+
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "vellum",
+    version,
+    about = "Keep a text honest after it leaves its authors: seal it, verify its archive, check circulated copies, diff versions.",
+    after_help = "Examples:\n  vellum keygen --out keys/secretariat\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\"\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum diff archive/paris-2014-02-08.zip\n\nExit codes: 0 verified/authentic/same, 1 failed/altered/different, 2 trouble."
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Cmd {
+    /// Make a signing key pair: PATH.pub (minisign public key) and PATH.key (secret, encrypted).
+    #[command(
+        after_help = "Example:\n  vellum keygen --out keys/secretariat\n  VELLUM_PASSPHRASE=... vellum keygen --out keys/ci   # passphrase from the environment\n  vellum keygen --out /tmp/test --no-passphrase          # unencrypted, for tests"
+    )]
+    Keygen(KeygenArgs),
+    /// Show how a text splits into canonical sections, with ids and hashes.
+    #[command(
+        after_help = "Example:\n  vellum sections declaration.txt\n  vellum sections declaration.txt --json"
+    )]
+    Sections(SectionsArgs),
+    /// Seal a text as the next version of an archive (created when missing).
+    #[command(
+        after_help = "Example:\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\""
+    )]
+    Seal(SealArgs),
+    /// Verify an archive: every byte, every signature, every version.
+    #[command(
+        after_help = "Example:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n\nExit 0 valid, 1 invalid (every problem is listed), 2 trouble."
+    )]
+    Verify(VerifyArgs),
+    /// Check circulated copies against the sealed text: authentic, excerpt, altered or unrelated.
+    #[command(
+        after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json   # a folder, a page, stdin\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
+    )]
+    Check(CheckArgs),
+    /// Compare two versions or two texts, section by section and word by word.
+    #[command(
+        after_help = "Examples:\n  vellum diff archive/paris-2014-02-08.zip                 # its last two versions\n  vellum diff archive/paris-2014-02-08.zip@v1 archive/paris-2014-02-08.zip@v2 --html diff.html\n  vellum diff old.txt new.txt --json\n\nExit 0 same canonical text, 1 different, 2 trouble."
+    )]
+    Diff(DiffArgs),
+    /// List an archive's versions.
+    #[command(after_help = "Example:\n  vellum log archive/paris-2014-02-08.zip --json")]
+    Log(VerifyArgs),
+}
+
+#[derive(Args)]
+pub(crate) struct KeygenArgs {
+    /// Base path: writes PATH.pub and PATH.key.
+    #[arg(long, short)]
+    pub(crate) out: PathBuf,
+    /// Store the secret key unencrypted.
+    #[arg(long)]
+    pub(crate) no_passphrase: bool,
+    /// Read the passphrase from this file (first line).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct SectionsArgs {
+    /// The text file.
+    pub(crate) file: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct TrustArgs {
+    /// Trusted public key (.pub) or folder of them; repeatable. Default: ./keys.
+    #[arg(long, value_name = "PATH")]
+    pub(crate) trust: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct SealArgs {
+    /// The text to seal.
+    pub(crate) text: PathBuf,
+    /// Secret key file.
+    #[arg(long, short)]
+    pub(crate) key: PathBuf,
+    /// The archive (a .zip; created when missing).
+    #[arg(long, short)]
+    pub(crate) archive: PathBuf,
+    /// The version's message.
+    #[arg(long, short, default_value = "")]
+    pub(crate) message: String,
+    /// Created time (RFC 3339); default now, or SOURCE_DATE_EPOCH when set.
+    #[arg(long, value_name = "RFC3339")]
+    pub(crate) time: Option<String>,
+    /// Sign with a different key than the previous version (recorded).
+    #[arg(long)]
+    pub(crate) key_change: bool,
+    /// Seal a text holding bidi controls or tag characters (recorded).
+    #[arg(long)]
+    pub(crate) allow_bidi: bool,
+    /// Read the passphrase from this file (first line).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct CheckArgs {
+    /// The archive.
+    pub(crate) archive: PathBuf,
+    /// Copies: files, folders (every file inside), or - for standard input.
+    #[arg(required = true)]
+    pub(crate) copies: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+    /// Check against this version (default: the newest).
+    #[arg(long, value_name = "N")]
+    pub(crate) version: Option<u32>,
+    /// Print JSON (one object per line when several copies are checked).
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also write a self-contained HTML report (one copy only).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct DiffArgs {
+    /// Old side: a text, an archive (its newest version) or ARCHIVE@vN. Alone: an archive's last two versions.
+    pub(crate) a: String,
+    /// New side: a text, an archive or ARCHIVE@vN.
+    pub(crate) b: Option<String>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+    /// Also write a self-contained HTML report.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) html: Option<PathBuf>,
+}
+
+#[derive(Args)]
+pub(crate) struct VerifyArgs {
+    /// The archive.
+    pub(crate) archive: PathBuf,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}

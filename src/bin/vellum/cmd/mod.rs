@@ -1,0 +1,122 @@
+//! One module per command. Each turns its flags into a config (trust
+//! resolved, inputs named) before any work, calls the library, and returns
+//! the exit code or a one-line failure.
+
+mod check;
+mod diff;
+mod keygen;
+mod seal;
+mod sections;
+mod verify;
+
+use crate::args::{Cmd, TrustArgs};
+use crate::output::{trouble, Failure, Outcome};
+use std::path::{Path, PathBuf};
+use vellum::crypto::keys::{self, PublicKey};
+use zeroize::Zeroizing;
+
+/// Environment variable holding a passphrase, for automation.
+pub const PASSPHRASE_ENV: &str = "VELLUM_PASSPHRASE";
+
+/// Run one command.
+pub fn run(cmd: Cmd) -> Outcome {
+    match cmd {
+        Cmd::Keygen(a) => keygen::run(a),
+        Cmd::Sections(a) => sections::run(a),
+        Cmd::Seal(a) => seal::run(a),
+        Cmd::Verify(a) => verify::run(a, false),
+        Cmd::Log(a) => verify::run(a, true),
+        Cmd::Check(a) => check::run(a),
+        Cmd::Diff(a) => diff::run(a),
+    }
+}
+
+/// The trusted keys named by `--trust`, or those in `./keys`; trouble
+/// when there are none.
+pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
+    let paths = if t.trust.is_empty() {
+        vellum::verify::default_trust()
+    } else {
+        t.trust.clone()
+    };
+    if paths.is_empty() {
+        return Err(trouble(
+            "no trusted keys: pass --trust KEY.pub (or a folder of .pub files), or run where ./keys exists",
+        ));
+    }
+    let keys = keys::load_trusted(&paths).map_err(|e| trouble(e.to_string()))?;
+    if keys.is_empty() {
+        return Err(trouble(format!(
+            "no .pub files in {}",
+            paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
+    }
+    Ok(keys)
+}
+
+/// Read a text whole, at most [`vellum::limits::MAX_TEXT`] bytes.
+pub fn read_text(p: &Path) -> Result<Vec<u8>, Failure> {
+    vellum::files::read_bounded(p, vellum::limits::MAX_TEXT).map_err(|e| trouble(e.to_string()))
+}
+
+fn read_passphrase_file(p: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    let s = Zeroizing::new(
+        vellum::files::read_bounded(p, vellum::limits::MAX_KEY_FILE)
+            .map_err(|e| trouble(e.to_string()))?,
+    );
+    let line = s.split(|&b| b == b'\n').next().unwrap_or(&[]);
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    Ok(Zeroizing::new(line.to_vec()))
+}
+
+/// The passphrase: from `--passphrase-file`, the environment, or the
+/// terminal (asked twice when `confirm`).
+pub fn passphrase(file: &Option<PathBuf>, confirm: bool) -> Result<Zeroizing<Vec<u8>>, Failure> {
+    if let Some(f) = file {
+        return read_passphrase_file(f);
+    }
+    if let Some(v) = std::env::var_os(PASSPHRASE_ENV) {
+        return Ok(Zeroizing::new(v.into_encoded_bytes()));
+    }
+    let no_tty = || {
+        trouble(format!(
+            "no passphrase: no terminal to ask on; use --passphrase-file FILE or {PASSPHRASE_ENV}"
+        ))
+    };
+    let p = Zeroizing::new(rpassword::prompt_password("Passphrase: ").map_err(|_| no_tty())?);
+    if confirm {
+        let q = Zeroizing::new(
+            rpassword::prompt_password("Passphrase (again): ").map_err(|_| no_tty())?,
+        );
+        if *p != *q {
+            return Err(trouble("the passphrases differ"));
+        }
+    }
+    Ok(Zeroizing::new(p.as_bytes().to_vec()))
+}
+
+/// Verify an archive and load one version, with a progress bar.
+pub fn load_version(
+    archive: &Path,
+    trusted: &[PublicKey],
+    version: Option<u32>,
+) -> Result<vellum::verify::LoadedVersion, Failure> {
+    if !archive.exists() {
+        return Err(trouble(format!("{}: no such file", archive.display())));
+    }
+    let p = crate::output::Progress::new("verifying");
+    let r = vellum::verify::load_version(archive, trusted, version, &|d, t| p.update(d, t));
+    p.finish();
+    r.map_err(|e| {
+        let code = if e.is_finding() {
+            crate::output::EXIT_FAIL
+        } else {
+            crate::output::EXIT_TROUBLE
+        };
+        Failure(code, e.to_string())
+    })
+}

@@ -1,0 +1,127 @@
+//! Reading the files a user names (texts, copies, keys, passphrase files)
+//! within a limit: never more than the limit plus one byte is read,
+//! whatever the file is (a device, a FIFO, a file still growing), and
+//! going past it is an error that names the file.
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Why a file could not be read.
+#[derive(Debug)]
+pub enum FileError {
+    /// Opening or reading failed.
+    Io(PathBuf, std::io::Error),
+    /// A folder where a file was expected.
+    IsFolder(PathBuf),
+    /// The file holds more than the limit.
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FileError::Io(p, e) => write!(f, "{}: {e}", p.display()),
+            FileError::IsFolder(p) => write!(f, "{}: is a folder, not a file", p.display()),
+            FileError::TooLarge { path, limit } => write!(
+                f,
+                "{}: larger than {}, the most vellum reads",
+                path.display(),
+                size_in_words(*limit)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for FileError {}
+
+/// A byte count in words: `512 MiB`, `64 KiB`, `100 bytes`.
+pub fn size_in_words(n: u64) -> String {
+    if n >= 1 << 20 && n % (1 << 20) == 0 {
+        format!("{} MiB", n >> 20)
+    } else if n >= 1 << 10 && n % (1 << 10) == 0 {
+        format!("{} KiB", n >> 10)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// Read a file whole if it holds at most `limit` bytes.
+pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
+    let io = |e| FileError::Io(p.to_owned(), e);
+    let f = std::fs::File::open(p).map_err(io)?;
+    let meta = f.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(FileError::IsFolder(p.to_owned()));
+    }
+    // Room for the whole file (and the read that finds its end), so it
+    // takes two reads, not a dozen growing ones.
+    let hint = meta.len().min(limit) as usize + 1;
+    let mut v = Vec::with_capacity(hint);
+    f.take(limit + 1).read_to_end(&mut v).map_err(io)?;
+    if v.len() as u64 > limit {
+        return Err(FileError::TooLarge {
+            path: p.to_owned(),
+            limit,
+        });
+    }
+    Ok(v)
+}
+
+/// Read standard input whole if it holds at most `limit` bytes.
+pub fn read_stdin_bounded(limit: u64) -> Result<Vec<u8>, FileError> {
+    let name = PathBuf::from("standard input");
+    let mut v = Vec::new();
+    std::io::stdin()
+        .take(limit + 1)
+        .read_to_end(&mut v)
+        .map_err(|e| FileError::Io(name.clone(), e))?;
+    if v.len() as u64 > limit {
+        return Err(FileError::TooLarge { path: name, limit });
+    }
+    Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_within_the_limit_and_names_the_file_past_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.txt");
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_eq!(read_bounded(&p, 10).unwrap(), b"0123456789");
+        let e = read_bounded(&p, 9).unwrap_err();
+        assert!(matches!(e, FileError::TooLarge { limit: 9, .. }));
+        assert_eq!(
+            e.to_string(),
+            format!(
+                "{}: larger than 9 bytes, the most vellum reads",
+                p.display()
+            )
+        );
+        assert!(matches!(
+            read_bounded(dir.path(), 9),
+            Err(FileError::IsFolder(_))
+        ));
+        assert!(matches!(
+            read_bounded(&dir.path().join("none"), 9),
+            Err(FileError::Io(..))
+        ));
+        // A device is read only up to the limit.
+        if Path::new("/dev/zero").exists() {
+            assert!(matches!(
+                read_bounded(Path::new("/dev/zero"), 1 << 16),
+                Err(FileError::TooLarge { .. })
+            ));
+        }
+        assert_eq!(size_in_words(512 << 20), "512 MiB");
+        assert_eq!(size_in_words(64 << 10), "64 KiB");
+    }
+}

@@ -1,0 +1,321 @@
+//! Human-readable reports: what a person reads in a terminal.
+
+use super::{inline_diff, strip_marker, Against, DiffSide, Style};
+use crate::compare::check::{CheckReport, Status};
+use crate::compare::diff::{DiffReport, DiffStatus};
+
+/// Human-readable check result: verdict first, then each section that is not
+/// intact with sealed and found wording, then warnings.
+pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> String {
+    let mut s = String::new();
+    let verdict = r.verdict.as_str().to_uppercase();
+    let detail = match r.verdict {
+        crate::compare::check::Verdict::Authentic => {
+            "every sealed section present and intact; only formatting differs".to_owned()
+        }
+        crate::compare::check::Verdict::Excerpt => format!(
+            "an intact, contiguous part of the sealed text ({} of {} sections)",
+            r.summary.intact, r.summary.sections
+        ),
+        crate::compare::check::Verdict::Altered => {
+            let mut parts = Vec::new();
+            for (n, w) in [
+                (r.summary.altered, "altered"),
+                (r.summary.missing, "missing"),
+                (r.summary.moved, "moved"),
+                (r.summary.added, "added"),
+            ] {
+                if n > 0 {
+                    parts.push(format!("{n} {w}"));
+                }
+            }
+            if parts.is_empty() {
+                "the copy is not the sealed text".to_owned()
+            } else {
+                format!("sections: {}", parts.join(", "))
+            }
+        }
+        crate::compare::check::Verdict::Unrelated => format!(
+            "no meaningful overlap ({} of {} words match)",
+            r.summary.matched_words, r.summary.copy_words
+        ),
+    };
+    s.push_str(&format!("{copy}: {}  {detail}\n", st.bold(&verdict)));
+    s.push_str(&format!(
+        "  against {} v{} (sealed {}, key {}) in {}\n",
+        against.archive,
+        against.version,
+        against.created,
+        against.signer_key_id,
+        against.archive_path
+    ));
+    if r.verdict != crate::compare::check::Verdict::Unrelated {
+        let excerpt = r.verdict == crate::compare::check::Verdict::Excerpt;
+        for sec in &r.sections {
+            match sec.status {
+                Status::Intact => {}
+                Status::Missing if excerpt => {}
+                Status::Missing => {
+                    s.push_str(&format!(
+                        "\n  {} MISSING\n    sealed: {}\n",
+                        sec.id, sec.text
+                    ));
+                }
+                Status::Moved => {
+                    s.push_str(&format!(
+                        "\n  {} MOVED (order)\n    sealed: {}\n",
+                        sec.id, sec.text
+                    ));
+                }
+                Status::Added => {
+                    s.push_str(&format!(
+                        "\n  {} ADDED (not in the sealed text)\n    copy:   {}\n",
+                        sec.id,
+                        st.ins(&sec.text)
+                    ));
+                }
+                Status::Altered => {
+                    let classes: Vec<String> = {
+                        let mut c: Vec<String> = sec
+                            .changes
+                            .iter()
+                            .map(|c| {
+                                let n = c.class.name().to_owned();
+                                if c.minor {
+                                    format!("{n} (minor)")
+                                } else {
+                                    n
+                                }
+                            })
+                            .collect();
+                        c.dedup();
+                        c
+                    };
+                    s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
+                    let sealed_words = strip_marker(&sec.text);
+                    let found = sec.found.clone().unwrap_or_default();
+                    s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
+                    for c in &sec.changes {
+                        let cls = c.class.name().to_owned();
+                        s.push_str(&format!(
+                            "    {cls:<12} sealed: {:<24} copy: {}\n",
+                            if c.sealed.is_empty() {
+                                "(nothing)".to_owned()
+                            } else {
+                                format!("{:?}", c.sealed)
+                            },
+                            if c.found.is_empty() {
+                                "(nothing)".to_owned()
+                            } else {
+                                format!("{:?}", c.found)
+                            }
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for w in &r.warnings {
+        s.push_str(&format!("  warning: {w}\n"));
+    }
+    s
+}
+
+fn describe(s: &DiffSide) -> String {
+    match &s.meta {
+        Some(m) => format!(
+            "{}  (sealed {}, key {})",
+            s.label, m.created, m.signer_key_id
+        ),
+        None => s.label.clone(),
+    }
+}
+
+fn first_words(t: &str, n: usize) -> String {
+    let w: Vec<&str> = t.split_whitespace().collect();
+    if w.len() <= n {
+        w.join(" ")
+    } else {
+        format!("{} \u{2026}", w[..n].join(" "))
+    }
+}
+
+/// Human diff: a unified view of changed sections, one line of context.
+pub fn diff(old: &DiffSide, new: &DiffSide, r: &DiffReport, st: Style) -> String {
+    let mut s = format!("--- {}\n+++ {}\n", describe(old), describe(new));
+    if r.same {
+        s.push_str("same canonical text: no differences\n");
+        return s;
+    }
+    use rayon::prelude::*;
+    let secs = &r.sections;
+    // Each changed section is rendered on its own (word diffs take the
+    // time), on all cores, then joined in order.
+    let parts: Vec<String> = secs
+        .par_iter()
+        .enumerate()
+        .with_min_len(64)
+        .filter(|(_, sec)| sec.status != DiffStatus::Unchanged)
+        .map(|(i, sec)| {
+            let mut s = String::new();
+            let classes: Vec<String> = {
+                let mut c: Vec<String> = sec
+                    .changes
+                    .iter()
+                    .map(|c| c.class.name().to_owned())
+                    .collect();
+                c.sort();
+                c.dedup();
+                c
+            };
+            s.push_str(&format!(
+                "@@ {} {}{} @@\n",
+                sec.id,
+                sec.status.as_str(),
+                if classes.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", classes.join(", "))
+                }
+            ));
+            if let Some(prev) = i
+                .checked_sub(1)
+                .map(|j| &secs[j])
+                .filter(|p| p.status == DiffStatus::Unchanged)
+            {
+                s.push_str(&format!("  {}\n", first_words(&prev.text, 12)));
+            }
+            match sec.status {
+                DiffStatus::Changed => {
+                    let old_words = strip_marker(&sec.text);
+                    let new_words = sec.new_text.clone().unwrap_or_default();
+                    s.push_str(&format!("~ {}\n", inline_diff(old_words, &new_words, st)));
+                }
+                DiffStatus::Removed => s.push_str(&format!("- {}\n", st.del(&sec.text))),
+                DiffStatus::Added => s.push_str(&format!("+ {}\n", st.ins(&sec.text))),
+                DiffStatus::Moved => s.push_str(&format!("> {} (moved)\n", sec.text)),
+                DiffStatus::Unchanged => {}
+            }
+            if let Some(next) = secs
+                .get(i + 1)
+                .filter(|n| n.status == DiffStatus::Unchanged)
+            {
+                s.push_str(&format!("  {}\n", first_words(&next.text, 12)));
+            }
+            s
+        })
+        .collect();
+    for p in parts {
+        s.push_str(&p);
+    }
+    let sm = &r.summary;
+    s.push_str(&format!(
+        "{} changed, {} added, {} removed, {} moved, {} unchanged\n",
+        sm.changed, sm.added, sm.removed, sm.moved, sm.unchanged
+    ));
+    for n in &r.notes {
+        s.push_str(&format!("note: {n}\n"));
+    }
+    s
+}
+
+/// Human verify result: verified with each version, or every problem.
+pub fn verify(r: &crate::verify::Report) -> String {
+    let mut s = String::new();
+    if r.valid {
+        s.push_str(&format!(
+            "{}: verified, {} version(s), archive id {}\n",
+            r.archive,
+            r.versions.len(),
+            r.archive_id.as_deref().unwrap_or("?")
+        ));
+        for v in &r.versions {
+            s.push_str(&format!(
+                "  v{}  {}  signed by {}  {} sections  {}\n",
+                v.version, v.created, v.signer_key_id, v.sections, v.message
+            ));
+        }
+    } else {
+        s.push_str(&format!(
+            "{}: FAILED, {} problem(s)\n",
+            r.archive,
+            r.problems.len()
+        ));
+        for p in &r.problems {
+            s.push_str(&format!(
+                "  {}{}: {}\n",
+                p.version.map(|v| format!("v{v} ")).unwrap_or_default(),
+                p.place,
+                p.problem
+            ));
+        }
+    }
+    s
+}
+
+/// Human log: each version, newest last.
+pub fn log(r: &crate::verify::Report) -> String {
+    let mut s = String::new();
+    for v in &r.versions {
+        s.push_str(&format!(
+            "v{}  {}  key {}{}  manifest {}\n    {}\n",
+            v.version,
+            v.created,
+            v.signer_key_id,
+            if v.key_change { " (key change)" } else { "" },
+            &v.manifest_sha256[..16.min(v.manifest_sha256.len())],
+            if v.message.is_empty() {
+                "(no message)"
+            } else {
+                &v.message
+            }
+        ));
+    }
+    if !r.valid {
+        s.push_str(&format!(
+            "warning: the archive does not verify ({} problems); run vellum verify\n",
+            r.problems.len()
+        ));
+    }
+    s
+}
+
+/// Human listing of a text's sections: one line each, then the canonical
+/// text's hash and any warnings.
+pub fn sections(
+    secs: &[crate::text::sections::Section],
+    canonical_sha256: &str,
+    warnings: &[crate::text::canon::Warning],
+) -> String {
+    let mut s = String::new();
+    for sec in secs {
+        let words: Vec<&str> = sec.display.split(' ').take(6).collect();
+        let mut first = words.join(" ");
+        if sec.display.split(' ').count() > 6 {
+            first.push_str(" \u{2026}");
+        }
+        s.push_str(&format!(
+            "{:<14} {:<9} {:>4}  {}  {}\n",
+            sec.id,
+            sec.kind.as_str(),
+            sec.number
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "-".into()),
+            &sec.sha256[..16],
+            first
+        ));
+    }
+    s.push_str(&format!(
+        "{} sections; canonical text ({}) SHA-256 {}\n",
+        secs.len(),
+        crate::text::canon::SPEC_ID,
+        canonical_sha256
+    ));
+    for w in warnings {
+        s.push_str(&format!(
+            "warning: line {}: {} {}\n",
+            w.line, w.codepoint, w.name
+        ));
+    }
+    s
+}
