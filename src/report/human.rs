@@ -35,6 +35,10 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
                 format!("sections: {}", parts.join(", "))
             }
         }
+        crate::compare::check::Verdict::Outdated => format!(
+            "the text of version {}, not of the newest version",
+            r.matches_version.unwrap_or(0)
+        ),
         crate::compare::check::Verdict::Unrelated => format!(
             "no meaningful overlap ({} of {} words match)",
             r.summary.matched_words, r.summary.copy_words
@@ -53,7 +57,7 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
         let excerpt = r.verdict == crate::compare::check::Verdict::Excerpt;
         for sec in &r.sections {
             match sec.status {
-                Status::Intact => {}
+                Status::Intact | Status::Partial => {}
                 Status::Missing if excerpt => {}
                 Status::Missing => {
                     s.push_str(&format!(
