@@ -512,13 +512,12 @@ fn best_prefix(
 /// Find every passage of the document that comes from the sealed text, in
 /// document order. `quoted_blocks` says which blocks the document quotes
 /// by structure.
-pub fn passages(sealed: &Sealed, doc: &Doc, quoted_blocks: &[bool]) -> Vec<Span> {
-    let words = Words::of(doc);
+pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool]) -> Vec<Span> {
     let sd = sealed.doc();
     // Quotations first: each is a passage of its own when it matches.
     let mut quotes: Vec<Span> = quotations(doc, quoted_blocks)
         .into_iter()
-        .filter_map(|(q, kind)| locate_quote(sealed, doc, &words, q, kind))
+        .filter_map(|(q, kind)| locate_quote(sealed, doc, words, q, kind))
         .collect();
     // A quotation inside another one (a quoted block holding marks): the
     // inner one is the passage.
@@ -545,7 +544,7 @@ pub fn passages(sealed: &Sealed, doc: &Doc, quoted_blocks: &[bool]) -> Vec<Span>
             }
         }
     }
-    let runs = select(runs(sealed, doc, &words, &barrier));
+    let runs = select(runs(sealed, doc, words, &barrier));
     // Group runs into passages (L3).
     let tok = |w: usize| words.tokens[w] as usize;
     let stok = |w: usize| sealed.index().word_tokens[w] as usize;

@@ -341,8 +341,9 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
                 .any(|r| (r.start as u64..r.end as u64).contains(&b.line))
         })
         .collect();
-    let spans = locate::passages(sealed, &doc, &quoted_blocks);
-    let whole = spanning(sealed, &doc, &spans);
+    let words = locate::Words::of(&doc);
+    let spans = locate::passages(sealed, &doc, &words, &quoted_blocks);
+    let whole = spanning(sealed, &doc, &words, &spans);
     let first_span = spans.first().map(|s| s.sealed.clone());
     let mode = if whole.is_some() {
         Mode::Run
@@ -361,6 +362,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         &mut report,
         sealed,
         &doc,
+        &words,
         &canon,
         input,
         &judged,
@@ -381,43 +383,52 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
 fn truncated(report: &mut CheckReport, sealed: &Sealed, run: &Range<usize>) {
     let n = sealed.sections.len();
     let total = sealed.token_count();
+    let words = |r: Range<usize>| {
+        let ix = sealed.index();
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
+    let all = words(0..total);
     let last = sealed.sections[n - 1].id.as_str();
     if run.end < total && sealed.section_of(run.end.max(1) - 1) != n - 1 {
         let id = &sealed.sections[sealed.section_of(run.end.max(1) - 1)].id;
         report.warnings.push(format!(
-            "the copy stops early: it holds the first {} of {total} words and leaves out the rest (it ends in {id}; the sealed text goes on to {last})",
-            run.len()
+            "the copy stops early: it holds the first {} of {all} words and leaves out the rest (it ends in {id}; the sealed text goes on to {last})",
+            words(run.clone())
         ));
     }
     if run.start > 0 && sealed.section_of(run.start) != 0 {
         let id = &sealed.sections[sealed.section_of(run.start)].id;
         report.warnings.push(format!(
-            "the copy starts late: it leaves out the first {} of {total} words and holds the rest (it starts in {id})",
-            run.start
+            "the copy starts late: it leaves out the first {} of {all} words and holds the rest (it starts in {id})",
+            words(0..run.start)
         ));
     }
 }
 
-/// Check a document against every version of an archive, newest first
-/// (`versions[0]` is the newest; each with its number): a document that is
-/// not the newest text but is an earlier one, whole or in part, is
-/// outdated, and its report names the version (V6). Sections are reported
-/// against the newest version.
-pub fn check_versions(versions: &[(u32, &Sealed)], input: &Input) -> CheckReport {
-    let Some(&(_, newest)) = versions.first() else {
-        panic!("check_versions needs at least one version");
-    };
+/// Check a document against the newest version of an archive and, when
+/// it is not that text, against the earlier ones (`older`, newest first,
+/// each with its number, prepared only when asked for): a document that is
+/// an earlier version's text, whole or in part, is outdated, and its report
+/// names that version (V6). Sections are reported against the newest
+/// version, so the report shows what changed since.
+pub fn check_versions<'a>(
+    newest: &Sealed,
+    older: impl IntoIterator<Item = (u32, &'a Sealed)>,
+    input: &Input,
+) -> CheckReport {
     let mut report = check_input(newest, input);
     if report.verdict.is_ok() {
         return report;
     }
-    for &(n, older) in &versions[1..] {
-        let r = check_input(older, input);
+    for (n, sealed) in older {
+        let r = check_input(sealed, input);
         if r.verdict.is_ok() {
             report.verdict = Verdict::Outdated;
             report.matches_version = Some(n);
             report.warnings.push(format!(
-                "the document is version {n}'s text ({}); the newest version differs in the sections marked here",
+                "the document is version {n}'s text ({}); the newest version differs where this report marks it",
                 r.verdict.as_str()
             ));
             break;
@@ -453,7 +464,7 @@ pub const TRUNCATED_SHARE: f64 = 0.4;
 /// then words missing at its edges are deletions, not an excerpt's edges.
 /// The run is widened to the whole sealed text, and on the document's side
 /// to the blocks it starts and ends in.
-fn spanning(sealed: &Sealed, doc: &Doc, spans: &[Span]) -> Option<Span> {
+fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -> Option<Span> {
     let [span] = spans else { return None };
     let n = sealed.sections.len();
     let total = sealed.token_count();
@@ -462,7 +473,6 @@ fn spanning(sealed: &Sealed, doc: &Doc, spans: &[Span]) -> Option<Span> {
     }
     let from_first = sealed.section_of(span.sealed.start) == 0;
     let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
-    let words = locate::Words::of(doc);
     let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
     let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
     let lost_start = span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
@@ -802,7 +812,7 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
             line: last,
             column: 1,
         },
-        words: words_of(canon),
+        words: sealed.word_count(),
         sections: sealed.sections.iter().map(|s| s.id.clone()).collect(),
         cut: vec![],
         changes: vec![],
@@ -810,20 +820,6 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
         text: brief(&canon.blocks[0].text, &canon.blocks[n - 1].text),
     });
     Some(r)
-}
-
-/// Words (not punctuation) of a canonical text.
-fn words_of(canon: &Canonical) -> usize {
-    canon
-        .blocks
-        .iter()
-        .map(|b| {
-            crate::text::words::words(&b.text)
-                .into_iter()
-                .filter(|w| sealed::is_word(w))
-                .count()
-        })
-        .sum()
 }
 
 /// A passage's first and last few words: "We must draw … including:".
@@ -842,16 +838,17 @@ fn brief(first: &str, last: &str) -> String {
 
 /// V4: the passages of a report, with their places, sections, changes and
 /// cuts, and what surrounds them.
+#[allow(clippy::too_many_arguments)]
 fn describe_passages(
     report: &mut CheckReport,
     sealed: &Sealed,
     doc: &Doc,
+    words: &locate::Words,
     canon: &Canonical,
     input: &Input,
     judged: &[Judged],
     quoted_blocks: &[bool],
 ) {
-    let words = locate::Words::of(doc);
     let locator = Locator::new(input.text, canon, doc);
     let mut covered_doc: Vec<Range<usize>> = Vec::new();
     for (k, j) in judged.iter().enumerate() {

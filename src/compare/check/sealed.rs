@@ -34,8 +34,9 @@ pub struct Sealed {
     words: OnceLock<Words>,
     /// The index of its grams and words (built on first use).
     index: OnceLock<Index>,
-    /// Number of tokens in each section (counted on first use).
-    counts: OnceLock<Vec<u32>>,
+    /// Number of tokens and of words in each section (counted on first
+    /// use).
+    counts: OnceLock<Vec<(u32, u32)>>,
     /// Each section as published, with its marker, for reports.
     pub(super) texts: Vec<Arc<str>>,
     /// Bytes of canonical text in all sections.
@@ -295,12 +296,9 @@ impl Sealed {
         &self.words().doc
     }
 
-    /// Number of tokens in section `s`.
-    pub(super) fn tokens_in(&self, s: usize) -> usize {
-        if let Some(w) = self.words.get() {
-            return w.section_tokens[s + 1] - w.section_tokens[s];
-        }
-        let counts = self.counts.get_or_init(|| {
+    /// Number of tokens and of words in each section.
+    fn counts(&self) -> &[(u32, u32)] {
+        self.counts.get_or_init(|| {
             use rayon::prelude::*;
             self.sections
                 .par_iter()
@@ -308,11 +306,27 @@ impl Sealed {
                 .map_init(Vec::new, |spans, s| {
                     spans.clear();
                     crate::text::words::tokenize_into(&s.text, spans);
-                    spans.len() as u32
+                    let words = spans
+                        .iter()
+                        .filter(|&&(a, b)| is_word(&s.text[a..b]))
+                        .count();
+                    (spans.len() as u32, words as u32)
                 })
                 .collect()
-        });
-        counts[s] as usize
+        })
+    }
+
+    /// Number of tokens in section `s`.
+    pub(super) fn tokens_in(&self, s: usize) -> usize {
+        if let Some(w) = self.words.get() {
+            return w.section_tokens[s + 1] - w.section_tokens[s];
+        }
+        self.counts()[s].0 as usize
+    }
+
+    /// Number of words (not punctuation) in the whole text.
+    pub(super) fn word_count(&self) -> usize {
+        self.counts().iter().map(|c| c.1 as usize).sum()
     }
 
     /// The section token `token` lies in.
