@@ -342,7 +342,14 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let words = locate::Words::of(&doc);
-    let spans = locate::passages(sealed, &doc, &words, &quoted_blocks);
+    let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
+    // L5: a document whose grams are mostly the sealed text's, where no run
+    // is long enough to be a passage (a short text changed here and there),
+    // is compared whole, as one copy of it.
+    if located.spans.is_empty() && located.grams > 0 && located.gram_hits * 2 >= located.grams {
+        return check_whole(sealed, &canon, Counts::Exact);
+    }
+    let spans = located.spans;
     let whole = spanning(sealed, &doc, &words, &spans);
     let first_span = spans.first().map(|s| s.sealed.clone());
     let mode = if whole.is_some() {
@@ -463,7 +470,7 @@ pub const TRUNCATED_SHARE: f64 = 0.4;
 /// section into the last, or is a truncated copy ([`TRUNCATED_SHARE`]):
 /// then words missing at its edges are deletions, not an excerpt's edges.
 /// The run is widened to the whole sealed text, and on the document's side
-/// to the blocks it starts and ends in.
+/// to the sentences it starts and ends in.
 fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -> Option<Span> {
     let [span] = spans else { return None };
     let n = sealed.sections.len();
@@ -479,16 +486,37 @@ fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -
     if !(from_first && to_last || most && (lost_end || lost_start)) {
         return None;
     }
-    // Words in the blocks the run starts and ends in are in its flow: what
-    // the run did not match there is inserted or changed text.
+    // Words of the sentences the run starts and ends in are in its flow:
+    // what the run did not match there is inserted or changed text. Other
+    // sentences around it, even in the same block, are surroundings.
     let mut d = span.doc.clone();
+    let terminal = |t: usize| matches!(doc.word(t), "." | "!" | "?" | ";" | ":");
     let b = doc.tokens[d.start].block;
-    while d.start > 0 && doc.tokens[d.start - 1].block == b {
+    while d.start > 0 && doc.tokens[d.start - 1].block == b && !terminal(d.start - 1) {
         d.start -= 1;
     }
     let b = doc.tokens[d.end - 1].block;
-    while d.end < doc.tokens.len() && doc.tokens[d.end].block == b {
+    while d.end < doc.tokens.len() && doc.tokens[d.end].block == b && !terminal(d.end - 1) {
         d.end += 1;
+    }
+    // A copy that lacks the sealed text's beginning (or end) but has about as
+    // many other words there is the copy's own wording of it: changed, not
+    // surrounding material.
+    let ix = sealed.index();
+    let sealed_words = |r: Range<usize>| {
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
+    let comparable = |a: usize, b: usize| a > 0 && b > 0 && a <= 2 * b && b <= 2 * a;
+    if comparable(words.count(0..d.start), sealed_words(0..span.sealed.start)) {
+        d.start = 0;
+    }
+    if comparable(
+        words.count(d.end..doc.tokens.len()),
+        sealed_words(span.sealed.end..total),
+    ) {
+        d.end = doc.tokens.len();
     }
     Some(Span {
         doc: d,

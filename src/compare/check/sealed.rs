@@ -165,6 +165,11 @@ impl Index {
         }
     }
 
+    /// Whether the sealed text has this gram at all.
+    pub(super) fn has_gram(&self, g: u64) -> bool {
+        self.gram_first.contains_key(&g)
+    }
+
     /// Word positions of a word key, in order, at most `max` (none for a
     /// word more frequent).
     pub(super) fn word_at(&self, k: u64, max: usize, out: &mut Vec<u32>) {
