@@ -253,7 +253,10 @@ mod tests {
         let d = decode(&cp1252(&src.repeat(5)), None, None).unwrap();
         assert_eq!(d.text, src.repeat(5));
         assert_eq!(d.encoding, "windows-1252");
-        assert_eq!(d.note.as_deref(), Some("decoded as windows-1252 (detected)"));
+        assert_eq!(
+            d.note.as_deref(),
+            Some("decoded as windows-1252 (detected)")
+        );
     }
 
     #[test]
@@ -263,7 +266,10 @@ mod tests {
         let src = "\u{628}\u{64a}\u{627}\u{646}\u{64a}\u{647} \u{67e}\u{627}\u{631}\u{64a}\u{633} \
                    \u{62f}\u{631} \u{628}\u{627}\u{631}\u{647} \u{62d}\u{642}\u{648}\u{642} \
                    \u{628}\u{634}\u{631} \u{648} \u{622}\u{632}\u{627}\u{62f}\u{64a} \u{627}\u{64a}\u{631}\u{627}\u{646}. ";
-        let bytes = encoding_rs::WINDOWS_1256.encode(&src.repeat(4)).0.into_owned();
+        let bytes = encoding_rs::WINDOWS_1256
+            .encode(&src.repeat(4))
+            .0
+            .into_owned();
         let d = decode(&bytes, None, None).unwrap();
         assert_eq!(d.encoding, "windows-1256");
         assert_eq!(d.text, src.repeat(4));
@@ -306,7 +312,10 @@ mod tests {
         let b = cp1252("caf\u{e9}");
         let d = decode(&b, None, Some(encoding_rs::WINDOWS_1256)).unwrap();
         assert_eq!(d.encoding, "windows-1256");
-        assert_eq!(d.note.as_deref(), Some("decoded as windows-1256 (declared)"));
+        assert_eq!(
+            d.note.as_deref(),
+            Some("decoded as windows-1256 (declared)")
+        );
     }
 
     #[test]
@@ -319,7 +328,10 @@ mod tests {
     #[test]
     fn empty_bom_only_binary_and_bad_utf16() {
         assert_eq!(decode(b"", None, None), Err(DocumentError::Empty));
-        assert_eq!(decode(b"\xEF\xBB\xBF", None, None), Err(DocumentError::Empty));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBF", None, None),
+            Err(DocumentError::Empty)
+        );
         assert!(matches!(
             decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", None, None),
             Err(DocumentError::Binary { .. })

@@ -27,7 +27,13 @@ pub(crate) fn read_mbox(
     for (i, m) in messages.enumerate() {
         let n = i + 1;
         let r = match m {
-            Ok(m) => read_one(format!("{label}#{n}"), Format::Mbox, m.contents(), opts, keep),
+            Ok(m) => read_one(
+                format!("{label}#{n}"),
+                Format::Mbox,
+                m.contents(),
+                opts,
+                keep,
+            ),
             Err(e) => Err(DocumentError::Damaged {
                 format: Format::Mbox,
                 why: e.to_string(),
@@ -160,7 +166,8 @@ fn write_message(
         .collect();
     let use_html = if plain.is_empty() {
         if !htmls.is_empty() {
-            out.notes.push("text/html part used: no text/plain part".into());
+            out.notes
+                .push("text/html part used: no text/plain part".into());
         }
         true
     } else if htmls.is_empty() {

@@ -240,7 +240,10 @@ pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> 
             continue;
         }
         let rest = &lower[at + 8..];
-        let rest = rest.strip_prefix(b"\"").or(rest.strip_prefix(b"'")).unwrap_or(rest);
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or(rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
         let end = rest
             .iter()
             .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b':'))
@@ -717,8 +720,7 @@ impl Renderer {
                     if matches!(e.name(), "article" | "main") || e.attr("role") == Some("main") {
                         m.content_depth += 1;
                     }
-                } else if matches!(e.name(), "article" | "main") || e.attr("role") == Some("main")
-                {
+                } else if matches!(e.name(), "article" | "main") || e.attr("role") == Some("main") {
                     m.content_depth = m.content_depth.saturating_sub(1);
                 }
             }
@@ -797,7 +799,11 @@ impl Renderer {
             Role::InlineQuote => {
                 if self.main.is_some() {
                     self.q_depth += 1;
-                    let mark = if self.q_depth % 2 == 1 { "\u{201c}" } else { "\u{2018}" };
+                    let mark = if self.q_depth % 2 == 1 {
+                        "\u{201c}"
+                    } else {
+                        "\u{2018}"
+                    };
                     self.out.push_text(mark, false);
                 }
             }
@@ -843,7 +849,11 @@ impl Renderer {
             Role::Cell => self.out.space(),
             Role::InlineQuote => {
                 if self.main.is_some() && self.q_depth > 0 {
-                    let mark = if self.q_depth % 2 == 1 { "\u{201d}" } else { "\u{2019}" };
+                    let mark = if self.q_depth % 2 == 1 {
+                        "\u{201d}"
+                    } else {
+                        "\u{2019}"
+                    };
                     self.out.push_text(mark, false);
                     self.q_depth -= 1;
                 }

@@ -27,7 +27,10 @@ pub fn extract(text: &str) -> Body {
     for ev in Parser::new_ext(text, opts) {
         match ev {
             Event::Start(tag) => match tag {
-                Tag::Paragraph | Tag::Heading { .. } | Tag::CodeBlock(_) | Tag::TableRow
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::CodeBlock(_)
+                | Tag::TableRow
                 | Tag::TableHead => {
                     if !line.trim().is_empty() && !line.ends_with(' ') {
                         flush(&mut line, &mut out, quote);
@@ -63,8 +66,12 @@ pub fn extract(text: &str) -> Body {
                 _ => {}
             },
             Event::End(end) => match end {
-                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::CodeBlock | TagEnd::TableRow
-                | TagEnd::TableHead | TagEnd::Item => {
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::CodeBlock
+                | TagEnd::TableRow
+                | TagEnd::TableHead
+                | TagEnd::Item => {
                     flush(&mut line, &mut out, quote);
                     out.gap();
                 }

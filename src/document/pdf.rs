@@ -106,7 +106,11 @@ fn prescan(bytes: &[u8]) -> Result<(), DocumentError> {
     }
     let objects = memchr::memmem::find_iter(bytes, b" obj").count() as u64;
     if objects > MAX_PDF_OBJECTS {
-        return Err(too_large("the PDF's object count", MAX_PDF_OBJECTS, "objects"));
+        return Err(too_large(
+            "the PDF's object count",
+            MAX_PDF_OBJECTS,
+            "objects",
+        ));
     }
     let mut total = 0u64;
     let mut from = 0;
@@ -130,7 +134,10 @@ fn prescan(bytes: &[u8]) -> Result<(), DocumentError> {
             .map_or(bytes.len(), |e| start + e);
         let data = &bytes[start..end];
         from = end.max(start);
-        if data.len() < 2 || data[0] & 0x0F != 8 || (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 != 0 {
+        if data.len() < 2
+            || data[0] & 0x0F != 8
+            || (u16::from(data[0]) << 8 | u16::from(data[1])) % 31 != 0
+        {
             continue; // not a zlib stream
         }
         let limit = MAX_PDF_INFLATED - total;
@@ -409,7 +416,7 @@ impl Layout {
                 None => true,
                 Some(p) if p.page == l.page => {
                     let gap = l.y - p.y;
-                    gap > pitch * 1.4 + 0.5 || gap > l.size.max(p.size) * 2.2
+                    gap > pitch * 1.25 + 0.5 || gap > l.size.max(p.size) * 2.2
                 }
                 Some(_) => false,
             } || starts_item(&l.text);

@@ -106,7 +106,10 @@ pub(crate) fn is_forward_marker(line: &str) -> bool {
         && t.ends_with("--")
         && matches!(
             inner,
-            "forwarded message" | "original message" | "message transféré" | "weitergeleitete nachricht"
+            "forwarded message"
+                | "original message"
+                | "message transféré"
+                | "weitergeleitete nachricht"
         )
 }
 

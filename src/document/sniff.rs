@@ -72,10 +72,7 @@ const MAGIC: &[(&[u8], &str)] = &[
         b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
         "a Word 97-2003 (.doc) or other OLE file (save it as DOCX, PDF or text)",
     ),
-    (
-        b"{\\rtf",
-        "an RTF file (save it as DOCX, PDF or text)",
-    ),
+    (b"{\\rtf", "an RTF file (save it as DOCX, PDF or text)"),
     (b"\x7FELF", "an executable program"),
     (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
     (b"Rar!\x1A\x07", "a RAR archive"),
@@ -149,8 +146,7 @@ fn by_magic(lower: &str, bytes: &[u8]) -> Option<Kind> {
         return Some(Kind::Pdf);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
-        if memchr::memmem::find(bytes, b"word/document.xml").is_some() || lower.ends_with(".docx")
-        {
+        if memchr::memmem::find(bytes, b"word/document.xml").is_some() || lower.ends_with(".docx") {
             return Some(Kind::Docx);
         }
         if memchr::memmem::find(head, b"application/vnd.oasis.opendocument").is_some() {
@@ -295,7 +291,9 @@ fn looks_like_markdown(head: &[u8]) -> bool {
         if t.starts_with("```") || t.starts_with("~~~") {
             fence = true;
         }
-        if prev_text && t.len() >= 3 && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
+        if prev_text
+            && t.len() >= 3
+            && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
         {
             setext = true;
         }

@@ -21,7 +21,10 @@ fn dump() {
     for d in read_file(&name) {
         match d {
             Ok(d) => {
-                println!("== {} {:?} url={:?} dismissed={}", d.label, d.format, d.url, d.dismissed);
+                println!(
+                    "== {} {:?} url={:?} dismissed={}",
+                    d.label, d.format, d.url, d.dismissed
+                );
                 for (i, l) in d.text.lines().enumerate() {
                     let q = d.quoted_lines.iter().any(|r| r.contains(&(i as u32 + 1)));
                     println!("{:4}{} {}", i + 1, if q { ">" } else { " " }, l);

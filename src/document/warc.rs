@@ -293,7 +293,11 @@ fn http_document(
         .map(|p| (p, p + 4))
         .or_else(|| memchr::memmem::find(block, b"\n\n").map(|p| (p, p + 2)));
     let Some((head_end, body_start)) = end else {
-        return Some(Err(record_error(n, url, "an HTTP response without headers".into())));
+        return Some(Err(record_error(
+            n,
+            url,
+            "an HTTP response without headers".into(),
+        )));
     };
     let head = String::from_utf8_lossy(&block[..head_end]);
     let mut lines = head.lines();
@@ -310,14 +314,23 @@ fn http_document(
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_ascii_lowercase()))
         .collect();
-    let header = |k: &str| headers.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let header = |k: &str| {
+        headers
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.as_str())
+    };
     let content_type = header("content-type").unwrap_or("").to_owned();
     let mut body = block[body_start..].to_vec();
     if header("transfer-encoding").is_some_and(|t| t.contains("chunked")) {
         match dechunk(&body) {
             Some(b) => body = b,
             None => {
-                return Some(Err(record_error(n, url, "damaged chunked transfer coding".into())))
+                return Some(Err(record_error(
+                    n,
+                    url,
+                    "damaged chunked transfer coding".into(),
+                )))
             }
         }
     }
@@ -337,7 +350,11 @@ fn http_document(
                     .read_to_end(&mut out)
             };
             if let Err(e) = r {
-                return Some(Err(record_error(n, url, format!("damaged {c} content: {e}"))));
+                return Some(Err(record_error(
+                    n,
+                    url,
+                    format!("damaged {c} content: {e}"),
+                )));
             }
             if out.len() as u64 >= limit {
                 return Some(Err(record_error(
@@ -446,7 +463,10 @@ fn dechunk(mut b: &[u8]) -> Option<Vec<u8>> {
         }
         out.extend_from_slice(&b[..size]);
         b = &b[size..];
-        b = b.strip_prefix(b"\r\n").or(b.strip_prefix(b"\n")).unwrap_or(b);
+        b = b
+            .strip_prefix(b"\r\n")
+            .or(b.strip_prefix(b"\n"))
+            .unwrap_or(b);
     }
 }
 

@@ -31,6 +31,7 @@ import io
 import json
 import os
 import quopri
+import re
 import shutil
 import textwrap
 import zipfile
@@ -598,7 +599,7 @@ def make_docx(text):
     for b in blocks:
         if b.startswith("• "):
             d.add_paragraph(b[2:], style="List Bullet")
-        elif b[:3].rstrip(".").isdigit() and ". " in b[:4]:
+        elif re.match(r"\d+\. ", b):
             d.add_paragraph(b.split(". ", 1)[1], style="List Number")
         else:
             p = d.add_paragraph(b)
