@@ -31,10 +31,10 @@ pub fn extract(text: &str) -> Body {
                 | Tag::Heading { .. }
                 | Tag::CodeBlock(_)
                 | Tag::TableRow
-                | Tag::TableHead => {
-                    if !line.trim().is_empty() && !line.ends_with(' ') {
-                        flush(&mut line, &mut out, quote);
-                    }
+                | Tag::TableHead
+                    if !line.trim().is_empty() && !line.ends_with(' ') =>
+                {
+                    flush(&mut line, &mut out, quote);
                 }
                 Tag::BlockQuote(_) => {
                     flush(&mut line, &mut out, quote);
@@ -58,11 +58,7 @@ pub fn extract(text: &str) -> Body {
                     }
                 }
                 Tag::Image { .. } => image += 1,
-                Tag::TableCell => {
-                    if !line.is_empty() {
-                        line.push(' ');
-                    }
-                }
+                Tag::TableCell if !line.is_empty() => line.push(' '),
                 _ => {}
             },
             Event::End(end) => match end {

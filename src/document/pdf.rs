@@ -443,7 +443,9 @@ fn is_page_number(s: &str) -> bool {
     !a.is_empty()
         && a.len() <= 3
         && a.bytes().all(|c| c.is_ascii_digit())
-        && b.is_none_or(|b| !b.is_empty() && b.len() <= 4 && b.bytes().all(|c| c.is_ascii_digit()))
+        && b.map_or(true, |b| {
+            !b.is_empty() && b.len() <= 4 && b.bytes().all(|c| c.is_ascii_digit())
+        })
 }
 
 /// A line that begins a list item: a bullet or `12.`.

@@ -980,3 +980,60 @@ fn bad_input_is_one_line() {
         assert_eq!(r[0].as_ref().unwrap_err().to_string(), msg, "{name}");
     }
 }
+
+/// Throughput of HTML extraction and of the `keep` path, on pages of about
+/// 50 KB built from the semantic page (its text, more comments, a longer
+/// sidebar, scripts). Measures, asserts nothing:
+/// `cargo test --release --lib document::tests::throughput -- --ignored --nocapture`
+#[test]
+#[ignore = "a measurement, run by hand in release mode"]
+fn throughput() {
+    let base = std::fs::read_to_string(dir().join("page-semantic.html")).unwrap();
+    let comment = "<li class=\"comment\"><article class=\"comment-body\"><footer class=\"comment-meta\">\
+                   <b class=\"fn\">Reader</b> <time>February 9, 2014</time></footer><div class=\"comment-content\">\
+                   <p>A reader's comment of a few sentences about the convention, the speeches and the \
+                   travel to Paris, with a <a href=\"/x\">link</a> and some more words to read.</p></div></article></li>\n";
+    let script = "<script>(function(){var a=[];for(var i=0;i<10;i++){a.push(i*2);}window.x=a;})();</script>\n";
+    let pages: Vec<String> = (0..64)
+        .map(|i| {
+            let mut p = base.replace(
+                "<ol class=\"comment-list\">",
+                &format!("<ol class=\"comment-list\">{}", comment.repeat(40 + i % 8)),
+            );
+            p = p.replace("</head>", &format!("{}</head>", script.repeat(60)));
+            p.replace("Final declaration", &format!("Final declaration {i}"))
+        })
+        .collect();
+    let bytes: usize = pages.iter().map(String::len).sum();
+    println!("{} pages, {:.1} KB on average", pages.len(), bytes as f64 / pages.len() as f64 / 1024.0);
+    let opts = ReadOptions::default();
+    let rounds = 20;
+    let t = std::time::Instant::now();
+    let mut words = 0usize;
+    for _ in 0..rounds {
+        for p in &pages {
+            let d = read(Some("p.html"), p.as_bytes(), &opts, &|_| true).remove(0).unwrap();
+            words += d.text.len();
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!("extraction: {:.1} MB/s ({words} bytes of text)", (bytes * rounds) as f64 / s / 1e6);
+    let needle = memchr::memmem::Finder::new("separation of mosque and state that would");
+    let t = std::time::Instant::now();
+    let mut dismissed = 0usize;
+    for _ in 0..rounds * 5 {
+        for p in &pages {
+            // A page carrying nothing of the text: the needle is not there.
+            let p = p.replace("mosque", "m0sque");
+            let d = read(Some("p.html"), p.as_bytes(), &opts, &|b| needle.find(b).is_some())
+                .remove(0)
+                .unwrap();
+            dismissed += usize::from(d.dismissed);
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "keep path (dismissed {dismissed}): {:.1} MB/s, including a copy per page to make it",
+        (bytes * rounds * 5) as f64 / s / 1e6
+    );
+}
