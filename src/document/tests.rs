@@ -998,7 +998,7 @@ fn throughput() {
         .map(|i| {
             let mut p = base.replace(
                 "<ol class=\"comment-list\">",
-                &format!("<ol class=\"comment-list\">{}", comment.repeat(40 + i % 8)),
+                &format!("<ol class=\"comment-list\">{}", comment.repeat(80 + i % 8)),
             );
             p = p.replace("</head>", &format!("{}</head>", script.repeat(60)));
             p.replace("Final declaration", &format!("Final declaration {i}"))
