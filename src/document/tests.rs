@@ -8,6 +8,11 @@ fn dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/documents")
 }
 
+/// The first document `read` gives for `bytes` named `name`.
+fn first(name: &str, bytes: &[u8]) -> Result<Document, DocumentError> {
+    read(Some(name), bytes, &ReadOptions::default(), &|_| true).remove(0)
+}
+
 fn read_file(name: &str) -> Vec<Result<Document, DocumentError>> {
     let bytes = std::fs::read(dir().join(name)).unwrap();
     read(Some(name), &bytes, &ReadOptions::default(), &|_| true)
@@ -470,14 +475,7 @@ fn handmade_docx() -> Vec<u8> {
 
 #[test]
 fn docx_numbering_levels_notes_deletions_and_quote_style() {
-    let d = read(
-        Some("h.docx"),
-        &handmade_docx(),
-        &ReadOptions::default(),
-        &|_| true,
-    )
-    .remove(0)
-    .unwrap();
+    let d = first("h.docx", &handmade_docx()).unwrap();
     assert_eq!(
         d.text,
         "Intro & more.\n\n1. First point\n\na) Sub a\n\nb) Sub b\n\n2. Second point\n\nA quoted paragraph.\n"
@@ -520,17 +518,13 @@ fn a_zip_bomb_named_docx_stops_at_the_part_limit() {
 fn damaged_docx_files_give_one_line() {
     let good = std::fs::read(dir().join("docx-faithful.docx")).unwrap();
     let cut = &good[..good.len() / 2];
-    let e = read(Some("cut.docx"), cut, &ReadOptions::default(), &|_| true)
-        .remove(0)
-        .unwrap_err();
+    let e = first("cut.docx", cut).unwrap_err();
     assert!(e.to_string().starts_with("damaged DOCX file: "), "{e}");
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     z.start_file("other.txt", zip::write::SimpleFileOptions::default())
         .unwrap();
     let other = z.finish().unwrap().into_inner();
-    let e = read(Some("x.docx"), &other, &ReadOptions::default(), &|_| true)
-        .remove(0)
-        .unwrap_err();
+    let e = first("x.docx", &other).unwrap_err();
     assert_eq!(
         e.to_string(),
         "damaged DOCX file: no word/document.xml: not a Word document"
@@ -559,9 +553,7 @@ fn pdf_text_layer_in_blocks_with_page_numbers_set_aside() {
 #[test]
 fn a_pdf_without_a_text_layer_is_one_line() {
     let bytes = std::fs::read(dir().join("trouble/pdf-no-text-layer.pdf")).unwrap();
-    let e = read(Some("scan.pdf"), &bytes, &ReadOptions::default(), &|_| true)
-        .remove(0)
-        .unwrap_err();
+    let e = first("scan.pdf", &bytes).unwrap_err();
     assert_eq!(e, DocumentError::PdfWithoutText { pages: 1 });
     assert_eq!(
         e.to_string(),
@@ -628,14 +620,7 @@ fn a_form_drawing_itself_is_refused_before_it_is_followed() {
             b"/X0 Do",
         ),
     ];
-    let e = read(
-        Some("loop.pdf"),
-        &pdf_bytes(&objects),
-        &ReadOptions::default(),
-        &|_| true,
-    )
-    .remove(0)
-    .unwrap_err();
+    let e = first("loop.pdf", &pdf_bytes(&objects)).unwrap_err();
     assert!(
         e.to_string()
             .contains("forms drawing forms more than 32 deep"),
@@ -658,14 +643,7 @@ fn a_flate_bomb_in_a_pdf_stops_at_the_inflate_limit() {
         "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>".to_owned(),
         stream("/Filter /FlateDecode", &bomb),
     ];
-    let e = read(
-        Some("bomb.pdf"),
-        &pdf_bytes(&objects),
-        &ReadOptions::default(),
-        &|_| true,
-    )
-    .remove(0)
-    .unwrap_err();
+    let e = first("bomb.pdf", &pdf_bytes(&objects)).unwrap_err();
     assert!(
         matches!(e, DocumentError::TooLarge { unit: "bytes", .. }),
         "{e}"
@@ -679,9 +657,7 @@ fn a_pdf_of_endless_objects_is_refused_before_parsing() {
     for i in 1..=crate::limits::MAX_PDF_OBJECTS + 1 {
         pdf.extend_from_slice(format!("{i} 0 obj null endobj\n").as_bytes());
     }
-    let e = read(Some("many.pdf"), &pdf, &ReadOptions::default(), &|_| true)
-        .remove(0)
-        .unwrap_err();
+    let e = first("many.pdf", &pdf).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the PDF's object count is larger than 500000 objects, the most vellum reads"
@@ -691,9 +667,7 @@ fn a_pdf_of_endless_objects_is_refused_before_parsing() {
 #[test]
 fn damaged_pdfs_give_one_line() {
     for bad in [&b"%PDF-1.4\n1 0 obj << /Type /Catalog"[..], b"%PDF-"] {
-        let e = read(Some("bad.pdf"), bad, &ReadOptions::default(), &|_| true)
-            .remove(0)
-            .unwrap_err();
+        let e = first("bad.pdf", bad).unwrap_err();
         let msg = e.to_string();
         assert!(msg.starts_with("damaged PDF file: "), "{msg}");
         assert!(!msg.contains('\n'));
@@ -705,14 +679,7 @@ fn damaged_pdfs_give_one_line() {
         "<< /Type /Page /Parent 4 0 R /MediaBox [0 0 200 200] >>".to_owned(),
         "<< /Type /Pages /Parent 4 0 R /Kids [3 0 R] /Count 1 >>".to_owned(),
     ];
-    let e = read(
-        Some("p.pdf"),
-        &pdf_bytes(&objects),
-        &ReadOptions::default(),
-        &|_| true,
-    )
-    .remove(0)
-    .unwrap_err();
+    let e = first("p.pdf", &pdf_bytes(&objects)).unwrap_err();
     assert!(e.to_string().contains("page tree loops"), "{e}");
 }
 
@@ -1005,19 +972,28 @@ fn throughput() {
         })
         .collect();
     let bytes: usize = pages.iter().map(String::len).sum();
-    println!("{} pages, {:.1} KB on average", pages.len(), bytes as f64 / pages.len() as f64 / 1024.0);
+    println!(
+        "{} pages, {:.1} KB on average",
+        pages.len(),
+        bytes as f64 / pages.len() as f64 / 1024.0
+    );
     let opts = ReadOptions::default();
     let rounds = 20;
     let t = std::time::Instant::now();
     let mut words = 0usize;
     for _ in 0..rounds {
         for p in &pages {
-            let d = read(Some("p.html"), p.as_bytes(), &opts, &|_| true).remove(0).unwrap();
+            let d = read(Some("p.html"), p.as_bytes(), &opts, &|_| true)
+                .remove(0)
+                .unwrap();
             words += d.text.len();
         }
     }
     let s = t.elapsed().as_secs_f64();
-    println!("extraction: {:.1} MB/s ({words} bytes of text)", (bytes * rounds) as f64 / s / 1e6);
+    println!(
+        "extraction: {:.1} MB/s ({words} bytes of text)",
+        (bytes * rounds) as f64 / s / 1e6
+    );
     let needle = memchr::memmem::Finder::new("separation of mosque and state that would");
     let t = std::time::Instant::now();
     let mut dismissed = 0usize;
@@ -1025,9 +1001,11 @@ fn throughput() {
         for p in &pages {
             // A page carrying nothing of the text: the needle is not there.
             let p = p.replace("mosque", "m0sque");
-            let d = read(Some("p.html"), p.as_bytes(), &opts, &|b| needle.find(b).is_some())
-                .remove(0)
-                .unwrap();
+            let d = read(Some("p.html"), p.as_bytes(), &opts, &|b| {
+                needle.find(b).is_some()
+            })
+            .remove(0)
+            .unwrap();
             dismissed += usize::from(d.dismissed);
         }
     }

@@ -48,9 +48,7 @@ fn few(t: &str) -> String {
 fn deleted_inside(r: &CheckReport, sec: &SectionReport) -> bool {
     sec.status == Status::Missing
         && r.verdict != Verdict::Excerpt
-        && r.passages
-            .iter()
-            .any(|p| p.sections.contains(&sec.id))
+        && r.passages.iter().any(|p| p.sections.contains(&sec.id))
 }
 
 /// The changes of a report in a few words: "bullet-5, number 500 → 5,000".
