@@ -314,7 +314,7 @@ pub(crate) fn read_text_like(
     let mut notes = Vec::new();
     notes.extend(decoded.note.clone());
     let text = decoded.text;
-    from_text(label, None, format, &text, notes, keep)
+    from_text(label, None, format, text, notes, keep)
 }
 
 /// Extract a document of `format` from decoded text.
@@ -322,7 +322,7 @@ pub(crate) fn from_text(
     label: String,
     url: Option<String>,
     format: Format,
-    text: &str,
+    text: String,
     notes: Vec<String>,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Document, DocumentError> {
@@ -344,9 +344,9 @@ pub(crate) fn from_text(
         return Ok(doc);
     }
     let body = match format {
-        Format::Html => html::extract(text)?,
-        Format::Markdown => markdown::extract(text),
-        _ => plain::extract(text),
+        Format::Html => html::extract(&text)?,
+        Format::Markdown => markdown::extract(&text),
+        _ => plain::extract_owned(text),
     };
     if body.text.trim().is_empty() {
         return Err(DocumentError::Empty);

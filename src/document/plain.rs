@@ -18,23 +18,37 @@ const QUOTED_HEADERS: &[&str] = &[
 
 /// The readable body of a plain text.
 pub fn extract(text: &str) -> Body {
-    let normalized;
-    let text = if text.contains('\r') {
-        normalized = text.replace("\r\n", "\n").replace('\r', "\n");
-        normalized.as_str()
-    } else {
-        text
-    };
-    let lines: Vec<Line> = text.lines().map(Line::new).collect();
-    if !lines.iter().any(|l| l.depth > 0 || l.special()) {
+    extract_owned(text.to_owned())
+}
+
+/// [`extract`], taking the text over: an ordinary text comes back as it
+/// is, without a copy.
+pub fn extract_owned(text: String) -> Body {
+    if !needs_reading(&text) {
         return Body {
-            text: text.to_owned(),
+            text,
             ..Body::default()
         };
     }
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let lines: Vec<Line> = text.lines().map(Line::new).collect();
     let mut out = Out::default();
     write_lines(&lines, &mut out);
     out.finish()
+}
+
+/// Whether a text has quoted lines, forwarded-message markers, signatures
+/// or quoted mail headers (in LF, CRLF or CR lines).
+fn needs_reading(text: &str) -> bool {
+    let sep = if text.contains('\n') { '\n' } else { '\r' };
+    let lines: Vec<Line> = text
+        .split(sep)
+        .map(|l| Line::new(l.strip_suffix('\r').unwrap_or(l)))
+        .collect();
+    (0..lines.len()).any(|i| {
+        let l = &lines[i];
+        l.depth > 0 || l.special() || header_run(&lines, i).is_some()
+    })
 }
 
 /// One line: its `>` depth and the text after the prefix.
@@ -253,6 +267,17 @@ mod tests {
         assert_eq!(b.set_aside[1].what, "signature");
         assert_eq!(b.set_aside[1].words, 3);
         assert_eq!(b.set_aside[1].before_line, None);
+    }
+
+    #[test]
+    fn outlook_quoted_headers_in_crlf_text_are_set_aside() {
+        let t = "Please see below.\r\n\r\nFrom: Secretariat\r\nSent: Sunday, February 9, 2014\r\nTo: Members\r\nSubject: Declaration\r\n\r\nThe text.\r\n";
+        let b = extract(t);
+        assert_eq!(b.text, "Please see below.\n\nThe text.\n");
+        assert_eq!(b.set_aside[0].what, "mail headers");
+        assert_eq!(b.set_aside[0].before_line, Some(3));
+        // CR-only lines are lines too.
+        assert_eq!(extract("a\r> b\r").quoted_lines, vec![2..3]);
     }
 
     #[test]

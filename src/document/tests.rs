@@ -1015,3 +1015,34 @@ fn throughput() {
         (bytes * rounds * 5) as f64 / s / 1e6
     );
 }
+
+#[test]
+fn pages_and_mail_parts_say_their_charset() {
+    let page = b"<html><head><meta charset=\"windows-1252\"></head><body><p>The women\x92s rights \x96 caf\xe9</p></body></html>";
+    let d = first("p.html", page).unwrap();
+    assert_eq!(d.text, "The women\u{2019}s rights \u{2013} caf\u{e9}\n");
+    assert_eq!(d.notes, ["decoded as windows-1252 (declared)"]);
+    // UTF-16LE without a byte-order mark: sniffed through its low bytes.
+    let page16: Vec<u8> = "<!DOCTYPE html><p>Over 300 associations</p>"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let d = first("p", &page16).unwrap();
+    assert_eq!(
+        (d.format, d.text.as_str()),
+        (Format::Html, "Over 300 associations\n")
+    );
+    // A mail part in Windows-1256, base64.
+    let persian = "\u{628}\u{64a}\u{627}\u{646}\u{64a}\u{647} \u{67e}\u{627}\u{631}\u{64a}\u{633}";
+    let cp1256 = encoding_rs::WINDOWS_1256.encode(persian).0.into_owned();
+    use base64::Engine;
+    let mail = format!(
+        "From: a@example.org\nSubject: x\nMIME-Version: 1.0\nContent-Type: text/plain; charset=windows-1256\n\
+         Content-Transfer-Encoding: base64\n\n{}\n",
+        base64::engine::general_purpose::STANDARD.encode(cp1256)
+    );
+    assert_eq!(
+        first("m.eml", mail.as_bytes()).unwrap().text,
+        format!("{persian}\n")
+    );
+}

@@ -435,7 +435,7 @@ fn payload_document(
             label,
             url.clone(),
             format,
-            &decoded.text,
+            decoded.text,
             all_notes,
             ctx.keep,
         )
