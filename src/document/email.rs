@@ -143,6 +143,20 @@ fn write_message(
         count_words(&String::from_utf8_lossy(headers)),
         true,
     );
+    let (parts, use_html) = body_parts(msg, out);
+    for t in &parts {
+        write_part(t, use_html, out, keep, kept);
+    }
+    write_attachments(msg, out, keep, kept, depth);
+    if msg.parts.iter().any(|p| p.is_encoding_problem) {
+        out.notes
+            .push("a part's transfer encoding is damaged; it was decoded as far as it goes".into());
+    }
+}
+
+/// The parts that carry a message's text, and whether they are HTML:
+/// text/plain unless only HTML carries the text (noted in `out`).
+fn body_parts<'m>(msg: &'m Message, out: &mut Out) -> (Vec<&'m str>, bool) {
     let part_text = |id: &u32| -> Option<(&str, bool)> {
         match &msg.part(*id)?.body {
             PartType::Text(t) => Some((t.as_ref(), false)),
@@ -190,10 +204,21 @@ fn write_message(
             true
         }
     };
-    let parts = if use_html { &htmls } else { &plain };
-    for t in parts {
-        write_part(t, use_html, out, keep, kept);
+    if use_html {
+        (htmls, true)
+    } else {
+        (plain, false)
     }
+}
+
+/// Forwarded messages and text attachments, after the body.
+fn write_attachments(
+    msg: &Message,
+    out: &mut Out,
+    keep: &dyn Fn(&[u8]) -> bool,
+    kept: &mut Option<bool>,
+    depth: usize,
+) {
     for (i, id) in msg.attachments.iter().enumerate() {
         let Some(part) = msg.part(*id) else { continue };
         let name = part
@@ -224,10 +249,6 @@ fn write_message(
                 out.notes.push(format!("attachment {name} ({ct}) not read"));
             }
         }
-    }
-    if msg.parts.iter().any(|p| p.is_encoding_problem) {
-        out.notes
-            .push("a part's transfer encoding is damaged; it was decoded as far as it goes".into());
     }
 }
 

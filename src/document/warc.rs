@@ -200,37 +200,10 @@ fn read_record<R: BufRead>(r: &mut R, first: Option<Vec<u8>>, ctx: &mut Ctx, gzi
             "damaged: no WARC version line where a record should start".into(),
         ));
     }
-    // Header fields.
-    let mut fields: Vec<(String, String)> = Vec::new();
-    let mut size = version.len();
-    loop {
-        let line = match read_line(r) {
-            Ok(Some(l)) => l,
-            Ok(None) => {
-                return Step::Lost(record_error(n, None, "truncated inside its header".into()))
-            }
-            Err(e) => return Step::Lost(record_error(n, None, format!("damaged: {e}"))),
-        };
-        size += line.len();
-        if size > MAX_WARC_HEADER {
-            return Step::Lost(record_error(
-                n,
-                None,
-                format!(
-                    "a header larger than {}, the most vellum reads",
-                    size_in_words(MAX_WARC_HEADER as u64)
-                ),
-            ));
-        }
-        let l = String::from_utf8_lossy(&line);
-        let l = l.trim_end();
-        if l.is_empty() {
-            break;
-        }
-        if let Some((k, v)) = l.split_once(':') {
-            fields.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
-        }
-    }
+    let fields = match read_fields(r, version.len()) {
+        Ok(f) => f,
+        Err(why) => return Step::Lost(record_error(n, None, why)),
+    };
     let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let url = field("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_owned());
     let kind = field("warc-type").unwrap_or("").to_ascii_lowercase();
@@ -280,6 +253,35 @@ fn read_record<R: BufRead>(r: &mut R, first: Option<Vec<u8>>, ctx: &mut Ctx, gzi
         None
     };
     Step::Done(doc)
+}
+
+/// The header fields of a record after its version line (`used`: bytes
+/// of the header read so far), names in lower case.
+fn read_fields<R: BufRead>(r: &mut R, used: usize) -> Result<Vec<(String, String)>, String> {
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut size = used;
+    loop {
+        let line = match read_line(r) {
+            Ok(Some(l)) => l,
+            Ok(None) => return Err("truncated inside its header".into()),
+            Err(e) => return Err(format!("damaged: {e}")),
+        };
+        size += line.len();
+        if size > MAX_WARC_HEADER {
+            return Err(format!(
+                "a header larger than {}, the most vellum reads",
+                size_in_words(MAX_WARC_HEADER as u64)
+            ));
+        }
+        let l = String::from_utf8_lossy(&line);
+        let l = l.trim_end();
+        if l.is_empty() {
+            return Ok(fields);
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            fields.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+        }
+    }
 }
 
 /// The document of an HTTP response block, if it carries one.
