@@ -1046,3 +1046,33 @@ fn pages_and_mail_parts_say_their_charset() {
         format!("{persian}\n")
     );
 }
+
+#[test]
+fn deep_markdown_and_mime_nesting_stay_bounded() {
+    let quotes = format!("# t\n\n**x** and [l](u)\n\n{}deep\n", "> ".repeat(20_000));
+    let d = first("deep.md", quotes.as_bytes()).unwrap();
+    assert!(d.text.contains("deep") && !d.quoted_lines.is_empty());
+    let lists = format!("{}item\n", "- ".repeat(20_000));
+    assert!(first("lists.md", lists.as_bytes())
+        .unwrap()
+        .text
+        .contains("item"));
+    let mut mail = String::from("From: a@example.org\nSubject: s\nMIME-Version: 1.0\n");
+    for i in 0..2_000 {
+        mail.push_str(&format!(
+            "Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n"
+        ));
+    }
+    mail.push_str("Content-Type: text/plain\n\ninnermost text\n");
+    // Whatever the parser makes of it, one document or one error line.
+    let r = read(
+        Some("deep.eml"),
+        mail.as_bytes(),
+        &ReadOptions::default(),
+        &|_| true,
+    );
+    assert_eq!(r.len(), 1);
+    if let Err(e) = &r[0] {
+        assert!(!e.to_string().contains('\n'));
+    }
+}
