@@ -994,6 +994,28 @@ fn throughput() {
         "extraction: {:.1} MB/s ({words} bytes of text)",
         (bytes * rounds) as f64 / s / 1e6
     );
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
+        for p in &pages {
+            words += html::html_to_text(p).len();
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "the whole page's text, no main-content rule: {:.1} MB/s",
+        (bytes * rounds) as f64 / s / 1e6
+    );
+    let t = std::time::Instant::now();
+    for _ in 0..rounds {
+        for p in &pages {
+            words += scraper::Html::parse_document(p).tree.values().count();
+        }
+    }
+    let s = t.elapsed().as_secs_f64();
+    println!(
+        "html5ever parsing alone: {:.1} MB/s",
+        (bytes * rounds) as f64 / s / 1e6
+    );
     let needle = memchr::memmem::Finder::new("separation of mosque and state that would");
     let t = std::time::Instant::now();
     let mut dismissed = 0usize;
