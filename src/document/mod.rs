@@ -297,6 +297,41 @@ pub fn read(
     }
 }
 
+/// Every document of the file at `path`, handed to `f` one at a time: a
+/// WARC is streamed record by record (memory stays that of one record,
+/// whatever the file's size); any other file is read whole, within
+/// [`crate::limits::MAX_TEXT`], and given to [`read`]. `Err` when the file
+/// cannot be opened or read (the documents' own errors go to `f`).
+pub fn read_path(
+    path: &std::path::Path,
+    opts: &ReadOptions,
+    keep: &dyn Fn(&[u8]) -> bool,
+    mut f: impl FnMut(Result<Document, DocumentError>),
+) -> Result<(), crate::files::FileError> {
+    use crate::files::FileError;
+    use std::io::Read;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let io = |e| FileError::Io(path.to_owned(), e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    if file.metadata().map_err(io)?.is_dir() {
+        return Err(FileError::IsFolder(path.to_owned()));
+    }
+    let mut head = Vec::with_capacity(8192);
+    (&file).take(8192).read_to_end(&mut head).map_err(io)?;
+    if sniff(name.as_deref(), &head) == Kind::Warc {
+        let label = name.unwrap_or_else(|| path.display().to_string());
+        let rest = std::io::Cursor::new(head).chain(file);
+        read_warc(rest, &label, opts, keep, f);
+        return Ok(());
+    }
+    drop(file);
+    let bytes = crate::files::read_bounded(path, crate::limits::MAX_TEXT)?;
+    for d in read(name.as_deref(), &bytes, opts, keep) {
+        f(d);
+    }
+    Ok(())
+}
+
 /// Read a text-like payload (plain text, HTML, Markdown): decode it, ask
 /// `keep`, then extract.
 pub(crate) fn read_text_like(

@@ -1098,3 +1098,27 @@ fn deep_markdown_and_mime_nesting_stay_bounded() {
         assert!(!e.to_string().contains('\n'));
     }
 }
+
+#[test]
+fn read_path_streams_a_warc_and_reads_other_files_whole() {
+    let mut urls = Vec::new();
+    read_path(
+        &dir().join("warc-pages.warc.gz"),
+        &ReadOptions::default(),
+        &|_| true,
+        |d| urls.push(d.unwrap().url.unwrap()),
+    )
+    .unwrap();
+    assert_eq!(urls.len(), 4);
+    let mut docs = Vec::new();
+    read_path(
+        &dir().join("mailbox.mbox"),
+        &ReadOptions::default(),
+        &|_| true,
+        |d| docs.push(d.unwrap().label),
+    )
+    .unwrap();
+    assert_eq!(docs, ["mailbox.mbox#1", "mailbox.mbox#2", "mailbox.mbox#3"]);
+    let e = read_path(&dir(), &ReadOptions::default(), &|_| true, |_| {}).unwrap_err();
+    assert!(matches!(e, crate::files::FileError::IsFolder(_)));
+}
