@@ -13,7 +13,7 @@
 //!
 //! What a file is comes from its content first (magic bytes, a WARC or
 //! mbox header, mail headers, HTML tags) and its extension second
-//! ([`sniff`]). Bad input is a [`DocumentError`] whose message is one line
+//! ([`sniff()`]). Bad input is a [`DocumentError`] whose message is one line
 //! naming what is wrong; the caller prefixes the file name. Every reader is
 //! bounded in memory and time by the limits in [`crate::limits`], and
 //! crates that could panic on hostile input run under `catch_unwind`.
@@ -111,8 +111,9 @@ pub struct Document {
     pub url: Option<String>,
     /// What it was read as.
     pub format: Format,
-    /// The readable text: blocks separated by a blank line, ending in a
-    /// line break. Empty when [`Document::dismissed`].
+    /// The readable text: blocks separated by a blank line (a plain text
+    /// that needed no reading comes as it is, byte for byte). Empty when
+    /// [`Document::dismissed`].
     pub text: String,
     /// Lines of `text` (1-based, `start..end` with `end` exclusive) the
     /// document presents as quotations by its structure: `<blockquote>`,
@@ -137,10 +138,10 @@ pub struct SetAside {
     pub what: String,
     /// Its words, counted at white space.
     pub words: usize,
-    /// The line of `text` it stood before, when text follows it (`None`
-    /// when it came after all of the text, or is not part of the flow:
-    /// mail headers, comments and footnotes kept in their own parts stand
-    /// where they are referred to).
+    /// The line of `text` it stood before: for mail headers line 1, for a
+    /// DOCX comment or footnote the paragraph that refers to it. `None`
+    /// when nothing of the text follows it, and for what stands outside
+    /// the flow (a DOCX's page headers and footers).
     pub before_line: Option<u32>,
 }
 

@@ -15,7 +15,7 @@
 //! Neither crate bounds what it inflates or how deep it follows a form
 //! drawing a form, and pdf-extract follows those by recursion (a form
 //! drawing itself would overflow the stack, which no `catch_unwind`
-//! survives). So before either sees the file, [`guard`] checks, on the raw
+//! survives). So before either sees the file, `guard` checks, on the raw
 //! bytes and then on lopdf's objects: the file size ([`MAX_PDF`]), the
 //! objects ([`MAX_PDF_OBJECTS`]), every Flate stream inflated into a
 //! counting sink (each and all together within [`MAX_PDF_INFLATED`]),
