@@ -39,6 +39,7 @@ struct Config {
     json: bool,
     html: Option<PathBuf>,
     style: Style,
+    read: vellum::document::ReadOptions,
 }
 
 impl Config {
@@ -61,6 +62,7 @@ impl Config {
             json: a.json,
             html: a.html,
             style: crate::output::style(),
+            read: super::read_options(a.encoding.as_deref())?,
         })
     }
 }
@@ -143,7 +145,8 @@ fn check_one(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) ->
             Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
             Source::Stdin => None,
         };
-        vellum::document::read_copy_vec(fname.as_deref(), bytes).map_err(|e| format!("{name}: {e}"))
+        vellum::document::read_copy_with(fname.as_deref(), &bytes, &c.read)
+            .map_err(|e| format!("{name}: {e}"))
     });
     let (text, _format) = match r {
         Ok(t) => t,
