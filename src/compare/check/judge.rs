@@ -38,6 +38,9 @@ pub(super) struct Judged {
     pub span: Span,
     pub ops: Vec<Op>,
     pub meaning: Vec<Meaning>,
+    /// It stands for the whole sealed text: what it lacks at its edges is
+    /// deleted (V2).
+    pub run: bool,
 }
 
 /// J1: the passage aligned with the sealed text it comes from.

@@ -656,6 +656,12 @@ pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool
     // Group runs into passages (L3).
     let tok = |w: usize| words.tokens[w] as usize;
     let stok = |w: usize| sealed.index().word_tokens[w] as usize;
+    let word_of_sealed = |t: usize| {
+        sealed
+            .index()
+            .word_tokens
+            .partition_point(|&x| (x as usize) < t)
+    };
     let mut spans: Vec<Span> = Vec::new();
     let mut last: Option<Run> = None;
     for r in runs {
@@ -675,8 +681,13 @@ pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool
                 // shared across the place where text was inserted).
                 let forward = r.s + DELETION_GAP_WORDS >= p.s + p.len;
                 let skip = r.s.saturating_sub(p.s + p.len);
+                // Back in the sealed text is the same flow only when it
+                // lands in what the passage already spans (text moved);
+                // before it, it is another passage (a title that repeats
+                // the closing line above the text).
+                let back_inside = r.s >= word_of_sealed(cur.sealed.start);
                 !between_quote
-                    && (doc_gap <= DELETION_GAP_WORDS
+                    && ((doc_gap <= DELETION_GAP_WORDS && (forward || back_inside))
                         || (forward && skip <= MAX_SKIP_WORDS && doc_gap <= MAX_INSERT_WORDS))
             }
             _ => false,

@@ -350,20 +350,21 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         return check_whole(sealed, &canon, Counts::Exact);
     }
     let spans = located.spans;
-    let whole = spanning(sealed, &doc, &words, &spans);
-    let first_span = spans.first().map(|s| s.sealed.clone());
-    let mode = if whole.is_some() {
-        Mode::Run
-    } else {
-        Mode::Passages
-    };
-    let judged: Vec<Judged> = match whole {
-        Some(span) => vec![judge_span(sealed, &doc, span)],
-        None => spans
-            .into_iter()
-            .map(|s| judge_span(sealed, &doc, s))
-            .collect(),
-    };
+    let run = spanning(sealed, &doc, &words, &spans);
+    let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
+    let judged: Vec<Judged> = spans
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| match &run {
+            Some((r, widened)) if *r == k => {
+                let mut j = judge_span(sealed, &doc, widened.clone());
+                j.run = true;
+                j
+            }
+            _ => judge_span(sealed, &doc, s),
+        })
+        .collect();
+    let mode = Mode::Passages;
     let (mut report, block_section) = assemble(sealed, &doc, &judged, mode);
     describe_passages(
         &mut report,
@@ -378,7 +379,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
     if report.verdict == Verdict::Unrelated {
         reworded(&mut report, sealed, &doc);
     }
-    if let (Mode::Run, Some(run)) = (mode, first_span) {
+    if let Some(run) = run_sealed {
         truncated(&mut report, sealed, &run);
     }
     add_warnings(&mut report, sealed, &canon, &block_section);
@@ -447,10 +448,8 @@ pub fn check_versions<'a>(
 /// How the judged passages are read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// One run standing for the whole sealed text: words the run lacks at
-    /// its edges are deleted.
-    Run,
-    /// Passages: what they do not cover is not quoted.
+    /// Passages: what they do not cover is not quoted, but for a run that
+    /// stands for the whole sealed text ([`spanning`]).
     Passages,
     /// A text compared whole with the sealed text (diff, large texts):
     /// relatedness by shared words, edges as in `Run`; `hidden` tokens
@@ -465,38 +464,51 @@ enum Mode {
 /// around the run presents a part of the text, and is an excerpt cut off.
 pub const TRUNCATED_SHARE: f64 = 0.4;
 
-/// The one run that stands for the whole sealed text (V2), when the
-/// document has exactly one unquoted passage that reaches from the first
-/// section into the last, or is a truncated copy ([`TRUNCATED_SHARE`]):
+/// The run that stands for the whole sealed text (V2), when the document
+/// has an unquoted passage that reaches from the first section into the
+/// last, or is a truncated copy ([`TRUNCATED_SHARE`]), with its index:
 /// then words missing at its edges are deletions, not an excerpt's edges.
 /// The run is widened to the whole sealed text, and on the document's side
 /// to the sentences it starts and ends in.
-fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -> Option<Span> {
-    let [span] = spans else { return None };
+fn spanning(
+    sealed: &Sealed,
+    doc: &Doc,
+    words: &locate::Words,
+    spans: &[Span],
+) -> Option<(usize, Span)> {
     let n = sealed.sections.len();
     let total = sealed.token_count();
-    if span.quote != Quote::No || span.sealed.is_empty() {
-        return None;
-    }
-    let from_first = sealed.section_of(span.sealed.start) == 0;
-    let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
-    let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
-    let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
-    let lost_start = span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
-    if !(from_first && to_last || most && (lost_end || lost_start)) {
-        return None;
-    }
+    let qualifies = |span: &Span| {
+        if span.quote != Quote::No || span.sealed.is_empty() {
+            return false;
+        }
+        let from_first = sealed.section_of(span.sealed.start) == 0;
+        let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
+        let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
+        let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
+        let lost_start =
+            span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
+        from_first && to_last || most && (lost_end || lost_start)
+    };
+    // The longest, should a document hold two.
+    let k = (0..spans.len())
+        .filter(|&k| qualifies(&spans[k]))
+        .max_by_key(|&k| (spans[k].sealed.len(), std::cmp::Reverse(k)))?;
+    let span = &spans[k];
+    // It may not grow into its neighbours.
+    let lo = if k == 0 { 0 } else { spans[k - 1].doc.end };
+    let hi = spans.get(k + 1).map_or(doc.tokens.len(), |s| s.doc.start);
     // Words of the sentences the run starts and ends in are in its flow:
     // what the run did not match there is inserted or changed text. Other
     // sentences around it, even in the same block, are surroundings.
     let mut d = span.doc.clone();
     let terminal = |t: usize| matches!(doc.word(t), "." | "!" | "?" | ";" | ":");
     let b = doc.tokens[d.start].block;
-    while d.start > 0 && doc.tokens[d.start - 1].block == b && !terminal(d.start - 1) {
+    while d.start > lo && doc.tokens[d.start - 1].block == b && !terminal(d.start - 1) {
         d.start -= 1;
     }
     let b = doc.tokens[d.end - 1].block;
-    while d.end < doc.tokens.len() && doc.tokens[d.end].block == b && !terminal(d.end - 1) {
+    while d.end < hi && doc.tokens[d.end].block == b && !terminal(d.end - 1) {
         d.end += 1;
     }
     // A copy that lacks the sealed text's beginning (or end) but has about as
@@ -509,28 +521,33 @@ fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -
         hi - lo
     };
     let comparable = |a: usize, b: usize| a > 0 && b > 0 && a <= 2 * b && b <= 2 * a;
-    if comparable(words.count(0..d.start), sealed_words(0..span.sealed.start)) {
-        d.start = 0;
+    if comparable(words.count(lo..d.start), sealed_words(0..span.sealed.start)) {
+        d.start = lo;
     }
-    if comparable(
-        words.count(d.end..doc.tokens.len()),
-        sealed_words(span.sealed.end..total),
-    ) {
-        d.end = doc.tokens.len();
+    if comparable(words.count(d.end..hi), sealed_words(span.sealed.end..total)) {
+        d.end = hi;
     }
-    Some(Span {
-        doc: d,
-        sealed: 0..total,
-        quote: Quote::No,
-        ops: None,
-    })
+    Some((
+        k,
+        Span {
+            doc: d,
+            sealed: 0..total,
+            quote: Quote::No,
+            ops: None,
+        },
+    ))
 }
 
 /// Phases J1-J3, J6 for one passage.
 fn judge_span(sealed: &Sealed, doc: &Doc, span: Span) -> Judged {
     let (span, ops) = judge::align(sealed, doc, span);
     let meaning = judge::meanings(sealed, doc, &span, &ops);
-    Judged { span, ops, meaning }
+    Judged {
+        span,
+        ops,
+        meaning,
+        run: false,
+    }
 }
 
 /// Compare a text whole with the sealed text (diff; large sealed texts).
@@ -636,7 +653,8 @@ fn judge_whole(
             crate::compare::align::align_regions(sd, copy, &r)
         }),
     };
-    let judged = vec![judge_span(sealed, copy, span)];
+    let mut judged = vec![judge_span(sealed, copy, span)];
+    judged[0].run = true;
     assemble(sealed, copy, &judged, Mode::Whole { hidden })
 }
 
@@ -687,7 +705,7 @@ fn assemble(
     // partial.
     let mut partial = vec![false; n];
     if mode == Mode::Passages {
-        for j in judged.iter().filter(|j| j.span.quote == Quote::No) {
+        for j in judged.iter().filter(|j| j.span.quote == Quote::No && !j.run) {
             let s = &j.span.sealed;
             if !s.is_empty() && !sealed.sentence_start(s.start) {
                 partial[sealed.section_of(s.start)] = true;
@@ -703,10 +721,10 @@ fn assemble(
         Verdict::Unrelated
     } else if altered_somewhere {
         Verdict::Altered
-    } else if mode == Mode::Passages {
-        Verdict::Excerpt
-    } else {
+    } else if judged.iter().any(|j| j.run) {
         Verdict::Authentic
+    } else {
+        Verdict::Excerpt
     };
     let mut summary = Summary {
         sections: n,
