@@ -158,6 +158,9 @@ fn check_summary(r: &CheckReport) -> String {
             r.matches_version.unwrap_or(0),
             changes_in_brief(r)
         ),
+        Verdict::Unrelated if r.summary.copy_words == 0 => {
+            "no passage of the sealed text (dismissed unread)".to_owned()
+        }
         Verdict::Unrelated => format!("no passage of the sealed text ({} words)", sur.words_before),
     }
 }

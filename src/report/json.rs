@@ -14,6 +14,10 @@ pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 pub struct CheckJson<'a> {
     schema: &'static str,
     copy: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
     verdict: crate::compare::check::Verdict,
     archive: &'a str,
     archive_path: &'a str,
@@ -81,6 +85,15 @@ impl Serialize for SectionsJson<'_> {
     }
 }
 
+impl<'a> CheckJson<'a> {
+    /// Say what the document was read as, and for a web archive's record,
+    /// its URL.
+    pub fn document(&mut self, url: Option<&'a str>, format: &'static str) {
+        self.url = url;
+        self.format = Some(format);
+    }
+}
+
 /// The JSON form of a check result; `sealed`, the version checked against,
 /// lends its section texts already escaped.
 pub fn check<'a>(
@@ -92,6 +105,8 @@ pub fn check<'a>(
     CheckJson {
         schema: CHECK_SCHEMA,
         copy,
+        url: None,
+        format: None,
         verdict: r.verdict,
         archive: &against.archive,
         archive_path: &against.archive_path,

@@ -32,6 +32,7 @@ use std::sync::Arc;
 mod coarse;
 mod judge;
 pub mod locate;
+mod prefilter;
 mod sealed;
 
 use judge::{Judged, Meaning, Tally};
@@ -306,6 +307,27 @@ pub struct Input<'a> {
     /// What the reader set aside: (what, words, the line of `text` it stood
     /// before when it sat inside the text).
     pub set_aside: &'a [(String, usize, Option<u32>)],
+}
+
+/// The report on a document dismissed unread (L0): it shares no word pair
+/// with the sealed text, so it is unrelated.
+pub fn dismissed(sealed: &Sealed) -> CheckReport {
+    let n = sealed.sections.len();
+    let sections = (0..n)
+        .map(|i| sealed.unchanged(i, Status::Missing))
+        .collect();
+    let mut r = CheckReport::new(
+        Verdict::Unrelated,
+        Summary {
+            sections: n,
+            missing: n,
+            ..Default::default()
+        },
+        sections,
+    );
+    r.notes
+        .push("dismissed unread: it shares no two consecutive words with the sealed text".into());
+    r
 }
 
 /// Check one document's text against a sealed version.
@@ -705,7 +727,10 @@ fn assemble(
     // partial.
     let mut partial = vec![false; n];
     if mode == Mode::Passages {
-        for j in judged.iter().filter(|j| j.span.quote == Quote::No && !j.run) {
+        for j in judged
+            .iter()
+            .filter(|j| j.span.quote == Quote::No && !j.run)
+        {
             let s = &j.span.sealed;
             if !s.is_empty() && !sealed.sentence_start(s.start) {
                 partial[sealed.section_of(s.start)] = true;
