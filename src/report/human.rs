@@ -301,7 +301,10 @@ fn altered_section(s: &mut String, sec: &SectionReport, st: Style) {
         c
     };
     s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
-    let sealed_words = strip_marker(&sec.text);
+    let sealed_words = sec
+        .covered
+        .as_deref()
+        .unwrap_or_else(|| strip_marker(&sec.text));
     let found = sec.found.clone().unwrap_or_default();
     s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
     for c in &sec.changes {

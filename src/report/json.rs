@@ -51,6 +51,8 @@ struct SectionJson<'a> {
     status: crate::compare::check::Status,
     text: TextJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    covered: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     found: Option<&'a str>,
     changes: &'a [crate::compare::changes::Change],
 }
@@ -77,6 +79,7 @@ impl Serialize for SectionsJson<'_> {
                 number: r.number,
                 status: r.status,
                 text,
+                covered: r.covered.as_deref(),
                 found: r.found.as_deref(),
                 changes: &r.changes,
             })?;

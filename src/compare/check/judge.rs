@@ -454,6 +454,21 @@ pub(super) fn found_text(sealed: &Sealed, doc: &Doc, judged: &[Judged], s: usize
     doc.span(lo, hi).replace('\n', " ")
 }
 
+/// The sealed words of section `s` the passages cover, from the first to
+/// the last, as the canonical text has them.
+pub(super) fn covered_text(sealed: &Sealed, judged: &[Judged], s: usize) -> Option<String> {
+    let r = sealed.range(s);
+    let (mut lo, mut hi) = (usize::MAX, 0usize);
+    for j in judged {
+        let c = intersect(j.span.sealed.clone(), r.clone());
+        if !c.is_empty() {
+            lo = lo.min(c.start);
+            hi = hi.max(c.end);
+        }
+    }
+    (lo < hi).then(|| sealed.doc().span(lo, hi).replace('\n', " "))
+}
+
 /// The notes of a judged passage's editing conventions.
 pub(super) fn notes(j: &Judged) -> Vec<String> {
     j.meaning

@@ -140,6 +140,11 @@ pub struct SectionReport {
     /// document's text). Shared, not copied, across the reports of many
     /// documents.
     pub text: Arc<str>,
+    /// The sealed words of the section that the document's passages cover,
+    /// when they cover only part of it (an altered quotation of a
+    /// phrase), in canonical form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<String>,
     /// The document's wording of the section's words, when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
@@ -769,6 +774,7 @@ fn assemble(
                 number: None,
                 status: Status::Added,
                 text: Arc::from(text.as_str()),
+                covered: None,
                 found: None,
                 changes: ch.clone(),
             });
@@ -812,12 +818,18 @@ fn assemble(
             std::mem::take(&mut t.changes[s])
         };
         let found = (status == Status::Altered).then(|| judge::found_text(sealed, doc, judged, s));
+        // An altered section that passages cover only in part: the part,
+        // so that the rest is not shown as deleted.
+        let covered = (status == Status::Altered && t.covered[s] < len)
+            .then(|| judge::covered_text(sealed, judged, s))
+            .flatten();
         sections.push(SectionReport {
             id: sec.id.clone(),
             kind: Some(sec.kind),
             number: sec.number,
             status,
             text: sealed.texts[s].clone(),
+            covered,
             found,
             changes,
         });

@@ -288,6 +288,7 @@ impl Sealed {
             number: sec.number,
             status,
             text: self.texts[i].clone(),
+            covered: None,
             found: None,
             changes: vec![],
         }
