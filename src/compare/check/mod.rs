@@ -236,6 +236,13 @@ pub struct Passage {
     pub notes: Vec<String>,
     /// Its first and last words as the document has them.
     pub text: String,
+    /// The sealed words it comes from (canonical form), for reports that
+    /// show it whole (HTML).
+    #[serde(skip)]
+    pub sealed_text: String,
+    /// Its words as the document has them, whole.
+    #[serde(skip)]
+    pub document_text: String,
 }
 
 /// What surrounds the passages in the document.
@@ -966,6 +973,8 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
         changes: vec![],
         notes: vec![],
         text: brief(&canon.blocks[0].text, &canon.blocks[n - 1].text),
+        sealed_text: String::new(),
+        document_text: String::new(),
     });
     Some(r)
 }
@@ -1077,6 +1086,11 @@ fn describe_passages(
                 &doc.span(d.end.saturating_sub(12).max(d.start), d.end)
                     .replace('\n', " "),
             ),
+            sealed_text: sealed
+                .doc()
+                .span(j.span.sealed.start, j.span.sealed.end)
+                .replace('\n', " "),
+            document_text: doc.span(d.start, d.end).replace('\n', " "),
         });
     }
     // Surroundings.
