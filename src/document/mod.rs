@@ -340,6 +340,33 @@ pub fn read_path(
     Ok(())
 }
 
+/// Every record of the web archive (WARC) at `path` that may be a
+/// document, streamed record by record to `f` before anything is made of
+/// it ([`warc::Record::document`] makes the document), so that records are
+/// read on one thread and made documents on others. Memory stays that of
+/// the records on their way.
+pub fn read_warc_path(
+    path: &std::path::Path,
+    f: impl FnMut(Result<warc::Record, DocumentError>),
+) -> Result<(), crate::files::FileError> {
+    use crate::files::FileError;
+    let io = |e| FileError::Io(path.to_owned(), e);
+    let file = std::fs::File::open(path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(
+            path.to_owned(),
+            crate::files::kind_of(&meta),
+        ));
+    }
+    let label = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string());
+    warc::read_records(file, &label, f);
+    Ok(())
+}
+
 /// Read a text-like payload (plain text, HTML, Markdown): decode it, ask
 /// `keep`, then extract.
 pub(crate) fn read_text_like(
@@ -353,11 +380,33 @@ pub(crate) fn read_text_like(
         Format::Html => html::declared_charset(bytes),
         _ => None,
     };
+    // Dismissed on its raw bytes when it carries nothing (see
+    // `warc::payload_document`).
+    // Asked once: a payload kept on its raw bytes is not asked again.
+    let raw = memchr::memchr(0, &bytes[..bytes.len().min(4096)]).is_none();
+    if raw && !keep(bytes) {
+        return Ok(dismissed(label, None, format));
+    }
     let decoded = charset::decode(bytes, opts.encoding, declared)?;
     let mut notes = Vec::new();
     notes.extend(decoded.note.clone());
     let text = decoded.text;
+    let keep: &dyn Fn(&[u8]) -> bool = if raw { &|_| true } else { keep };
     from_text(label, None, format, text, notes, keep)
+}
+
+/// A document dismissed unread: its `keep` said it carries nothing.
+pub(crate) fn dismissed(label: String, url: Option<String>, format: Format) -> Document {
+    Document {
+        label,
+        url,
+        format,
+        text: String::new(),
+        quoted_lines: Vec::new(),
+        set_aside: Vec::new(),
+        notes: Vec::new(),
+        dismissed: true,
+    }
 }
 
 /// Extract a document of `format` from decoded text.

@@ -35,14 +35,28 @@ pub fn read_warc<R: Read>(
     keep: &dyn Fn(&[u8]) -> bool,
     mut f: impl FnMut(Result<Document, DocumentError>),
 ) {
+    read_records(reader, label, |r| match r {
+        Ok(rec) => {
+            if let Some(d) = rec.document(opts, keep) {
+                f(d)
+            }
+        }
+        Err(e) => f(Err(e)),
+    });
+}
+
+/// Every record of a WARC that may be a document, read from `reader` and
+/// handed to `f` one at a time, in order, before anything is made of it:
+/// [`Record::document`] makes the document (so records can be read on one
+/// thread and made into documents on others).
+pub fn read_records<R: Read>(
+    reader: R,
+    label: &str,
+    mut f: impl FnMut(Result<Record, DocumentError>),
+) {
     let mut raw = BufReader::with_capacity(1 << 16, reader);
     let gzip = raw.fill_buf().is_ok_and(|b| b.starts_with(b"\x1F\x8B"));
-    let mut ctx = Ctx {
-        label,
-        opts,
-        keep,
-        number: 0,
-    };
+    let mut ctx = Ctx { label, number: 0 };
     if gzip {
         read_gzip(&mut raw, &mut ctx, &mut f);
     } else {
@@ -50,19 +64,60 @@ pub fn read_warc<R: Read>(
     }
 }
 
+/// A `response` or `resource` record, read but not yet made a document.
+pub struct Record {
+    /// Its number in the file, from 1.
+    pub number: u64,
+    /// Its target URL.
+    pub url: Option<String>,
+    label: String,
+    response: bool,
+    content_type: String,
+    block: Vec<u8>,
+}
+
+impl Record {
+    /// The record's document, if it holds one (an HTTP 2xx response or a
+    /// resource of a text-like type); `keep` as for [`super::read`].
+    pub fn document(
+        &self,
+        opts: &ReadOptions,
+        keep: &dyn Fn(&[u8]) -> bool,
+    ) -> Option<Result<Document, DocumentError>> {
+        let ctx = DocCtx {
+            label: &self.label,
+            opts,
+            keep,
+        };
+        let url = self.url.clone();
+        if self.response && self.content_type.starts_with("application/http") {
+            http_document(&self.block, self.number, url, &ctx)
+        } else if !self.response {
+            payload_document(&self.block, &self.content_type, self.number, url, &ctx, &[])
+        } else {
+            None
+        }
+    }
+}
+
 struct Ctx<'a> {
     label: &'a str,
-    opts: &'a ReadOptions,
-    keep: &'a dyn Fn(&[u8]) -> bool,
     /// Records seen so far.
     number: u64,
 }
 
+/// What making a document needs.
+struct DocCtx<'a> {
+    label: &'a str,
+    opts: &'a ReadOptions,
+    keep: &'a dyn Fn(&[u8]) -> bool,
+}
+
 /// What reading one record gave.
 enum Step {
-    /// A document, or an error about this record; the stream is at the
+    /// A record, or an error about this record; the stream is at the
     /// next record.
-    Done(Option<Result<Document, DocumentError>>),
+    Done(Option<Result<Record, DocumentError>>),
     /// No more records.
     End,
     /// An error after which the stream's position is unknown: go on at
@@ -73,7 +128,7 @@ enum Step {
 fn read_plain<R: BufRead>(
     r: &mut R,
     ctx: &mut Ctx,
-    f: &mut impl FnMut(Result<Document, DocumentError>),
+    f: &mut impl FnMut(Result<Record, DocumentError>),
 ) {
     let mut first: Option<Vec<u8>> = None;
     loop {
@@ -102,7 +157,7 @@ fn read_plain<R: BufRead>(
 fn read_gzip<R: BufRead>(
     raw: &mut R,
     ctx: &mut Ctx,
-    f: &mut impl FnMut(Result<Document, DocumentError>),
+    f: &mut impl FnMut(Result<Record, DocumentError>),
 ) {
     loop {
         match raw.fill_buf() {
@@ -245,14 +300,14 @@ fn read_record<R: BufRead>(r: &mut R, first: Option<Vec<u8>>, ctx: &mut Ctx, gzi
         return Step::Done(None);
     }
     let content_type = field("content-type").unwrap_or("").to_ascii_lowercase();
-    let doc = if kind == "response" && content_type.starts_with("application/http") {
-        http_document(&block, n, url, ctx)
-    } else if kind == "resource" {
-        payload_document(&block, &content_type, n, url, ctx, &[])
-    } else {
-        None
-    };
-    Step::Done(doc)
+    Step::Done(Some(Ok(Record {
+        number: n,
+        url,
+        label: ctx.label.to_owned(),
+        response: kind == "response",
+        content_type,
+        block,
+    })))
 }
 
 /// The header fields of a record after its version line (`used`: bytes
@@ -289,7 +344,7 @@ fn http_document(
     block: &[u8],
     n: u64,
     url: Option<String>,
-    ctx: &Ctx,
+    ctx: &DocCtx,
 ) -> Option<Result<Document, DocumentError>> {
     let end = memchr::memmem::find(block, b"\r\n\r\n")
         .map(|p| (p, p + 4))
@@ -388,7 +443,7 @@ fn payload_document(
     content_type: &str,
     n: u64,
     url: Option<String>,
-    ctx: &Ctx,
+    ctx: &DocCtx,
     notes: &[String],
 ) -> Option<Result<Document, DocumentError>> {
     let mime = content_type.split(';').next().unwrap_or("").trim();
@@ -421,6 +476,15 @@ fn payload_document(
                 .then(|| super::html::declared_charset(body))
                 .flatten()
         });
+    // A payload that carries nothing is dismissed on its raw bytes, before
+    // it is decoded (the filter reads ASCII words, the same in UTF-8 and in
+    // any single-byte encoding; UTF-16, with its NUL bytes, is decoded
+    // first).
+    let raw = memchr::memchr(0, &body[..body.len().min(4096)]).is_none();
+    if raw && !(ctx.keep)(body) {
+        return Some(Ok(super::dismissed(label, url, format)));
+    }
+    let keep: &dyn Fn(&[u8]) -> bool = if raw { &|_| true } else { ctx.keep };
     let decoded = match charset::decode(body, ctx.opts.encoding, declared) {
         Ok(d) => d,
         Err(e) => {
@@ -433,17 +497,11 @@ fn payload_document(
     let mut all_notes: Vec<String> = notes.to_vec();
     all_notes.extend(decoded.note);
     Some(
-        from_text(
-            label,
-            url.clone(),
-            format,
-            decoded.text,
-            all_notes,
-            ctx.keep,
-        )
-        .map_err(|e| DocumentError::Within {
-            place: place(&url),
-            error: Box::new(e),
+        from_text(label, url.clone(), format, decoded.text, all_notes, keep).map_err(|e| {
+            DocumentError::Within {
+                place: place(&url),
+                error: Box::new(e),
+            }
         }),
     )
 }

@@ -436,40 +436,37 @@ impl<'a> Writer<'a> {
 /// Documents of a web archive checked in parallel at a time.
 const WARC_BATCH: usize = 256;
 
-/// Check every document of a web archive: its records are read (and
-/// pages carrying nothing dismissed) on one thread while the documents
-/// read before are checked on the others.
+/// Check every document of a web archive: its records are read on one
+/// thread while the records read before are made documents (pages that
+/// carry nothing dismissed) and checked on the others, in batches.
 fn check_warc(
     c: &Config,
     p: &std::path::Path,
     v: &Versions,
     out: &mut Writer,
 ) -> Result<(), Failure> {
+    type Item = Result<vellum::document::warc::Record, vellum::document::DocumentError>;
     let name = p.display().to_string();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<(
-        usize,
-        Result<vellum::document::Document, vellum::document::DocumentError>,
-    )>(WARC_BATCH);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Item>(WARC_BATCH);
     std::thread::scope(|s| -> Result<(), Failure> {
         let reader = s.spawn(move || {
-            let keep = |b: &[u8]| keep(v, b);
-            let mut n = 0;
-            vellum::document::read_path(p, &c.read, &keep, |d| {
-                n += 1;
-                let _ = tx.send((n, d));
+            vellum::document::read_warc_path(p, |r| {
+                let _ = tx.send(r);
             })
             .map_err(|e| e.to_string())
         });
         let mut batch = Vec::with_capacity(WARC_BATCH);
+        let mut n = 0usize;
         for item in rx.iter() {
-            batch.push(item);
+            n += 1;
+            batch.push((n, item));
             if batch.len() == WARC_BATCH {
-                let docs = std::mem::take(&mut batch);
-                out.batch(|| check_docs(c, &name, docs, v))?;
+                let records = std::mem::take(&mut batch);
+                out.batch(|| check_records(c, &name, records, v))?;
             }
         }
         if !batch.is_empty() {
-            out.batch(|| check_docs(c, &name, batch, v))?;
+            out.batch(|| check_records(c, &name, batch, v))?;
         }
         match reader.join() {
             Ok(Ok(())) => Ok(()),
@@ -484,16 +481,26 @@ fn check_warc(
     })
 }
 
-fn check_docs(
+/// Make records documents and check them, in parallel, in order.
+fn check_records(
     c: &Config,
     name: &str,
-    docs: Vec<(
+    records: Vec<(
         usize,
-        Result<vellum::document::Document, vellum::document::DocumentError>,
+        Result<vellum::document::warc::Record, vellum::document::DocumentError>,
     )>,
     v: &Versions,
 ) -> Vec<Written> {
-    docs.into_par_iter()
+    let keep = |b: &[u8]| keep(v, b);
+    records
+        .into_par_iter()
+        .filter_map(|(n, r)| {
+            let (n, d) = match r {
+                Ok(rec) => (rec.number as usize, rec.document(&c.read, &keep)?),
+                Err(e) => (n, Err(e)),
+            };
+            Some((n, d))
+        })
         .map(|(n, d)| {
             let dn = document_name(name, n, &d, true);
             check_document(c, &dn, d, v, true)
