@@ -422,14 +422,9 @@ pub(crate) fn from_text(
         return Err(DocumentError::Empty);
     }
     let mut doc = Document {
-        label,
-        url,
-        format,
-        text: String::new(),
-        quoted_lines: Vec::new(),
-        set_aside: Vec::new(),
         notes,
         dismissed: false,
+        ..dismissed(label, url, format)
     };
     if !keep(text.as_bytes()) {
         doc.dismissed = true;
