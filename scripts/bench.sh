@@ -210,7 +210,19 @@ want H && PARTS+=,adv2
 log "generating bench data (scripts/bench_data.py --parts $PARTS)"
 python3 scripts/bench_data.py --parts "$PARTS" >&2
 
-if [[ "$ONLY" == "$ALL" ]]; then rm -f "$R"/*; fi
+# A full run starts the results afresh; a partial run forgets only what its
+# own measurements recorded before (files, facts and load lines of those
+# letters), so the table mixes nothing stale into them.
+if [[ "$ONLY" == "$ALL" ]]; then
+  rm -f "$R"/*
+else
+  for L in $ONLY; do
+    rm -f "$R/$L"-*
+    for f in facts.tsv load.tsv; do
+      [[ -f "$R/$f" ]] && sed -i -E "/^(${L}[-_]|rss_kb_${L}-|adv${L}_)/d" "$R/$f"
+    done
+  done
+fi
 
 fact date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact subject "$SUBJECT"
@@ -444,9 +456,9 @@ fi
 # ---------------------------------------------------------------------------
 if want G; then
   COPIES2="$DATA/copies2"
-  fact n_copies2 "$(find "$COPIES2" -type f | wc -l)"
-  fact copies2_bytes "$(find "$COPIES2" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
-  fact n_sample2 "$(wc -l < "$DATA/copies2-sample300.txt")"
+  fact G_n_copies "$(find "$COPIES2" -type f | wc -l)"
+  fact G_copies_bytes "$(find "$COPIES2" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+  fact G_n_sample "$(wc -l < "$DATA/copies2-sample300.txt")"
   CHECK2="'$V' check '$W/decl.zip' '$COPIES2' --trust '$PUB' --json > '$W/G-check.jsonl'"
   GITLOOP2="while read -r f; do git diff --no-index --word-diff '$DECL' \"\$f\" > /dev/null || true; done < '$DATA/copies2-sample300.txt'"
   rc=0; sh -c "$CHECK2" 2> "$R/G-check.err" || rc=$?
@@ -656,7 +668,7 @@ if rw is not None and mbw:
 # G
 c2, g2 = med("G-check"), med("G-gitloop")
 if None not in (c2, g2):
-    n, ns = int(facts["n_copies2"]), int(facts["n_sample2"])
+    n, ns = int(facts["G_n_copies"]), int(facts["G_n_sample"])
     rate, grate = n / c2, ns / g2
     errs = int(facts.get("G_check_errors", "0"))
     note = f"; {errs} copies unreadable" if errs else ""
