@@ -1173,19 +1173,19 @@ class PageMaker:
         return si, " ".join(ws[a:a + n]).rstrip(",;:"), True
 
     def quotation_html(self, site, form, found, fragment):
+        """The HTML of one quotation in prose; returns (html, whether its
+        first letter was put in lower case, as an editor may)."""
         rng, p = self.rng, self.prose
         lead = p.sentences(p.related, 1)[0]
         if form == "blockquote":
             cite = rng.choice(["", "<cite>Declaration of the convention, Paris</cite>", "<footer>&mdash; the final statement</footer>"])
             return (site.para(lead + " " + rng.choice(["The statement reads:", "It says:", "From the text:", "In its words:"]))
-                    + f"{site.indent}<blockquote><p>{site.esc(found)}</p>{cite}</blockquote>\n")
+                    + f"{site.indent}<blockquote><p>{site.esc(found)}</p>{cite}</blockquote>\n"), False
         intro = rng.choice(["The declaration says that", "In its text, the convention wrote that",
                             "The final statement declared that", "The document adopted in Paris reads that",
                             "As the statement put it,"])
-        if fragment:
-            inner = found
-        else:
-            inner = found[0].lower() + found[1:] if rng.random() < 0.3 else found
+        lowered = not fragment and rng.random() < 0.3
+        inner = found[0].lower() + found[1:] if lowered else found
         after = rng.choice(["", " " + p.sentences(p.related, 1)[0]])
         if form == "q":
             t = site.esc(f"{lead} {intro} ") + "<q>" + site.esc(inner) + "</q>" + site.esc(after if after else ".")
@@ -1193,7 +1193,7 @@ class PageMaker:
             t = site.esc(f"{lead} {intro} \u201c{inner}\u201d" + (after if after else "."))
         if site.wrap:
             t = wrap(t, site.wrap)
-        return f"{site.indent}<p>{t}</p>\n"
+        return f"{site.indent}<p>{t}</p>\n", lowered
 
     # -- one page --------------------------------------------------------
     def make(self, i, carries, topic):
@@ -1255,9 +1255,11 @@ class PageMaker:
                             truth["altered"] = True
                             break
                 form = rng.choice(["curly", "curly", "blockquote", "q"])
+                html, lowered = self.quotation_html(site, form, found, fragment)
                 truth["passages"].append({"form": form, "sections": [self.secs[si]["id"]], "fragment": fragment,
-                                          "sealed": sealed, "found": found, "change": change})
-                parts.insert(at + q, self.quotation_html(site, form, found, fragment))
+                                          "lower_case_start": lowered, "sealed": sealed, "found": found,
+                                          "change": change})
+                parts.insert(at + q, html)
             body = "".join(parts)
         else:
             body = "".join(self.prose_html(site, pool, budget))
@@ -1616,7 +1618,7 @@ def make_adv2(out, decl_text):
     site.css = ".wrap{max-width:1100px;margin:0 auto}\n.menu{display:flex;gap:16px}"
     maker = PageMaker(rng, secs, prose, [site])
     body = (site.para(prose.paragraph(prose.related, 2, 3))
-            + maker.quotation_html(site, "curly", by_id["bullet-5"]["body"].rstrip(";"), False)
+            + maker.quotation_html(site, "curly", by_id["bullet-5"]["body"].rstrip(";"), False)[0]
             + site.para(prose.paragraph(prose.related, 2, 3)))
     adv["html-furniture-one-quotation.html"] = maker.page(site, 7, "Exiles meet in Paris", body, 3)[1]
     # A reworded report: 5 KB on the declaration's subject in other words.
