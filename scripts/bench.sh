@@ -417,7 +417,7 @@ if want F; then
 
   # WARC input: time it only if this build reads WARC. The probe is the
   # crawl's first records; reading them means one JSON line per HTML or text
-  # response, with its URL.
+  # response, with its URL (a `url` field, or a `copy` labelled FILE#URL).
   rc=0
   "$V" check "$W/decl.zip" "$WEB/probe.warc.gz" --trust "$PUB" --json > "$R/F-probe.jsonl" 2>&1 || rc=$?
   if python3 - "$R/F-probe.jsonl" <<'PY'
@@ -428,7 +428,8 @@ for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
         o = json.loads(line)
     except ValueError:
         continue
-    ok += bool(o.get("url") and o.get("verdict"))
+    c = o.get("copy") or ""
+    ok += bool((o.get("url") or "#http" in c) and o.get("verdict"))
 sys.exit(0 if ok >= 2 else 1)
 PY
   then

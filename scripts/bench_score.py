@@ -9,15 +9,17 @@ ground truth that scripts/bench_data.py wrote (bench-data/web/truth.json).
 Prints precision and recall; --json-out FILE writes the same figures as JSON.
 Python 3 standard library only.
 
-What it assumes of vellum's JSON (check report schema v2, issue 10 point 7,
-not yet documented in docs/check-report.md when this was written; adjust
-here when it is):
+What it assumes of vellum's JSON (check report schema
+vellum-check-report-v2, docs/check-report.md; WARC records are not in that
+document yet):
 
 - one JSON object per line, one per document: a file of the folder, or an
   HTML or text response record of a WARC;
 - `copy`: the document as named (for a file of the folder: its path; the
   file name is what is matched); for a WARC record `url` (its
-  WARC-Target-URI; `target_uri` and `warc_target_uri` are accepted too);
+  WARC-Target-URI; `target_uri` and `warc_target_uri` are accepted too),
+  or else a `copy` of the form FILE#URL (how the WARC reader on branch
+  documents labels a record);
 - `verdict`: authentic, excerpt, altered, outdated, unrelated, or null with
   `error` when the document could not be read;
 - `sections[]`: every sealed section with `id`, `status` (intact, altered,
@@ -64,6 +66,12 @@ def report_url(o):
     for k in ("url", "target_uri", "warc_target_uri"):
         if isinstance(o.get(k), str):
             return o[k]
+    # the document readers on branch documents label a record FILE#URL
+    c = o.get("copy")
+    if isinstance(c, str):
+        i = c.find("#http")
+        if i >= 0:
+            return c[i + 1:]
     return None
 
 
