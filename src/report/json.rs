@@ -6,7 +6,7 @@ use crate::compare::check::CheckReport;
 use serde::Serialize;
 
 /// Schema id of check reports.
-pub const CHECK_SCHEMA: &str = "vellum-check-report-v1";
+pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 
 /// The JSON form of a check result (schema: `docs/check-report.md`),
 /// borrowing everything: serialized straight to text, no value tree.
@@ -22,9 +22,14 @@ pub struct CheckJson<'a> {
     signer_key_id: &'a str,
     manifest_sha256: &'a str,
     canonical_text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matches_version: Option<u32>,
     summary: &'a crate::compare::check::Summary,
     sections: SectionsJson<'a>,
+    passages: &'a [crate::compare::check::Passage],
+    surrounding: &'a crate::compare::check::Surrounding,
     warnings: &'a [String],
+    notes: &'a [String],
 }
 
 /// The sections of a report, with the sealed texts escaped once.
@@ -95,12 +100,16 @@ pub fn check<'a>(
         signer_key_id: &against.signer_key_id,
         manifest_sha256: &against.manifest_sha256,
         canonical_text: &against.canonical_text,
+        matches_version: r.matches_version,
         summary: &r.summary,
         sections: SectionsJson {
             sections: &r.sections,
             sealed,
         },
+        passages: &r.passages,
+        surrounding: &r.surrounding,
         warnings: &r.warnings,
+        notes: &r.notes,
     }
 }
 

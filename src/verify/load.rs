@@ -107,6 +107,78 @@ impl LoadError {
     }
 }
 
+/// A verified archive, open for reading its versions' texts.
+pub struct LoadedArchive {
+    archive: PathBuf,
+    opened: super::Opened,
+}
+
+impl LoadedArchive {
+    /// How many versions it holds.
+    pub fn versions(&self) -> u32 {
+        self.opened.versions.len() as u32
+    }
+
+    /// Version `n`'s text as published, and what it is.
+    pub fn version(&self, n: u32) -> Result<LoadedVersion, LoadError> {
+        let newest = self.versions();
+        if n == 0 || n > newest {
+            return Err(LoadError::NoSuchVersion {
+                archive: self.archive.clone(),
+                asked: n,
+                newest,
+            });
+        }
+        let unreadable = |why: String| LoadError::Unreadable {
+            archive: self.archive.clone(),
+            version: n,
+            why,
+        };
+        let vh = &self.opened.versions[n as usize - 1];
+        let m = &vh.manifest;
+        let bytes = self.opened.read_text(n, ORIGINAL).map_err(unreadable)?;
+        let (text, _) =
+            crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
+        Ok(LoadedVersion {
+            text,
+            against: Against {
+                archive_path: self.archive.display().to_string(),
+                archive: m.archive_id.clone(),
+                version: n,
+                created: m.created.clone(),
+                signer_key_id: m.signer_key_id.clone(),
+                manifest_sha256: vh.manifest_sha256.clone(),
+                canonical_text: m.canonical_text.clone(),
+            },
+            versions: newest,
+        })
+    }
+}
+
+/// Verify an archive and keep it open for reading its versions' texts.
+pub fn load_archive(
+    archive: &Path,
+    trusted: &[PublicKey],
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<LoadedArchive, LoadError> {
+    let v = verify(archive, trusted, progress).map_err(LoadError::Trouble)?;
+    if !v.report.valid {
+        return Err(LoadError::Invalid {
+            archive: archive.to_owned(),
+            problems: v.report.problems_in_brief(),
+        });
+    }
+    let opened = v.opened.ok_or_else(|| LoadError::Unreadable {
+        archive: archive.to_owned(),
+        version: 0,
+        why: "could not be read".into(),
+    })?;
+    Ok(LoadedArchive {
+        archive: archive.to_owned(),
+        opened,
+    })
+}
+
 /// Verify an archive and read one version's text (the newest when
 /// `version` is `None`); `progress` as for [`verify`].
 pub fn load_version(
@@ -115,48 +187,6 @@ pub fn load_version(
     version: Option<u32>,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<LoadedVersion, LoadError> {
-    let v = verify(archive, trusted, progress).map_err(LoadError::Trouble)?;
-    if !v.report.valid {
-        return Err(LoadError::Invalid {
-            archive: archive.to_owned(),
-            problems: v.report.problems_in_brief(),
-        });
-    }
-    let unreadable = |version, why: String| LoadError::Unreadable {
-        archive: archive.to_owned(),
-        version,
-        why,
-    };
-    let opened = v
-        .opened
-        .ok_or_else(|| unreadable(0, "could not be read".into()))?;
-    let newest = opened.versions.len() as u32;
-    let n = version.unwrap_or(newest);
-    if n == 0 || n > newest {
-        return Err(LoadError::NoSuchVersion {
-            archive: archive.to_owned(),
-            asked: n,
-            newest,
-        });
-    }
-    let vh = &opened.versions[n as usize - 1];
-    let m = &vh.manifest;
-    let bytes = opened
-        .read_text(n, ORIGINAL)
-        .map_err(|e| unreadable(n, e))?;
-    let (text, _) =
-        crate::text::decode::decode(&bytes).map_err(|e| unreadable(n, e.to_string()))?;
-    Ok(LoadedVersion {
-        text,
-        against: Against {
-            archive_path: archive.display().to_string(),
-            archive: m.archive_id.clone(),
-            version: n,
-            created: m.created.clone(),
-            signer_key_id: m.signer_key_id.clone(),
-            manifest_sha256: vh.manifest_sha256.clone(),
-            canonical_text: m.canonical_text.clone(),
-        },
-        versions: newest,
-    })
+    let a = load_archive(archive, trusted, progress)?;
+    a.version(version.unwrap_or(a.versions()))
 }

@@ -16,7 +16,7 @@
 mod load;
 mod stream;
 
-pub use load::{load_version, Against, LoadError, LoadedVersion};
+pub use load::{load_archive, load_version, Against, LoadError, LoadedArchive, LoadedVersion};
 
 use crate::archive::bag;
 use crate::archive::container::{ReadError, ZipIn};

@@ -99,24 +99,38 @@ pub fn passphrase(file: &Option<PathBuf>, confirm: bool) -> Result<Zeroizing<Vec
     Ok(Zeroizing::new(p.as_bytes().to_vec()))
 }
 
-/// Verify an archive and load one version, with a progress bar.
+/// A failure to load a sealed version: exit 1 when the archive does not
+/// verify, 2 for trouble.
+pub fn load_failure(e: vellum::verify::LoadError) -> Failure {
+    let code = if e.is_finding() {
+        crate::output::EXIT_FAIL
+    } else {
+        crate::output::EXIT_TROUBLE
+    };
+    Failure(code, e.to_string())
+}
+
+/// Verify an archive, with a progress bar, and keep it open.
+pub fn load_archive(
+    archive: &Path,
+    trusted: &[PublicKey],
+) -> Result<vellum::verify::LoadedArchive, Failure> {
+    if !archive.exists() {
+        return Err(trouble(format!("{}: no such file", archive.display())));
+    }
+    let p = crate::output::Progress::new("verifying");
+    let r = vellum::verify::load_archive(archive, trusted, &|d, t| p.update(d, t));
+    p.finish();
+    r.map_err(load_failure)
+}
+
+/// Verify an archive and load one version (the newest by default).
 pub fn load_version(
     archive: &Path,
     trusted: &[PublicKey],
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
-    if !archive.exists() {
-        return Err(trouble(format!("{}: no such file", archive.display())));
-    }
-    let p = crate::output::Progress::new("verifying");
-    let r = vellum::verify::load_version(archive, trusted, version, &|d, t| p.update(d, t));
-    p.finish();
-    r.map_err(|e| {
-        let code = if e.is_finding() {
-            crate::output::EXIT_FAIL
-        } else {
-            crate::output::EXIT_TROUBLE
-        };
-        Failure(code, e.to_string())
-    })
+    let a = load_archive(archive, trusted)?;
+    a.version(version.unwrap_or(a.versions()))
+        .map_err(load_failure)
 }
