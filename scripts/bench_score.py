@@ -144,16 +144,18 @@ def score_vellum(truth, reports, warc):
     alt_tp = alt_fn = alt_fp = 0
     section_right = class_right = exact = 0
     fp_related = 0
-    fp_list, fn_list, wrong_section = [], [], []
+    fp_list, fn_list, wrong_section, wrong_alt = [], [], [], []
+    wrong_alt_classes = {}
     traits = {}
     has_passages = any(isinstance(o.get("passages"), list) for o in reports)
     pas_truth = pas_found = quoted_truth = quoted_right = 0
     matched_keys = set()
 
-    def trait(name, value, ok):
-        t = traits.setdefault(f"{name}={value}", [0, 0])
+    def trait(name, value, ok, right):
+        t = traits.setdefault(f"{name}={value}", [0, 0, 0])
         t[0] += ok
-        t[1] += 1
+        t[1] += right
+        t[2] += 1
 
     for p in pages:
         k = key(p)
@@ -173,9 +175,14 @@ def score_vellum(truth, reports, warc):
                 fn_list.append(k)
                 if o is not None and v is None:
                     err_pos += 1
+            right = found and v == expected_verdict(p)
             for name in ("carries", "charset", "entities", "source_wrapped", "http", "ad_inside"):
                 if name in p and (warc or name != "http"):
-                    trait(name, p[name], found)
+                    trait(name, p[name], found, right)
+            if p["carries"] == "quotations":
+                trait("a_quotation_in_lower_case", any(q.get("lower_case_start") for q in p["passages"]), found, right)
+                for form in sorted({q["form"] for q in p["passages"]}):
+                    trait("a_quotation_in", form, found, right)
             if found and v == expected_verdict(p):
                 exact += 1
             if p["altered"]:
@@ -194,6 +201,10 @@ def score_vellum(truth, reports, warc):
                     alt_fn += 1
             elif v == "altered":
                 alt_fp += 1
+                got = sorted(change_classes(o))
+                for c in got:
+                    wrong_alt_classes[c] = wrong_alt_classes.get(c, 0) + 1
+                wrong_alt.append((k, p["carries"], got))
             if has_passages and o is not None and p["carries"] == "quotations":
                 ps = [x for x in o.get("passages") or [] if isinstance(x, dict)]
                 for tpas in p["passages"]:
@@ -244,9 +255,12 @@ def score_vellum(truth, reports, warc):
         "passages_in_json": has_passages,
         "quoted_passages": pas_truth, "quoted_passages_found": pas_found if has_passages else None,
         "quotation_forms": quoted_truth, "quoted_flag_right": quoted_right if has_passages else None,
-        "recall_by_trait": {k: f"{a}/{b}" for k, (a, b) in sorted(traits.items())},
+        "by_trait": {k: {"found": a, "verdict_right": b, "pages": n} for k, (a, b, n) in sorted(traits.items())},
         "examples_missed": fn_list[:5], "examples_false_alarm": fp_list[:5],
         "examples_wrong_section": wrong_section[:5],
+        "unaltered_reported_altered": len(wrong_alt),
+        "unaltered_reported_altered_by_class": dict(sorted(wrong_alt_classes.items(), key=lambda x: -x[1])),
+        "examples_unaltered_reported_altered": wrong_alt[:5],
     })
     s["all_right"] = (fn == 0 and fp + other_fp == 0 and section_right == n_alt and missing == 0)
     return s
@@ -294,13 +308,18 @@ def main():
         print(f"  altered pages: {s['altered']}; reported altered {s['altered_reported_altered']} "
               f"(recall {fmt(s['altered_recall'])}, precision {fmt(s['altered_precision'])}); "
               f"with the right section {s['altered_right_section']}, the right class {s['altered_right_class']}")
+        if s["unaltered_reported_altered"]:
+            print(f"  unaltered carrying pages reported altered: {s['unaltered_reported_altered']}, by the classes of "
+                  "change reported: " + ", ".join(f"{k} {v}" for k, v in s["unaltered_reported_altered_by_class"].items())
+                  + "; e.g. " + ", ".join(f"{k} ({c})" for k, c, _ in s["examples_unaltered_reported_altered"][:3]))
         print(f"  verdict exactly right (authentic / excerpt / altered): {s['verdict_exactly_right']} of {s['carrying']}")
         if s["passages_in_json"]:
             print(f"  quoted passages found: {s['quoted_passages_found']} of {s['quoted_passages']}; "
                   f"marked quoted: {s['quoted_flag_right']} of {s['quotation_forms']}")
         else:
             print("  no `passages` in vellum's JSON: passage-level figures skipped")
-        print("  recall by trait: " + ", ".join(f"{k} {v}" for k, v in s["recall_by_trait"].items()))
+        print("  by trait (found / verdict right / pages): "
+              + ", ".join(f"{k} {v['found']}/{v['verdict_right']}/{v['pages']}" for k, v in s["by_trait"].items()))
         if s["examples_missed"]:
             print("  missed, e.g.: " + ", ".join(s["examples_missed"][:3]))
         if s["examples_false_alarm"]:
