@@ -14,7 +14,7 @@
 //! verify/     reading and checking an archive
 //! archive/    layout, container (zip), bag, ocfl, manifest
 //! crypto/     keys, sign
-//! document/   documents that carry copies: plain text, HTML
+//! document/   documents that carry copies: text, HTML, Markdown, mail, DOCX, PDF, WARC
 //! text/       decode, canon, sections, words
 //! digest      hashes
 //! ```

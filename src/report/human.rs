@@ -48,9 +48,7 @@ fn few(t: &str) -> String {
 fn deleted_inside(r: &CheckReport, sec: &SectionReport) -> bool {
     sec.status == Status::Missing
         && r.verdict != Verdict::Excerpt
-        && r.passages
-            .iter()
-            .any(|p| p.sections.contains(&sec.id))
+        && r.passages.iter().any(|p| p.sections.contains(&sec.id))
 }
 
 /// The changes of a report in a few words: "bullet-5, number 500 → 5,000".
@@ -160,6 +158,9 @@ fn check_summary(r: &CheckReport) -> String {
             r.matches_version.unwrap_or(0),
             changes_in_brief(r)
         ),
+        Verdict::Unrelated if r.summary.copy_words == 0 => {
+            "no passage of the sealed text (dismissed unread)".to_owned()
+        }
         Verdict::Unrelated => format!("no passage of the sealed text ({} words)", sur.words_before),
     }
 }
@@ -300,7 +301,10 @@ fn altered_section(s: &mut String, sec: &SectionReport, st: Style) {
         c
     };
     s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
-    let sealed_words = strip_marker(&sec.text);
+    let sealed_words = sec
+        .covered
+        .as_deref()
+        .unwrap_or_else(|| strip_marker(&sec.text));
     let found = sec.found.clone().unwrap_or_default();
     s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
     for c in &sec.changes {

@@ -14,6 +14,10 @@ pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 pub struct CheckJson<'a> {
     schema: &'static str,
     copy: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
     verdict: crate::compare::check::Verdict,
     archive: &'a str,
     archive_path: &'a str,
@@ -47,6 +51,8 @@ struct SectionJson<'a> {
     status: crate::compare::check::Status,
     text: TextJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    covered: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     found: Option<&'a str>,
     changes: &'a [crate::compare::changes::Change],
 }
@@ -73,11 +79,21 @@ impl Serialize for SectionsJson<'_> {
                 number: r.number,
                 status: r.status,
                 text,
+                covered: r.covered.as_deref(),
                 found: r.found.as_deref(),
                 changes: &r.changes,
             })?;
         }
         seq.end()
+    }
+}
+
+impl<'a> CheckJson<'a> {
+    /// Say what the document was read as, and for a web archive's record,
+    /// its URL.
+    pub fn document(&mut self, url: Option<&'a str>, format: &'static str) {
+        self.url = url;
+        self.format = Some(format);
     }
 }
 
@@ -92,6 +108,8 @@ pub fn check<'a>(
     CheckJson {
         schema: CHECK_SCHEMA,
         copy,
+        url: None,
+        format: None,
         verdict: r.verdict,
         archive: &against.archive,
         archive_path: &against.archive_path,

@@ -38,6 +38,9 @@ pub(super) struct Judged {
     pub span: Span,
     pub ops: Vec<Op>,
     pub meaning: Vec<Meaning>,
+    /// It stands for the whole sealed text: what it lacks at its edges is
+    /// deleted (V2).
+    pub run: bool,
 }
 
 /// J1: the passage aligned with the sealed text it comes from.
@@ -449,6 +452,21 @@ pub(super) fn found_text(sealed: &Sealed, doc: &Doc, judged: &[Judged], s: usize
         return String::new();
     }
     doc.span(lo, hi).replace('\n', " ")
+}
+
+/// The sealed words of section `s` the passages cover, from the first to
+/// the last, as the canonical text has them.
+pub(super) fn covered_text(sealed: &Sealed, judged: &[Judged], s: usize) -> Option<String> {
+    let r = sealed.range(s);
+    let (mut lo, mut hi) = (usize::MAX, 0usize);
+    for j in judged {
+        let c = intersect(j.span.sealed.clone(), r.clone());
+        if !c.is_empty() {
+            lo = lo.min(c.start);
+            hi = hi.max(c.end);
+        }
+    }
+    (lo < hi).then(|| sealed.doc().span(lo, hi).replace('\n', " "))
 }
 
 /// The notes of a judged passage's editing conventions.

@@ -55,8 +55,14 @@ pub const MAX_INSERT_WORDS: usize = 250;
 /// passage (L4).
 const EXTEND_WINDOW: usize = 24;
 
-/// Score an extension may fall below its best before it stops (L4).
+/// Score an extension may fall below its best before it stops (L4), in
+/// words.
 const X_DROP: i32 = 6;
+
+/// Least score an extension must reach to be made (L4), in words: one
+/// matched word more than what differs (a lone shared word does not pay
+/// for a changed one next to it).
+const MIN_EXTENSION: i32 = 1;
 
 /// How a passage is presented in the document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -118,14 +124,29 @@ struct Run {
 /// Every maximal run of at least [`MIN_RUN_WORDS`] words shared with the
 /// sealed text, in no particular order (L1). `barrier` words (inside
 /// located quotations) end runs.
-fn runs(sealed: &Sealed, doc: &Doc, words: &Words, barrier: &[bool]) -> Vec<Run> {
+fn runs(sealed: &Sealed, doc: &Doc, words: &Words, barrier: &[bool]) -> (Vec<Run>, usize) {
     let ix = sealed.index();
     let dk: Vec<u64> = words.tokens.iter().map(|&t| doc.keys[t as usize]).collect();
     let n = dk.len();
     let mut out = Vec::new();
+    let mut hits = 0;
     if n < GRAM_WORDS {
-        return out;
+        return (out, hits);
     }
+    let sd = sealed.doc();
+    // Whether the punctuation before document word `k` (after the word
+    // before it) is the sealed text's before the word it lines up with: a
+    // run is exact in punctuation too, so that it never starts with the
+    // last word of another sentence ("rights." for "rights;").
+    let between = |k: usize, diag: isize| -> bool {
+        let (da, db) = (words.tokens[k - 1] as usize + 1, words.tokens[k] as usize);
+        let i = (k as isize + diag) as usize;
+        let (sa, sb) = (
+            ix.word_tokens[i - 1] as usize + 1,
+            ix.word_tokens[i] as usize,
+        );
+        db - da == sb - sa && doc.keys[da..db] == sd.keys[sa..sb]
+    };
     // Diagonals being followed: (sealed - document word, last document word).
     let mut active: Vec<(isize, usize)> = Vec::new();
     let mut occ = Vec::new();
@@ -134,18 +155,22 @@ fn runs(sealed: &Sealed, doc: &Doc, words: &Words, barrier: &[bool]) -> Vec<Run>
             continue;
         }
         active.retain(|&(_, end)| end > j);
-        ix.gram_at(gram_key(&dk[j..j + GRAM_WORDS]), &mut occ);
+        let g = gram_key(&dk[j..j + GRAM_WORDS]);
+        hits += ix.has_gram(g) as usize;
+        ix.gram_at(g, &mut occ);
         for &i in &occ {
             let i = i as usize;
             let diag = i as isize - j as isize;
             if active.iter().any(|&(d, _)| d == diag) {
                 continue;
             }
+            let same_between = |k: usize| between(k, diag);
             let mut len = 0;
             while j + len < n
                 && i + len < ix.word_keys.len()
                 && !barrier[j + len]
                 && dk[j + len] == ix.word_keys[i + len]
+                && (len == 0 || same_between(j + len))
             {
                 len += 1;
             }
@@ -155,13 +180,23 @@ fn runs(sealed: &Sealed, doc: &Doc, words: &Words, barrier: &[bool]) -> Vec<Run>
             }
         }
     }
-    out
+    (out, hits)
 }
 
 /// Runs that do not overlap in the document: the longest first, each
 /// trimmed to what the longer ones left free.
 fn select(mut runs: Vec<Run>) -> Vec<Run> {
-    runs.sort_by(|a, b| b.len.cmp(&a.len).then(a.d.cmp(&b.d)).then(a.s.cmp(&b.s)));
+    // Of runs as long, the one whose sealed place is nearest the document's
+    // wins: where the sealed text repeats itself, a copy's words most
+    // likely sit where they sit in the sealed text.
+    let offset = |r: &Run| (r.s as isize - r.d as isize).unsigned_abs();
+    runs.sort_by(|a, b| {
+        b.len
+            .cmp(&a.len)
+            .then(offset(a).cmp(&offset(b)))
+            .then(a.d.cmp(&b.d))
+            .then(a.s.cmp(&b.s))
+    });
     let mut taken: Vec<Run> = Vec::new();
     for r in runs {
         let (mut lo, mut hi) = (r.d, r.d + r.len);
@@ -273,12 +308,9 @@ pub fn quotations(doc: &Doc, quoted_blocks: &[bool]) -> Vec<(Range<usize>, Quote
                 }
             }
         }
-        // A quotation left open runs to the end of its block.
-        if let Some((start, mark)) = open {
-            if mark != "'" && end > start + 1 {
-                out.push((start + 1..end, Quote::Marks));
-            }
-        }
+        // A quotation left open is not one: its marks do not pair (a copy
+        // that lost one, say), so nothing can be said of what they quote.
+        let _ = open;
         t = end;
     }
     out
@@ -384,8 +416,8 @@ fn locate_quote(
         _ => false,
     };
     if quote == Quote::Marks
-        && own(sealed_range.start.checked_sub(1), q.start.checked_sub(1))
-        && own(Some(sealed_range.end), Some(q.end))
+        && (own(sealed_range.start.checked_sub(1), q.start.checked_sub(1))
+            || own(Some(sealed_range.end), Some(q.end)))
     {
         return None;
     }
@@ -408,7 +440,8 @@ fn extend(
     sealed_bounds: Range<usize>,
 ) {
     let sd = sealed.doc();
-    // Backwards.
+    let terminal = |t: usize| matches!(doc.word(t), "." | "!" | "?" | ";" | ":");
+    // Backwards: a walk over the reversed words before the passage.
     loop {
         let dl = span
             .doc
@@ -429,11 +462,18 @@ fn extend(
             .copied()
             .collect();
         let b: Vec<u64> = doc.keys[dl..span.doc.start].iter().rev().copied().collect();
+        let (ss, ds) = (span.sealed.start, span.doc.start);
         let (ga, gb) = best_prefix(
             &a,
             &b,
-            |i| is_word(sd.word(span.sealed.start - 1 - i)),
-            |j| is_word(doc.word(span.doc.start - 1 - j)),
+            &Walk {
+                a_word: &|i| is_word(sd.word(ss - 1 - i)),
+                b_word: &|j| is_word(doc.word(ds - 1 - j)),
+                // Going back past the punctuation that ends the sentence
+                // before.
+                crosses: &|j| terminal(ds - 1 - j),
+                words_only: true,
+            },
         );
         if ga == 0 && gb == 0 {
             break;
@@ -444,7 +484,16 @@ fn extend(
             break;
         }
     }
-    // Forwards.
+    // Forwards: the punctuation that ends the passage's last sentence, then
+    // whatever is worth aligning.
+    while span.doc.end < doc_bounds.end
+        && span.sealed.end < sealed_bounds.end
+        && !is_word(doc.word(span.doc.end))
+        && doc.keys[span.doc.end] == sd.keys[span.sealed.end]
+    {
+        span.doc.end += 1;
+        span.sealed.end += 1;
+    }
     loop {
         let dh = (span.doc.end + EXTEND_WINDOW).min(doc_bounds.end);
         let sh = (span.sealed.end + EXTEND_WINDOW).min(sealed_bounds.end);
@@ -454,11 +503,23 @@ fn extend(
         let a = &sd.keys[span.sealed.end..sh];
         let b = &doc.keys[span.doc.end..dh];
         let (se, de) = (span.sealed.end, span.doc.end);
+        let ends_sentence = de > 0 && terminal(de - 1);
         let (ga, gb) = best_prefix(
             a,
             b,
-            |i| is_word(sd.word(se + i)),
-            |j| is_word(doc.word(de + j)),
+            &Walk {
+                a_word: &|i| is_word(sd.word(se + i)),
+                b_word: &|j| is_word(doc.word(de + j)),
+                // Going on past the punctuation that ends a sentence.
+                crosses: &|j| {
+                    if j == 0 {
+                        ends_sentence
+                    } else {
+                        terminal(de + j - 1)
+                    }
+                },
+                words_only: false,
+            },
         );
         if ga == 0 && gb == 0 {
             break;
@@ -471,35 +532,68 @@ fn extend(
     }
 }
 
+/// How [`best_prefix`] weighs the tokens it walks over.
+struct Walk<'a> {
+    /// Whether sealed token `i` of the walk is a word.
+    a_word: &'a dyn Fn(usize) -> bool,
+    /// Whether document token `j` of the walk is a word.
+    b_word: &'a dyn Fn(usize) -> bool,
+    /// Whether reaching document token `j` crosses a sentence boundary of
+    /// the document.
+    crosses: &'a dyn Fn(usize) -> bool,
+    /// A prefix ends on a matched word, never on punctuation (walking
+    /// backwards, the punctuation before a passage's first word ends the
+    /// sentence before it).
+    words_only: bool,
+}
+
+/// Score past a sentence boundary of the document an extension must gain
+/// before it is made (L4), in words: the sentence beyond must be the
+/// sealed text's by three words more than it differs, not by a chance
+/// likeness ("rights in the." for "rights in Iran.").
+const CROSS_EXTENSION: i32 = 3;
+
 /// The longest prefixes of `a` and `b` worth aligning: the point of best
-/// score (+1 a matched word, -1 a word changed, added or dropped,
-/// punctuation half as much), walking the alignment until the score falls
-/// [`X_DROP`] below its best. Returns the prefix lengths.
-fn best_prefix(
-    a: &[u64],
-    b: &[u64],
-    a_word: impl Fn(usize) -> bool,
-    b_word: impl Fn(usize) -> bool,
-) -> (usize, usize) {
+/// score (+2 a matched word, -2 a word changed, added or dropped,
+/// punctuation half as much; a replacement costs its longer side), walking
+/// the alignment until the score falls [`X_DROP`] words below its best.
+/// Past a sentence boundary of the document, a point counts only when it
+/// has gained [`CROSS_EXTENSION`] words since the boundary. Returns the
+/// prefix lengths, or none when the best gains less than
+/// [`MIN_EXTENSION`].
+fn best_prefix(a: &[u64], b: &[u64], w: &Walk) -> (usize, usize) {
     let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
-    let weight = |w: bool| if w { 2 } else { 1 };
+    let weight = |word: bool| if word { 2 } else { 1 };
     let (mut score, mut best, mut at) = (0i32, 0i32, (0usize, 0usize));
+    // The least score a point must have to count (raised at a boundary).
+    let mut floor = MIN_EXTENSION * 2;
+    let cross = |j: usize, score: i32, floor: &mut i32| {
+        if (w.crosses)(j) {
+            *floor = (*floor).max(score + CROSS_EXTENSION * 2);
+        }
+    };
     for op in ops {
         let (_, ra, rb) = op.as_tag_tuple();
         match op.tag() {
             similar::DiffTag::Equal => {
                 for (i, j) in ra.zip(rb) {
-                    score += weight(a_word(i));
-                    if score > best {
+                    cross(j, score, &mut floor);
+                    score += weight((w.a_word)(i));
+                    if score > best && score >= floor && (!w.words_only || (w.a_word)(i)) {
                         best = score;
                         at = (i + 1, j + 1);
                     }
                 }
             }
             _ => {
-                let lost: i32 = ra.clone().map(|i| weight(a_word(i))).sum::<i32>()
-                    + rb.clone().map(|j| weight(b_word(j))).sum::<i32>();
-                score -= lost;
+                for j in rb.clone() {
+                    cross(j, score, &mut floor);
+                }
+                // A replacement costs what the longer side weighs: one edit,
+                // not a deletion and an insertion.
+                let lost_a: i32 = ra.clone().map(|i| weight((w.a_word)(i))).sum();
+                let lost_b: i32 = rb.clone().map(|j| weight((w.b_word)(j))).sum();
+                score -= lost_a.max(lost_b);
             }
         }
         if score < best - X_DROP * 2 {
@@ -509,10 +603,22 @@ fn best_prefix(
     at
 }
 
+/// What locating found.
+pub struct Located {
+    /// Every passage, in document order.
+    pub spans: Vec<Span>,
+    /// Grams of the document's words, and how many of them the sealed text
+    /// has: a document of its grams' words mostly is a copy of the sealed
+    /// text however it is changed, even where no run is long enough.
+    pub grams: usize,
+    /// See `grams`.
+    pub gram_hits: usize,
+}
+
 /// Find every passage of the document that comes from the sealed text, in
 /// document order. `quoted_blocks` says which blocks the document quotes
 /// by structure.
-pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool]) -> Vec<Span> {
+pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool]) -> Located {
     let sd = sealed.doc();
     // Quotations first: each is a passage of its own when it matches.
     let mut quotes: Vec<Span> = quotations(doc, quoted_blocks)
@@ -544,10 +650,18 @@ pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool
             }
         }
     }
-    let runs = select(runs(sealed, doc, words, &barrier));
+    let (runs, gram_hits) = runs(sealed, doc, words, &barrier);
+    let grams = words.tokens.len().saturating_sub(GRAM_WORDS - 1);
+    let runs = select(runs);
     // Group runs into passages (L3).
     let tok = |w: usize| words.tokens[w] as usize;
     let stok = |w: usize| sealed.index().word_tokens[w] as usize;
+    let word_of_sealed = |t: usize| {
+        sealed
+            .index()
+            .word_tokens
+            .partition_point(|&x| (x as usize) < t)
+    };
     let mut spans: Vec<Span> = Vec::new();
     let mut last: Option<Run> = None;
     for r in runs {
@@ -567,8 +681,13 @@ pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool
                 // shared across the place where text was inserted).
                 let forward = r.s + DELETION_GAP_WORDS >= p.s + p.len;
                 let skip = r.s.saturating_sub(p.s + p.len);
+                // Back in the sealed text is the same flow only when it
+                // lands in what the passage already spans (text moved);
+                // before it, it is another passage (a title that repeats
+                // the closing line above the text).
+                let back_inside = r.s >= word_of_sealed(cur.sealed.start);
                 !between_quote
-                    && (doc_gap <= DELETION_GAP_WORDS
+                    && ((doc_gap <= DELETION_GAP_WORDS && (forward || back_inside))
                         || (forward && skip <= MAX_SKIP_WORDS && doc_gap <= MAX_INSERT_WORDS))
             }
             _ => false,
@@ -594,5 +713,9 @@ pub fn passages(sealed: &Sealed, doc: &Doc, words: &Words, quoted_blocks: &[bool
             extend(sealed, doc, &mut all[k], lo..hi, 0..sd.tokens.len());
         }
     }
-    all
+    Located {
+        spans: all,
+        grams,
+        gram_hits,
+    }
 }

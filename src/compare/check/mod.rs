@@ -32,6 +32,7 @@ use std::sync::Arc;
 mod coarse;
 mod judge;
 pub mod locate;
+mod prefilter;
 mod sealed;
 
 use judge::{Judged, Meaning, Tally};
@@ -139,6 +140,11 @@ pub struct SectionReport {
     /// document's text). Shared, not copied, across the reports of many
     /// documents.
     pub text: Arc<str>,
+    /// The sealed words of the section that the document's passages cover,
+    /// when they cover only part of it (an altered quotation of a
+    /// phrase), in canonical form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<String>,
     /// The document's wording of the section's words, when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
@@ -308,6 +314,27 @@ pub struct Input<'a> {
     pub set_aside: &'a [(String, usize, Option<u32>)],
 }
 
+/// The report on a document dismissed unread (L0): it shares no word pair
+/// with the sealed text, so it is unrelated.
+pub fn dismissed(sealed: &Sealed) -> CheckReport {
+    let n = sealed.sections.len();
+    let sections = (0..n)
+        .map(|i| sealed.unchanged(i, Status::Missing))
+        .collect();
+    let mut r = CheckReport::new(
+        Verdict::Unrelated,
+        Summary {
+            sections: n,
+            missing: n,
+            ..Default::default()
+        },
+        sections,
+    );
+    r.notes
+        .push("dismissed unread: it shares no two consecutive words with the sealed text".into());
+    r
+}
+
 /// Check one document's text against a sealed version.
 pub fn check(sealed: &Sealed, text: &str) -> CheckReport {
     check_input(
@@ -342,21 +369,29 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let words = locate::Words::of(&doc);
-    let spans = locate::passages(sealed, &doc, &words, &quoted_blocks);
-    let whole = spanning(sealed, &doc, &words, &spans);
-    let first_span = spans.first().map(|s| s.sealed.clone());
-    let mode = if whole.is_some() {
-        Mode::Run
-    } else {
-        Mode::Passages
-    };
-    let judged: Vec<Judged> = match whole {
-        Some(span) => vec![judge_span(sealed, &doc, span)],
-        None => spans
-            .into_iter()
-            .map(|s| judge_span(sealed, &doc, s))
-            .collect(),
-    };
+    let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
+    // L5: a document whose grams are mostly the sealed text's, where no run
+    // is long enough to be a passage (a short text changed here and there),
+    // is compared whole, as one copy of it.
+    if located.spans.is_empty() && located.grams > 0 && located.gram_hits * 2 >= located.grams {
+        return check_whole(sealed, &canon, Counts::Exact);
+    }
+    let spans = located.spans;
+    let run = spanning(sealed, &doc, &words, &spans);
+    let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
+    let judged: Vec<Judged> = spans
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| match &run {
+            Some((r, widened)) if *r == k => {
+                let mut j = judge_span(sealed, &doc, widened.clone());
+                j.run = true;
+                j
+            }
+            _ => judge_span(sealed, &doc, s),
+        })
+        .collect();
+    let mode = Mode::Passages;
     let (mut report, block_section) = assemble(sealed, &doc, &judged, mode);
     describe_passages(
         &mut report,
@@ -371,7 +406,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
     if report.verdict == Verdict::Unrelated {
         reworded(&mut report, sealed, &doc);
     }
-    if let (Mode::Run, Some(run)) = (mode, first_span) {
+    if let Some(run) = run_sealed {
         truncated(&mut report, sealed, &run);
     }
     add_warnings(&mut report, sealed, &canon, &block_section);
@@ -440,10 +475,8 @@ pub fn check_versions<'a>(
 /// How the judged passages are read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Mode {
-    /// One run standing for the whole sealed text: words the run lacks at
-    /// its edges are deleted.
-    Run,
-    /// Passages: what they do not cover is not quoted.
+    /// Passages: what they do not cover is not quoted, but for a run that
+    /// stands for the whole sealed text ([`spanning`]).
     Passages,
     /// A text compared whole with the sealed text (diff, large texts):
     /// relatedness by shared words, edges as in `Run`; `hidden` tokens
@@ -458,51 +491,90 @@ enum Mode {
 /// around the run presents a part of the text, and is an excerpt cut off.
 pub const TRUNCATED_SHARE: f64 = 0.4;
 
-/// The one run that stands for the whole sealed text (V2), when the
-/// document has exactly one unquoted passage that reaches from the first
-/// section into the last, or is a truncated copy ([`TRUNCATED_SHARE`]):
+/// The run that stands for the whole sealed text (V2), when the document
+/// has an unquoted passage that reaches from the first section into the
+/// last, or is a truncated copy ([`TRUNCATED_SHARE`]), with its index:
 /// then words missing at its edges are deletions, not an excerpt's edges.
 /// The run is widened to the whole sealed text, and on the document's side
-/// to the blocks it starts and ends in.
-fn spanning(sealed: &Sealed, doc: &Doc, words: &locate::Words, spans: &[Span]) -> Option<Span> {
-    let [span] = spans else { return None };
+/// to the sentences it starts and ends in.
+fn spanning(
+    sealed: &Sealed,
+    doc: &Doc,
+    words: &locate::Words,
+    spans: &[Span],
+) -> Option<(usize, Span)> {
     let n = sealed.sections.len();
     let total = sealed.token_count();
-    if span.quote != Quote::No || span.sealed.is_empty() {
-        return None;
-    }
-    let from_first = sealed.section_of(span.sealed.start) == 0;
-    let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
-    let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
-    let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
-    let lost_start = span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
-    if !(from_first && to_last || most && (lost_end || lost_start)) {
-        return None;
-    }
-    // Words in the blocks the run starts and ends in are in its flow: what
-    // the run did not match there is inserted or changed text.
+    let qualifies = |span: &Span| {
+        if span.quote != Quote::No || span.sealed.is_empty() {
+            return false;
+        }
+        let from_first = sealed.section_of(span.sealed.start) == 0;
+        let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
+        let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
+        let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
+        let lost_start =
+            span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
+        from_first && to_last || most && (lost_end || lost_start)
+    };
+    // The longest, should a document hold two.
+    let k = (0..spans.len())
+        .filter(|&k| qualifies(&spans[k]))
+        .max_by_key(|&k| (spans[k].sealed.len(), std::cmp::Reverse(k)))?;
+    let span = &spans[k];
+    // It may not grow into its neighbours.
+    let lo = if k == 0 { 0 } else { spans[k - 1].doc.end };
+    let hi = spans.get(k + 1).map_or(doc.tokens.len(), |s| s.doc.start);
+    // Words of the sentences the run starts and ends in are in its flow:
+    // what the run did not match there is inserted or changed text. Other
+    // sentences around it, even in the same block, are surroundings.
     let mut d = span.doc.clone();
+    let terminal = |t: usize| matches!(doc.word(t), "." | "!" | "?" | ";" | ":");
     let b = doc.tokens[d.start].block;
-    while d.start > 0 && doc.tokens[d.start - 1].block == b {
+    while d.start > lo && doc.tokens[d.start - 1].block == b && !terminal(d.start - 1) {
         d.start -= 1;
     }
     let b = doc.tokens[d.end - 1].block;
-    while d.end < doc.tokens.len() && doc.tokens[d.end].block == b {
+    while d.end < hi && doc.tokens[d.end].block == b && !terminal(d.end - 1) {
         d.end += 1;
     }
-    Some(Span {
-        doc: d,
-        sealed: 0..total,
-        quote: Quote::No,
-        ops: None,
-    })
+    // A copy that lacks the sealed text's beginning (or end) but has about as
+    // many other words there is the copy's own wording of it: changed, not
+    // surrounding material.
+    let ix = sealed.index();
+    let sealed_words = |r: Range<usize>| {
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
+    let comparable = |a: usize, b: usize| a > 0 && b > 0 && a <= 2 * b && b <= 2 * a;
+    if comparable(words.count(lo..d.start), sealed_words(0..span.sealed.start)) {
+        d.start = lo;
+    }
+    if comparable(words.count(d.end..hi), sealed_words(span.sealed.end..total)) {
+        d.end = hi;
+    }
+    Some((
+        k,
+        Span {
+            doc: d,
+            sealed: 0..total,
+            quote: Quote::No,
+            ops: None,
+        },
+    ))
 }
 
 /// Phases J1-J3, J6 for one passage.
 fn judge_span(sealed: &Sealed, doc: &Doc, span: Span) -> Judged {
     let (span, ops) = judge::align(sealed, doc, span);
     let meaning = judge::meanings(sealed, doc, &span, &ops);
-    Judged { span, ops, meaning }
+    Judged {
+        span,
+        ops,
+        meaning,
+        run: false,
+    }
 }
 
 /// Compare a text whole with the sealed text (diff; large sealed texts).
@@ -608,7 +680,8 @@ fn judge_whole(
             crate::compare::align::align_regions(sd, copy, &r)
         }),
     };
-    let judged = vec![judge_span(sealed, copy, span)];
+    let mut judged = vec![judge_span(sealed, copy, span)];
+    judged[0].run = true;
     assemble(sealed, copy, &judged, Mode::Whole { hidden })
 }
 
@@ -659,7 +732,10 @@ fn assemble(
     // partial.
     let mut partial = vec![false; n];
     if mode == Mode::Passages {
-        for j in judged.iter().filter(|j| j.span.quote == Quote::No) {
+        for j in judged
+            .iter()
+            .filter(|j| j.span.quote == Quote::No && !j.run)
+        {
             let s = &j.span.sealed;
             if !s.is_empty() && !sealed.sentence_start(s.start) {
                 partial[sealed.section_of(s.start)] = true;
@@ -675,10 +751,10 @@ fn assemble(
         Verdict::Unrelated
     } else if altered_somewhere {
         Verdict::Altered
-    } else if mode == Mode::Passages {
-        Verdict::Excerpt
-    } else {
+    } else if judged.iter().any(|j| j.run) {
         Verdict::Authentic
+    } else {
+        Verdict::Excerpt
     };
     let mut summary = Summary {
         sections: n,
@@ -698,6 +774,7 @@ fn assemble(
                 number: None,
                 status: Status::Added,
                 text: Arc::from(text.as_str()),
+                covered: None,
                 found: None,
                 changes: ch.clone(),
             });
@@ -741,12 +818,18 @@ fn assemble(
             std::mem::take(&mut t.changes[s])
         };
         let found = (status == Status::Altered).then(|| judge::found_text(sealed, doc, judged, s));
+        // An altered section that passages cover only in part: the part,
+        // so that the rest is not shown as deleted.
+        let covered = (status == Status::Altered && t.covered[s] < len)
+            .then(|| judge::covered_text(sealed, judged, s))
+            .flatten();
         sections.push(SectionReport {
             id: sec.id.clone(),
             kind: Some(sec.kind),
             number: sec.number,
             status,
             text: sealed.texts[s].clone(),
+            covered,
             found,
             changes,
         });

@@ -34,6 +34,9 @@ pub struct Sealed {
     words: OnceLock<Words>,
     /// The index of its grams and words (built on first use).
     index: OnceLock<Index>,
+    /// Its word pairs, to dismiss documents that carry none (built on
+    /// first use).
+    prefilter: OnceLock<super::prefilter::Prefilter>,
     /// Number of tokens and of words in each section (counted on first
     /// use).
     counts: OnceLock<Vec<(u32, u32)>>,
@@ -165,6 +168,11 @@ impl Index {
         }
     }
 
+    /// Whether the sealed text has this gram at all.
+    pub(super) fn has_gram(&self, g: u64) -> bool {
+        self.gram_first.contains_key(&g)
+    }
+
     /// Word positions of a word key, in order, at most `max` (none for a
     /// word more frequent).
     pub(super) fn word_at(&self, k: u64, max: usize, out: &mut Vec<u32>) {
@@ -231,6 +239,7 @@ impl Sealed {
             keys,
             words: Default::default(),
             index: Default::default(),
+            prefilter: Default::default(),
             counts: Default::default(),
             text_bytes,
             texts,
@@ -245,6 +254,7 @@ impl Sealed {
             keys: keep.iter().map(|&i| self.keys[i]).collect(),
             words: Default::default(),
             index: Default::default(),
+            prefilter: Default::default(),
             counts: Default::default(),
             texts: keep.iter().map(|&i| self.texts[i].clone()).collect(),
             text_bytes: keep.iter().map(|&i| self.sections[i].text.len()).sum(),
@@ -278,6 +288,7 @@ impl Sealed {
             number: sec.number,
             status,
             text: self.texts[i].clone(),
+            covered: None,
             found: None,
             changes: vec![],
         }
@@ -285,6 +296,17 @@ impl Sealed {
 
     pub(super) fn words(&self) -> &Words {
         self.words.get_or_init(|| Words::new(&self.sections))
+    }
+
+    /// Whether a document's bytes may carry a passage of this text: false
+    /// only when they share no word pair with it (L0), so it can be
+    /// dismissed unread.
+    pub fn may_carry(&self, bytes: &[u8]) -> bool {
+        self.prefilter
+            .get_or_init(|| {
+                super::prefilter::Prefilter::new(self.sections.iter().map(|s| s.text.as_str()))
+            })
+            .keep(bytes)
     }
 
     pub(super) fn index(&self) -> &Index {

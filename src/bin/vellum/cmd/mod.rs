@@ -59,6 +59,19 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
 }
 
 /// Read a text whole, at most [`vellum::limits::MAX_TEXT`] bytes.
+/// The reading options of `--encoding NAME`.
+pub fn read_options(encoding: Option<&str>) -> Result<vellum::document::ReadOptions, Failure> {
+    let encoding = match encoding {
+        None => None,
+        Some(name) => Some(vellum::document::charset::for_label(name).ok_or_else(|| {
+            trouble(format!(
+                "--encoding {name}: not an encoding name (try windows-1252, windows-1256, iso-8859-1, utf-16le)"
+            ))
+        })?),
+    };
+    Ok(vellum::document::ReadOptions { encoding })
+}
+
 pub fn read_text(p: &Path) -> Result<Vec<u8>, Failure> {
     vellum::files::read_bounded(p, vellum::limits::MAX_TEXT).map_err(|e| trouble(e.to_string()))
 }
