@@ -234,7 +234,7 @@ fact nproc "$(nproc)"
 fact cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 fact mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 fact kernel "$(uname -r)"
-fact tools "hyperfine $(hyperfine --version | cut -d' ' -f2), $(zip -v | sed -n 2p | awk '{print $3, $4}'), $(unzip -v | head -1 | awk '{print $1, $2}'), $(openssl version | awk '{print $1, $2}'), minisign $(minisign -v 2>&1 | awk '{print $2}'), $(git --version), $(rg --version | head -1)"
+fact tools "hyperfine $(hyperfine --version | cut -d' ' -f2), $(zip -v | sed -n 2p | awk '{print $3, $4}'), $(unzip -v | head -1 | awk '{print $1, $2}'), $(openssl version | awk '{print $1, $2}'), minisign $(minisign -v 2>&1 | awk '{print $2}'), $(git --version), $(rg --version | sed -n 1p)"
 fact runs "$RUNS"
 fact warmup "$WARMUP"
 
