@@ -98,7 +98,7 @@ fn changes_in_brief(r: &CheckReport) -> String {
 }
 
 /// The one line after the verdict.
-fn check_summary(r: &CheckReport) -> String {
+pub fn check_summary(r: &CheckReport) -> String {
     let sur = &r.surrounding;
     let around = if sur.words_before + sur.words_after + sur.words_between > 0 {
         format!(

@@ -35,7 +35,7 @@ pub mod locate;
 mod prefilter;
 mod sealed;
 
-use judge::{Judged, Meaning, Tally};
+use judge::{Judged, Tally};
 use locate::{Quote, Span};
 pub use sealed::Sealed;
 
@@ -236,6 +236,13 @@ pub struct Passage {
     pub notes: Vec<String>,
     /// Its first and last words as the document has them.
     pub text: String,
+    /// The sealed words it comes from (canonical form), for reports that
+    /// show it whole (HTML).
+    #[serde(skip)]
+    pub sealed_text: String,
+    /// Its words as the document has them, whole.
+    #[serde(skip)]
+    pub document_text: String,
 }
 
 /// What surrounds the passages in the document.
@@ -369,14 +376,24 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let words = locate::Words::of(&doc);
-    let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
-    // L5: a document whose grams are mostly the sealed text's, where no run
-    // is long enough to be a passage (a short text changed here and there),
-    // is compared whole, as one copy of it.
-    if located.spans.is_empty() && located.grams > 0 && located.gram_hits * 2 >= located.grams {
-        return check_whole(sealed, &canon, Counts::Exact);
-    }
-    let spans = located.spans;
+    let spans = match whole_copy(sealed, &canon, &doc, &quoted_blocks) {
+        // A copy of the whole text with nothing around it: no need to
+        // locate it.
+        Some(span) => vec![span],
+        None => {
+            let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
+            // L5: a document whose grams are mostly the sealed text's, where
+            // no run is long enough to be a passage (a short text changed here
+            // and there), is compared whole, as one copy of it.
+            if located.spans.is_empty()
+                && located.grams > 0
+                && located.gram_hits * 2 >= located.grams
+            {
+                return check_whole(sealed, &canon, Counts::Exact);
+            }
+            located.spans
+        }
+    };
     let run = spanning(sealed, &doc, &words, &spans);
     let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
     let judged: Vec<Judged> = spans
@@ -392,7 +409,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let mode = Mode::Passages;
-    let (mut report, block_section) = assemble(sealed, &doc, &judged, mode);
+    let (mut report, block_section, changes) = assemble(sealed, &doc, &judged, mode);
     describe_passages(
         &mut report,
         sealed,
@@ -401,6 +418,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         &canon,
         input,
         &judged,
+        changes,
         &quoted_blocks,
     );
     if report.verdict == Verdict::Unrelated {
@@ -411,6 +429,44 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
     }
     add_warnings(&mut report, sealed, &canon, &block_section);
     report
+}
+
+/// A document that begins with the sealed text's first words and ends with
+/// its last, about as long as it, none of it quoted: a copy of the whole
+/// text, reformatted or changed, with nothing around it. It is one run
+/// (V2) without locating anything: the passage is the whole document.
+fn whole_copy(sealed: &Sealed, canon: &Canonical, doc: &Doc, quoted: &[bool]) -> Option<Span> {
+    const EDGE: usize = 24;
+    let (first, last) = (sealed.sections.first()?, sealed.sections.last()?);
+    let (b0, bn) = (canon.blocks.first()?, canon.blocks.last()?);
+    let doc_bytes: usize = canon.blocks.iter().map(|b| b.text.len()).sum();
+    // The first and last (up to) EDGE bytes of a text, cut at characters.
+    let head = |t: &str| -> usize {
+        t.char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= EDGE)
+            .unwrap_or(t.len())
+    };
+    let tail = |t: &str| -> usize {
+        t.char_indices()
+            .rev()
+            .map(|(i, _)| i)
+            .find(|&i| t.len() - i >= EDGE)
+            .unwrap_or(0)
+    };
+    let similar_length =
+        doc_bytes * 5 >= sealed.text_bytes * 4 && doc_bytes * 4 <= sealed.text_bytes * 5;
+    let same_start = b0.text.starts_with(&first.text[..head(&first.text)]);
+    let same_end = bn.text.ends_with(&last.text[tail(&last.text)..]);
+    if !(similar_length && same_start && same_end) || quoted.iter().any(|&q| q) {
+        return None;
+    }
+    Some(Span {
+        doc: 0..doc.tokens.len(),
+        sealed: 0..sealed.token_count(),
+        quote: Quote::No,
+        ops: None,
+    })
 }
 
 /// V2: the warning for a run that holds most of the text but stops early
@@ -682,7 +738,8 @@ fn judge_whole(
     };
     let mut judged = vec![judge_span(sealed, copy, span)];
     judged[0].run = true;
-    assemble(sealed, copy, &judged, Mode::Whole { hidden })
+    let (report, block_section, _) = assemble(sealed, copy, &judged, Mode::Whole { hidden });
+    (report, block_section)
 }
 
 /// V1-V4: section statuses, verdict and summary from the judged passages.
@@ -692,7 +749,7 @@ fn assemble(
     doc: &Doc,
     judged: &[Judged],
     mode: Mode,
-) -> (CheckReport, Vec<Option<usize>>) {
+) -> (CheckReport, Vec<Option<usize>>, Vec<Vec<PassageChange>>) {
     let n = sealed.sections.len();
     let sd = sealed.doc();
     let block_section = judge::block_sections(sealed, doc, judged);
@@ -836,7 +893,22 @@ fn assemble(
         push_added(s, &mut sections);
     }
     summary.added = add_no;
-    (CheckReport::new(verdict, summary, sections), block_section)
+    let passage_changes = std::mem::take(&mut t.by_passage)
+        .into_iter()
+        .map(|cs| {
+            cs.into_iter()
+                .map(|(s, change)| PassageChange {
+                    section: sealed.sections[s].id.clone(),
+                    change,
+                })
+                .collect()
+        })
+        .collect();
+    (
+        CheckReport::new(verdict, summary, sections),
+        block_section,
+        passage_changes,
+    )
 }
 
 /// Does the sealed text's sentence end before token `end` (exclusive)?
@@ -901,6 +973,8 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
         changes: vec![],
         notes: vec![],
         text: brief(&canon.blocks[0].text, &canon.blocks[n - 1].text),
+        sealed_text: String::new(),
+        document_text: String::new(),
     });
     Some(r)
 }
@@ -930,6 +1004,7 @@ fn describe_passages(
     canon: &Canonical,
     input: &Input,
     judged: &[Judged],
+    changes: Vec<Vec<PassageChange>>,
     quoted_blocks: &[bool],
 ) {
     let locator = Locator::new(input.text, canon, doc);
@@ -944,37 +1019,7 @@ fn describe_passages(
             .into_iter()
             .map(|s| sealed.sections[s].id.clone())
             .collect();
-        let mut changes = Vec::new();
-        for (op, m) in j.ops.iter().zip(&j.meaning) {
-            if !matches!(
-                m,
-                Meaning::Change | Meaning::MovedFrom(_) | Meaning::MovedTo
-            ) {
-                continue;
-            }
-            let at = if op.a.is_empty() {
-                op.a.start
-                    .saturating_sub(1)
-                    .min(sealed.token_count().saturating_sub(1))
-            } else {
-                op.a.start
-            };
-            let section = sealed.sections[sealed.section_of(at)].id.clone();
-            let sw: Vec<&str> = op.a.clone().map(|i| sealed.doc().word(i)).collect();
-            let fw: Vec<&str> = op.b.clone().map(|i| doc.word(i)).collect();
-            let kind = match (op.tag, m) {
-                (_, Meaning::MovedFrom(_) | Meaning::MovedTo) => {
-                    crate::compare::changes::Kind::Moved
-                }
-                (crate::compare::align::Tag::Delete, _) => crate::compare::changes::Kind::Deleted,
-                (crate::compare::align::Tag::Insert, _) => crate::compare::changes::Kind::Inserted,
-                _ => crate::compare::changes::Kind::Replaced,
-            };
-            changes.push(PassageChange {
-                section,
-                change: crate::compare::changes::change(kind, &sw, &fw, sealed.sentence_start(at)),
-            });
-        }
+        let changes = changes.get(k).cloned().unwrap_or_default();
         let mut cut = Vec::new();
         let s = &j.span.sealed;
         if j.span.quote == Quote::No && !s.is_empty() {
@@ -1041,6 +1086,11 @@ fn describe_passages(
                 &doc.span(d.end.saturating_sub(12).max(d.start), d.end)
                     .replace('\n', " "),
             ),
+            sealed_text: sealed
+                .doc()
+                .span(j.span.sealed.start, j.span.sealed.end)
+                .replace('\n', " "),
+            document_text: doc.span(d.start, d.end).replace('\n', " "),
         });
     }
     // Surroundings.

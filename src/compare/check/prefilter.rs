@@ -33,6 +33,8 @@ pub const MIN_ASCII_PERCENT: usize = 50;
 /// Probes a document's bytes for a word pair of the sealed text.
 pub struct Prefilter {
     pairs: FxHashSet<u64>,
+    /// One bit per pair hash, modulo [`BITS`].
+    bits: Vec<u64>,
     common: FxHashSet<u64>,
     /// False when the sealed text is not mostly ASCII words: keep all.
     active: bool,
@@ -50,9 +52,10 @@ fn pair(a: u64, b: u64) -> u64 {
     (a.rotate_left(17) ^ b).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// Call `f` with the hash of each word of `bytes` (see the module docs).
+/// Call `f` with the hash of each word of `bytes` (see the module docs),
+/// until it returns false.
 #[inline]
-fn words(bytes: &[u8], mut f: impl FnMut(u64)) {
+fn words(bytes: &[u8], mut f: impl FnMut(u64) -> bool) {
     let n = bytes.len();
     let mut i = 0;
     let mut h = SEED;
@@ -66,7 +69,9 @@ fn words(bytes: &[u8], mut f: impl FnMut(u64)) {
             continue;
         }
         if in_word {
-            f(h);
+            if !f(h) {
+                return;
+            }
             h = SEED;
             in_word = false;
         }
@@ -101,6 +106,11 @@ fn words(bytes: &[u8], mut f: impl FnMut(u64)) {
     }
 }
 
+/// Bits of the filter that most probes of a document end at: a word pair's
+/// bit is set when the sealed text has the pair (a false hit only sends
+/// the probe on to the set).
+const BITS: usize = 1 << 16;
+
 impl Prefilter {
     /// The prefilter of a sealed text (its canonical sections' texts).
     pub fn new<'a>(texts: impl Iterator<Item = &'a str>) -> Prefilter {
@@ -116,12 +126,19 @@ impl Prefilter {
                     }
                 }
                 prev = Some(h);
+                true
             });
             ascii += t.split_whitespace().filter(|w| w.is_ascii()).count();
             all += t.split_whitespace().count();
         }
+        let mut bits = vec![0u64; BITS / 64];
+        for &p in &pairs {
+            let b = (p >> 40) as usize % BITS;
+            bits[b / 64] |= 1 << (b % 64);
+        }
         Prefilter {
             pairs,
+            bits,
             common,
             active: all > 0 && ascii * 100 >= MIN_ASCII_PERCENT * all,
         }
@@ -134,16 +151,16 @@ impl Prefilter {
         }
         let mut prev: Option<u64> = None;
         let mut hit = false;
-        // The scan goes to the end: a closure cannot stop it early, and
-        // stopping at the first hit matters only for pages that are kept.
         words(bytes, |h| {
-            if !hit {
-                if let Some(p) = prev {
-                    hit = self.pairs.contains(&pair(p, h))
-                        && !(self.common.contains(&p) && self.common.contains(&h));
-                }
-                prev = Some(h);
+            if let Some(p) = prev {
+                let x = pair(p, h);
+                let b = (x >> 40) as usize % BITS;
+                hit = self.bits[b / 64] & (1 << (b % 64)) != 0
+                    && self.pairs.contains(&x)
+                    && !(self.common.contains(&p) && self.common.contains(&h));
             }
+            prev = Some(h);
+            !hit
         });
         hit
     }

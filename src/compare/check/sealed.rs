@@ -77,8 +77,13 @@ impl Words {
 
 /// Whether a token is a word (starts with a letter or digit), not
 /// punctuation.
+#[inline]
 pub fn is_word(token: &str) -> bool {
-    token.chars().next().is_some_and(char::is_alphanumeric)
+    match token.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => token.chars().next().is_some_and(char::is_alphanumeric),
+        None => false,
+    }
 }
 
 /// The key of a gram of word keys.
