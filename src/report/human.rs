@@ -123,6 +123,9 @@ pub fn check_summary(r: &CheckReport) -> String {
         }
     };
     match r.verdict {
+        Verdict::Authentic if r.identical => {
+            "identical to the sealed text, character for character".to_owned()
+        }
         Verdict::Authentic if around.is_empty() => {
             "every sealed section present and intact; only formatting differs".to_owned()
         }
@@ -491,7 +494,10 @@ pub fn sections(
     canonical_sha256: &str,
     warnings: &[crate::text::canon::Warning],
 ) -> String {
-    let mut s = String::new();
+    let mut s = format!(
+        "{:<14} {:<9} {:>4}  {:<16}  {}\n",
+        "ID", "KIND", "NO.", "SHA-256", "FIRST WORDS"
+    );
     for sec in secs {
         let words: Vec<&str> = sec.display.split(' ').take(6).collect();
         let mut first = words.join(" ");

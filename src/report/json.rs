@@ -19,6 +19,8 @@ pub struct CheckJson<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     format: Option<&'static str>,
     verdict: crate::compare::check::Verdict,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    identical: bool,
     archive: &'a str,
     archive_path: &'a str,
     version: u32,
@@ -111,6 +113,7 @@ pub fn check<'a>(
         url: None,
         format: None,
         verdict: r.verdict,
+        identical: r.identical,
         archive: &against.archive,
         archive_path: &against.archive_path,
         version: against.version,

@@ -276,6 +276,10 @@ pub struct SetAside {
 pub struct CheckReport {
     /// The verdict.
     pub verdict: Verdict,
+    /// The document is the sealed text character for character (set by
+    /// the caller, who has both).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub identical: bool,
     /// For an outdated document: the earlier version it matches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_version: Option<u32>,
@@ -298,6 +302,7 @@ impl CheckReport {
     fn new(verdict: Verdict, summary: Summary, sections: Vec<SectionReport>) -> CheckReport {
         CheckReport {
             verdict,
+            identical: false,
             matches_version: None,
             summary,
             sections,

@@ -51,6 +51,30 @@ impl Config {
         if copies.is_empty() {
             return Err(trouble("no copies to check (empty folder?)"));
         }
+        // Arguments the wrong way round: a hint, not a verdict.
+        let is_archive = |p: &std::path::Path| {
+            super::is_zip(p)
+                && std::fs::read(p)
+                    .map(|b| {
+                        let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+                        vellum::document::sniff_format(name.as_deref(), &b[..b.len().min(8192)])
+                            != vellum::document::Format::Docx
+                    })
+                    .unwrap_or(false)
+        };
+        if a.archive.is_file() && !super::is_zip(&a.archive) {
+            if let Some(Source::File(p)) = copies
+                .iter()
+                .find(|s| matches!(s, Source::File(p) if is_archive(p)))
+            {
+                return Err(trouble(format!(
+                    "the first argument is not an archive but {} is: did you mean vellum check {} {}?",
+                    p.display(),
+                    p.display(),
+                    a.archive.display()
+                )));
+            }
+        }
         if a.html.is_some() && copies.len() != 1 {
             return Err(trouble(
                 "--html writes the report of one copy; give exactly one copy",
@@ -114,6 +138,8 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
 /// one: outdated).
 struct Versions {
     sealed: Sealed,
+    /// The sealed text as published.
+    text: String,
     against: Against,
     archive: vellum::verify::LoadedArchive,
     /// Versions before the newest, newest first, when checking against the
@@ -158,6 +184,9 @@ fn check_document(
         Ok(d) => d,
         Err(e) => return trouble_line(c, name, &format!("{name}: {e}")),
     };
+    if !doc.dismissed && !doc.text.chars().any(char::is_alphanumeric) {
+        return trouble_line(c, name, &format!("{name}: empty: no words to check"));
+    }
     let mut rep = if doc.dismissed {
         check::dismissed(sealed)
     } else {
@@ -173,6 +202,10 @@ fn check_document(
         };
         check::check_versions(sealed, v.older(), &input)
     };
+    // The very text that was sealed, character for character.
+    if rep.verdict == check::Verdict::Authentic && doc.text == v.text {
+        rep.identical = true;
+    }
     // What the reader noticed comes first (an encoding guessed, a part
     // chosen).
     let mut notes = doc.notes.clone();
@@ -237,7 +270,7 @@ fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions)
         Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
         Source::Stdin => None,
     };
-    let keep = |b: &[u8]| v.sealed.may_carry(b);
+    let keep = |b: &[u8]| keep(v, b);
     let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, &keep);
     drop(bytes);
     let several = docs.len() > 1;
@@ -248,6 +281,14 @@ fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions)
             check_document(c, &dn, d, v, c.lines || several)
         })
         .collect()
+}
+
+/// Whether a document is read in full: it may carry a passage of the
+/// sealed text, or it has no words at all (then it is reported empty, not
+/// unrelated).
+fn keep(v: &Versions, bytes: &[u8]) -> bool {
+    v.sealed.may_carry(bytes)
+        || !bytes.iter().any(u8::is_ascii_alphanumeric) && !bytes.iter().any(|&b| b >= 0x80)
 }
 
 /// Whether a file is a web archive (WARC), read record by record.
@@ -277,6 +318,7 @@ pub fn run(a: CheckArgs) -> Outcome {
     };
     let versions = Versions {
         sealed: Sealed::new(&loaded.text),
+        text: loaded.text.clone(),
         against: loaded.against,
         archive,
         older,
@@ -410,7 +452,7 @@ fn check_warc(
     )>(WARC_BATCH);
     std::thread::scope(|s| -> Result<(), Failure> {
         let reader = s.spawn(move || {
-            let keep = |b: &[u8]| v.sealed.may_carry(b);
+            let keep = |b: &[u8]| keep(v, b);
             let mut n = 0;
             vellum::document::read_path(p, &c.read, &keep, |d| {
                 n += 1;
