@@ -10,7 +10,8 @@
 # facts.tsv, load.tsv) and bench-data/results/summary.md (the table).
 #
 # Needs: cargo, python3, hyperfine, /usr/bin/time, zip, unzip, openssl,
-# minisign, git.
+# minisign, git, rg (Debian ripgrep) and /usr/share/dict/words (Debian
+# wamerican); as root, the missing Debian packages are installed.
 #
 # Environment:
 #   BENCH_RUNS=3 BENCH_WARMUP=1   hyperfine runs / warmup runs per timing
@@ -21,7 +22,7 @@
 #                                 target folder); =worktree: the working tree
 #   BENCH_COMMIT=REV              with BENCH_SUBJECT=head: measure REV instead of HEAD
 #   BENCH_SKIP_BUILD=1            use the last build as it is
-#   BENCH_ONLY="A B C D E"        run only these measurements (table from what exists)
+#   BENCH_ONLY="A B C D E F G H"  run only these measurements (table from what exists)
 #
 # Measurements and targets:
 #   A  seal 100 MB text: vellum seal <= 0.5 x (zip -6 + openssl dgst -sha256 + minisign -S);
@@ -34,6 +35,19 @@
 #   D  check a 10 MB copy with 1,000 word edits: vellum check <= git diff --word-diff
 #      (vellum verify of that archive alone is reported as its share)
 #   E  vellum diff of the same pair <= git diff --no-index --word-diff
+#   F  10,000 web pages (~50 KB of HTML each, 1 in 20 carrying the declaration or
+#      quotations from it, some altered), as a folder and as a WARC (gzip per
+#      record, and plain): vellum check >= 100 MB/s of HTML, and >= 1/4 of the speed
+#      of rg -F -f (the sealed sentences as fixed strings); vellum's findings
+#      against the ground truth (scripts/bench_score.py): every carrying page
+#      found, the altered ones altered in the right section, no false alarm;
+#      peak RSS of the WARC run bounded (the 2x WARC within 1.2x + 8 MiB of the 1x)
+#   G  a second mix of 10,000 copies (excerpts, curly-quoted sentences, HTML,
+#      UTF-16, short unrelated paragraphs, reformatted full copies): >= 20,000
+#      copies/s and >= 30 x a git diff --no-index --word-diff loop over 300 of them
+#   H  more adversarial copies (a curly-quoted sentence, a misquoted one, a short
+#      unrelated paragraph, a page of HTML furniture with one quotation, a 5 KB
+#      reworded report), each 500 times in one process: <= 1 ms per copy
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,7 +57,8 @@ RUNS="${BENCH_RUNS:-3}"
 WARMUP="${BENCH_WARMUP:-1}"
 QUIET="${BENCH_QUIET:-0.3}"
 WAIT="${BENCH_WAIT:-180}"
-ONLY="${BENCH_ONLY:-A B C D E}"
+ALL="A B C D E F G H"
+ONLY="${BENCH_ONLY:-$ALL}"
 
 DATA="$ROOT/bench-data"
 W="$DATA/work"
@@ -56,10 +71,28 @@ log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 2; }
 want() { [[ " $ONLY " == *" $1 "* ]]; }
 
-for c in cargo python3 hyperfine zip unzip openssl minisign git; do
+# Debian packages the measurements use (command or file -> package); as root
+# the missing ones are installed, otherwise the script names them and stops.
+declare -A NEED=([hyperfine]=hyperfine [zip]=zip [unzip]=unzip [openssl]=openssl
+  [minisign]=minisign [git]=git [/usr/bin/time]=time [rg]=ripgrep
+  [/usr/share/dict/words]=wamerican)
+missing=()
+for c in "${!NEED[@]}"; do
+  if [[ "$c" == /* ]]; then [[ -e "$c" ]] || missing+=("${NEED[$c]}")
+  else command -v "$c" >/dev/null || missing+=("${NEED[$c]}"); fi
+done
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    log "installing Debian packages: ${missing[*]}"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  else
+    die "missing Debian packages: ${missing[*]} (apt-get install ${missing[*]})"
+  fi
+fi
+for c in cargo python3; do
   command -v "$c" >/dev/null || die "$c is not installed"
 done
-[[ -x /usr/bin/time ]] || die "/usr/bin/time is not installed (Debian package: time)"
 
 # ---------------------------------------------------------------------------
 # Helpers
@@ -167,10 +200,29 @@ esac
 [[ -x "$BIN" ]] || die "$BIN missing (build it, or unset BENCH_SKIP_BUILD)"
 cp "$BIN" "$V.tmp" && mv "$V.tmp" "$V"
 
-log "generating bench data (scripts/bench_data.py)"
-python3 scripts/bench_data.py >&2
+# A-E's data is always made (C and D's archives come from it); F, G and H's
+# only when they run. Each part is regenerated only when the generator (or
+# the declaration, or the dictionary) changes.
+PARTS=core
+want F && PARTS+=,web
+want G && PARTS+=,mix2
+want H && PARTS+=,adv2
+log "generating bench data (scripts/bench_data.py --parts $PARTS)"
+python3 scripts/bench_data.py --parts "$PARTS" >&2
 
-if [[ "$ONLY" == "A B C D E" ]]; then rm -f "$R"/*; fi
+# A full run starts the results afresh; a partial run forgets only what its
+# own measurements recorded before (files, facts and load lines of those
+# letters), so the table mixes nothing stale into them.
+if [[ "$ONLY" == "$ALL" ]]; then
+  rm -f "$R"/*
+else
+  for L in $ONLY; do
+    rm -f "$R/$L"-*
+    for f in facts.tsv load.tsv; do
+      [[ -f "$R/$f" ]] && sed -i -E "/^(${L}[-_]|rss_kb_${L}-|adv${L}_)/d" "$R/$f"
+    done
+  done
+fi
 
 fact date "$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 fact subject "$SUBJECT"
@@ -182,7 +234,7 @@ fact nproc "$(nproc)"
 fact cpu "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)"
 fact mem "$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
 fact kernel "$(uname -r)"
-fact tools "hyperfine $(hyperfine --version | cut -d' ' -f2), $(zip -v | sed -n 2p | awk '{print $3, $4}'), $(unzip -v | head -1 | awk '{print $1, $2}'), $(openssl version | awk '{print $1, $2}'), minisign $(minisign -v 2>&1 | awk '{print $2}'), $(git --version)"
+fact tools "hyperfine $(hyperfine --version | cut -d' ' -f2), $(zip -v | sed -n 2p | awk '{print $3, $4}'), $(unzip -v | head -1 | awk '{print $1, $2}'), $(openssl version | awk '{print $1, $2}'), minisign $(minisign -v 2>&1 | awk '{print $2}'), $(git --version), $(rg --version | sed -n 1p)"
 fact runs "$RUNS"
 fact warmup "$WARMUP"
 
@@ -321,6 +373,133 @@ if want E; then
 fi
 
 # ---------------------------------------------------------------------------
+# F. 10,000 web pages: a folder of .html files and the same pages as a WARC
+# ---------------------------------------------------------------------------
+if want F; then
+  WEB="$DATA/web"
+  PAGES="$WEB/pages"
+  SENT="$WEB/sentences.txt"
+  fact F_pages "$(find "$PAGES" -type f | wc -l)"
+  fact F_pages_bytes "$(find "$PAGES" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+  fact F_warc_bytes "$(size "$WEB/crawl.warc")"
+  fact F_warcgz_bytes "$(size "$WEB/crawl.warc.gz")"
+  fact F_warc2x_bytes "$(size "$WEB/crawl-2x.warc.gz")"
+  fact F_sentences "$(wc -l < "$SENT")"
+
+  # vellum on the folder. First one --json run for the scorer (exit 2 means
+  # some page could not be read: recorded, and the rest is still judged),
+  # then the timing of the command as a user types it (the human report).
+  rc=0
+  "$V" check "$W/decl.zip" "$PAGES" --trust "$PUB" --json > "$R/F-pages.jsonl" 2> "$R/F-pages.err" || rc=$?
+  fact F_pages_rc "$rc"
+  (( rc <= 2 )) || die "vellum check of the pages exits $rc: $(head -3 "$R/F-pages.err")"
+  fact F_pages_errors "$(grep -c '"verdict":null' "$R/F-pages.jsonl" || true)"
+  hf F-pages -i -n "vellum check pages/" \
+    "'$V' check '$W/decl.zip' '$PAGES' --trust '$PUB' > '$W/F-pages.out' 2>&1"
+  rss F-pages "$V" check "$W/decl.zip" "$PAGES" --trust "$PUB" --json
+
+  # What a user reaches for instead: rg with the sealed sentences as fixed
+  # strings (its output to a file: ripgrep, like grep, may stop at the first
+  # match when its output is /dev/null). rg -l lists the pages for the score.
+  RG="rg -F -f '$SENT' '$PAGES' > '$W/F-rg.out'"
+  expect "0 1" sh -c "$RG"
+  rg -l -F -f "$SENT" "$PAGES" > "$R/F-rg-l.txt" || true
+  hf F-rg -i -n "rg -F -f SENTENCES pages/" "$RG"
+  # On the WARC, -a: its image records hold NUL bytes, and without -a rg
+  # stops at the first one in a decompressed stream ("binary file matches").
+  hf F-rg-warc -i -n "rg -a -F -f SENTENCES crawl.warc" \
+    "rg -a -F -f '$SENT' '$WEB/crawl.warc' > '$W/F-rg-warc.out'" \
+    -n "rg -a -z -F -f SENTENCES crawl.warc.gz" \
+    "rg -a -z -F -f '$SENT' '$WEB/crawl.warc.gz' > '$W/F-rg-warcgz.out'"
+
+  python3 scripts/bench_score.py --truth "$WEB/truth.json" --vellum "$R/F-pages.jsonl" \
+    --rg-list "$R/F-rg-l.txt" --json-out "$R/F-pages.scores" | tee "$R/F-pages.scores.txt" >&2
+
+  # WARC input: time it only if this build reads WARC. The probe is the
+  # crawl's first records; reading them means one JSON line per HTML or text
+  # response, with its URL (a `url` field, or a `copy` labelled FILE#URL).
+  rc=0
+  "$V" check "$W/decl.zip" "$WEB/probe.warc.gz" --trust "$PUB" --json > "$R/F-probe.jsonl" 2>&1 || rc=$?
+  if python3 - "$R/F-probe.jsonl" <<'PY'
+import json, sys
+ok = 0
+for line in open(sys.argv[1], encoding="utf-8", errors="replace"):
+    try:
+        o = json.loads(line)
+    except ValueError:
+        continue
+    c = o.get("copy") or ""
+    ok += bool((o.get("url") or "#http" in c) and o.get("verdict"))
+sys.exit(0 if ok >= 2 else 1)
+PY
+  then
+    rc=0
+    "$V" check "$W/decl.zip" "$WEB/crawl.warc.gz" --trust "$PUB" --json > "$R/F-warc.jsonl" 2> "$R/F-warc.err" || rc=$?
+    fact F_warc_rc "$rc"
+    (( rc <= 2 )) || die "vellum check of crawl.warc.gz exits $rc: $(head -3 "$R/F-warc.err")"
+    hf F-warc -i -n "vellum check crawl.warc.gz --json" \
+      "'$V' check '$W/decl.zip' '$WEB/crawl.warc.gz' --trust '$PUB' --json > '$W/F-warc.jsonl'" \
+      -n "vellum check crawl.warc --json" \
+      "'$V' check '$W/decl.zip' '$WEB/crawl.warc' --trust '$PUB' --json > '$W/F-warc-plain.jsonl'"
+    rss F-warc "$V" check "$W/decl.zip" "$WEB/crawl.warc.gz" --trust "$PUB" --json
+    rss F-warc2x "$V" check "$W/decl.zip" "$WEB/crawl-2x.warc.gz" --trust "$PUB" --json
+    python3 scripts/bench_score.py --truth "$WEB/truth.json" --vellum "$R/F-warc.jsonl" --warc \
+      --json-out "$R/F-warc.scores" | tee "$R/F-warc.scores.txt" >&2
+  else
+    why="$(head -c 300 "$R/F-probe.jsonl" | tr '\n' ' ')"
+    fact F_warc_skip "this build does not read WARC (probe exit $rc: $why)"
+    log "SKIP F WARC timings and memory: this build does not read WARC (probe exit $rc): $why"
+  fi
+fi
+
+# ---------------------------------------------------------------------------
+# G. A second mix of 10,000 copies; H. more adversarial copies
+# ---------------------------------------------------------------------------
+if want G; then
+  COPIES2="$DATA/copies2"
+  fact G_n_copies "$(find "$COPIES2" -type f | wc -l)"
+  fact G_copies_bytes "$(find "$COPIES2" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
+  fact G_n_sample "$(wc -l < "$DATA/copies2-sample300.txt")"
+  CHECK2="'$V' check '$W/decl.zip' '$COPIES2' --trust '$PUB' --json > '$W/G-check.jsonl'"
+  GITLOOP2="while read -r f; do git diff --no-index --word-diff '$DECL' \"\$f\" > /dev/null || true; done < '$DATA/copies2-sample300.txt'"
+  rc=0; sh -c "$CHECK2" 2> "$R/G-check.err" || rc=$?
+  fact G_check_rc "$rc"
+  (( rc <= 2 )) || die "vellum check of copies2 exits $rc: $(head -3 "$R/G-check.err")"
+  fact G_check_errors "$(grep -c '"verdict":null' "$W/G-check.jsonl" || true)"
+  expect 0 sh -c "$GITLOOP2"
+  hf G-check -i -n "vellum check (second mix)" "$CHECK2"
+  hf G-gitloop -n "git diff --word-diff loop (second mix sample)" "$GITLOOP2"
+  rss G-check "$V" check "$W/decl.zip" "$COPIES2" --trust "$PUB" --json
+  # Where the time goes: each kind of copy on its own (hard links, one
+  # process per kind; info).
+  for d in "$DATA/copies2-by-kind"/*/; do
+    name=$(basename "$d")
+    fact "G_kind_n_$name" "$(find "$d" -type f | wc -l)"
+    HF_WARMUP=0 hf "G-kind-$name" -i -n "$name" "'$V' check '$W/decl.zip' '$d' --trust '$PUB' --json > /dev/null"
+  done
+fi
+
+if want H; then
+  # The fixed cost of one check process, for the net figures (as in C).
+  expect 0 "$V" check "$W/decl.zip" "$DECL" --trust "$PUB" --json
+  hf H-one -n "vellum check (1 copy)" "'$V' check '$W/decl.zip' '$DECL' --trust '$PUB' --json"
+  for d in "$DATA/adversarial2"/*/; do
+    name=$(basename "$d")
+    n=$(find "$d" -type f | wc -l)
+    cmd="'$V' check '$W/decl.zip' '$d' --trust '$PUB' --json"
+    s=$(date +%s%N); expect "0 1" sh -c "$cmd"; e=$(date +%s%N)
+    probe_ms=$(( (e - s) / 1000000 ))
+    fact "advH_n_$name" "$n"
+    if (( probe_ms > 30000 )); then
+      log "adversarial $name: ${probe_ms} ms for $n copies (probe only)"
+      fact "advH_probe_ms_$name" "$probe_ms"
+    else
+      HF_WARMUP=0 hf "H-adv-$name" -i -n "$name" "$cmd"
+    fi
+  done
+fi
+
+# ---------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------
 python3 - "$R" <<'PY'
@@ -348,8 +527,36 @@ def s(x):
     return "n/a" if x is None else f"{x:.3f} s"
 
 def row(name, v, ref, ratio, target, ok):
-    verdict = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+    verdict = "n/a" if ok is None else ok if isinstance(ok, str) else ("PASS" if ok else "FAIL")
     rows.append((name, v, ref, ratio, target, verdict))
+
+
+def adversarial(prefix, fprefix, one, title):
+    """Rows of an adversarial set (hyperfine JSON PREFIX-NAME.json, facts
+    FPREFIX_n_NAME and FPREFIX_probe_ms_NAME); returns the worst or None."""
+    adv = []
+    for p in sorted(glob.glob(os.path.join(R, prefix + "*.json"))):
+        name = os.path.basename(p)[len(prefix):-5]
+        r = json.load(open(p))["results"][0]
+        nn = int(facts[f"{fprefix}_n_{name}"])
+        adv.append((r["median"] / nn * 1000, name, r["median"], nn, (r["user"] + r["system"]) / nn * 1000))
+    for k, val in facts.items():
+        if k.startswith(f"{fprefix}_probe_ms_"):
+            name = k[len(f"{fprefix}_probe_ms_"):]
+            nn = int(facts[f"{fprefix}_n_{name}"])
+            adv.append((int(val) / nn, name, int(val) / 1000, nn, float("nan")))
+    if not adv:
+        return None
+    adv.sort(reverse=True)
+    details.append(title + " (each NAME x N in one `vellum check` process; wall and CPU per copy; "
+                   + (f"one-copy process: {one * 1000:.1f} ms" if one else "") + "):\n")
+    details.append("| copy | N | wall (s) | wall per copy (ms) | wall per copy net of the one-copy process (ms) | CPU per copy (ms) |")
+    details.append("|---|---:|---:|---:|---:|---:|")
+    for per, name, wall, nn, cpu in adv:
+        net = f"{(wall - one) / nn * 1000:.3f}" if one else "n/a"
+        details.append(f"| {name} | {nn} | {wall:.3f} | {per:.3f} | {net} | {cpu:.3f} |")
+    details.append("")
+    return adv[0]
 
 # A
 seal, z, d, m = med("A-seal"), med("A-zip"), med("A-dgst"), med("A-minisign")
@@ -386,30 +593,9 @@ if None not in (c, g):
     row("C check rate vs git diff loop", f"{rate:,.0f} copies/s", f"{grate:,.0f} copies/s ({ns} copies in {g:.3f} s)",
         f"{rate / grate:.1f}x", ">= 30x", rate >= 30 * grate)
     row("C check peak RSS (info)", f"{int(facts['rss_kb_check']) / 1024:.0f} MiB", "", "", "", None)
-    one = med("C-one")
-    adv = []
-    for p in sorted(glob.glob(os.path.join(R, "C-adv-*.json"))):
-        name = os.path.basename(p)[6:-5]
-        r = json.load(open(p))["results"][0]
-        nn = int(facts[f"adv_n_{name}"])
-        adv.append((r["median"] / nn * 1000, name, r["median"], nn, (r["user"] + r["system"]) / nn * 1000))
-    for k, val in facts.items():
-        if k.startswith("adv_probe_ms_"):
-            name = k[len("adv_probe_ms_"):]
-            nn = int(facts[f"adv_n_{name}"])
-            adv.append((int(val) / nn, name, int(val) / 1000, nn, float("nan")))
-    if adv:
-        adv.sort(reverse=True)
-        w = adv[0]
+    w = adversarial("C-adv-", "adv", med("C-one"), "Adversarial copies")
+    if w:
         row("C worst adversarial copy (per copy)", f"{w[0]:.3f} ms ({w[1]})", "", "", "<= 1 ms", w[0] <= 1.0)
-        details.append("Adversarial copies (each NAME x N in one `vellum check` process; wall and CPU per copy; "
-                       + (f"one-copy process: {one * 1000:.1f} ms" if one else "") + "):\n")
-        details.append("| copy | N | wall (s) | wall per copy (ms) | wall per copy net of the one-copy process (ms) | CPU per copy (ms) |")
-        details.append("|---|---:|---:|---:|---:|---:|")
-        for per, name, wall, nn, cpu in adv:
-            net = f"{(wall - one) / nn * 1000:.3f}" if one else "n/a"
-            details.append(f"| {name} | {nn} | {wall:.3f} | {per:.3f} | {net} | {cpu:.3f} |")
-        details.append("")
 # D
 dc, dg, dv = med("D-check", 0), med("D-check", 1), med("D-check", 2)
 if None not in (dc, dg, dv):
@@ -421,6 +607,98 @@ ed, eg = med("E-diff", 0), med("E-diff", 1)
 if None not in (ed, eg):
     row("E diff 10 MB pair", s(ed), s(eg) + " (git diff --word-diff)", f"{ed / eg:.3f}", "<= 1.0", ed <= eg)
     row("E diff peak RSS (info)", f"{int(facts['rss_kb_diff10']) / 1024:.0f} MiB", "", "", "", None)
+
+# F
+def mib(label):
+    kb = facts.get(f"rss_kb_{label}")
+    return None if kb is None else int(kb) / 1024
+
+def score(name):
+    p = os.path.join(R, name)
+    return json.load(open(p)) if os.path.exists(p) else None
+
+def findings(sc):
+    v = sc["vellum"]
+    return (f"recall {v['recall']:.3f} ({v['carrying_found']}/{v['carrying']}), {v['false_alarms']} false alarms, "
+            f"altered {v['altered_reported_altered']}/{v['altered']} ({v['altered_right_section']} right section)"
+            + ("" if v["passages_in_json"] else "; no passages in JSON"))
+
+fpages, frg = med("F-pages"), med("F-rg")
+if fpages is not None:
+    npg, mb = int(facts["F_pages"]), int(facts["F_pages_bytes"]) / 1e6
+    errs = int(facts.get("F_pages_errors", "0"))
+    note = f"; {errs} pages unreadable (exit {facts.get('F_pages_rc')})" if errs else ""
+    row(f"F check {npg:,} pages/ ({mb:.0f} MB of HTML)", f"{mb / fpages:.0f} MB/s ({fpages:.3f} s){note}", "", "",
+        ">= 100 MB/s", mb / fpages >= 100)
+    if frg is not None:
+        row("F check pages/ vs rg -F -f SENTENCES pages/", f"{mb / fpages:.0f} MB/s",
+            f"{mb / frg:.0f} MB/s ({frg:.3f} s, {facts['F_sentences']} sentences)", f"{frg / fpages:.3f}",
+            ">= 0.25", frg / fpages >= 0.25)
+    if mib("F-pages") is not None:
+        row("F check pages/ peak RSS (info)", f"{mib('F-pages'):.0f} MiB", "", "", "", None)
+    sc = score("F-pages.scores")
+    if sc:
+        g = sc.get("rg")
+        ref = (f"rg -l: recall {g['recall']:.3f} ({g['carrying_found']}/{g['carrying']}), {g['false_alarms']} false alarms, "
+               f"altered 0/{g['altered']}") if g else ""
+        row("F findings vs ground truth (pages/)", findings(sc), ref, "", "all found, altered right, 0 false alarms",
+            sc["vellum"]["all_right"])
+fw, fwp = med("F-warc", 0), med("F-warc", 1)
+mbw = int(facts["F_pages_bytes"]) / 1e6 if "F_pages_bytes" in facts else None
+if fw is not None and mbw:
+    gz, pl = int(facts["F_warcgz_bytes"]) / 1e6, int(facts["F_warc_bytes"]) / 1e6
+    row(f"F check crawl.warc.gz --json ({gz:.0f} MB; {mbw:.0f} MB of HTML)", f"{mbw / fw:.0f} MB/s of HTML ({fw:.3f} s)",
+        "", "", ">= 100 MB/s", mbw / fw >= 100)
+    row(f"F check crawl.warc --json ({pl:.0f} MB, info)", f"{mbw / fwp:.0f} MB/s of HTML ({fwp:.3f} s)", "", "", "", None)
+    a, b = mib("F-warc"), mib("F-warc2x")
+    if a is not None and b is not None:
+        row("F WARC peak RSS: crawl.warc.gz vs the 2x one", f"{a:.1f} MiB vs {b:.1f} MiB", "", f"{b / a:.2f}",
+            "2x <= 1.2 x 1x + 8 MiB", b <= 1.2 * a + 8)
+    sc = score("F-warc.scores")
+    if sc:
+        row("F findings vs ground truth (crawl.warc.gz)", findings(sc), "", "",
+            "all found, altered right, 0 false alarms", sc["vellum"]["all_right"])
+elif "F_warc_skip" in facts:
+    row("F check crawl.warc.gz --json", "not timed: " + facts["F_warc_skip"][:120], "", "", ">= 100 MB/s", "SKIP")
+    row("F WARC peak RSS: crawl.warc.gz vs the 2x one", "not measured (no WARC input)", "", "",
+        "2x <= 1.2 x 1x + 8 MiB", "SKIP")
+rw, rwz = med("F-rg-warc", 0), med("F-rg-warc", 1)
+if rw is not None and mbw:
+    row("F rg -a -F -f on crawl.warc / rg -a -z on crawl.warc.gz (info)", "",
+        f"{rw:.3f} s / {rwz:.3f} s ({mbw / rw:.0f} / {mbw / rwz:.0f} MB/s of HTML)", "", "", None)
+# G
+c2, g2 = med("G-check"), med("G-gitloop")
+if None not in (c2, g2):
+    n, ns = int(facts["G_n_copies"]), int(facts["G_n_sample"])
+    rate, grate = n / c2, ns / g2
+    errs = int(facts.get("G_check_errors", "0"))
+    note = f"; {errs} copies unreadable" if errs else ""
+    row(f"G check {n:,} copies, second mix (rate)", f"{rate:,.0f} copies/s ({c2:.3f} s){note}", "", "", ">= 20,000/s",
+        rate >= 20000)
+    row("G check rate vs git diff loop", f"{rate:,.0f} copies/s", f"{grate:,.0f} copies/s ({ns} copies in {g2:.3f} s)",
+        f"{rate / grate:.1f}x", ">= 30x", rate >= 30 * grate)
+    if mib("G-check") is not None:
+        row("G check peak RSS (info)", f"{mib('G-check'):.0f} MiB", "", "", "", None)
+    kinds = []
+    for p in sorted(glob.glob(os.path.join(R, "G-kind-*.json"))):
+        name = os.path.basename(p)[len("G-kind-"):-5]
+        r = json.load(open(p))["results"][0]
+        nn = int(facts[f"G_kind_n_{name}"])
+        kinds.append((name, nn, r["median"], (r["user"] + r["system"]) / nn * 1000))
+    if kinds:
+        one = med("H-one") or med("C-one")
+        details.append("The second mix (G) by kind, each kind in one `vellum check` process"
+                       + (f" (one-copy process: {one * 1000:.1f} ms)" if one else "") + ":\n")
+        details.append("| kind | copies | wall (s) | wall per copy net of the one-copy process (ms) | CPU per copy (ms) |")
+        details.append("|---|---:|---:|---:|---:|")
+        for name, nn, wall, cpu in kinds:
+            net = f"{(wall - one) / nn * 1000:.3f}" if one else "n/a"
+            details.append(f"| {name} | {nn} | {wall:.3f} | {net} | {cpu:.3f} |")
+        details.append("")
+# H
+w = adversarial("H-adv-", "advH", med("H-one"), "More adversarial copies (H)")
+if w:
+    row("H worst new adversarial copy (per copy)", f"{w[0]:.3f} ms ({w[1]})", "", "", "<= 1 ms", w[0] <= 1.0)
 
 # Every hyperfine figure, for the record.
 allt = ["All timings (hyperfine, seconds; the table uses the median):\n",
