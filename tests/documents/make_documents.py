@@ -353,6 +353,22 @@ add("quoted-paraphrase", "quoted-paraphrase.txt", paraphrase, "altered",
     "and differs, so point-2 is quoted altered",
     where=["is extremely vulnerable and a change of the regime is at hand"], max_flagged=1)
 
+p2 = point(2)
+lowered = p2[0].lower() + p2[1:-1] + ","
+news_quote = (
+    "Paris, February 9 (News Agency) - Delegates at a gathering of exile groups said on Sunday that "
+    f"\"{lowered}\" adding that the country was restless.\n\n"
+    "Officials in Tehran did not respond to a request for comment.\n"
+)
+add("news-lowered-quote", "news-lowered-quote.txt", news_quote, "excerpt",
+    "a news item running point-2 into its own sentence: the quotation starts in lower case and ends with a "
+    "comma before the closing mark, as news style wants; point-2 is quoted intact",
+    intact=["is extremely vulnerable and a change of the regime is at hand"])
+add("news-lowered-misquote", "news-lowered-misquote.txt",
+    news_quote.replace("is extremely vulnerable", "is not vulnerable"), "altered",
+    "the same news item with 'extremely' made 'not' inside the lower-cased quotation",
+    where=["is extremely vulnerable and a change of the regime is at hand"], max_flagged=1)
+
 press = (
     "PRESS RELEASE\nFor immediate release\n\n"
     "Paris, 8 February 2014 - The first universal convention of Iranians abroad today adopted a final declaration. "

@@ -362,6 +362,108 @@ pub fn align_range(sealed: &Doc, doc: &Doc, s: Range<usize>, d: Range<usize>) ->
     align::align_regions(sealed, doc, &[(s, d)])
 }
 
+/// What a token weighs in an alignment's score: a word twice what
+/// punctuation does.
+fn weight(d: &Doc, t: usize) -> i32 {
+    if is_word(d.word(t)) {
+        2
+    } else {
+        1
+    }
+}
+
+/// The score of an op: what it matches, or minus what its longer side
+/// weighs.
+fn op_score(sd: &Doc, doc: &Doc, op: &Op) -> i32 {
+    let a: i32 = op.a.clone().map(|i| weight(sd, i)).sum();
+    if op.tag == Tag::Equal {
+        return a;
+    }
+    let b: i32 = op.b.clone().map(|j| weight(doc, j)).sum();
+    -a.max(b)
+}
+
+/// A quotation's alignment with a window of the sealed text, its edges
+/// made what a quotation means (L2): the window's sealed words before and
+/// after the quotation are not quoted, so an edge where the alignment
+/// loses more than it matches (a quotation's lower-cased "the" matched to
+/// a "the" a sentence before the quoted one, the sentence between left
+/// out) is cut, where the document's tokens there are the sealed tokens
+/// next to what remains but for case and punctuation ("The" quoted as
+/// "the", "." as ","). Of the edges that qualify, the one that loses most
+/// is cut; an edge that does not qualify is part of what was quoted (a
+/// paraphrase's opening words, the words a misquote skipped past) and
+/// stays.
+fn quote_edges(sd: &Doc, doc: &Doc, mut ops: Vec<Op>) -> Vec<Op> {
+    while ops.first().is_some_and(|o| o.tag == Tag::Delete) {
+        ops.remove(0);
+    }
+    while ops.last().is_some_and(|o| o.tag == Tag::Delete) {
+        ops.pop();
+    }
+    let n = ops.len();
+    if n == 0 {
+        return ops;
+    }
+    let scores: Vec<i32> = ops.iter().map(|o| op_score(sd, doc, o)).collect();
+    let (db0, db1) = (ops[0].b.start, ops[n - 1].b.end);
+    // The document's tokens cut, set against as many sealed ones next to
+    // what is kept: None when they are not near enough to be cut.
+    let edge = |a: Range<usize>, b: Range<usize>| -> Option<Option<Op>> {
+        if b.is_empty() {
+            return Some(None);
+        }
+        if a.len() != b.len() || !a.clone().zip(b.clone()).all(|(i, j)| near(sd, i, doc, j)) {
+            return None;
+        }
+        let same = a.clone().zip(b.clone()).all(|(i, j)| sd.same(i, doc, j));
+        let tag = if same { Tag::Equal } else { Tag::Replace };
+        Some(Some(Op { tag, a, b }))
+    };
+    // The head: ops[..h] cut, h the qualifying cut with the lowest prefix sum.
+    let (mut head, mut head_edge, mut worst, mut acc) = (0, None, 0, 0);
+    for h in 1..n {
+        acc += scores[h - 1];
+        if acc < worst {
+            let (a0, b0) = (ops[h].a.start, ops[h].b.start);
+            let before = db0..b0;
+            if let Some(e) = edge(a0.saturating_sub(before.len())..a0, before) {
+                (head, head_edge, worst) = (h, e, acc);
+            }
+        }
+    }
+    let (mut tail, mut tail_edge, mut worst, mut acc) = (n, None, 0, 0);
+    for t in (head + 1..n).rev() {
+        acc += scores[t];
+        if acc < worst {
+            let (a1, b1) = (ops[t - 1].a.end, ops[t - 1].b.end);
+            let after = b1..db1;
+            let sealed = a1..(a1 + after.len()).min(sd.tokens.len());
+            if let Some(e) = edge(sealed, after) {
+                (tail, tail_edge, worst) = (t, e, acc);
+            }
+        }
+    }
+    if head == 0 && tail == n {
+        return ops;
+    }
+    let mut out = Vec::with_capacity(tail - head + 2);
+    out.extend(head_edge);
+    out.extend_from_slice(&ops[head..tail]);
+    out.extend(tail_edge);
+    out
+}
+
+/// Whether two tokens are the same word but for case, or both punctuation.
+fn near(sd: &Doc, i: usize, doc: &Doc, j: usize) -> bool {
+    let (x, y) = (sd.word(i), doc.word(j));
+    match (is_word(x), is_word(y)) {
+        (true, true) => x == y || x.to_lowercase() == y.to_lowercase(),
+        (false, false) => true,
+        _ => false,
+    }
+}
+
 /// A quotation located in the sealed text: its span and alignment, when
 /// it mostly matches a part of it (L2).
 fn locate_quote(
@@ -377,7 +479,7 @@ fn locate_quote(
     }
     let start = vote(sealed, doc, words, q.clone())?;
     let ix = sealed.index();
-    let slack = 4 + qwords / 4;
+    let slack = 4 + qwords / 2;
     let ws = start.saturating_sub(slack);
     let we = (start + qwords + slack).min(ix.word_tokens.len());
     if ws >= we {
@@ -391,14 +493,7 @@ fn locate_quote(
     } else {
         sd.tokens.len()
     };
-    let mut ops = align_range(sd, doc, s0..s1, q.clone());
-    // Sealed words before and after the quotation are not quoted.
-    while ops.first().is_some_and(|o| o.tag == Tag::Delete) {
-        ops.remove(0);
-    }
-    while ops.last().is_some_and(|o| o.tag == Tag::Delete) {
-        ops.pop();
-    }
+    let ops = quote_edges(sd, doc, align_range(sd, doc, s0..s1, q.clone()));
     let (matched, longest) = matched_words(doc, &ops);
     if matched < MIN_QUOTE_WORDS
         || matched * 100 < QUOTE_MATCH_PERCENT * qwords
