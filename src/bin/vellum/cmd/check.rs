@@ -7,7 +7,7 @@ use crate::output::{
 use rayon::prelude::*;
 use std::path::PathBuf;
 use vellum::compare::check::{self, Sealed};
-use vellum::crypto::keys::PublicKey;
+use vellum::crypto::keys::TrustedKey;
 use vellum::limits::MAX_TEXT;
 use vellum::report::{self, Against, Style};
 
@@ -34,7 +34,7 @@ impl Source {
 struct Config {
     archive: PathBuf,
     copies: Vec<Source>,
-    trusted: Vec<PublicKey>,
+    trusted: Vec<TrustedKey>,
     version: Option<u32>,
     json: bool,
     html: Option<PathBuf>,
@@ -168,7 +168,8 @@ fn check_one(
 pub fn run(a: CheckArgs) -> Outcome {
     let c = Config::new(a)?;
     let loaded = super::load_version(&c.archive, &c.trusted, c.version)?;
-    let sealed = Sealed::new(&loaded.text);
+    // The sections the signed tree was checked on.
+    let sealed = Sealed::from_sections(loaded.sections);
     let against = loaded.against;
     let stdin = if c.copies.iter().any(|s| matches!(s, Source::Stdin)) {
         Some(vellum::files::read_stdin_bounded(MAX_TEXT).map_err(|e| trouble(e.to_string()))?)

@@ -5,6 +5,7 @@
 mod check;
 mod diff;
 mod keygen;
+mod prove;
 mod seal;
 mod sections;
 mod verify;
@@ -12,7 +13,7 @@ mod verify;
 use crate::args::{Cmd, TrustArgs};
 use crate::output::{trouble, Failure, Outcome};
 use std::path::{Path, PathBuf};
-use vellum::crypto::keys::{self, PublicKey};
+use vellum::crypto::keys::{self, TrustedKey};
 use zeroize::Zeroizing;
 
 /// Environment variable holding a passphrase, for automation.
@@ -24,8 +25,9 @@ pub fn run(cmd: Cmd) -> Outcome {
         Cmd::Keygen(a) => keygen::run(a),
         Cmd::Sections(a) => sections::run(a),
         Cmd::Seal(a) => seal::run(a),
-        Cmd::Verify(a) => verify::run(a, false),
-        Cmd::Log(a) => verify::run(a, true),
+        Cmd::Verify(a) => verify::run(a),
+        Cmd::Log(a) => verify::log(a),
+        Cmd::Prove(a) => prove::run(a),
         Cmd::Check(a) => check::run(a),
         Cmd::Diff(a) => diff::run(a),
     }
@@ -33,7 +35,7 @@ pub fn run(cmd: Cmd) -> Outcome {
 
 /// The trusted keys named by `--trust`, or those in `./keys`; trouble
 /// when there are none.
-pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
+pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
     let paths = if t.trust.is_empty() {
         vellum::verify::default_trust()
     } else {
@@ -99,17 +101,24 @@ pub fn passphrase(file: &Option<PathBuf>, confirm: bool) -> Result<Zeroizing<Vec
     Ok(Zeroizing::new(p.as_bytes().to_vec()))
 }
 
-/// Verify an archive and load one version, with a progress bar.
+/// Verify what a verdict rests on and load one version, with a progress
+/// bar.
 pub fn load_version(
     archive: &Path,
-    trusted: &[PublicKey],
+    trusted: &[TrustedKey],
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
     if !archive.exists() {
         return Err(trouble(format!("{}: no such file", archive.display())));
     }
     let p = crate::output::Progress::new("verifying");
-    let r = vellum::verify::load_version(archive, trusted, version, &|d, t| p.update(d, t));
+    let r = vellum::verify::load_version(
+        archive,
+        trusted,
+        version,
+        vellum::verify::Verification::Signatures,
+        &|d, t| p.update(d, t),
+    );
     p.finish();
     r.map_err(|e| {
         let code = if e.is_finding() {
