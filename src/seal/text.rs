@@ -4,7 +4,7 @@
 use super::SealError;
 use crate::archive::manifest::{self, B64Hash, Chunk, Index, KindCounts, SectionEntry, TreeInfo};
 use crate::archive::tree::{self, Leaf, LEAF_FORMAT};
-use crate::crypto::merkle::{Hash, TreeBuilder};
+use crate::crypto::merkle::TreeBuilder;
 use crate::digest::sha256;
 use crate::limits::MAX_TEXT;
 use crate::text::canon::{self, Mode, WarningKind};
@@ -161,6 +161,7 @@ pub(super) fn original_sha256(text: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::merkle::Hash;
 
     /// A text of several chunks: the index says where each starts, what
     /// comes before it, and the tiles give the tree's root.
