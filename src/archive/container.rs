@@ -620,9 +620,9 @@ fn check_name(name: &str) -> Result<(), &'static str> {
     Ok(())
 }
 
-/// An entry compressed and ready to be written (see [`prepare`]).
+/// An entry's content compressed and ready to be written (see
+/// [`prepare`]), under any name.
 pub struct Prepared {
-    name: String,
     method: u16,
     crc: u32,
     size: u64,
@@ -637,11 +637,11 @@ impl Prepared {
     }
 }
 
-/// Deflate an entry (Z4, Z6): in chunks that each start from a fresh
-/// deflate state, cut at `cuts` (increasing offsets) when given, else every
-/// [`DEFLATE_CHUNK`] bytes, compressed on all cores. With `cuts`, the
-/// chunks' places go into a seek table.
-pub fn prepare(name: &str, data: &[u8], cuts: Option<&[usize]>) -> Prepared {
+/// Deflate an entry's content (Z4, Z6): in chunks that each start from a
+/// fresh deflate state, cut at `cuts` (increasing offsets) when given,
+/// else every [`DEFLATE_CHUNK`] bytes, compressed on all cores. With
+/// `cuts`, the chunks' places go into a seek table.
+pub fn prepare(data: &[u8], cuts: Option<&[usize]>) -> Prepared {
     use rayon::prelude::*;
     let ends: Vec<usize> = match cuts {
         Some(c) => c
@@ -660,23 +660,29 @@ pub fn prepare(name: &str, data: &[u8], cuts: Option<&[usize]>) -> Prepared {
         .zip(ends.iter().copied().chain([data.len()]))
         .collect();
     let last = bounds.len() - 1;
-    let parts: Vec<Vec<u8>> = bounds
-        .par_iter()
-        .enumerate()
-        .map(|(i, &(a, b))| deflate_chunk(&data[a..b], i == last))
-        .collect();
+    let (parts, crc): (Vec<Vec<u8>>, u32) = rayon::join(
+        || {
+            bounds
+                .par_iter()
+                .enumerate()
+                .map(|(i, &(a, b))| deflate_chunk(&data[a..b], i == last))
+                .collect()
+        },
+        || {
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(data);
+            crc.finalize()
+        },
+    );
     let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     let mut table = Vec::with_capacity(parts.len());
     for ((a, _), p) in bounds.iter().zip(&parts) {
         table.push((*a as u64, out.len() as u64));
         out.extend_from_slice(p);
     }
-    let mut crc = crc32fast::Hasher::new();
-    crc.update(data);
     Prepared {
-        name: name.to_owned(),
         method: 8,
-        crc: crc.finalize(),
+        crc,
         size: data.len() as u64,
         data: out,
         central_extra: match cuts {
@@ -824,9 +830,9 @@ impl ZipOut {
     }
 
     /// Add an entry compressed beforehand with [`prepare`].
-    pub fn add(&mut self, p: Prepared) -> Result<(), WriteError> {
+    pub fn add(&mut self, name: &str, p: &Prepared) -> Result<(), WriteError> {
         let h = Header {
-            name: p.name.as_bytes(),
+            name: name.as_bytes(),
             method: p.method,
             crc: p.crc,
             csize: p.data.len() as u64,
@@ -933,9 +939,9 @@ mod tests {
         let small = b"small".to_vec();
         let p = dir.path().join("a.zip");
         let mut out = ZipOut::new(File::create(&p).unwrap());
-        out.add(prepare("b/big.txt", &big, Some(&cuts))).unwrap();
-        out.add(prepare("b/plain.txt", &big, None)).unwrap();
-        out.add(prepare("b/small.txt", &small, None)).unwrap();
+        out.add("b/big.txt", &prepare(&big, Some(&cuts))).unwrap();
+        out.add("b/plain.txt", &prepare(&big, None)).unwrap();
+        out.add("b/small.txt", &prepare(&small, None)).unwrap();
         out.finish().unwrap();
         let z = ZipIn::open(&p).unwrap();
         assert_eq!(z.entries.len(), 3);
@@ -972,7 +978,7 @@ mod tests {
         let q = dir.path().join("b.zip");
         let mut out = ZipOut::new(File::create(&q).unwrap());
         out.copy_from(&z, "b/big.txt").unwrap();
-        out.add(prepare("b/new.txt", b"new", None)).unwrap();
+        out.add("b/new.txt", &prepare(b"new", None)).unwrap();
         out.finish().unwrap();
         let z2 = ZipIn::open(&q).unwrap();
         assert_eq!(z2.read_whole("b/big.txt", 1 << 30, "t").unwrap(), big);
@@ -989,9 +995,9 @@ mod tests {
         // Deterministic.
         let r = dir.path().join("c.zip");
         let mut out = ZipOut::new(File::create(&r).unwrap());
-        out.add(prepare("b/big.txt", &big, Some(&cuts))).unwrap();
-        out.add(prepare("b/plain.txt", &big, None)).unwrap();
-        out.add(prepare("b/small.txt", &small, None)).unwrap();
+        out.add("b/big.txt", &prepare(&big, Some(&cuts))).unwrap();
+        out.add("b/plain.txt", &prepare(&big, None)).unwrap();
+        out.add("b/small.txt", &prepare(&small, None)).unwrap();
         out.finish().unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&r).unwrap());
     }

@@ -257,7 +257,12 @@ fn sshsig_signed_data(sha512: &[u8]) -> Vec<u8> {
 
 /// An armored OpenSSH signature (`ssh-keygen -Y verify -n vellum-manifest`).
 pub fn ssh_signature(sk: &SecretKey, file: &[u8]) -> String {
-    let sig = sk.signing.sign(&sshsig_signed_data(&Sha512::digest(file)));
+    ssh_signature_hashed(sk, &Sha512::digest(file).into())
+}
+
+/// An armored OpenSSH signature of a file given by its SHA-512.
+pub fn ssh_signature_hashed(sk: &SecretKey, sha512: &[u8; 64]) -> String {
+    let sig = sk.signing.sign(&sshsig_signed_data(sha512));
     let mut sig_blob = Vec::new();
     ssh_string(&mut sig_blob, b"ssh-ed25519");
     ssh_string(&mut sig_blob, &sig.to_bytes());

@@ -16,7 +16,7 @@ use crate::archive::layout;
 use crate::archive::manifest::{self, FileEntry, KeyChange, Manifest, TextDigest};
 use crate::crypto::keys::{self, Fingerprint, KeyError, SecretKey, TrustedKey};
 use crate::crypto::sign;
-use crate::digest::sha256;
+use crate::digest::{self, sha256, FileDigests};
 use crate::limits::MAX_ENTRY_SIZE;
 use crate::text::decode::DecodeError;
 use crate::verify::{self, Opened, VerifyError};
@@ -283,13 +283,81 @@ pub fn seal(
     trusted: &[TrustedKey],
     opts: &SealOptions,
 ) -> Result<SealOutcome, SealError> {
-    let prepared = text::prepare(text_name, text, opts.allow_bidi)?;
+    let chunking = text::chunking(text_name, text)?;
+    // The original is compressed (the largest single job) while the rest
+    // is worked out; a refusal wastes it.
+    let (compressed, version) = rayon::join(
+        || crate::archive::container::prepare(text, Some(&chunking.cuts)),
+        || {
+            new_version(
+                text_name,
+                text,
+                &chunking,
+                sk,
+                key_file,
+                archive_path,
+                trusted,
+                opts,
+            )
+        },
+    );
+    let (plan, base, version, outcome) = version?;
+    write::write(
+        archive_path,
+        &plan,
+        base.as_ref(),
+        write::VersionFiles {
+            original: write::Ready {
+                bytes: text,
+                digests: version.original,
+                compressed: Some(compressed),
+            },
+            manifest: write::Ready {
+                bytes: &version.manifest,
+                digests: version.manifest_digests,
+                compressed: None,
+            },
+            signatures: version.signatures,
+            checkpoint: version.checkpoint.into_bytes(),
+        },
+        sk,
+        opts,
+    )?;
+    Ok(outcome)
+}
+
+/// What a new version consists of, before it is written.
+struct NewVersion {
+    original: FileDigests,
+    manifest: Vec<u8>,
+    manifest_digests: FileDigests,
+    signatures: BTreeMap<String, Vec<u8>>,
+    checkpoint: String,
+}
+
+/// Everything but the zip: S3–S8.
+#[allow(clippy::too_many_arguments)]
+fn new_version(
+    text_name: &Path,
+    text: &[u8],
+    chunking: &text::Chunking,
+    sk: &SecretKey,
+    key_file: &Path,
+    archive_path: &Path,
+    trusted: &[TrustedKey],
+    opts: &SealOptions,
+) -> Result<(Plan, Option<Opened>, NewVersion, SealOutcome), SealError> {
+    let (original, prepared) = rayon::join(
+        || digest::digests_par(text),
+        || text::prepare(text_name, chunking, opts.allow_bidi),
+    );
+    let prepared = prepared?;
     let base = open_base(archive_path, sk, key_file, trusted)?;
-    let plan = plan(text_name, text, sk, archive_path, base.as_ref(), opts)?;
+    let plan = plan(text_name, &original, sk, archive_path, base.as_ref(), opts)?;
     let content = text::content(&prepared);
     let section_count = content.entries.len();
     let root = content.tree.root.0;
-    let m = manifest(&plan, &prepared, content, text, sk, opts);
+    let m = manifest(&plan, &prepared, content, &original, sk, opts);
     let mbytes = m.to_canonical_json();
     if mbytes.len() as u64 > MAX_ENTRY_SIZE {
         return Err(SealError::ManifestTooLarge {
@@ -298,48 +366,46 @@ pub fn seal(
             bytes: mbytes.len() as u64,
         });
     }
+    let warnings = m.warnings.clone();
     // The sections are in `mbytes` now: not held while the archive is
     // compressed and written.
-    let warnings = m.warnings.clone();
     drop(m);
     drop(prepared.sections);
+    let manifest_digests = digest::digests_par(&mbytes);
     let signed = sign(
         &plan,
         &prepared.canonical_sha256,
-        prepared.canonical_len,
-        text,
+        &original,
         root,
         section_count,
         sk,
         &mbytes,
+        &manifest_digests,
     );
     let outcome = SealOutcome {
         archive: archive_path.to_owned(),
         archive_id: plan.archive_id.clone(),
         version: plan.version,
         sections: section_count,
-        manifest_sha256: sha256(&mbytes),
+        manifest_sha256: manifest_digests.sha256.clone(),
         checkpoint_sha256: sha256(signed.checkpoint.as_bytes()),
         root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
         signer: sk.public.fingerprint(),
         signer_key_id: sk.public.id.to_string(),
         warnings,
     };
-    write::write(
-        archive_path,
-        &plan,
-        base.as_ref(),
-        write::VersionFiles {
-            original: text,
-            cuts: &prepared.cuts,
+    Ok((
+        plan,
+        base,
+        NewVersion {
+            original,
             manifest: mbytes,
+            manifest_digests,
             signatures: signed.files,
-            checkpoint: signed.checkpoint.into_bytes(),
+            checkpoint: signed.checkpoint,
         },
-        sk,
-        opts,
-    )?;
-    Ok(outcome)
+        outcome,
+    ))
 }
 
 /// S4: the archive to append to, if it exists, verified against the
@@ -386,7 +452,7 @@ pub(crate) struct Plan {
 /// text and key with the latest version, and the created time (M5).
 fn plan(
     text_name: &Path,
-    text: &[u8],
+    original: &FileDigests,
     sk: &SecretKey,
     archive: &Path,
     base: Option<&Opened>,
@@ -408,7 +474,7 @@ fn plan(
     };
     let last = o.versions.last().expect("a verified archive has versions");
     let m = &last.manifest;
-    if m.original.sha256 == text::original_sha256(text) {
+    if m.original.sha256 == original.sha256 {
         return Err(SealError::Identical {
             text: text_name.to_owned(),
             archive: archive.to_owned(),
@@ -452,7 +518,7 @@ fn manifest(
     plan: &Plan,
     p: &text::Prepared,
     content: text::Content,
-    text: &[u8],
+    original: &FileDigests,
     sk: &SecretKey,
     opts: &SealOptions,
 ) -> Manifest {
@@ -468,8 +534,8 @@ fn manifest(
         key_change: plan.key_change.clone(),
         original: FileEntry {
             path: layout::ORIGINAL.into(),
-            bytes: text.len() as u64,
-            sha256: sha256(text),
+            bytes: original.len,
+            sha256: original.sha256.clone(),
         },
         canonical: TextDigest {
             bytes: p.canonical_len,
@@ -498,26 +564,27 @@ struct Signed {
 fn sign(
     plan: &Plan,
     canonical_sha256: &str,
-    _canonical_len: u64,
-    text: &[u8],
+    original: &FileDigests,
     root: crate::crypto::merkle::Hash,
     size: usize,
     sk: &SecretKey,
     mbytes: &[u8],
+    mdigests: &FileDigests,
 ) -> Signed {
-    let manifest_sha256 = sha256(mbytes);
     let trusted_comment = format!(
-        "archive:{} version:{} created:{} manifest-sha256:{manifest_sha256}",
-        plan.archive_id, plan.version, plan.created
+        "archive:{} version:{} created:{} manifest-sha256:{}",
+        plan.archive_id, plan.version, plan.created, mdigests.sha256
     );
     let fp = sk.public.fingerprint();
     let [raw, mini, ssh] = layout::signature_names(&fp);
+    let mut sha512 = [0u8; 64];
+    hex::decode_to_slice(&mdigests.sha512, &mut sha512).expect("a SHA-512 in hex");
     let (raw_sig, (mini_sig, ssh_sig)) = rayon::join(
         || sign::raw_signature(sk, mbytes),
         || {
             rayon::join(
                 || sign::minisign_signature(sk, mbytes, &trusted_comment),
-                || sign::ssh_signature(sk, mbytes),
+                || sign::ssh_signature_hashed(sk, &sha512),
             )
         },
     );
@@ -530,9 +597,9 @@ fn sign(
         version: plan.version,
         size: size as u64,
         root,
-        original_sha256: sha256(text),
+        original_sha256: original.sha256.clone(),
         canonical_sha256: canonical_sha256.to_owned(),
-        manifest_sha256,
+        manifest_sha256: mdigests.sha256.clone(),
         previous_checkpoint_sha256: plan.previous_checkpoint_sha256.clone(),
         signers: vec![fp],
     };

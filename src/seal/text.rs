@@ -5,7 +5,6 @@ use super::SealError;
 use crate::archive::manifest::{self, B64Hash, Chunk, Index, KindCounts, SectionEntry, TreeInfo};
 use crate::archive::tree::{self, Leaf, LEAF_FORMAT};
 use crate::crypto::merkle::TreeBuilder;
-use crate::digest::sha256;
 use crate::limits::MAX_TEXT;
 use crate::text::canon::{self, Mode, WarningKind};
 use crate::text::decode::{self, Encoding};
@@ -29,31 +28,50 @@ pub(super) struct Prepared {
     pub(super) per_chunk: Vec<usize>,
 }
 
-/// S1a–S3b: the text decodes, has words, and holds no bidi or tag
-/// character unless allowed; canonicalized in its chunks (C33).
-pub(super) fn prepare(name: &Path, text: &[u8], allow_bidi: bool) -> Result<Prepared, SealError> {
+/// How a text is cut into chunks (C33): its decoded form, mode, and the
+/// chunks' starts in its own bytes.
+pub(super) struct Chunking<'a> {
+    pub(super) decoded: std::borrow::Cow<'a, str>,
+    pub(super) mode: Mode,
+    pub(super) cuts: Vec<usize>,
+    /// Bytes of BOM before the decoded text.
+    bom: usize,
+}
+
+/// S1a–S2: the text is not too large and decodes (borrowed when UTF-8:
+/// a large text is not copied); its mode and chunks (C18, C33).
+pub(super) fn chunking<'a>(name: &Path, text: &'a [u8]) -> Result<Chunking<'a>, SealError> {
     if text.len() as u64 > MAX_TEXT {
         return Err(SealError::TextTooLarge {
             text: name.to_owned(),
             bytes: text.len() as u64,
         });
     }
-    let (decoded, encoding) = decode::decode(text).map_err(|error| SealError::Undecodable {
-        text: name.to_owned(),
-        error,
-    })?;
+    let (decoded, encoding) =
+        decode::decode_borrowed(text).map_err(|error| SealError::Undecodable {
+            text: name.to_owned(),
+            error,
+        })?;
     let mode = canon::detect_mode(&decoded);
     let utf8 = matches!(encoding, Encoding::Utf8 | Encoding::Utf8Bom);
-    let cuts = canon::chunk_cuts(text, mode, utf8);
-    let bom = if encoding == Encoding::Utf8Bom {
-        decode::UTF8_BOM.len()
-    } else {
-        0
-    };
-    let decoded_cuts: Vec<usize> = cuts.iter().map(|c| c - bom).collect();
-    let (canonical, per_chunk) = canon::canonicalize_in_parts(&decoded, mode, &decoded_cuts);
-    // From here on the canonical blocks hold the text.
-    drop(decoded);
+    Ok(Chunking {
+        cuts: canon::chunk_cuts(text, mode, utf8),
+        mode,
+        decoded,
+        bom: if encoding == Encoding::Utf8Bom {
+            decode::UTF8_BOM.len()
+        } else {
+            0
+        },
+    })
+}
+
+/// S3a–S3b: the text, canonicalized in its chunks (C33), has words, and
+/// holds no bidi or tag character unless allowed.
+pub(super) fn prepare(name: &Path, c: &Chunking, allow_bidi: bool) -> Result<Prepared, SealError> {
+    let decoded_cuts: Vec<usize> = c.cuts.iter().map(|x| x - c.bom).collect();
+    let (canonical, per_chunk) = canon::canonicalize_in_parts(&c.decoded, c.mode, &decoded_cuts);
+    let (mode, cuts) = (c.mode, c.cuts.clone());
     if canonical.blocks.is_empty() {
         return Err(SealError::Empty {
             text: name.to_owned(),
@@ -153,11 +171,6 @@ pub(super) fn leaf_of(e: &SectionEntry, index: u64) -> Leaf {
     e.leaf(index)
 }
 
-/// SHA-256 of a text's bytes, for the identical-text check (S5).
-pub(super) fn original_sha256(text: &[u8]) -> String {
-    sha256(text)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,7 +191,12 @@ mod tests {
             }
         }
         t.push_str("Paris, 2014\n");
-        let p = prepare(Path::new("t"), t.as_bytes(), false).unwrap();
+        let p = prepare(
+            Path::new("t"),
+            &chunking(Path::new("t"), t.as_bytes()).unwrap(),
+            false,
+        )
+        .unwrap();
         assert_eq!(p.cuts.len(), 2);
         let c = content(&p);
         assert_eq!(c.index.chunks.len(), 3);

@@ -3,25 +3,30 @@
 
 use super::{Plan, SealError, SealOptions};
 use crate::archive::bag;
-use crate::archive::container::{prepare, WriteError, ZipIn, ZipOut};
+use crate::archive::container::{prepare, Prepared, WriteError, ZipIn, ZipOut};
 use crate::archive::layout::{self, Paths};
 use crate::archive::ocfl::{self, Inventory};
 use crate::crypto::keys::SecretKey;
-use crate::digest::{sha256, sha512};
+use crate::digest::{sha256, sha512, FileDigests};
 use crate::verify::Opened;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A new file whose digests are known, and maybe its compressed form.
+pub(super) struct Ready<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) digests: FileDigests,
+    pub(super) compressed: Option<Prepared>,
+}
+
 /// The logical files of the new version (O4).
 pub(super) struct VersionFiles<'a> {
-    /// `original.txt`.
-    pub(super) original: &'a [u8],
-    /// Where the original's chunks start (C33): its deflate chunks too.
-    pub(super) cuts: &'a [usize],
+    /// `original.txt`, compressed in its text's chunks (Z6).
+    pub(super) original: Ready<'a>,
     /// `manifest.json`.
-    pub(super) manifest: Vec<u8>,
+    pub(super) manifest: Ready<'a>,
     /// The signer's three signature files, by logical name.
     pub(super) signatures: BTreeMap<String, Vec<u8>>,
     /// `checkpoint`.
@@ -30,10 +35,10 @@ pub(super) struct VersionFiles<'a> {
 
 /// Where an entry's bytes come from.
 enum Source<'a> {
-    /// New bytes, deflated in fixed chunks.
+    /// New bytes.
     New(Vec<u8>),
-    /// The original, deflated in its text's chunks (Z6).
-    Original(&'a [u8], &'a [usize]),
+    /// A new file whose digests (and compressed form) are known.
+    Ready(Ready<'a>),
     /// An entry of the old archive, copied as it is.
     Existing(String),
 }
@@ -42,7 +47,21 @@ impl Source<'_> {
     fn bytes(&self) -> Option<&[u8]> {
         match self {
             Source::New(b) => Some(b),
-            Source::Original(b, _) => Some(b),
+            Source::Ready(r) => Some(r.bytes),
+            Source::Existing(_) => None,
+        }
+    }
+    fn sha512(&self) -> Option<String> {
+        match self {
+            Source::New(b) => Some(sha512(b)),
+            Source::Ready(r) => Some(r.digests.sha512.clone()),
+            Source::Existing(_) => None,
+        }
+    }
+    fn sha256(&self) -> Option<String> {
+        match self {
+            Source::New(b) => Some(sha256(b)),
+            Source::Ready(r) => Some(r.digests.sha256.clone()),
             Source::Existing(_) => None,
         }
     }
@@ -58,18 +77,15 @@ pub(super) fn write(
     opts: &SealOptions,
 ) -> Result<(), SealError> {
     let mut logical: BTreeMap<String, Source> = BTreeMap::new();
-    logical.insert(
-        layout::ORIGINAL.into(),
-        Source::Original(files.original, files.cuts),
-    );
-    logical.insert(layout::MANIFEST.into(), Source::New(files.manifest));
+    logical.insert(layout::ORIGINAL.into(), Source::Ready(files.original));
+    logical.insert(layout::MANIFEST.into(), Source::Ready(files.manifest));
     logical.insert(layout::CHECKPOINT.into(), Source::New(files.checkpoint));
     for (name, bytes) in files.signatures {
         logical.insert(name, Source::New(bytes));
     }
     let digests: BTreeMap<String, String> = logical
         .par_iter()
-        .map(|(k, v)| (k.clone(), sha512(v.bytes().expect("new files"))))
+        .map(|(k, v)| (k.clone(), v.sha512().expect("new files")))
         .collect();
     let mut inventory = match base {
         Some(o) => o.inventory.clone(),
@@ -168,7 +184,7 @@ fn tag_files(
     let digests: Vec<(String, Option<String>, u64)> = payload
         .par_iter()
         .map(|(rel, src)| match src.bytes() {
-            Some(b) => (rel.clone(), Some(sha256(b)), b.len() as u64),
+            Some(b) => (rel.clone(), src.sha256(), b.len() as u64),
             None => {
                 let size = match src {
                     Source::Existing(name) => base
@@ -253,12 +269,12 @@ fn write_atomically(
     }
     let file = tmp.reopen().map_err(io)?;
     // Compress new entries on all cores, then write everything in order.
-    let mut prepared: BTreeMap<&String, _> = entries
+    let mut prepared: BTreeMap<&String, Prepared> = entries
         .par_iter()
         .filter_map(|(name, src)| match src {
-            Source::New(b) => Some((name, prepare(name, b, None))),
-            Source::Original(b, cuts) => Some((name, prepare(name, b, Some(cuts)))),
-            Source::Existing(_) => None,
+            Source::New(b) => Some((name, prepare(b, None))),
+            Source::Ready(r) if r.compressed.is_none() => Some((name, prepare(r.bytes, None))),
+            _ => None,
         })
         .collect();
     let mut out = ZipOut::new(file);
@@ -279,9 +295,13 @@ fn write_atomically(
                 let o = old.expect("existing entries come from an old archive");
                 out.copy_from(o, old_name).map_err(werr)?;
             }
+            Source::Ready(Ready {
+                compressed: Some(c),
+                ..
+            }) => out.add(name, c).map_err(werr)?,
             _ => {
                 let p = prepared.remove(name).expect("prepared above");
-                out.add(p).map_err(werr)?;
+                out.add(name, &p).map_err(werr)?;
             }
         }
     }
