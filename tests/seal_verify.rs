@@ -870,7 +870,7 @@ fn a_swapped_pub_file_is_named_by_the_key_it_holds() {
     let env = TestEnv::new();
     let sec = env.keygen("real/secretariat");
     let other = env.keygen("other/mallory");
-    let a = env.seal_v1(&sec, ARCHIVE);
+    env.seal_v1(&sec, ARCHIVE);
     let m = env.seal_v1(&other, &format!("m/{ARCHIVE}"));
     std::fs::create_dir(env.path("keys")).unwrap();
     std::fs::copy(&other.public, env.path("keys/secretariat.pub")).unwrap();

@@ -266,7 +266,7 @@ fn parse_one(s: &str) -> Result<SectionProof, ProofError> {
     };
     // The rest is the checkpoint, verbatim.
     let offset: usize = s.split_inclusive('\n').take(end).map(str::len).sum();
-    let checkpoint = s[offset..].as_bytes().to_vec();
+    let checkpoint = s.as_bytes()[offset..].to_vec();
     if checkpoint.len() > MAX_NOTE_BYTES {
         return Err(ProofError::CheckpointTooLong);
     }

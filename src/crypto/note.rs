@@ -277,6 +277,30 @@ mod tests {
         );
     }
 
+    /// The fixed key of the signature known-answer tests
+    /// (`sign::tests::kat`), under its vellum note name: its verifier key
+    /// and the exact note it signs. Go's `note.NewVerifier` and `note.Open`
+    /// (golang.org/x/mod 0.7.0) accept both.
+    #[test]
+    fn known_answer_for_a_vellum_key() {
+        let sk = SecretKey::from_seed(&crate::crypto::sign::tests::kat::seed());
+        let name = sk.public.fingerprint().note_name();
+        assert_eq!(name, "vellum-7959022879dce518da9c176e536be639");
+        assert_eq!(
+            verifier_key(&name, &sk.public),
+            "vellum-7959022879dce518da9c176e536be639+0c82b219+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"
+        );
+        let want = "vellum/kat/v1\n1\nAAAA\n\n\u{2014} vellum-7959022879dce518da9c176e536be639 DIKyGealhF8O37SIh1cZt9JQXVdg2M61iHpO+TbjNAwqgJkvpzRZ4Bll2Vwbzalvt60XzwzYkPp/Wi+O6OYNOg85BAs=\n";
+        assert_eq!(
+            sign("vellum/kat/v1\n1\nAAAA\n", &[(&name, &sk)]).unwrap(),
+            want
+        );
+        assert_eq!(
+            parse(want.as_bytes()).unwrap().signed_by(&name, &sk.public),
+            SignatureState::Valid
+        );
+    }
+
     #[test]
     fn malformed_notes_are_refused_as_go_refuses_them() {
         let sig = "\u{2014} PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";

@@ -1507,3 +1507,354 @@ pub fn default_trust() -> Vec<PathBuf> {
         vec![]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Each phase on its own, on archives sealed here and changed entry by
+    //! entry.
+    use super::*;
+    use crate::archive::container::{prepare, ZipOut};
+    use crate::crypto::keys::SecretKey;
+
+    type Entries = Vec<(String, Vec<u8>)>;
+
+    /// A two-version archive sealed by a fixed key, its entries, the key.
+    fn sealed() -> (tempfile::TempDir, Entries, SecretKey) {
+        let dir = tempfile::tempdir().unwrap();
+        let sk = SecretKey::from_seed(&[9; 32]);
+        let a = dir.path().join("arch.zip");
+        for (t, time) in [
+            (
+                "A first paragraph.\n\nA second one.\n",
+                "2020-01-01T00:00:00Z",
+            ),
+            (
+                "A first paragraph.\n\nA second one, changed.\n",
+                "2020-02-01T00:00:00Z",
+            ),
+        ] {
+            let opts = crate::seal::SealOptions {
+                message: "m".into(),
+                created: Some(time.into()),
+                ..Default::default()
+            };
+            crate::seal::seal(
+                Path::new("t"),
+                t.as_bytes(),
+                &sk,
+                Path::new("k"),
+                &a,
+                &[],
+                &opts,
+            )
+            .unwrap();
+        }
+        let z = ZipIn::open(&a).unwrap();
+        let entries = z
+            .entries
+            .iter()
+            .map(|e| (e.name.clone(), z.read_whole(&e.name, 1 << 20, "x").unwrap()))
+            .collect();
+        (dir, entries, sk)
+    }
+
+    fn write(dir: &Path, name: &str, entries: &Entries) -> ZipIn {
+        let p = dir.join(name);
+        let mut out = ZipOut::new(std::fs::File::create(&p).unwrap());
+        for (n, b) in entries {
+            out.add(n, &prepare(b, None)).unwrap();
+        }
+        out.finish().unwrap();
+        ZipIn::open(&p).unwrap()
+    }
+
+    fn trusted(sk: &SecretKey) -> Vec<TrustedKey> {
+        vec![TrustedKey {
+            key: sk.public.clone(),
+            source: "k.pub".into(),
+        }]
+    }
+
+    fn kinds(p: &Problems) -> Vec<ProblemKind> {
+        p.0.iter().map(|x| x.kind).collect()
+    }
+
+    fn set(entries: &mut Entries, suffix: &str, f: impl FnOnce(&mut Vec<u8>)) {
+        let e = entries
+            .iter_mut()
+            .find(|(n, _)| n.ends_with(suffix))
+            .unwrap();
+        f(&mut e.1);
+    }
+
+    #[test]
+    fn open_zip_wants_one_bag_with_a_valid_id() {
+        let (dir, entries, _) = sealed();
+        let mut p = Problems::default();
+        let z = write(dir.path(), "ok.zip", &entries);
+        drop(z);
+        assert!(open_zip(&dir.path().join("ok.zip"), &mut p)
+            .unwrap()
+            .is_some());
+        assert!(p.0.is_empty());
+        let mut two = entries.clone();
+        two.push(("other/x".into(), b"x".to_vec()));
+        write(dir.path(), "two.zip", &two);
+        assert!(open_zip(&dir.path().join("two.zip"), &mut p)
+            .unwrap()
+            .is_none());
+        let renamed: Entries = entries
+            .iter()
+            .map(|(n, b)| (n.replacen("arch/", "Not An Id/", 1), b.clone()))
+            .collect();
+        write(dir.path(), "id.zip", &renamed);
+        assert!(open_zip(&dir.path().join("id.zip"), &mut p)
+            .unwrap()
+            .is_none());
+        std::fs::write(dir.path().join("junk.zip"), b"not a zip at all").unwrap();
+        assert!(open_zip(&dir.path().join("junk.zip"), &mut p)
+            .unwrap()
+            .is_none());
+        assert_eq!(
+            kinds(&p),
+            [ProblemKind::Layout, ProblemKind::Layout, ProblemKind::Zip]
+        );
+        assert!(matches!(
+            open_zip(&dir.path().join("missing.zip"), &mut p),
+            Err(VerifyError(ReadError::Io(..)))
+        ));
+    }
+
+    #[test]
+    fn check_bag_reports_each_layer_under_its_rule() {
+        let (dir, entries, _) = sealed();
+        let paths = Paths { bag: "arch".into() };
+        type Change = Box<dyn Fn(&mut Entries)>;
+        let cases: Vec<(Change, ProblemKind)> = vec![
+            (
+                Box::new(|e| set(e, "/bagit.txt", |b| b.push(b'x'))),
+                ProblemKind::BagDeclaration,
+            ),
+            (
+                Box::new(|e| e.push(("arch/data/extra.txt".into(), b"x".to_vec()))),
+                ProblemKind::Coverage,
+            ),
+            (
+                Box::new(|e| {
+                    set(e, "/bag-info.txt", |b| {
+                        *b = b"Vellum-Archive-Format: vellum-archive-v1\n".to_vec()
+                    })
+                }),
+                ProblemKind::BagInfo,
+            ),
+            (
+                Box::new(|e| set(e, "/tagmanifest-sha256.txt", |b| b[0] ^= 1)),
+                ProblemKind::BagManifest,
+            ),
+        ];
+        let z = write(dir.path(), "ok.zip", &entries);
+        let mut p = Problems::default();
+        let bag = check_bag(&z, &paths, &mut p);
+        assert!(p.0.is_empty(), "{:?}", p.0);
+        assert!(bag.payload.keys().any(|k| k.ends_with("original.txt")));
+        for (i, (change, kind)) in cases.into_iter().enumerate() {
+            let mut e = entries.clone();
+            change(&mut e);
+            let z = write(dir.path(), &format!("c{i}.zip"), &e);
+            let mut p = Problems::default();
+            check_bag(&z, &paths, &mut p);
+            assert!(kinds(&p).contains(&kind), "{kind:?}: {:?}", p.0);
+        }
+    }
+
+    #[test]
+    fn check_ocfl_stops_at_an_inventory_it_cannot_read() {
+        let (dir, entries, _) = sealed();
+        let paths = Paths { bag: "arch".into() };
+        let z = write(dir.path(), "ok.zip", &entries);
+        let mut p = Problems::default();
+        let (inv, n) = check_ocfl(&z, &paths, &mut p).unwrap();
+        assert_eq!((n, p.0.len()), (2, 0));
+        assert_eq!(inv.head, "v2");
+        let mut e = entries.clone();
+        set(&mut e, "data/inventory.json", |b| b.truncate(10));
+        let z = write(dir.path(), "bad.zip", &e);
+        let mut p = Problems::default();
+        assert!(check_ocfl(&z, &paths, &mut p).is_none());
+        assert!(
+            kinds(&p).iter().all(|k| *k == ProblemKind::Ocfl),
+            "{:?}",
+            p.0
+        );
+        let mut e = entries.clone();
+        set(&mut e, "data/v1/inventory.json.sha512", |b| b[0] ^= 1);
+        let z = write(dir.path(), "sidecar.zip", &e);
+        let mut p = Problems::default();
+        assert!(check_ocfl(&z, &paths, &mut p).is_some());
+        assert_eq!(p.0[0].version, Some(1));
+        assert!(p.0[0].problem.contains("sidecar"));
+    }
+
+    #[test]
+    fn version_files_are_the_logical_files_of_o4() {
+        assert_eq!(
+            signature_tag("manifest.json.0123456789abcdef.minisig"),
+            Some("0123456789abcdef")
+        );
+        for bad in [
+            "manifest.json.0123456789ABCDEF.sig",
+            "manifest.json.0123.sig",
+            "manifest.json.0123456789abcdef.pgp",
+            "manifest.json.sig",
+            "other.0123456789abcdef.sig",
+        ] {
+            assert_eq!(signature_tag(bad), None, "{bad}");
+        }
+        let (dir, entries, sk) = sealed();
+        let z = write(dir.path(), "ok.zip", &entries);
+        let paths = Paths { bag: "arch".into() };
+        let mut p = Problems::default();
+        let (inventory, n) = check_ocfl(&z, &paths, &mut p).unwrap();
+        let o = Opened {
+            zip: z,
+            paths,
+            inventory,
+            versions: vec![],
+        };
+        let files = version_files(&o, n, &mut p);
+        assert!(p.0.is_empty());
+        assert_eq!(files.len(), 2);
+        assert_eq!(
+            files[&1].tags.iter().next().unwrap(),
+            &sk.public.fingerprint().file_tag()
+        );
+    }
+
+    /// What the later phases say of a version changed and signed again
+    /// with the key: V13c, V14, V15.
+    #[test]
+    fn versions_are_checked_against_their_checkpoints_and_chain() {
+        let (dir, entries, sk) = sealed();
+        let fp = sk.public.fingerprint();
+        let tag = fp.file_tag();
+        // Re-sign v2's manifest, edited, and its checkpoint.
+        let resign = |edit: &dyn Fn(&mut serde_json::Value), cp_edit: &dyn Fn(&mut Checkpoint)| {
+            let mut e = entries.clone();
+            let mut m: serde_json::Value = serde_json::from_slice(
+                &e.iter()
+                    .find(|(n, _)| n.ends_with("v2/content/manifest.json"))
+                    .unwrap()
+                    .1,
+            )
+            .unwrap();
+            edit(&mut m);
+            let mb = serde_json::to_vec(&m).unwrap();
+            let mut cp = SignedCheckpoint::parse(
+                &e.iter()
+                    .find(|(n, _)| n.ends_with("v2/content/checkpoint"))
+                    .unwrap()
+                    .1,
+            )
+            .unwrap()
+            .checkpoint;
+            cp.manifest_sha256 = sha256(&mb);
+            cp_edit(&mut cp);
+            let comment = format!("manifest-sha256:{}", sha256(&mb));
+            set(
+                &mut e,
+                &format!("v2/content/manifest.json.{tag}.sig"),
+                |b| *b = sign::raw_signature(&sk, &mb),
+            );
+            set(
+                &mut e,
+                &format!("v2/content/manifest.json.{tag}.minisig"),
+                |b| *b = sign::minisign_signature(&sk, &mb, &comment).into_bytes(),
+            );
+            set(
+                &mut e,
+                &format!("v2/content/manifest.json.{tag}.sshsig"),
+                |b| *b = sign::ssh_signature(&sk, &mb).into_bytes(),
+            );
+            set(&mut e, "v2/content/checkpoint", |b| {
+                *b = cp.sign(&[&sk]).into_bytes()
+            });
+            set(&mut e, "v2/content/manifest.json", |b| *b = mb.clone());
+            e
+        };
+        let run = |e: &Entries, name: &str| {
+            let z = write(dir.path(), name, e);
+            drop(z);
+            let v = verify(&dir.path().join(name), &trusted(&sk), &|_, _| {}).unwrap();
+            v.report.problems
+        };
+        assert!(run(&entries, "ok.zip").is_empty());
+        let only = |ps: &[Problem], kinds: &[ProblemKind]| {
+            // Fixity is not recomputed here: keep what signed facts say.
+            let mine: Vec<ProblemKind> = ps
+                .iter()
+                .map(|p| p.kind)
+                .filter(|k| {
+                    !matches!(
+                        k,
+                        ProblemKind::Fixity | ProblemKind::OcflContent | ProblemKind::BagManifest
+                    )
+                })
+                .collect();
+            for k in kinds {
+                assert!(mine.contains(k), "{k:?} not in {ps:?}");
+            }
+        };
+        let ps = run(
+            &resign(
+                &|m| m["previous_manifest_sha256"] = "00".repeat(32).into(),
+                &|_| {},
+            ),
+            "chain.zip",
+        );
+        only(&ps, &[ProblemKind::HashChain]);
+        let ps = run(
+            &resign(&|m| m["archive_id"] = "other".into(), &|_| {}),
+            "id.zip",
+        );
+        only(&ps, &[ProblemKind::ManifestField, ProblemKind::Checkpoint]);
+        let ps = run(
+            &resign(
+                &|m| m["key_change"] = serde_json::json!({"previous_signers": [fp.to_string()]}),
+                &|_| {},
+            ),
+            "kc.zip",
+        );
+        only(&ps, &[ProblemKind::KeyChange]);
+        let ps = run(
+            &resign(&|_| {}, &|cp| {
+                cp.previous_checkpoint_sha256 = Some("0".repeat(64))
+            }),
+            "cp-chain.zip",
+        );
+        only(&ps, &[ProblemKind::Checkpoint]);
+        assert!(ps.iter().any(|p| p.problem.contains("previous checkpoint")));
+        let ps = run(
+            &resign(&|m| m["tree"]["size"] = 3.into(), &|cp| cp.size = 3),
+            "size.zip",
+        );
+        only(&ps, &[ProblemKind::Tree]);
+        // The checkpoint signed by another key: the signer's line is absent.
+        let mut e = entries.clone();
+        let other = SecretKey::from_seed(&[10; 32]);
+        set(&mut e, "v2/content/checkpoint", |b| {
+            let cp = SignedCheckpoint::parse(b).unwrap().checkpoint;
+            *b = cp.sign(&[&other]).into_bytes();
+        });
+        let ps = run(&e, "unsigned.zip");
+        only(&ps, &[ProblemKind::CheckpointSignature]);
+        assert!(ps
+            .iter()
+            .any(|p| p.rule_is("V14") && p.problem.starts_with("has no signature of")));
+    }
+
+    impl Problem {
+        fn rule_is(&self, r: &str) -> bool {
+            self.kind.rule() == r
+        }
+    }
+}
