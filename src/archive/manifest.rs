@@ -232,7 +232,7 @@ pub struct Index {
     /// Index of the last section that is neither a heading nor a closing
     /// line, if any: the short lines after it are closing lines (C30).
     pub last_body: Option<u64>,
-    /// The text's line mode (C18).
+    /// The text's line mode (C9).
     pub mode: Mode,
     /// Tiles are subtrees of 2^tile_height leaves (T3).
     pub tile_height: u32,

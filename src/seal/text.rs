@@ -39,7 +39,7 @@ pub(super) struct Chunking<'a> {
 }
 
 /// S1a–S2: the text is not too large and decodes (borrowed when UTF-8:
-/// a large text is not copied); its mode and chunks (C18, C33).
+/// a large text is not copied); its mode and chunks (C9, C33).
 pub(super) fn chunking<'a>(name: &Path, text: &'a [u8]) -> Result<Chunking<'a>, SealError> {
     if text.len() as u64 > MAX_TEXT {
         return Err(SealError::TextTooLarge {

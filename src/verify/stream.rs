@@ -579,7 +579,7 @@ struct Produced {
     digests: FileDigests,
     /// The chunk cuts the rule gives (C33).
     cuts: Vec<u64>,
-    /// The line mode (C18).
+    /// The line mode (C9).
     mode: Mode,
 }
 
