@@ -17,7 +17,7 @@
 //! verify/     checking an archive (and loading a version), checking proofs
 //! archive/    layout, container (zip), bag, ocfl, manifest, tree, checkpoint, proof
 //! crypto/     keys, sign, note (signed notes), merkle (RFC 9162 trees)
-//! document/   documents that carry copies: plain text, HTML
+//! document/   documents that carry copies: text, HTML, Markdown, mail, DOCX, PDF, WARC
 //! text/       decode, canon, sections, words
 //! digest, files, limits
 //! ```

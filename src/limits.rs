@@ -77,3 +77,46 @@ pub const MAX_HTML_DEPTH: usize = 1024;
 /// streaming (bytes): a text of one endless line stays in bounded memory.
 /// Longer lines are cut at a space (or any ASCII character) below this.
 pub const MAX_PIECE: usize = 1 << 20;
+
+/// Largest DOCX file read: the zip crate holds its central directory
+/// whole, and a Word document of text is a few hundred KB.
+pub const MAX_DOCX: u64 = 64 << 20;
+
+/// Most zip entries a DOCX may list (real ones have 10 to 40): bounds
+/// the zip crate's entry list, checked in the end record before it is
+/// parsed.
+pub const MAX_DOCX_ENTRIES: u64 = 10_000;
+
+/// Most bytes inflated from one DOCX part (`word/document.xml` and the
+/// others read), whatever size the zip entry claims: a zip bomb named
+/// `.docx` stops here.
+pub const MAX_DOCX_PART: u64 = 64 << 20;
+
+/// Largest PDF file read: lopdf holds the whole file and its objects.
+pub const MAX_PDF: u64 = 128 << 20;
+
+/// Most objects (` obj` keywords) a PDF may have: lopdf keeps every
+/// object in memory, and a PDF of text has a few thousand.
+pub const MAX_PDF_OBJECTS: u64 = 500_000;
+
+/// Most bytes a PDF's compressed streams may inflate to, all together,
+/// and most bytes of page content, with the forms it draws, its text
+/// extraction may walk: bounds memory and time against Flate bombs and
+/// forms that draw forms exponentially.
+pub const MAX_PDF_INFLATED: u64 = 256 << 20;
+
+/// Most pages of a PDF read.
+pub const MAX_PDF_PAGES: u64 = 10_000;
+
+/// Deepest nesting of forms drawing forms in a PDF: pdf-extract follows
+/// them by recursion, so a form drawing itself would overflow the stack.
+pub const MAX_PDF_FORM_DEPTH: usize = 32;
+
+/// Largest WARC record read (its block): web pages are about 50 KB and
+/// crawlers cut responses at 1 MiB; a record claiming more is passed over
+/// without being read (or, gzip-compressed, inflated).
+pub const MAX_WARC_RECORD: usize = 64 << 20;
+
+/// Largest WARC record header (and longest line of one) read: real ones
+/// are under 2 KB.
+pub const MAX_WARC_HEADER: usize = 64 << 10;

@@ -245,7 +245,7 @@ struct BlockTexts {
 }
 
 impl Sink for BlockTexts {
-    fn block(&mut self, marker: Option<Marker>) {
+    fn block(&mut self, marker: Option<Marker>, _line: u64) {
         if let Some(c) = self.current.take() {
             self.closed.push(c);
         }

@@ -200,7 +200,17 @@ fn trouble_is_exit_2_with_one_line() {
     let env = TestEnv::new();
     env.write("a.txt", decl());
     std::fs::create_dir_all(env.path("folder")).unwrap();
-    env.write("bad.txt", b"abc\xFF\xFEdef");
+    // Damaged UTF-8 (a broken sequence among valid ones); bytes that are
+    // no UTF-8 at all are read as a legacy encoding, like any copy.
+    env.write(
+        "bad.txt",
+        "caf\u{e9} \u{2019}abc\u{2019}"
+            .as_bytes()
+            .iter()
+            .chain(b"\xFF\xFEdef")
+            .copied()
+            .collect::<Vec<u8>>(),
+    );
     let o = env.vellum(["diff", "a.txt", "missing.txt"]);
     assert_code(&o, 2, "missing side");
     assert_one_line_error(&o, "missing.txt", "missing side");
@@ -208,8 +218,8 @@ fn trouble_is_exit_2_with_one_line() {
     assert_code(&o, 2, "a folder");
     assert_one_line_error(&o, "folder", "a folder");
     let o = env.vellum(["diff", "a.txt", "bad.txt"]);
-    assert_code(&o, 2, "invalid UTF-8");
-    assert_one_line_error(&o, "bad.txt", "invalid UTF-8");
+    assert_code(&o, 2, "damaged UTF-8");
+    assert_one_line_error(&o, "bad.txt", "damaged UTF-8");
 
     // An archive with one version, given alone: nothing to compare.
     let key = env.keygen("publisher");

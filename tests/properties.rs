@@ -636,3 +636,310 @@ fn the_renderer_reproduces_the_declaration() {
         declaration().trim_end()
     );
 }
+
+// ---------------------------------------------------------------------
+// Passages of the sealed text inside other material (issue 10 point 8):
+// (d) the declaration, or any run of its sentences, embedded anywhere in
+//     random unrelated text is authentic or an excerpt, with no alteration;
+// (e) any one word changed inside an embedded passage is found in the
+//     right section;
+// (f) unrelated text right after (or before) a passage, in the same
+//     paragraph or the next, is never read as a change to it.
+
+/// Words of the unrelated text around a passage: common English words,
+/// many of them the declaration's too (the, of, regime, people...), in
+/// random order, so that only the passage shares runs of words with it.
+const FILLER: &[&str] = &[
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "for",
+    "on",
+    "with",
+    "by",
+    "at",
+    "from",
+    "their",
+    "this",
+    "that",
+    "was",
+    "were",
+    "is",
+    "are",
+    "has",
+    "have",
+    "will",
+    "would",
+    "people",
+    "regime",
+    "government",
+    "international",
+    "community",
+    "rights",
+    "human",
+    "Iran",
+    "Paris",
+    "city",
+    "council",
+    "weather",
+    "market",
+    "garden",
+    "season",
+    "train",
+    "station",
+    "museum",
+    "concert",
+    "recipe",
+    "flour",
+    "sugar",
+    "bridge",
+    "river",
+    "morning",
+    "evening",
+    "report",
+    "week",
+    "year",
+    "many",
+    "several",
+    "new",
+    "old",
+    "local",
+    "national",
+    "said",
+    "told",
+    "announced",
+    "visited",
+    "opened",
+    "closed",
+    "2015",
+    "12",
+    "March",
+    "Monday",
+    "volunteers",
+    "meeting",
+    "association",
+    "members",
+];
+
+/// The declaration's blocks, each cut into sentences (after `.`, `!`, `?`,
+/// `;` or `:` and a space, as check reads sentence ends); a block's first
+/// sentence keeps its list marker.
+fn declaration_sentences() -> Vec<Vec<String>> {
+    declaration()
+        .split("\n\n")
+        .map(|block| {
+            let mut out = Vec::new();
+            let mut cur = String::new();
+            let words: Vec<&str> = block.split(' ').collect();
+            for (i, w) in words.iter().enumerate() {
+                if !cur.is_empty() {
+                    cur.push(' ');
+                }
+                cur.push_str(w);
+                let is_marker = i == 0 && parse_marker(&format!("{w} x")).is_some();
+                let ends = w.ends_with(['.', '!', '?', ';', ':']) && !is_marker;
+                if ends && i + 1 < words.len() {
+                    out.push(std::mem::take(&mut cur));
+                }
+            }
+            out.push(cur);
+            out
+        })
+        .collect()
+}
+
+fn filler_sentence(seed: &[usize]) -> String {
+    let n = 6 + seed[0] % 10;
+    let mut w: Vec<&str> = (0..n)
+        .map(|k| FILLER[seed[(k + 1) % seed.len()].wrapping_mul(k + 7) % FILLER.len()])
+        .collect();
+    // A capital to start, a full stop to end: a sentence of its own.
+    let first = w[0].to_owned();
+    let cap = first[..1].to_uppercase() + &first[1..];
+    w[0] = &cap;
+    format!("{}.", w.join(" "))
+}
+
+/// A run of the declaration's sentences: (first block, first sentence,
+/// last block, last sentence), inclusive.
+fn sentence_run() -> impl Strategy<Value = (usize, usize, usize, usize)> {
+    let blocks = declaration_sentences();
+    let n = blocks.len();
+    (
+        0..n,
+        any::<prop::sample::Index>(),
+        0usize..4,
+        any::<prop::sample::Index>(),
+    )
+        .prop_map(move |(b0, s0, span, s1)| {
+            let b1 = (b0 + span).min(n - 1);
+            let s0 = s0.index(blocks[b0].len());
+            let s1 = if b1 == b0 {
+                s0 + s1.index(blocks[b1].len() - s0)
+            } else {
+                s1.index(blocks[b1].len())
+            };
+            (b0, s0, b1, s1)
+        })
+}
+
+/// The run's sentences as blocks of text (a partial block is the sentences
+/// of it that the run holds).
+fn run_blocks(run: (usize, usize, usize, usize)) -> Vec<String> {
+    let blocks = declaration_sentences();
+    let (b0, s0, b1, s1) = run;
+    (b0..=b1)
+        .map(|b| {
+            let from = if b == b0 { s0 } else { 0 };
+            let to = if b == b1 { s1 } else { blocks[b].len() - 1 };
+            blocks[b][from..=to].join(" ")
+        })
+        .collect()
+}
+
+/// Embed blocks in unrelated text: `before` and `after` filler sentences,
+/// in the same paragraph as the passage's first and last block (`inline`)
+/// or in paragraphs of their own.
+fn embed(blocks: &[String], before: usize, after: usize, inline: bool, seed: &[usize]) -> String {
+    let fill = |n: usize, k: usize| -> Vec<String> {
+        (0..n)
+            .map(|i| {
+                filler_sentence(&[
+                    seed[(i + k) % seed.len()],
+                    seed[(i * 3 + k + 1) % seed.len()],
+                    i + k,
+                ])
+            })
+            .collect()
+    };
+    let pre = fill(before, 0);
+    let post = fill(after, 5);
+    let mut parts: Vec<String> = blocks.to_vec();
+    // A list item keeps its own paragraph: its marker must start a line.
+    let item = |s: &str| parse_marker(&format!("{s} x")).is_some() || parse_marker(s).is_some();
+    if inline && !pre.is_empty() && !item(&parts[0]) {
+        parts[0] = format!("{} {}", pre.join(" "), parts[0]);
+    } else if !pre.is_empty() {
+        parts.insert(0, pre.join(" "));
+    }
+    let last = parts.len() - 1;
+    let ends = parts[last].ends_with(['.', '!', '?', ';', ':']);
+    if inline && !post.is_empty() && ends {
+        parts[last] = format!("{} {}", parts[last], post.join(" "));
+    } else if !post.is_empty() {
+        parts.push(post.join(" "));
+    }
+    parts.join("\n\n") + "\n"
+}
+
+fn flagged(r: &vellum::compare::check::CheckReport) -> Vec<String> {
+    r.sections
+        .iter()
+        .filter(|s| matches!(s.status, Status::Altered | Status::Added | Status::Moved))
+        .map(|s| format!("{}:{:?}", s.id, s.status))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    /// (d) and (f): a run of sentences, or the whole declaration, inside
+    /// unrelated text is authentic or an excerpt, nothing flagged.
+    #[test]
+    fn embedded_passages_are_intact(
+        run in sentence_run(),
+        whole in any::<bool>(),
+        before in 0usize..4,
+        after in 0usize..4,
+        inline in any::<bool>(),
+        seed in prop::collection::vec(any::<usize>(), 8),
+    ) {
+        let sealed = Sealed::new(&declaration());
+        let blocks = if whole {
+            declaration().split("\n\n").map(str::to_owned).collect()
+        } else {
+            run_blocks(run)
+        };
+        // Any run of 6 words or more is found (docs/check-report.md, L1).
+        let words = blocks.iter().flat_map(|b| b.split(' ')).filter(|w| w.chars().any(char::is_alphanumeric)).count();
+        prop_assume!(words >= 6);
+        let doc = embed(&blocks, before, after, inline, &seed);
+        let r = check(&sealed, &doc);
+        prop_assert!(
+            matches!(r.verdict, Verdict::Authentic | Verdict::Excerpt) && flagged(&r).is_empty() && !r.passages.is_empty(),
+            "document:\n{doc}\n{}\npassages {:?}", summary(&r), r.passages.iter().map(|p| (&p.sections, &p.cut)).collect::<Vec<_>>()
+        );
+        if whole && before + after > 0 {
+            prop_assert_eq!(r.verdict, Verdict::Authentic);
+        }
+    }
+
+    /// (e) one word changed inside an embedded passage (at least three
+    /// words from its edges): altered, and the section holding the word is
+    /// the one flagged.
+    #[test]
+    fn a_word_changed_inside_an_embedded_passage_is_found(
+        run in sentence_run(),
+        before in 0usize..4,
+        after in 0usize..4,
+        inline in any::<bool>(),
+        pick in any::<prop::sample::Index>(),
+        repl in prop::sample::select(PLAIN.to_vec()),
+        seed in prop::collection::vec(any::<usize>(), 8),
+    ) {
+        let sealed = Sealed::new(&declaration());
+        let mut blocks = run_blocks(run);
+        // Word positions (block, word) at least 3 words from the passage's
+        // edges, in a passage long enough to be found (12 words or more).
+        let counts: Vec<usize> = blocks.iter().map(|b| b.split(' ').count()).collect();
+        let total: usize = counts.iter().sum();
+        prop_assume!(total >= 12);
+        // Positions of real words (not markers or dashes), in order.
+        let real: Vec<(usize, usize)> = blocks
+            .iter()
+            .enumerate()
+            .flat_map(|(b, t)| {
+                t.split(' ')
+                    .enumerate()
+                    .filter(|(w, x)| x.chars().any(char::is_alphanumeric) && !(*w == 0 && parse_marker(t).is_some()))
+                    .map(move |(w, _)| (b, w))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let _ = total;
+        prop_assume!(real.len() >= 12);
+        let inner: Vec<(usize, usize)> = real[3..real.len() - 3].to_vec();
+        let (b, w) = inner[pick.index(inner.len())];
+        let mut words: Vec<String> = blocks[b].split(' ').map(str::to_owned).collect();
+        // Not a list marker, not punctuation.
+        prop_assume!(!(w == 0 && parse_marker(&blocks[b]).is_some()));
+        prop_assume!(words[w].chars().any(char::is_alphanumeric));
+        let old = words[w].clone();
+        // Keep the punctuation the word carries.
+        let tail: String = old.chars().rev().take_while(|c| !c.is_alphanumeric()).collect::<Vec<_>>().into_iter().rev().collect();
+        words[w] = format!("{repl}{tail}");
+        blocks[b] = words.join(" ");
+        let doc = embed(&blocks, before, after, inline, &seed);
+        let r = check(&sealed, &doc);
+        // The sealed section that holds the original word.
+        let original = run_blocks(run)[b].clone();
+        let bare = |t: &str| {
+            let t = t.replace(['\u{2019}', '\u{2018}'], "'").replace(['\u{201C}', '\u{201D}'], "\"");
+            match parse_marker(&t) { Some((_, n)) => t[n..].to_owned(), None => t }
+        };
+        let holder: Vec<&str> = r
+            .sections
+            .iter()
+            .filter(|s| bare(&s.text).contains(&bare(&original)) || bare(&original).contains(&bare(&s.text)))
+            .map(|s| s.id.as_str())
+            .collect();
+        let altered: Vec<&str> = r.sections.iter().filter(|s| s.status == Status::Altered).map(|s| s.id.as_str()).collect();
+        prop_assert!(
+            r.verdict == Verdict::Altered && altered.len() == 1 && holder.contains(&altered[0]),
+            "{old:?} -> {repl:?} in block {b}; held by {holder:?}\ndocument:\n{doc}\n{}", summary(&r)
+        );
+    }
+}

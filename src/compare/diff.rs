@@ -98,14 +98,15 @@ pub fn diff(old: &Sealed, new_text: &str) -> DiffReport {
 /// Diff an old text (prepared) against a new one in canonical form.
 pub fn diff_canonical(old: &Sealed, new: &crate::text::canon::Canonical) -> DiffReport {
     let same = old.same_canonical(new);
-    let r = check::check_with(old, new, check::Counts::Bound);
+    let r = check::check_whole(old, new, check::Counts::Bound);
     let mut summary = DiffSummary::default();
     let sections: Vec<DiffSection> = r
         .sections
         .into_iter()
         .map(|s| {
             let status = match s.status {
-                Status::Intact => DiffStatus::Unchanged,
+                // A text compared whole has no partial sections.
+                Status::Intact | Status::Partial => DiffStatus::Unchanged,
                 Status::Altered => DiffStatus::Changed,
                 Status::Missing => DiffStatus::Removed,
                 Status::Moved => DiffStatus::Moved,

@@ -16,13 +16,53 @@
 //!   `start`, `reversed` and `li value`), `• ` otherwise;
 //! * table cells are separated by a space.
 //!
+//! [`extract`] does the same for the main content of a page, the way
+//! Readability and trafilatura find it, and says what it set aside.
+//!
+//! # The main-content rule
+//!
+//! An element is page furniture, set aside with its whole content, when
+//!
+//! 1. it is a `nav`, `aside`, `form`, `dialog`, `button`, `select`,
+//!    `textarea` or `footer` element; or a `header` that is neither inside
+//!    an `article` or `main` nor holds an `h1` without a `nav`;
+//! 2. its ARIA `role` is `navigation`, `banner` (as `header`),
+//!    `contentinfo`, `complementary`, `search`, `form`, `dialog`,
+//!    `alertdialog`, `menu`, `menubar`, `toolbar` or `tablist`;
+//! 3. a word of its `class` or `id` (split at anything but letters and
+//!    digits) is one of [`FURNITURE_WORDS`] (menu, share, comments,
+//!    related, sidebar, ad, cookie, newsletter, …), unless another word is
+//!    one of [`CONTENT_WORDS`] (article, content, main, story, byline, …),
+//!    as in Readability's "unlikely candidates"; `header` and `masthead`
+//!    words follow the `header` element's rule;
+//! 4. it is a list or a block (`ul`, `ol`, `div`, `p`, `section`, `table`,
+//!    `dl`) of at least two links whose link text is more than 60% of its
+//!    words (Readability's link density): a menu, a list of related links;
+//! 5. it is hidden (`hidden`, `aria-hidden="true"`, `display:none`).
+//!
+//! Rules 1 (but `nav` and `aside`) to 4 never set aside an element that
+//! holds more than half of the page's words: a page whose whole text sits
+//! in a `<form>` (ASP.NET) or a `<div class="sidebar-layout">` keeps it.
+//! The headline (`h1`) and byline are text, not furniture: they are
+//! surrounding material `check` reports, and no rule above matches them.
+//!
+//! `<blockquote>` contents are marked as quoted lines; `<q>` is rendered
+//! inline as “…” (‘…’ when nested), as a browser shows it.
+//!
 //! The tree walk is iterative, so hostile documents nested hundreds of
 //! thousands of levels deep cannot overflow the stack. Parsing time is
 //! another matter: html5ever (0.29) has no nesting cap and its scope checks
 //! walk the whole stack of open elements, so deeply nested markup (e.g.
-//! 100,000 plain `<div>`s) parses in time quadratic in the depth.
+//! 100,000 plain `<div>`s) parses in time quadratic in the depth: pages
+//! nested deeper than [`MAX_HTML_DEPTH`] are refused before parsing.
 
+use super::{count_words, Body, DocumentError, SetAside};
+use crate::limits::MAX_HTML_DEPTH;
+use ego_tree::{NodeId, NodeRef};
+use rustc_hash::FxHashMap;
+use scraper::node::Element;
 use scraper::{Html, Node};
+use std::ops::Range;
 
 /// Bytes of the UTF-8 byte-order mark.
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -33,6 +73,95 @@ const SNIFF_WINDOW: usize = 1024;
 /// Tags whose presence near the start of the input marks it as HTML.
 const SNIFF_TAGS: &[&[u8]] = &[
     b"body", b"p", b"div", b"br", b"li", b"h1", b"h2", b"h3", b"h4", b"h5", b"h6",
+];
+
+/// Words of `class` and `id` that mark page furniture.
+pub const FURNITURE_WORDS: &[&str] = &[
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menubar",
+    "breadcrumb",
+    "breadcrumbs",
+    "sidebar",
+    "widget",
+    "widgets",
+    "share",
+    "shares",
+    "sharing",
+    "sharebar",
+    "sharedaddy",
+    "addthis",
+    "social",
+    "related",
+    "recommended",
+    "recommendations",
+    "comment",
+    "comments",
+    "disqus",
+    "respond",
+    "ad",
+    "ads",
+    "adsense",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promotion",
+    "banner",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "popup",
+    "modal",
+    "pagination",
+    "pager",
+    "footer",
+    "header",
+    "masthead",
+    "topbar",
+    "toolbar",
+    "skip",
+    "tags",
+    "tagcloud",
+    "login",
+    "search",
+    "outbrain",
+    "taboola",
+    "trending",
+    "popular",
+];
+
+/// Words of `class` and `id` that keep an element in the text even when
+/// another word says furniture (Readability's "maybe a candidate").
+pub const CONTENT_WORDS: &[&str] = &[
+    "article", "body", "column", "content", "main", "story", "entry", "text", "byline", "author",
+    "dateline", "headline", "meta",
+];
+
+/// ARIA roles of page furniture.
+const FURNITURE_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "form",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+    "tablist",
 ];
 
 /// True when `bytes` look like an HTML document: after optional BOM/whitespace it
@@ -46,8 +175,41 @@ const SNIFF_TAGS: &[&[u8]] = &[
 /// stray `<` is not HTML.
 #[must_use]
 pub fn looks_like_html(bytes: &[u8]) -> bool {
+    if starts_as_html(bytes) {
+        return true;
+    }
+    let window = &bytes[..bytes.len().min(SNIFF_WINDOW)];
+    window.iter().enumerate().any(|(i, &b)| {
+        b == b'<'
+            && SNIFF_TAGS.iter().any(|tag| {
+                let name_end = i + 1 + tag.len();
+                name_end <= window.len()
+                    && window[i + 1..name_end].eq_ignore_ascii_case(tag)
+                    && bytes.get(name_end).is_some_and(|&b| is_tag_name_end(b))
+            })
+    })
+}
+
+/// True when `bytes`, after an optional BOM and white space (and an XML
+/// declaration or comments), start with `<!doctype html` or `<html`.
+#[must_use]
+pub fn starts_as_html(bytes: &[u8]) -> bool {
     let start = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let start = trim_ascii_ws_start(start);
+    let mut start = trim_ascii_ws_start(start);
+    // An XML declaration or comments may come first.
+    for _ in 0..8 {
+        let end = if start.starts_with(b"<?xml") {
+            memchr::memmem::find(start, b"?>").map(|p| p + 2)
+        } else if start.starts_with(b"<!--") {
+            memchr::memmem::find(start, b"-->").map(|p| p + 3)
+        } else {
+            None
+        };
+        match end {
+            Some(e) => start = trim_ascii_ws_start(&start[e..]),
+            None => break,
+        }
+    }
     if let Some(rest) = strip_prefix_ci(start, b"<!doctype") {
         let after_ws = trim_ascii_ws_start(rest);
         if after_ws.len() < rest.len() && strip_prefix_ci(after_ws, b"html").is_some() {
@@ -59,17 +221,36 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
             return true;
         }
     }
+    false
+}
 
-    let window = &bytes[..bytes.len().min(SNIFF_WINDOW)];
-    window.iter().enumerate().any(|(i, &b)| {
-        b == b'<'
-            && SNIFF_TAGS.iter().any(|tag| {
-                let name_end = i + 1 + tag.len();
-                name_end <= window.len()
-                    && window[i + 1..name_end].eq_ignore_ascii_case(tag)
-                    && bytes.get(name_end).is_some_and(|&b| is_tag_name_end(b))
-            })
-    })
+/// The charset a page declares in its first 4 KB (`<meta charset=…>` or
+/// `<meta http-equiv="Content-Type" content="…; charset=…">`).
+#[must_use]
+pub fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
+    let head = &bytes[..bytes.len().min(4096)];
+    let lower = head.to_ascii_lowercase();
+    let mut from = 0;
+    while let Some(p) = memchr::memmem::find(&lower[from..], b"charset=") {
+        let at = from + p;
+        from = at + 8;
+        // Inside a <meta …> tag.
+        let tag_start = lower[..at].iter().rposition(|&b| b == b'<')?;
+        if !lower[tag_start..].starts_with(b"<meta") {
+            continue;
+        }
+        let rest = &lower[at + 8..];
+        let rest = rest
+            .strip_prefix(b"\"")
+            .or(rest.strip_prefix(b"'"))
+            .unwrap_or(rest);
+        let end = rest
+            .iter()
+            .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b':'))
+            .unwrap_or(rest.len());
+        return encoding_rs::Encoding::for_label(&rest[..end]);
+    }
+    None
 }
 
 /// Extract the readable text of an HTML document.
@@ -84,35 +265,94 @@ pub fn looks_like_html(bytes: &[u8]) -> bool {
 /// tag-stripping fallback is used instead.
 #[must_use]
 pub fn html_to_text(html: &str) -> String {
-    match std::panic::catch_unwind(|| extract(html)) {
+    match super::quietly(|| render(&Html::parse_document(html))) {
         Ok(text) => text,
-        Err(_) => fallback_text(html),
+        Err(()) => fallback_text(html),
     }
 }
 
-/// Parse `html` and render its tree to text.
-fn extract(html: &str) -> String {
-    render(&Html::parse_document(html))
+/// The main content of an HTML page (see the module documentation): its
+/// text, its `<blockquote>` lines and what was set aside as furniture.
+pub fn extract(html: &str) -> Result<Body, DocumentError> {
+    if let Some(limit) = too_deep(html) {
+        return Err(DocumentError::TooDeep { limit });
+    }
+    match super::quietly(|| {
+        let doc = Html::parse_document(html);
+        render_main(&doc)
+    }) {
+        Ok(body) => Ok(body),
+        Err(()) => Ok(Body {
+            text: fallback_text(html),
+            notes: vec!["the HTML parser failed; tags were stripped instead".into()],
+            ..Body::default()
+        }),
+    }
 }
 
-/// Render a parsed document to text.
-fn render(doc: &Html) -> String {
+/// A quick scan of tags (no parsing): `Some(limit)` when opening tags nest
+/// deeper than [`MAX_HTML_DEPTH`]. Void elements and self-closing tags do
+/// not nest.
+pub(crate) fn too_deep(html: &str) -> Option<usize> {
+    const VOID: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th",
+    ];
+    let b = html.as_bytes();
+    let mut depth: usize = 0;
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        i += off + 1;
+        let close = b.get(i) == Some(&b'/');
+        let start = if close { i + 1 } else { i };
+        let end = start
+            + b[start..]
+                .iter()
+                .take(16)
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .count();
+        if end == start {
+            continue;
+        }
+        let name = &b[start..end];
+        if VOID.iter().any(|v| v.as_bytes().eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        let tag_end = memchr::memchr(b'>', &b[end..]).map(|p| end + p);
+        let self_closing = tag_end.is_some_and(|e| e > 0 && b[e - 1] == b'/');
+        if self_closing {
+            continue;
+        }
+        if close {
+            depth = depth.saturating_sub(1);
+        } else {
+            depth += 1;
+            if depth > MAX_HTML_DEPTH {
+                return Some(MAX_HTML_DEPTH);
+            }
+        }
+    }
+    None
+}
+
+/// Walk a tree in document order without recursion: `f(node, true)` on
+/// entering a node (returning whether to walk its children), `f(node,
+/// false)` on leaving it.
+///
+/// The path from the root is kept on an explicit heap-allocated stack, so
+/// depth is only limited by memory, and the walk climbs back through that
+/// stack rather than through the nodes' parent links (ego-tree 0.10 can
+/// leave those stale when the parser reparents children, e.g. in the
+/// adoption agency algorithm). A well-formed tree is walked in at most two
+/// steps per node; should a tree ever be malformed (a sibling cycle), the
+/// walk stops at that budget instead of looping forever.
+fn walk<'a>(doc: &'a Html, mut f: impl FnMut(NodeRef<'a, Node>, bool) -> bool) {
     let tree = &doc.tree;
-    // A well-formed tree is walked in at most two steps per node (enter and
-    // leave). The budget only matters should the tree ever be malformed
-    // (e.g. a sibling cycle): the walk then stops instead of looping forever.
     let budget = tree.values().count().saturating_mul(2).saturating_add(2);
     let mut steps = 0usize;
-    let mut r = Renderer::default();
-
-    // Iterative pre-order walk. The path from the root is kept on an explicit
-    // heap-allocated stack, so depth is only limited by memory, and the walk
-    // climbs back through that stack rather than through the nodes' parent
-    // links (ego-tree 0.10 can leave those stale when the parser reparents
-    // children, e.g. in the adoption agency algorithm).
     let mut ancestors = Vec::new();
     let mut node = tree.root();
-    let mut descend = r.enter(node.value(), || 0);
+    let mut descend = f(node, true);
     'walk: loop {
         steps += 1;
         if steps > budget {
@@ -122,9 +362,7 @@ fn render(doc: &Html) -> String {
             if let Some(child) = node.first_child() {
                 ancestors.push(node);
                 node = child;
-                descend = r.enter(node.value(), || {
-                    count_list_items(node.children().take(budget).map(|c| c.value()))
-                });
+                descend = f(node, true);
                 continue;
             }
         }
@@ -135,22 +373,126 @@ fn render(doc: &Html) -> String {
             if steps > budget {
                 break 'walk;
             }
-            r.leave(node.value());
+            f(node, false);
             let Some(parent) = ancestors.pop() else {
                 break 'walk; // left the root
             };
             if let Some(next) = node.next_sibling() {
                 ancestors.push(parent);
                 node = next;
-                descend = r.enter(node.value(), || {
-                    count_list_items(node.children().take(budget).map(|c| c.value()))
-                });
+                descend = f(node, true);
                 continue 'walk;
             }
             node = parent;
         }
     }
-    r.out.finish()
+}
+
+/// Render a parsed document to text, whole.
+fn render(doc: &Html) -> String {
+    let mut r = Renderer::default();
+    walk(doc, |node, enter| r.visit(node, enter));
+    r.out.finish().0
+}
+
+/// Render the main content of a parsed document.
+fn render_main(doc: &Html) -> Body {
+    let stats = Stats::of(doc);
+    let mut r = Renderer {
+        main: Some(Main {
+            page_words: stats.get(&doc.tree.root().id()).map_or(0, |s| s.words),
+            stats,
+            content_depth: 0,
+            furniture: None,
+            quote_depth: 0,
+            quote_start: None,
+            quoted: Vec::new(),
+            set_aside: Vec::new(),
+        }),
+        ..Renderer::default()
+    };
+    walk(doc, |node, enter| r.visit(node, enter));
+    let main = r.main.take().expect("main mode");
+    let (text, lines_of) = r.out.finish();
+    let mut set_aside = main.set_aside;
+    for s in &mut set_aside {
+        // `before_line` held the index of the next visible character.
+        s.before_line = s.before_line.and_then(|i| lines_of(i as usize));
+    }
+    let quoted = main
+        .quoted
+        .iter()
+        .filter_map(|q| {
+            let a = lines_of(q.start as usize)?;
+            let b = lines_of(q.end as usize)?;
+            Some(a..b + 1)
+        })
+        .collect();
+    Body {
+        text,
+        quoted_lines: quoted,
+        set_aside,
+        notes: Vec::new(),
+    }
+}
+
+/// Words of an element's text, of the text of its links, and its links.
+#[derive(Default, Clone, Copy, Debug)]
+struct Stat {
+    words: usize,
+    link_words: usize,
+    links: usize,
+}
+
+struct Stats;
+
+impl Stats {
+    /// The words of every element, counted in one walk.
+    fn of(doc: &Html) -> FxHashMap<NodeId, Stat> {
+        let mut map = FxHashMap::default();
+        let mut stack: Vec<Stat> = vec![Stat::default()];
+        walk(doc, |node, enter| match node.value() {
+            Node::Text(t) if enter => {
+                if let Some(top) = stack.last_mut() {
+                    top.words += count_words(t);
+                }
+                false
+            }
+            Node::Element(e) => {
+                if enter {
+                    if matches!(role(e.name()), Role::Skip) {
+                        return false;
+                    }
+                    stack.push(Stat::default());
+                    return true;
+                }
+                if matches!(role(e.name()), Role::Skip) {
+                    return false;
+                }
+                let mut s = stack.pop().unwrap_or_default();
+                if e.name() == "a" {
+                    s.link_words = s.words;
+                    s.links += 1;
+                }
+                map.insert(node.id(), s);
+                if let Some(top) = stack.last_mut() {
+                    top.words += s.words;
+                    top.link_words += s.link_words;
+                    top.links += s.links;
+                }
+                false
+            }
+            Node::Document if !enter => {
+                if let Some(s) = stack.pop() {
+                    map.insert(node.id(), s);
+                }
+                false
+            }
+            Node::Document => true,
+            _ => false,
+        });
+        map
+    }
 }
 
 /// What an element contributes to the layout of the text.
@@ -160,6 +502,8 @@ enum Role {
     Skip,
     /// A block: paragraph breaks before and after.
     Block,
+    /// A block quotation.
+    Quote,
     /// A list item: a block with a marker.
     ListItem,
     /// An ordered list (a block that numbers its items).
@@ -172,6 +516,8 @@ enum Role {
     LineBreak,
     /// A table cell: separated from its neighbours by a space.
     Cell,
+    /// An inline quotation.
+    InlineQuote,
     /// Inline: adds nothing.
     Inline,
 }
@@ -181,17 +527,19 @@ fn role(name: &str) -> Role {
     match name {
         "script" | "style" | "noscript" | "template" | "head" | "title" | "iframe" | "noembed"
         | "noframes" => Role::Skip,
-        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "section"
-        | "article" | "header" | "footer" | "main" | "nav" | "aside" | "table" | "tr" | "dl"
-        | "dt" | "dd" | "figure" | "figcaption" | "address" | "hr" | "body" | "caption"
-        | "center" | "details" | "summary" | "dialog" | "fieldset" | "legend" | "hgroup"
-        | "search" => Role::Block,
+        "p" | "div" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "section" | "article"
+        | "header" | "footer" | "main" | "nav" | "aside" | "table" | "tr" | "dl" | "dt" | "dd"
+        | "figure" | "figcaption" | "address" | "hr" | "body" | "caption" | "center"
+        | "details" | "summary" | "dialog" | "fieldset" | "legend" | "hgroup" | "search"
+        | "form" => Role::Block,
+        "blockquote" => Role::Quote,
         "li" => Role::ListItem,
         "ol" => Role::OrderedList,
         "ul" | "menu" | "dir" => Role::UnorderedList,
         "pre" | "listing" | "xmp" | "plaintext" => Role::Pre,
         "br" => Role::LineBreak,
         "td" | "th" => Role::Cell,
+        "q" => Role::InlineQuote,
         _ => Role::Inline,
     }
 }
@@ -212,20 +560,182 @@ enum List {
     Unordered,
 }
 
+/// The main-content mode of the renderer.
+struct Main {
+    stats: FxHashMap<NodeId, Stat>,
+    page_words: usize,
+    /// Inside `article`, `main` or `role=main`: headers there are kept.
+    content_depth: usize,
+    /// Inside furniture: its root's element depth and its record.
+    furniture: Option<(usize, SetAside)>,
+    quote_depth: usize,
+    /// Character index where the open blockquote's text starts.
+    quote_start: Option<usize>,
+    /// Quoted character-index ranges (start..last visible character).
+    quoted: Vec<Range<u32>>,
+    /// Set aside; `before_line` holds a character index until the end.
+    set_aside: Vec<SetAside>,
+}
+
 /// Tree walker state: open lists, `pre` depth and the text being built.
 #[derive(Default)]
 struct Renderer {
     lists: Vec<List>,
     pre_depth: usize,
+    q_depth: usize,
     out: TextBuilder,
+    main: Option<Main>,
+}
+
+/// Split a `class` or `id` value into lower-case words.
+fn words_of(value: &str) -> impl Iterator<Item = String> + '_ {
+    value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+}
+
+/// Whether an element is hidden from readers.
+fn hidden(e: &Element) -> bool {
+    e.attr("hidden").is_some()
+        || e.attr("aria-hidden").is_some_and(|v| v.trim() == "true")
+        || e.attr("style").is_some_and(|s| {
+            let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+            let s = s.to_ascii_lowercase();
+            s.contains("display:none") || s.contains("visibility:hidden")
+        })
+}
+
+impl Main {
+    /// Whether `node` (element `e`) is page furniture, and its name.
+    fn furniture(&self, node: NodeRef<Node>, e: &Element) -> Option<String> {
+        let name = e.name();
+        if matches!(name, "body" | "html" | "a" | "main" | "article") {
+            return None;
+        }
+        if hidden(e) {
+            return Some(format!("{name} (hidden)"));
+        }
+        let stat = self.stats.get(&node.id()).copied().unwrap_or_default();
+        let most_of_page = stat.words * 2 > self.page_words && self.page_words > 0;
+        if matches!(name, "nav" | "aside") {
+            return Some(name.to_owned());
+        }
+        if most_of_page {
+            return None;
+        }
+        let header_kept = || self.content_depth > 0 || (has_h1(node) && !has_nav(node));
+        match name {
+            "form" | "dialog" | "button" | "select" | "textarea" | "footer" => {
+                return Some(name.to_owned())
+            }
+            "header" if !header_kept() => return Some(name.to_owned()),
+            _ => {}
+        }
+        if let Some(r) = e.attr("role").map(|r| r.trim().to_ascii_lowercase()) {
+            if FURNITURE_ROLES.contains(&r.as_str()) && (r != "banner" || !header_kept()) {
+                return Some(format!("[role={r}]"));
+            }
+        }
+        for (attr, sep) in [("class", '.'), ("id", '#')] {
+            let Some(v) = e.attr(attr) else { continue };
+            let words: Vec<String> = words_of(v).collect();
+            if words.iter().any(|w| CONTENT_WORDS.contains(&w.as_str())) {
+                continue;
+            }
+            if let Some(w) = words.iter().find(|w| FURNITURE_WORDS.contains(&w.as_str())) {
+                if matches!(w.as_str(), "header" | "masthead") && header_kept() {
+                    continue;
+                }
+                let first = v
+                    .split_whitespace()
+                    .find(|c| words_of(c).any(|x| x == *w))
+                    .unwrap_or(v);
+                return Some(format!("{name}{sep}{first}"));
+            }
+        }
+        if matches!(name, "ul" | "ol" | "div" | "p" | "section" | "table" | "dl")
+            && stat.links >= 2
+            && stat.link_words * 10 > stat.words * 6
+        {
+            return Some(format!("{name} (links)"));
+        }
+        None
+    }
+}
+
+/// Whether an element holds an `h1` (searched breadth-limited).
+fn has_h1(node: NodeRef<Node>) -> bool {
+    node.descendants()
+        .take(2000)
+        .any(|n| matches!(n.value(), Node::Element(e) if e.name() == "h1"))
+}
+
+fn has_nav(node: NodeRef<Node>) -> bool {
+    node.descendants().take(2000).any(|n| {
+        matches!(n.value(), Node::Element(e) if e.name() == "nav"
+            || e.attr("role") == Some("navigation"))
+    })
 }
 
 impl Renderer {
+    /// Enter or leave `node`; entering returns whether its children are to
+    /// be walked.
+    fn visit(&mut self, node: NodeRef<Node>, enter: bool) -> bool {
+        if let Some(m) = &mut self.main {
+            if let Some((depth, aside)) = &mut m.furniture {
+                match node.value() {
+                    Node::Text(t) if enter => aside.words += count_words(t),
+                    Node::Element(e) if enter => {
+                        *depth += 1;
+                        return !matches!(role(e.name()), Role::Skip);
+                    }
+                    Node::Element(_) => {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            let (_, mut aside) = m.furniture.take().expect("in furniture");
+                            aside.before_line = Some(self.out.next_index() as u32);
+                            m.set_aside.push(aside);
+                            // Whatever stood around it is separate text.
+                            self.out.paragraph_break();
+                        }
+                    }
+                    _ => {}
+                }
+                return false;
+            }
+            if let Node::Element(e) = node.value() {
+                if enter {
+                    if let Some(what) = m.furniture(node, e) {
+                        m.furniture = Some((
+                            1,
+                            SetAside {
+                                what,
+                                words: 0,
+                                before_line: None,
+                            },
+                        ));
+                        return true;
+                    }
+                    if matches!(e.name(), "article" | "main") || e.attr("role") == Some("main") {
+                        m.content_depth += 1;
+                    }
+                } else if matches!(e.name(), "article" | "main") || e.attr("role") == Some("main") {
+                    m.content_depth = m.content_depth.saturating_sub(1);
+                }
+            }
+        }
+        if enter {
+            self.enter(node)
+        } else {
+            self.leave(node.value());
+            false
+        }
+    }
+
     /// Enter `node`; returns whether its children are to be walked.
-    /// `li_children` counts the node's `li` children (only asked for
-    /// `<ol reversed>` without `start`).
-    fn enter(&mut self, node: &Node, li_children: impl FnOnce() -> usize) -> bool {
-        let element = match node {
+    fn enter(&mut self, node: NodeRef<Node>) -> bool {
+        let element = match node.value() {
             Node::Document | Node::Fragment => return true,
             Node::Text(text) => {
                 self.out.push_text(text, self.pre_depth > 0);
@@ -237,6 +747,15 @@ impl Renderer {
         match role(element.name()) {
             Role::Skip => return false,
             Role::Block => self.out.paragraph_break(),
+            Role::Quote => {
+                self.out.paragraph_break();
+                if let Some(m) = &mut self.main {
+                    m.quote_depth += 1;
+                    if m.quote_depth == 1 {
+                        m.quote_start = Some(self.out.next_index());
+                    }
+                }
+            }
             Role::ListItem => {
                 self.out.paragraph_break();
                 let marker = match self.lists.last_mut() {
@@ -259,7 +778,10 @@ impl Renderer {
                 let start = element.attr("start").and_then(parse_html_integer);
                 let next = match start {
                     Some(n) => n,
-                    None if reversed => i64::try_from(li_children()).unwrap_or(i64::MAX),
+                    None if reversed => {
+                        let n = count_list_items(node.children().map(|c| c.value()));
+                        i64::try_from(n).unwrap_or(i64::MAX)
+                    }
                     None => 1,
                 };
                 self.lists.push(List::Ordered { next, step });
@@ -274,6 +796,17 @@ impl Renderer {
             }
             Role::LineBreak => self.out.line_break(),
             Role::Cell => self.out.space(),
+            Role::InlineQuote => {
+                if self.main.is_some() {
+                    self.q_depth += 1;
+                    let mark = if self.q_depth % 2 == 1 {
+                        "\u{201c}"
+                    } else {
+                        "\u{2018}"
+                    };
+                    self.out.push_text(mark, false);
+                }
+            }
             Role::Inline => {}
         }
         true
@@ -286,6 +819,21 @@ impl Renderer {
         };
         match role(element.name()) {
             Role::Block => self.out.paragraph_break(),
+            Role::Quote => {
+                if let Some(m) = &mut self.main {
+                    m.quote_depth = m.quote_depth.saturating_sub(1);
+                    if m.quote_depth == 0 {
+                        if let (Some(start), Some(last)) =
+                            (m.quote_start.take(), self.out.last_index())
+                        {
+                            if last >= start {
+                                m.quoted.push(start as u32..last as u32);
+                            }
+                        }
+                    }
+                }
+                self.out.paragraph_break();
+            }
             Role::ListItem => {
                 self.out.clear_marker();
                 self.out.paragraph_break();
@@ -299,6 +847,17 @@ impl Renderer {
                 self.out.paragraph_break();
             }
             Role::Cell => self.out.space(),
+            Role::InlineQuote => {
+                if self.main.is_some() && self.q_depth > 0 {
+                    let mark = if self.q_depth % 2 == 1 {
+                        "\u{201d}"
+                    } else {
+                        "\u{2019}"
+                    };
+                    self.out.push_text(mark, false);
+                    self.q_depth -= 1;
+                }
+            }
             Role::Skip | Role::LineBreak | Role::Inline => {}
         }
     }
@@ -348,6 +907,13 @@ struct TextBuilder {
     suppress_space: bool,
     /// A list item's marker, written before the item's first character.
     marker: Option<String>,
+    /// Visible characters written (markers included): the index of the
+    /// next one.
+    visible: usize,
+    /// The line (from 1) of every visible character at which a new line
+    /// began: `(index of that character, its line)`.
+    line_starts: Vec<(usize, u32)>,
+    lines: u32,
 }
 
 impl Default for TextBuilder {
@@ -360,6 +926,9 @@ impl Default for TextBuilder {
             // Start of the output counts as the start of a line.
             suppress_space: true,
             marker: None,
+            visible: 0,
+            line_starts: Vec::new(),
+            lines: 0,
         }
     }
 }
@@ -387,6 +956,16 @@ impl TextBuilder {
         self.marker = None;
     }
 
+    /// The index of the next visible character.
+    fn next_index(&self) -> usize {
+        self.visible
+    }
+
+    /// The index of the last visible character written, if any.
+    fn last_index(&self) -> Option<usize> {
+        self.visible.checked_sub(1)
+    }
+
     /// Append the text of a text node.
     fn push_text(&mut self, text: &str, pre: bool) {
         for c in text.chars() {
@@ -406,12 +985,16 @@ impl TextBuilder {
 
     /// Write the pending separators, then `c`.
     fn push_visible(&mut self, c: char) {
-        if self.newlines > 0 {
+        if self.newlines > 0 || self.lines == 0 {
             if !self.out.is_empty() {
                 for _ in 0..self.newlines {
                     self.out.push('\n');
                 }
+                self.lines += u32::from(self.newlines);
+            } else {
+                self.lines = 1;
             }
+            self.line_starts.push((self.visible, self.lines));
             self.suppress_space = true;
         }
         if let Some(marker) = self.marker.take() {
@@ -424,20 +1007,32 @@ impl TextBuilder {
             self.out.push(' ');
         }
         self.out.push(c);
+        self.visible += 1;
         self.newlines = 0;
         self.space = false;
         self.pre_ws.clear();
         self.suppress_space = false;
     }
 
-    /// The finished text: no trailing white space, a final newline if nonempty.
-    fn finish(mut self) -> String {
+    /// The finished text (no trailing white space, a final newline if
+    /// nonempty), and the line of a visible character's index (`None`
+    /// past the end).
+    fn finish(mut self) -> (String, impl Fn(usize) -> Option<u32>) {
         let len = self.out.trim_end_matches(is_html_space).len();
         self.out.truncate(len);
         if !self.out.is_empty() {
             self.out.push('\n');
         }
-        self.out
+        let starts = std::mem::take(&mut self.line_starts);
+        let visible = self.visible;
+        let line_of = move |i: usize| {
+            if i >= visible {
+                return None;
+            }
+            let k = starts.partition_point(|&(at, _)| at <= i);
+            k.checked_sub(1).map(|k| starts[k].1)
+        };
+        (self.out, line_of)
     }
 }
 
@@ -461,7 +1056,7 @@ fn fallback_text(html: &str) -> String {
             }
         }
     }
-    out.finish()
+    out.finish().0
 }
 
 fn trim_ascii_ws_start(bytes: &[u8]) -> &[u8] {

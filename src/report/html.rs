@@ -215,6 +215,10 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
             "Altered: {} section(s) altered, {} missing, {} moved, {} passage(s) added.",
             r.summary.altered, r.summary.missing, r.summary.moved, r.summary.added
         ),
+        Verdict::Outdated => format!(
+            "Outdated: this is the text of version {} of the sealed text, not of the newest version.",
+            r.matches_version.unwrap_or(0)
+        ),
         Verdict::Unrelated => {
             "Unrelated: this text has no meaningful overlap with the sealed text.".to_owned()
         }
@@ -243,6 +247,7 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
             Status::Altered => ("altered", "altered"),
             Status::Missing if excerpt => ("intact", "not in the excerpt"),
             Status::Missing => ("missing", "missing from the copy"),
+            Status::Partial => ("intact", "in part: cut off inside a sentence"),
             Status::Moved => ("moved", "moved"),
             Status::Added => ("added", "added: not in the sealed text"),
         };

@@ -1,46 +1,179 @@
 //! Human-readable reports: what a person reads in a terminal.
 
 use super::{inline_diff, strip_marker, Against, DiffSide, Style};
-use crate::compare::check::{CheckReport, Status};
+use crate::compare::check::{CheckReport, PassageStatus, SectionReport, Status, Verdict};
 use crate::compare::diff::{DiffReport, DiffStatus};
 
-/// Human-readable check result: verdict first, then each section that is not
-/// intact with sealed and found wording, then warnings.
+/// Sections named as ranges of consecutive ids: "paragraph-1 to bullet-4,
+/// point-7".
+pub fn section_ranges(r: &CheckReport, pick: impl Fn(&SectionReport) -> bool) -> String {
+    let secs: Vec<&SectionReport> = r
+        .sections
+        .iter()
+        .filter(|s| s.status != Status::Added)
+        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < secs.len() {
+        if !pick(secs[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i + 1 < secs.len() && pick(secs[i + 1]) {
+            i += 1;
+        }
+        parts.push(if i == start {
+            secs[start].id.clone()
+        } else {
+            format!("{} to {}", secs[start].id, secs[i].id)
+        });
+        i += 1;
+    }
+    parts.join(", ")
+}
+
+/// Words in a few: at most eight, then an ellipsis.
+fn few(t: &str) -> String {
+    let w: Vec<&str> = t.split_whitespace().collect();
+    if w.len() <= 8 {
+        w.join(" ")
+    } else {
+        format!("{} \u{2026}", w[..8].join(" "))
+    }
+}
+
+/// Whether a missing section was deleted from inside a passage (rather
+/// than left out of an excerpt).
+fn deleted_inside(r: &CheckReport, sec: &SectionReport) -> bool {
+    sec.status == Status::Missing
+        && r.verdict != Verdict::Excerpt
+        && r.passages.iter().any(|p| p.sections.contains(&sec.id))
+}
+
+/// The changes of a report in a few words: "bullet-5, number 500 → 5,000".
+fn changes_in_brief(r: &CheckReport) -> String {
+    let mut parts = Vec::new();
+    for sec in &r.sections {
+        match sec.status {
+            Status::Altered => {
+                let shown: Vec<String> = sec
+                    .changes
+                    .iter()
+                    .filter(|c| !c.sealed.is_empty() || !c.found.is_empty())
+                    .take(2)
+                    .map(|c| match (c.sealed.is_empty(), c.found.is_empty()) {
+                        (true, _) => format!("\u{201C}{}\u{201D} added", few(&c.found)),
+                        (_, true) => format!("\u{201C}{}\u{201D} left out", few(&c.sealed)),
+                        _ => format!("{} \u{2192} {}", few(&c.sealed), few(&c.found)),
+                    })
+                    .collect();
+                let mut classes: Vec<&str> = sec.changes.iter().map(|c| c.class.name()).collect();
+                classes.dedup();
+                let more = sec.changes.len().saturating_sub(shown.len());
+                parts.push(format!(
+                    "{}, {} {}{}",
+                    sec.id,
+                    classes.join("/"),
+                    shown.join(", "),
+                    if more > 0 {
+                        format!(" and {more} more")
+                    } else {
+                        String::new()
+                    }
+                ));
+            }
+            Status::Missing if deleted_inside(r, sec) => parts.push(format!("{} missing", sec.id)),
+            Status::Moved => parts.push(format!("{} moved", sec.id)),
+            Status::Added => parts.push(format!("{} (text added)", sec.id)),
+            _ => {}
+        }
+    }
+    let n = parts.len();
+    if n > 3 {
+        parts.truncate(3);
+        parts.push(format!("and {} more", n - 3));
+    }
+    parts.join("; ")
+}
+
+/// The one line after the verdict.
+fn check_summary(r: &CheckReport) -> String {
+    let sur = &r.surrounding;
+    let around = if sur.words_before + sur.words_after + sur.words_between > 0 {
+        format!(
+            " ({} words of other material before it, {} after{})",
+            sur.words_before,
+            sur.words_after,
+            if sur.words_between > 0 {
+                format!(", {} between passages", sur.words_between)
+            } else {
+                String::new()
+            }
+        )
+    } else {
+        String::new()
+    };
+    let np = r.passages.len();
+    let passages = |n: usize| {
+        if n == 1 {
+            "1 passage".to_owned()
+        } else {
+            format!("{n} passages")
+        }
+    };
+    match r.verdict {
+        Verdict::Authentic if around.is_empty() => {
+            "every sealed section present and intact; only formatting differs".to_owned()
+        }
+        Verdict::Authentic => format!("the whole sealed text, intact{around}"),
+        Verdict::Excerpt => {
+            let covers =
+                section_ranges(r, |s| matches!(s.status, Status::Intact | Status::Partial));
+            format!(
+                "{} from the sealed text, {}: {covers}",
+                passages(np),
+                if np == 1 { "intact" } else { "all intact" }
+            )
+        }
+        Verdict::Altered => {
+            let altered = r
+                .passages
+                .iter()
+                .filter(|p| p.status == PassageStatus::Altered)
+                .count();
+            let head = if np <= 1 {
+                format!("{}, altered", passages(np))
+            } else {
+                format!(
+                    "{} from the sealed text: {} intact, {altered} altered",
+                    passages(np),
+                    np - altered
+                )
+            };
+            format!("{head}: {}", changes_in_brief(r))
+        }
+        Verdict::Outdated => format!(
+            "the text of version {}, not of the newest version; since then: {}",
+            r.matches_version.unwrap_or(0),
+            changes_in_brief(r)
+        ),
+        Verdict::Unrelated => format!("no passage of the sealed text ({} words)", sur.words_before),
+    }
+}
+
+/// Human-readable check result: the verdict and a one-line summary first;
+/// then each passage or section that is not intact, with the sealed and
+/// the document's words side by side; then the intact passages by section
+/// and first words; missing sections of an excerpt as ranges; warnings.
 pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> String {
     let mut s = String::new();
     let verdict = r.verdict.as_str().to_uppercase();
-    let detail = match r.verdict {
-        crate::compare::check::Verdict::Authentic => {
-            "every sealed section present and intact; only formatting differs".to_owned()
-        }
-        crate::compare::check::Verdict::Excerpt => format!(
-            "an intact, contiguous part of the sealed text ({} of {} sections)",
-            r.summary.intact, r.summary.sections
-        ),
-        crate::compare::check::Verdict::Altered => {
-            let mut parts = Vec::new();
-            for (n, w) in [
-                (r.summary.altered, "altered"),
-                (r.summary.missing, "missing"),
-                (r.summary.moved, "moved"),
-                (r.summary.added, "added"),
-            ] {
-                if n > 0 {
-                    parts.push(format!("{n} {w}"));
-                }
-            }
-            if parts.is_empty() {
-                "the copy is not the sealed text".to_owned()
-            } else {
-                format!("sections: {}", parts.join(", "))
-            }
-        }
-        crate::compare::check::Verdict::Unrelated => format!(
-            "no meaningful overlap ({} of {} words match)",
-            r.summary.matched_words, r.summary.copy_words
-        ),
-    };
-    s.push_str(&format!("{copy}: {}  {detail}\n", st.bold(&verdict)));
+    s.push_str(&format!(
+        "{copy}: {}  {}\n",
+        st.bold(&verdict),
+        check_summary(r)
+    ));
     s.push_str(&format!(
         "  against {} v{} (sealed {}, key {} {} from {}) in {}\n  verified: {}\n",
         against.archive,
@@ -52,12 +185,15 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
         against.archive_path,
         against.verification.describe()
     ));
-    if r.verdict != crate::compare::check::Verdict::Unrelated {
-        let excerpt = r.verdict == crate::compare::check::Verdict::Excerpt;
+    for n in &r.notes {
+        s.push_str(&format!("  note: {n}\n"));
+    }
+    if r.verdict != Verdict::Unrelated {
+        // What is not intact, section by section.
         for sec in &r.sections {
             match sec.status {
-                Status::Intact => {}
-                Status::Missing if excerpt => {}
+                Status::Intact | Status::Partial => {}
+                Status::Missing if !deleted_inside(r, sec) => {}
                 Status::Missing => {
                     s.push_str(&format!(
                         "\n  {} MISSING\n    sealed: {}\n",
@@ -77,51 +213,113 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
                         st.ins(&sec.text)
                     ));
                 }
-                Status::Altered => {
-                    let classes: Vec<String> = {
-                        let mut c: Vec<String> = sec
-                            .changes
-                            .iter()
-                            .map(|c| {
-                                let n = c.class.name().to_owned();
-                                if c.minor {
-                                    format!("{n} (minor)")
-                                } else {
-                                    n
-                                }
-                            })
-                            .collect();
-                        c.dedup();
-                        c
-                    };
-                    s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
-                    let sealed_words = strip_marker(&sec.text);
-                    let found = sec.found.clone().unwrap_or_default();
-                    s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
-                    for c in &sec.changes {
-                        let cls = c.class.name().to_owned();
-                        s.push_str(&format!(
-                            "    {cls:<12} sealed: {:<24} copy: {}\n",
-                            if c.sealed.is_empty() {
-                                "(nothing)".to_owned()
-                            } else {
-                                format!("{:?}", c.sealed)
-                            },
-                            if c.found.is_empty() {
-                                "(nothing)".to_owned()
-                            } else {
-                                format!("{:?}", c.found)
-                            }
-                        ));
-                    }
+                Status::Altered => altered_section(&mut s, sec, st),
+            }
+        }
+        // The passages.
+        if r.passages.len() > 1 || r.verdict == Verdict::Excerpt {
+            s.push('\n');
+            for p in &r.passages {
+                s.push_str(&format!(
+                    "  {} {} line {}{}: {}  \u{201C}{}\u{201D}\n",
+                    p.id,
+                    if p.status == PassageStatus::Altered {
+                        st.bold("ALTERED")
+                    } else {
+                        "intact".to_owned()
+                    },
+                    p.start.line,
+                    if p.quoted { ", quoted" } else { "" },
+                    span_of(&p.sections),
+                    p.text
+                ));
+                for c in &p.cut {
+                    s.push_str(&format!("    cut off: {c}\n"));
+                }
+                for n in &p.notes {
+                    s.push_str(&format!("    note: {n}\n"));
                 }
             }
+        }
+        if r.passages.len() > 1 || r.verdict == Verdict::Excerpt {
+            let missing =
+                section_ranges(r, |s| s.status == Status::Missing && !deleted_inside(r, s));
+            if !missing.is_empty() {
+                s.push_str(&format!("  not in the document: {missing}\n"));
+            }
+        }
+        let aside: Vec<String> = r
+            .surrounding
+            .set_aside
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} ({} words{})",
+                    a.what,
+                    a.words,
+                    if a.inside { ", inside the text" } else { "" }
+                )
+            })
+            .collect();
+        if !aside.is_empty() {
+            s.push_str(&format!(
+                "  set aside before comparing: {}\n",
+                aside.join(", ")
+            ));
         }
     }
     for w in &r.warnings {
         s.push_str(&format!("  warning: {w}\n"));
     }
     s
+}
+
+/// "paragraph-1 to bullet-4", or the one section.
+fn span_of(ids: &[String]) -> String {
+    match ids {
+        [] => String::new(),
+        [one] => one.clone(),
+        [first, .., last] => format!("{first} to {last}"),
+    }
+}
+
+fn altered_section(s: &mut String, sec: &SectionReport, st: Style) {
+    let classes: Vec<String> = {
+        let mut c: Vec<String> = sec
+            .changes
+            .iter()
+            .map(|c| {
+                let n = c.class.name().to_owned();
+                if c.minor {
+                    format!("{n} (minor)")
+                } else {
+                    n
+                }
+            })
+            .collect();
+        c.dedup();
+        c
+    };
+    s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
+    let sealed_words = strip_marker(&sec.text);
+    let found = sec.found.clone().unwrap_or_default();
+    s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
+    for c in &sec.changes {
+        let cls = c.class.name().to_owned();
+        s.push_str(&format!(
+            "    {cls:<12} sealed: {:<24} copy: {}\n",
+            if c.sealed.is_empty() {
+                "(nothing)".to_owned()
+            } else {
+                format!("{:?}", c.sealed)
+            },
+            if c.found.is_empty() {
+                "(nothing)".to_owned()
+            } else {
+                format!("{:?}", c.found)
+            }
+        ));
+    }
 }
 
 fn describe(s: &DiffSide) -> String {

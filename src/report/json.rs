@@ -6,7 +6,7 @@ use crate::compare::check::CheckReport;
 use serde::Serialize;
 
 /// Schema id of check reports.
-pub const CHECK_SCHEMA: &str = "vellum-check-report-v1";
+pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 
 /// The JSON form of a check result (schema: `docs/check-report.md`),
 /// borrowing everything: serialized straight to text, no value tree.
@@ -26,9 +26,14 @@ pub struct CheckJson<'a> {
     checkpoint_sha256: &'a str,
     canonical_text: &'a str,
     verification: crate::verify::Verification,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    matches_version: Option<u32>,
     summary: &'a crate::compare::check::Summary,
     sections: SectionsJson<'a>,
+    passages: &'a [crate::compare::check::Passage],
+    surrounding: &'a crate::compare::check::Surrounding,
     warnings: &'a [String],
+    notes: &'a [String],
 }
 
 /// The sections of a report, with the sealed texts escaped once.
@@ -103,12 +108,16 @@ pub fn check<'a>(
         checkpoint_sha256: &against.checkpoint_sha256,
         canonical_text: &against.canonical_text,
         verification: against.verification,
+        matches_version: r.matches_version,
         summary: &r.summary,
         sections: SectionsJson {
             sections: &r.sections,
             sealed,
         },
+        passages: &r.passages,
+        surrounding: &r.surrounding,
         warnings: &r.warnings,
+        notes: &r.notes,
     }
 }
 

@@ -628,6 +628,56 @@ mod tests {
         }]
     }
 
+    /// The archive verify's phase tests read (`src/verify/testdata`,
+    /// committed so that verify's tests need not seal) is what sealing
+    /// makes today: a fixed key, fixed texts and times, a deterministic
+    /// zip. When the format changes on purpose, rewrite it with
+    /// `VELLUM_WRITE_FIXTURES=1 cargo test --lib verify_fixture`.
+    #[test]
+    fn verify_fixture_is_what_seal_makes() {
+        const FIXTURE: &str = "src/verify/testdata/two-versions.zip";
+        let sk = SecretKey::from_seed(&[9; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("arch.zip");
+        for (t, time) in [
+            (
+                "A first paragraph.\n\nA second one.\n",
+                "2020-01-01T00:00:00Z",
+            ),
+            (
+                "A first paragraph.\n\nA second one, changed.\n",
+                "2020-02-01T00:00:00Z",
+            ),
+        ] {
+            let o = SealOptions {
+                message: "m".into(),
+                created: Some(time.into()),
+                ..Default::default()
+            };
+            seal(
+                Path::new("t"),
+                t.as_bytes(),
+                &sk,
+                Path::new("k"),
+                &a,
+                &[],
+                &o,
+            )
+            .unwrap();
+        }
+        let made = std::fs::read(&a).unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+        if std::env::var_os("VELLUM_WRITE_FIXTURES").is_some() {
+            std::fs::write(&fixture, &made).unwrap();
+        }
+        let committed = std::fs::read(&fixture).unwrap();
+        assert!(
+            made == committed,
+            "{FIXTURE} is not what seal makes now; if the format changed on purpose, \
+             rewrite it (see this test's doc)"
+        );
+    }
+
     /// Seal and verify must canonicalize alike whatever the line ends,
     /// including the ones only the full mode detector knows (NEL, LS, PS),
     /// and lone list markers.

@@ -421,8 +421,9 @@ pub enum Mode {
 
 /// Receives the canonical output as it is made.
 pub trait Sink {
-    /// A new block starts (with its marker, if a list item).
-    fn block(&mut self, marker: Option<Marker>);
+    /// A new block starts (with its marker, if a list item) on `line`
+    /// (1-based) of the input.
+    fn block(&mut self, marker: Option<Marker>, line: u64);
     /// Text of the current block, in canonical form.
     fn text(&mut self, s: &str);
     /// Display form of the same text (typography kept), from a
@@ -713,7 +714,7 @@ impl<S: Sink> Canonicalizer<S> {
         self.blocks += 1;
         self.block_open = true;
         self.hyphen_end = false;
-        self.sink.block(m);
+        self.sink.block(m, self.line_no);
     }
 
     /// A marker that never got its text is a block of plain text.
@@ -990,6 +991,8 @@ pub struct Block {
     pub text: String,
     /// The block as published (typography kept), without its marker.
     pub display: String,
+    /// The line of the input its text starts on (1-based).
+    pub line: u64,
 }
 
 /// A text in canonical form.
@@ -1004,14 +1007,15 @@ pub struct Canonical {
 /// Collects blocks as they are made.
 #[derive(Default)]
 struct BlockSink {
-    /// Marker, canonical text and display text of each block.
-    blocks: Vec<(Option<Marker>, String, String)>,
+    /// Marker, canonical text, display text and first line of each block.
+    blocks: Vec<(Option<Marker>, String, String, u64)>,
     warnings: Vec<Warning>,
 }
 
 impl Sink for BlockSink {
-    fn block(&mut self, marker: Option<Marker>) {
-        self.blocks.push((marker, String::new(), String::new()));
+    fn block(&mut self, marker: Option<Marker>, line: u64) {
+        self.blocks
+            .push((marker, String::new(), String::new(), line));
     }
     fn text(&mut self, s: &str) {
         if let Some(b) = self.blocks.last_mut() {
@@ -1287,14 +1291,16 @@ fn run_with_ends(text: &str, mode: Mode, display: bool, ends: &[usize]) -> (Cano
             warnings.push(w);
         }
         blocks_before += sink.blocks.len();
+        let lines_before_part = lines_before;
         lines_before += lines;
         blocks.extend(
             sink.blocks
                 .into_iter()
-                .map(|(marker, text, display)| Block {
+                .map(|(marker, text, display, line)| Block {
                     marker,
                     text,
                     display,
+                    line: line + lines_before_part,
                 }),
         );
     }

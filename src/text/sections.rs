@@ -304,7 +304,7 @@ impl Digester {
 }
 
 impl Sink for Digester {
-    fn block(&mut self, marker: Option<Marker>) {
+    fn block(&mut self, marker: Option<Marker>, _line: u64) {
         self.close_block();
         let mut parts = Vec::new();
         self.writer.block(marker, &mut |s| parts.push(s.to_owned()));

@@ -161,15 +161,104 @@ impl LoadError {
     }
 }
 
-/// Verify what a verdict rests on and read one version's text (the newest
-/// when `version` is `None`); `progress` as for [`verify`].
-pub fn load_version(
+/// An archive whose signatures were checked (V18, or all of V1–V17), open
+/// for reading its versions' texts.
+pub struct LoadedArchive {
+    archive: PathBuf,
+    chain: Chain,
+    how: Verification,
+}
+
+impl LoadedArchive {
+    /// How many versions it holds.
+    pub fn versions(&self) -> u32 {
+        self.chain.versions.len() as u32
+    }
+
+    /// Version `n`'s text as published, and what it is, once its text and
+    /// tree are checked against its signed checkpoint (V18).
+    pub fn version(&self, n: u32) -> Result<LoadedVersion, LoadError> {
+        let archive = &self.archive;
+        let newest = self.versions();
+        if n == 0 || n > newest {
+            return Err(LoadError::NoSuchVersion {
+                archive: archive.clone(),
+                asked: n,
+                newest,
+            });
+        }
+        let invalid = |problems: String| LoadError::Invalid {
+            archive: archive.clone(),
+            problems,
+        };
+        let unreadable = |why: String| LoadError::Unreadable {
+            archive: archive.clone(),
+            version: n,
+            why,
+        };
+        let chain = &self.chain;
+        let cv = &chain.versions[n as usize - 1];
+        let path = object_path(&chain.paths, &chain.inventory, n, ORIGINAL)
+            .ok_or_else(|| unreadable("missing".into()))?;
+        let bytes = chain
+            .zip
+            .read_whole(&path, MAX_TEXT, "a text vellum compares whole")
+            .map_err(|e| unreadable(e.to_string()))?;
+        // The text, its canonical form and its tree: what the verdict rests
+        // on.
+        if sha256(&bytes) != cv.checkpoint.original_sha256 {
+            return Err(invalid(format!(
+                "v{n} {ORIGINAL}: does not match its signed checkpoint"
+            )));
+        }
+        let (text, _) =
+            crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
+        drop(bytes);
+        let canon = Canonical::new(&text);
+        let (canonical_sha256, _) = canon.digest();
+        if canonical_sha256 != cv.checkpoint.canonical_sha256 {
+            return Err(invalid(format!(
+                "v{n}: the canonical text re-derived from {ORIGINAL} differs from the signed one"
+            )));
+        }
+        let secs = sections::split_owned_hashed(canon);
+        let root = tree_root(&secs);
+        if root != cv.checkpoint.root || secs.len() as u64 != cv.checkpoint.size {
+            return Err(invalid(format!(
+                "v{n}: the tree of the text's sections is not the signed one"
+            )));
+        }
+        let signer = &cv.signer;
+        Ok(LoadedVersion {
+            text,
+            sections: secs,
+            against: Against {
+                archive_path: archive.display().to_string(),
+                archive: cv.header.archive_id.clone(),
+                version: n,
+                created: cv.header.created.clone(),
+                signer_key_id: signer.key_id.clone().unwrap_or_default(),
+                signer_fingerprint: signer.fingerprint.to_string(),
+                signer_key_file: signer.key_file.clone().unwrap_or_default(),
+                manifest_sha256: cv.manifest_sha256.clone(),
+                checkpoint_sha256: cv.checkpoint_sha256.clone(),
+                root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
+                canonical_text: cv.header.canonical_text.clone(),
+                verification: self.how,
+            },
+            versions: newest,
+        })
+    }
+}
+
+/// Verify what a verdict rests on (`how`) and keep the archive open for
+/// reading its versions' texts; `progress` as for [`verify`].
+pub fn load_archive(
     archive: &Path,
     trusted: &[TrustedKey],
-    version: Option<u32>,
     how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
-) -> Result<LoadedVersion, LoadError> {
+) -> Result<LoadedArchive, LoadError> {
     let invalid = |problems: String| LoadError::Invalid {
         archive: archive.to_owned(),
         problems,
@@ -190,69 +279,25 @@ pub fn load_version(
             Found::Invalid(m) => invalid(m),
         })?,
     };
-    let newest = chain.versions.len() as u32;
-    let n = version.unwrap_or(newest);
-    if n == 0 || n > newest {
-        return Err(LoadError::NoSuchVersion {
-            archive: archive.to_owned(),
-            asked: n,
-            newest,
-        });
-    }
-    let unreadable = |why: String| LoadError::Unreadable {
+    Ok(LoadedArchive {
         archive: archive.to_owned(),
-        version: n,
-        why,
-    };
-    let cv = &chain.versions[n as usize - 1];
-    let path = object_path(&chain.paths, &chain.inventory, n, ORIGINAL)
-        .ok_or_else(|| unreadable("missing".into()))?;
-    let bytes = chain
-        .zip
-        .read_whole(&path, MAX_TEXT, "a text vellum compares whole")
-        .map_err(|e| unreadable(e.to_string()))?;
-    // The text, its canonical form and its tree: what the verdict rests on.
-    if sha256(&bytes) != cv.checkpoint.original_sha256 {
-        return Err(invalid(format!(
-            "v{n} {ORIGINAL}: does not match its signed checkpoint"
-        )));
-    }
-    let (text, _) = crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
-    drop(bytes);
-    let canon = Canonical::new(&text);
-    let (canonical_sha256, _) = canon.digest();
-    if canonical_sha256 != cv.checkpoint.canonical_sha256 {
-        return Err(invalid(format!(
-            "v{n}: the canonical text re-derived from {ORIGINAL} differs from the signed one"
-        )));
-    }
-    let secs = sections::split_owned_hashed(canon);
-    let root = tree_root(&secs);
-    if root != cv.checkpoint.root || secs.len() as u64 != cv.checkpoint.size {
-        return Err(invalid(format!(
-            "v{n}: the tree of the text's sections is not the signed one"
-        )));
-    }
-    let signer = &cv.signer;
-    Ok(LoadedVersion {
-        text,
-        sections: secs,
-        against: Against {
-            archive_path: archive.display().to_string(),
-            archive: cv.header.archive_id.clone(),
-            version: n,
-            created: cv.header.created.clone(),
-            signer_key_id: signer.key_id.clone().unwrap_or_default(),
-            signer_fingerprint: signer.fingerprint.to_string(),
-            signer_key_file: signer.key_file.clone().unwrap_or_default(),
-            manifest_sha256: cv.manifest_sha256.clone(),
-            checkpoint_sha256: cv.checkpoint_sha256.clone(),
-            root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
-            canonical_text: cv.header.canonical_text.clone(),
-            verification: how,
-        },
-        versions: newest,
+        chain,
+        how,
     })
+}
+
+/// Verify what a verdict rests on and read one version's text (the newest
+/// when `version` is `None`): [`load_archive`], then
+/// [`LoadedArchive::version`].
+pub fn load_version(
+    archive: &Path,
+    trusted: &[TrustedKey],
+    version: Option<u32>,
+    how: Verification,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<LoadedVersion, LoadError> {
+    let a = load_archive(archive, trusted, how, progress)?;
+    a.version(version.unwrap_or(a.versions()))
 }
 
 /// The tree root of sections (T1, T2).

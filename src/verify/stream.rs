@@ -161,7 +161,7 @@ impl EventSink {
 }
 
 impl Sink for EventSink {
-    fn block(&mut self, marker: Option<Marker>) {
+    fn block(&mut self, marker: Option<Marker>, _line: u64) {
         self.close_block();
         self.push(Event::Open(marker));
         self.block = Some((marker, Sha256::new(), 0, 1, String::new()));

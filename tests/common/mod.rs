@@ -6,6 +6,8 @@
 //! Shared by several test binaries, so not every helper is used by each.
 #![allow(dead_code)]
 
+pub mod cases;
+
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};

@@ -135,6 +135,9 @@ pub(crate) struct CheckArgs {
     /// Also write a self-contained HTML report (one copy only).
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
+    /// Read copies in this encoding (windows-1252, windows-1256, iso-8859-1, utf-16le, ...) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[derive(Args)]
@@ -151,6 +154,9 @@ pub(crate) struct DiffArgs {
     /// Also write a self-contained HTML report.
     #[arg(long, value_name = "FILE")]
     pub(crate) html: Option<PathBuf>,
+    /// Read texts in this encoding (windows-1252, windows-1256, iso-8859-1, utf-16le, ...) instead of detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub(crate) encoding: Option<String>,
 }
 
 #[derive(Args)]

@@ -167,13 +167,7 @@ pub(super) fn merge(
     } else {
         summary.intact += plan.hidden.len();
     }
-    (
-        CheckReport {
-            verdict: r.verdict,
-            summary,
-            sections,
-            warnings: r.warnings,
-        },
-        full,
-    )
+    let mut report = CheckReport::new(r.verdict, summary, sections);
+    report.warnings = r.warnings;
+    (report, full)
 }

@@ -1,43 +1,74 @@
-//! Checking a circulated copy against a sealed version: authentic, excerpt,
-//! altered (which sections, which words, what kind of change) or unrelated.
+//! Checking a document against a sealed version: which passages of it come
+//! from the sealed text, and for each, intact or altered (which section,
+//! which words, what kind of change); then a verdict on the document:
+//! authentic, excerpt, altered, outdated or unrelated.
 //!
-//! The copy is canonicalized with the same specification as the sealed text
-//! and aligned with it word by word over the whole text ([`crate::compare::align`]), so
-//! merged, split, rewrapped or re-bulleted paragraphs still line up; every
-//! difference is then mapped back to the sealed section it touches.
+//! The phases, each a function (rules in `docs/check-report.md`):
+//!
+//! 1. [`Canonical::fast`]: the document's text in canonical form, the same
+//!    specification as the sealed text's, so formatting never counts.
+//! 2. [`same_blocks`]: a document whose blocks are the sealed sections
+//!    word for word is authentic with nothing to align (most copies).
+//! 3. [`locate::passages`]: the passages, found by word grams, quotations
+//!    and local alignment; everything else is surrounding material (L1-L4).
+//! 4. [`judge`]: each passage aligned word by word with the sealed text
+//!    it comes from; every difference classed and attributed to the
+//!    section it touches (J1-J6).
+//! 5. [`assemble`]: section statuses, the verdict, passages and
+//!    surroundings for the report (V1-V6).
+//!
+//! Sealed texts of [`PLAN_MIN_BYTES`] and more are compared whole instead
+//! (a document is one copy of them), with identical blocks set aside first
+//! ([`coarse`]), so a large text is never tokenized whole for a few edits.
 
-use crate::compare::align::{self, Op, Tag};
-use crate::compare::changes::{self, Change, Kind as ChangeKind};
+use crate::compare::changes::Change;
 use crate::text::canon::{Canonical, Marker, WarningKind};
-use crate::text::sections::{Kind, Section};
+use crate::text::sections::Kind;
 use crate::text::words::Doc;
 use serde::Serialize;
+use std::ops::Range;
+use std::sync::Arc;
 
 mod coarse;
+mod judge;
+pub mod locate;
+mod sealed;
 
-/// Fewest matched words, as a share of the copy, for a copy to be related.
+use judge::{Judged, Meaning, Tally};
+use locate::{Quote, Span};
+pub use sealed::Sealed;
+
+/// Fewest matched words, as a share of the copy, for a text compared whole
+/// to be related to the sealed text.
 pub const RELATED_COPY_SHARE: f64 = 0.5;
 /// ... or as a share of the sealed text.
 pub const RELATED_SEALED_SHARE: f64 = 0.3;
-/// A copy that starts at the beginning and holds at least this share of the
-/// sealed text, but not its end, is a truncated copy, not an excerpt.
-pub const TRUNCATED_SHARE: f64 = 0.6;
-/// Shortest run of matched words that counts towards relatedness.
+/// Shortest run of matched words that counts towards relatedness when a
+/// text is compared whole.
 pub const MIN_RUN_WORDS: usize = 4;
-/// Shortest run of words recognised as moved rather than deleted and added.
-pub const MIN_MOVED_WORDS: usize = 3;
+/// Share of an unrelated document's distinct words that the sealed text
+/// also uses, above which it is called a rewording (V5), in percent...
+pub const REWORDED_SHARE_PERCENT: usize = 50;
+/// ... counting only words of at least this many letters, and only
+/// documents with at least [`REWORDED_MIN_WORDS`] such distinct words.
+pub const REWORDED_WORD_LEN: usize = 5;
+/// See [`REWORDED_SHARE_PERCENT`].
+pub const REWORDED_MIN_WORDS: usize = 20;
 
-/// The verdict on a copy.
+/// The verdict on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Verdict {
-    /// Every sealed section present, in order, intact; only formatting differs.
+    /// The whole sealed text, as one run, intact; other material may
+    /// surround it.
     Authentic,
-    /// A contiguous, intact part of the sealed text.
+    /// One or more passages of the sealed text, each intact.
     Excerpt,
-    /// Something that changes what a reader reads.
+    /// Some passage differs from the sealed text in its words.
     Altered,
-    /// No meaningful overlap with the sealed text.
+    /// The document matches an earlier sealed version, not the newest.
+    Outdated,
+    /// No passage of the sealed text.
     Unrelated,
 }
 
@@ -48,32 +79,52 @@ impl Verdict {
             Verdict::Authentic => "authentic",
             Verdict::Excerpt => "excerpt",
             Verdict::Altered => "altered",
+            Verdict::Outdated => "outdated",
             Verdict::Unrelated => "unrelated",
         }
     }
-    /// Whether the copy can be trusted as (part of) the sealed text.
+    /// Whether the document can be trusted as (part of) the sealed text.
     pub fn is_ok(self) -> bool {
         matches!(self, Verdict::Authentic | Verdict::Excerpt)
     }
 }
 
-/// The state of one section in a copy.
+/// The state of one section in a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
-    /// Present and unchanged.
+    /// Present and unchanged (the whole of it, or a part quoted or ending
+    /// on a sentence boundary).
     Intact,
     /// Present with changes.
     Altered,
-    /// Not in the copy.
+    /// Not in the document.
     Missing,
     /// Present, but elsewhere in the text.
     Moved,
-    /// Text in the copy that the sealed text does not have.
+    /// Text in the document that the sealed text does not have, inside a
+    /// passage.
     Added,
+    /// Present in part, unchanged: the document cuts it off inside a
+    /// sentence (where it begins or ends, or where a passage does).
+    Partial,
 }
 
-/// One section of the report: a sealed section, or text the copy added.
+impl Status {
+    /// The status as a word, as in JSON reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Intact => "intact",
+            Status::Altered => "altered",
+            Status::Missing => "missing",
+            Status::Moved => "moved",
+            Status::Added => "added",
+            Status::Partial => "partial",
+        }
+    }
+}
+
+/// One section of the report: a sealed section, or text a passage added.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionReport {
     /// Section id (`added-N` for added text).
@@ -82,12 +133,13 @@ pub struct SectionReport {
     pub kind: Option<Kind>,
     /// Printed number of a numbered point.
     pub number: Option<u32>,
-    /// Status in the copy.
+    /// Status in the document.
     pub status: Status,
     /// The sealed text of the section as published (for added text: the
-    /// copy's text). Shared, not copied, across the reports of many copies.
-    pub text: std::sync::Arc<str>,
-    /// The copy's wording of the section's words, when it differs.
+    /// document's text). Shared, not copied, across the reports of many
+    /// documents.
+    pub text: Arc<str>,
+    /// The document's wording of the section's words, when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
     /// What changed.
@@ -109,12 +161,101 @@ pub struct Summary {
     pub moved: usize,
     /// Added passages.
     pub added: usize,
-    /// Words in the sealed text.
+    /// Sections present in part.
+    pub partial: usize,
+    /// Tokens (words and punctuation) in the sealed text.
     pub sealed_words: usize,
-    /// Words in the copy.
+    /// Tokens in the document.
     pub copy_words: usize,
-    /// Words of the copy matched to the sealed text.
+    /// Tokens of the document matched to the sealed text.
     pub matched_words: usize,
+}
+
+/// A place in the document's text: 1-based line and column (characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Place {
+    /// Line, from 1.
+    pub line: u64,
+    /// Column, from 1, in characters.
+    pub column: u64,
+}
+
+/// A change inside a passage, with the section it touches.
+#[derive(Debug, Clone, Serialize)]
+pub struct PassageChange {
+    /// The sealed section.
+    pub section: String,
+    /// The change.
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// The state of a passage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PassageStatus {
+    /// Its words are the sealed text's.
+    Intact,
+    /// Its words differ.
+    Altered,
+}
+
+/// One passage of the document that comes from the sealed text.
+#[derive(Debug, Clone, Serialize)]
+pub struct Passage {
+    /// `passage-N`, in document order.
+    pub id: String,
+    /// Intact or altered.
+    pub status: PassageStatus,
+    /// Whether the document presents it as a quotation (quotation marks,
+    /// a block quotation, `>` lines).
+    pub quoted: bool,
+    /// Where it starts in the document.
+    pub start: Place,
+    /// Where it ends (its last word).
+    pub end: Place,
+    /// Words of the document in it.
+    pub words: usize,
+    /// The sealed sections it covers, wholly or in part, in order.
+    pub sections: Vec<String>,
+    /// Where the document cuts the sealed text off inside a sentence at
+    /// this passage's start or end, in words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cut: Vec<String>,
+    /// Its changes, in order.
+    pub changes: Vec<PassageChange>,
+    /// Editing conventions noted (an ellipsis leaving words out, an
+    /// editor's bracketed words).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+    /// Its first and last words as the document has them.
+    pub text: String,
+}
+
+/// What surrounds the passages in the document.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Surrounding {
+    /// Words before the first passage.
+    pub words_before: usize,
+    /// Words after the last passage.
+    pub words_after: usize,
+    /// Words between passages.
+    pub words_between: usize,
+    /// What the document reader set aside before comparing (page
+    /// furniture, mail headers...), with how many words each.
+    pub set_aside: Vec<SetAside>,
+}
+
+/// Material the document reader set aside.
+#[derive(Debug, Clone, Serialize)]
+pub struct SetAside {
+    /// What it was (`nav`, `aside`, `email headers`...).
+    pub what: String,
+    /// Its words.
+    pub words: usize,
+    /// Whether it sat inside a passage of the sealed text (an
+    /// advertisement between two bullets, say).
+    pub inside: bool,
 }
 
 /// What a check found.
@@ -122,287 +263,305 @@ pub struct Summary {
 pub struct CheckReport {
     /// The verdict.
     pub verdict: Verdict,
+    /// For an outdated document: the earlier version it matches.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matches_version: Option<u32>,
     /// Counts.
     pub summary: Summary,
     /// Every sealed section in order, with added text where it stands.
     pub sections: Vec<SectionReport>,
+    /// The passages of the document that come from the sealed text.
+    pub passages: Vec<Passage>,
+    /// What surrounds them.
+    pub surrounding: Surrounding,
     /// Things worth knowing that are not alterations (watermark-like
-    /// invisible characters, renumbering).
+    /// invisible characters, renumbering, where a document is cut off).
     pub warnings: Vec<String>,
+    /// Facts about the document (a rewording, the encoding it was read in).
+    pub notes: Vec<String>,
 }
 
-/// A sealed version prepared for checking many copies.
-///
-/// The word-level view (tokens of the whole text) is built only when a
-/// check needs it: a copy whose blocks mostly equal sealed sections is
-/// judged on the blocks that differ, with their neighbours as context, so a
-/// large text is never tokenized whole for a few edits.
-pub struct Sealed {
-    /// Its sections (display text kept).
-    pub sections: Vec<Section>,
-    /// Key of each section's canonical text, to pair whole blocks.
-    keys: Vec<u64>,
-    /// Words of the whole text (built on first use).
-    words: std::sync::OnceLock<Words>,
-    /// Number of tokens in each section (counted on first use).
-    counts: std::sync::OnceLock<Vec<u32>>,
-    /// Each section as published, with its marker, for reports.
-    texts: Vec<std::sync::Arc<str>>,
-    /// Bytes of canonical text in all sections.
-    text_bytes: usize,
-    /// Each of `texts` as a JSON string, keyed by the text's address:
-    /// every report repeats them, so they are escaped once.
-    texts_json: std::sync::OnceLock<rustc_hash::FxHashMap<usize, Box<serde_json::value::RawValue>>>,
-}
-
-/// The sealed text cut into tokens.
-struct Words {
-    doc: Doc,
-    /// First token of each section, plus the total at the end.
-    section_tokens: Vec<usize>,
-}
-
-impl Words {
-    fn new(sections: &[Section]) -> Words {
-        let doc = Doc::from_blocks(sections.iter().map(|s| s.text.as_str()));
-        let mut section_tokens = vec![0usize; sections.len() + 1];
-        let mut k = 0;
-        for (i, st) in section_tokens.iter_mut().enumerate().take(sections.len()) {
-            while k < doc.tokens.len() && (doc.tokens[k].block as usize) < i {
-                k += 1;
-            }
-            *st = k;
-        }
-        section_tokens[sections.len()] = doc.tokens.len();
-        Words {
-            doc,
-            section_tokens,
-        }
-    }
-}
-
-impl Sealed {
-    /// Prepare a sealed text.
-    pub fn new(text: &str) -> Sealed {
-        let canon = Canonical::new(text);
-        Sealed::from_sections(crate::text::sections::split_owned(canon))
-    }
-
-    /// Whether a canonical text is this sealed text, block for block.
-    pub fn same_canonical(&self, c: &Canonical) -> bool {
-        self.sections.len() == c.blocks.len()
-            && self
-                .sections
-                .iter()
-                .zip(&c.blocks)
-                .all(|(s, b)| s.text == b.text && section_marker(s) == b.marker)
-    }
-
-    /// Prepare from sections.
-    ///
-    /// Each section's display text moves into the report texts (a
-    /// section's `display` is left empty).
-    pub fn from_sections(mut sections: Vec<Section>) -> Sealed {
-        use rayon::prelude::*;
-        let (keys, texts) = sections
-            .par_iter_mut()
-            .with_min_len(256)
-            .map(|s| {
-                let display = std::mem::take(&mut s.display);
-                let prefix = marker_prefix(s);
-                let text: std::sync::Arc<str> = if prefix.is_empty() {
-                    std::sync::Arc::from(display)
-                } else {
-                    std::sync::Arc::from(prefix + &display)
-                };
-                (crate::text::words::key(&s.text), text)
-            })
-            .unzip();
-        let text_bytes = sections.iter().map(|s| s.text.len()).sum();
-        Sealed {
+impl CheckReport {
+    fn new(verdict: Verdict, summary: Summary, sections: Vec<SectionReport>) -> CheckReport {
+        CheckReport {
+            verdict,
+            matches_version: None,
+            summary,
             sections,
-            keys,
-            words: Default::default(),
-            counts: Default::default(),
-            text_bytes,
-            texts,
-            texts_json: Default::default(),
+            passages: vec![],
+            surrounding: Surrounding::default(),
+            warnings: vec![],
+            notes: vec![],
         }
     }
+}
 
-    /// The sections `keep` (in order) as a sealed text of their own.
-    fn subset(&self, keep: &[usize]) -> Sealed {
-        Sealed {
-            sections: keep.iter().map(|&i| self.sections[i].clone()).collect(),
-            keys: keep.iter().map(|&i| self.keys[i]).collect(),
-            words: Default::default(),
-            counts: Default::default(),
-            texts: keep.iter().map(|&i| self.texts[i].clone()).collect(),
-            text_bytes: keep.iter().map(|&i| self.sections[i].text.len()).sum(),
-            texts_json: Default::default(),
-        }
+/// A document as check reads it: its text, and what its reader knows of it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Input<'a> {
+    /// The readable text.
+    pub text: &'a str,
+    /// 1-based line ranges of `text` presented as quotations by structure.
+    pub quoted_lines: &'a [Range<u32>],
+    /// What the reader set aside: (what, words, the line of `text` it stood
+    /// before when it sat inside the text).
+    pub set_aside: &'a [(String, usize, Option<u32>)],
+}
+
+/// Check one document's text against a sealed version.
+pub fn check(sealed: &Sealed, text: &str) -> CheckReport {
+    check_input(
+        sealed,
+        &Input {
+            text,
+            ..Input::default()
+        },
+    )
+}
+
+/// Check a document against a sealed version.
+pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
+    let canon = Canonical::fast(input.text);
+    if let Some(mut report) = same_blocks(sealed, &canon) {
+        let block_section: Vec<Option<usize>> = (0..canon.blocks.len()).map(Some).collect();
+        add_warnings(&mut report, sealed, &canon, &block_section);
+        return report;
     }
-
-    /// A section text of this sealed version's reports, as a JSON string
-    /// escaped once for all reports (`None` for any other text).
-    pub fn text_json(&self, text: &std::sync::Arc<str>) -> Option<&serde_json::value::RawValue> {
-        let map = self.texts_json.get_or_init(|| {
-            self.texts
+    if sealed.text_bytes >= PLAN_MIN_BYTES {
+        return check_whole(sealed, &canon, Counts::Exact);
+    }
+    let doc = Doc::new(&canon);
+    let quoted_blocks: Vec<bool> = canon
+        .blocks
+        .iter()
+        .map(|b| {
+            input
+                .quoted_lines
                 .iter()
-                .map(|t| {
-                    let json = serde_json::to_string(t.as_ref()).expect("a string serializes");
-                    let raw = serde_json::value::RawValue::from_string(json).expect("valid JSON");
-                    (std::sync::Arc::as_ptr(t) as *const u8 as usize, raw)
-                })
-                .collect()
-        });
-        map.get(&(std::sync::Arc::as_ptr(text) as *const u8 as usize))
-            .map(|b| b.as_ref())
+                .any(|r| (r.start as u64..r.end as u64).contains(&b.line))
+        })
+        .collect();
+    let words = locate::Words::of(&doc);
+    let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
+    // L5: a document whose grams are mostly the sealed text's, where no run
+    // is long enough to be a passage (a short text changed here and there),
+    // is compared whole, as one copy of it.
+    if located.spans.is_empty() && located.grams > 0 && located.gram_hits * 2 >= located.grams {
+        return check_whole(sealed, &canon, Counts::Exact);
     }
-
-    /// The report of section `i` with nothing to say but its status.
-    fn unchanged(&self, i: usize, status: Status) -> SectionReport {
-        let sec = &self.sections[i];
-        SectionReport {
-            id: sec.id.clone(),
-            kind: Some(sec.kind),
-            number: sec.number,
-            status,
-            text: self.texts[i].clone(),
-            found: None,
-            changes: vec![],
-        }
-    }
-
-    fn words(&self) -> &Words {
-        self.words.get_or_init(|| Words::new(&self.sections))
-    }
-
-    /// The sealed text's words.
-    pub fn doc(&self) -> &Doc {
-        &self.words().doc
-    }
-
-    /// Number of tokens in section `s`.
-    fn tokens_in(&self, s: usize) -> usize {
-        if let Some(w) = self.words.get() {
-            return w.section_tokens[s + 1] - w.section_tokens[s];
-        }
-        let counts = self.counts.get_or_init(|| {
-            use rayon::prelude::*;
-            self.sections
-                .par_iter()
-                .with_min_len(256)
-                .map_init(Vec::new, |spans, s| {
-                    spans.clear();
-                    crate::text::words::tokenize_into(&s.text, spans);
-                    spans.len() as u32
-                })
-                .collect()
-        });
-        counts[s] as usize
-    }
-
-    fn section_of(&self, token: usize) -> usize {
-        self.doc().tokens[token].block as usize
-    }
-
-    /// Token range of section `s`.
-    fn range(&self, s: usize) -> std::ops::Range<usize> {
-        let st = &self.words().section_tokens;
-        st[s]..st[s + 1]
-    }
-
-    /// Does sealed token `i` start a sentence?
-    fn sentence_start(&self, i: usize) -> bool {
-        let d = self.doc();
-        i == 0
-            || d.tokens[i - 1].block != d.tokens[i].block
-            || matches!(d.word(i - 1), "." | "!" | "?" | ";" | ":")
-    }
-
-    /// Does sealed token `i` (exclusive end) end a sentence?
-    fn sentence_end(&self, end: usize) -> bool {
-        let d = self.doc();
-        end == 0
-            || end == d.tokens.len()
-            || d.tokens[end - 1].block != d.tokens[end].block
-            || matches!(d.word(end - 1), "." | "!" | "?" | ";" | ":")
-    }
-}
-
-/// The marker a section is written with in canonical text.
-fn section_marker(s: &Section) -> Option<Marker> {
-    match s.kind {
-        Kind::Bullet => Some(Marker::Bullet),
-        Kind::Point => s.number.map(Marker::Number),
-        _ => None,
-    }
-}
-
-/// A marker written inline (the whole text on one line, say): structure, not
-/// words, when it stands at the start of a sealed list item.
-fn marker_tokens(w: &[&str]) -> bool {
-    let mut i = 0;
-    while i < w.len() {
-        match w[i] {
-            "-" | "\u{2022}" | "*" | "\u{00B7}" | "\u{25E6}" | "\u{25AA}" | "\u{2023}" => i += 1,
-            "(" if i + 2 < w.len()
-                && w[i + 1].bytes().all(|b| b.is_ascii_digit())
-                && w[i + 2] == ")" =>
-            {
-                i += 3
+    let spans = located.spans;
+    let run = spanning(sealed, &doc, &words, &spans);
+    let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
+    let judged: Vec<Judged> = spans
+        .into_iter()
+        .enumerate()
+        .map(|(k, s)| match &run {
+            Some((r, widened)) if *r == k => {
+                let mut j = judge_span(sealed, &doc, widened.clone());
+                j.run = true;
+                j
             }
-            d if d.len() <= 3
-                && d.bytes().all(|b| b.is_ascii_digit())
-                && i + 1 < w.len()
-                && (w[i + 1] == "." || w[i + 1] == ")") =>
-            {
-                i += 2
-            }
-            _ => return false,
+            _ => judge_span(sealed, &doc, s),
+        })
+        .collect();
+    let mode = Mode::Passages;
+    let (mut report, block_section) = assemble(sealed, &doc, &judged, mode);
+    describe_passages(
+        &mut report,
+        sealed,
+        &doc,
+        &words,
+        &canon,
+        input,
+        &judged,
+        &quoted_blocks,
+    );
+    if report.verdict == Verdict::Unrelated {
+        reworded(&mut report, sealed, &doc);
+    }
+    if let Some(run) = run_sealed {
+        truncated(&mut report, sealed, &run);
+    }
+    add_warnings(&mut report, sealed, &canon, &block_section);
+    report
+}
+
+/// V2: the warning for a run that holds most of the text but stops early
+/// or starts late.
+fn truncated(report: &mut CheckReport, sealed: &Sealed, run: &Range<usize>) {
+    let n = sealed.sections.len();
+    let total = sealed.token_count();
+    let words = |r: Range<usize>| {
+        let ix = sealed.index();
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
+    let all = words(0..total);
+    let last = sealed.sections[n - 1].id.as_str();
+    if run.end < total && sealed.section_of(run.end.max(1) - 1) != n - 1 {
+        let id = &sealed.sections[sealed.section_of(run.end.max(1) - 1)].id;
+        report.warnings.push(format!(
+            "the copy stops early: it holds the first {} of {all} words and leaves out the rest (it ends in {id}; the sealed text goes on to {last})",
+            words(run.clone())
+        ));
+    }
+    if run.start > 0 && sealed.section_of(run.start) != 0 {
+        let id = &sealed.sections[sealed.section_of(run.start)].id;
+        report.warnings.push(format!(
+            "the copy starts late: it leaves out the first {} of {all} words and holds the rest (it starts in {id})",
+            words(0..run.start)
+        ));
+    }
+}
+
+/// Check a document against the newest version of an archive and, when
+/// it is not that text, against the earlier ones (`older`, newest first,
+/// each with its number, prepared only when asked for): a document that is
+/// an earlier version's text, whole or in part, is outdated, and its report
+/// names that version (V6). Sections are reported against the newest
+/// version, so the report shows what changed since.
+pub fn check_versions<'a>(
+    newest: &Sealed,
+    older: impl IntoIterator<Item = (u32, &'a Sealed)>,
+    input: &Input,
+) -> CheckReport {
+    let mut report = check_input(newest, input);
+    if report.verdict.is_ok() {
+        return report;
+    }
+    for (n, sealed) in older {
+        let r = check_input(sealed, input);
+        if r.verdict.is_ok() {
+            report.verdict = Verdict::Outdated;
+            report.matches_version = Some(n);
+            report.warnings.push(format!(
+                "the document is version {n}'s text ({}); the newest version differs where this report marks it",
+                r.verdict.as_str()
+            ));
+            break;
         }
     }
-    !w.is_empty()
+    report
 }
 
-/// Check one copy's text against a sealed version.
-pub fn check(sealed: &Sealed, copy_text: &str) -> CheckReport {
-    check_canonical(sealed, &Canonical::fast(copy_text))
-}
-
-/// Check a copy already in canonical form.
-///
-/// Blocks of the copy that equal a sealed section word for word, between
-/// neighbours that do too, are paired first and set aside (they are intact);
-/// the rest is aligned word by word, with paired blocks around each
-/// difference as context (see [`coarse`]). A copy with no such blocks
-/// (rewrapped into other paragraphs, say) is aligned whole.
-pub fn check_canonical(sealed: &Sealed, canon: &Canonical) -> CheckReport {
-    check_with(sealed, canon, Counts::Exact)
-}
-
-/// How set-aside words are counted.
+/// How the judged passages are read.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Counts {
-    /// Exactly (tokenizing every set-aside section once per sealed text).
-    Exact,
-    /// By a lower bound (one per section with text) where that settles the
-    /// verdict; the summary's word counts are then lower bounds too. Enough
-    /// for a diff, which reports no word counts.
-    Bound,
+enum Mode {
+    /// Passages: what they do not cover is not quoted, but for a run that
+    /// stands for the whole sealed text ([`spanning`]).
+    Passages,
+    /// A text compared whole with the sealed text (diff, large texts):
+    /// relatedness by shared words, edges as in `Run`; `hidden` tokens
+    /// were set aside as identical beforehand.
+    Whole { hidden: usize },
 }
 
-pub(crate) fn check_with(sealed: &Sealed, canon: &Canonical, counts: Counts) -> CheckReport {
-    check_planned(sealed, canon, counts, sealed.text_bytes >= PLAN_MIN_BYTES)
+/// A copy holding at least this share of the sealed text in one run from
+/// its beginning (or up to its end), with nothing before it (or after it),
+/// but not the rest, is the sealed text with its end (or beginning) lost:
+/// a truncated copy, never an excerpt (V2). A document with other material
+/// around the run presents a part of the text, and is an excerpt cut off.
+pub const TRUNCATED_SHARE: f64 = 0.4;
+
+/// The run that stands for the whole sealed text (V2), when the document
+/// has an unquoted passage that reaches from the first section into the
+/// last, or is a truncated copy ([`TRUNCATED_SHARE`]), with its index:
+/// then words missing at its edges are deletions, not an excerpt's edges.
+/// The run is widened to the whole sealed text, and on the document's side
+/// to the sentences it starts and ends in.
+fn spanning(
+    sealed: &Sealed,
+    doc: &Doc,
+    words: &locate::Words,
+    spans: &[Span],
+) -> Option<(usize, Span)> {
+    let n = sealed.sections.len();
+    let total = sealed.token_count();
+    let qualifies = |span: &Span| {
+        if span.quote != Quote::No || span.sealed.is_empty() {
+            return false;
+        }
+        let from_first = sealed.section_of(span.sealed.start) == 0;
+        let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
+        let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
+        let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
+        let lost_start =
+            span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
+        from_first && to_last || most && (lost_end || lost_start)
+    };
+    // The longest, should a document hold two.
+    let k = (0..spans.len())
+        .filter(|&k| qualifies(&spans[k]))
+        .max_by_key(|&k| (spans[k].sealed.len(), std::cmp::Reverse(k)))?;
+    let span = &spans[k];
+    // It may not grow into its neighbours.
+    let lo = if k == 0 { 0 } else { spans[k - 1].doc.end };
+    let hi = spans.get(k + 1).map_or(doc.tokens.len(), |s| s.doc.start);
+    // Words of the sentences the run starts and ends in are in its flow:
+    // what the run did not match there is inserted or changed text. Other
+    // sentences around it, even in the same block, are surroundings.
+    let mut d = span.doc.clone();
+    let terminal = |t: usize| matches!(doc.word(t), "." | "!" | "?" | ";" | ":");
+    let b = doc.tokens[d.start].block;
+    while d.start > lo && doc.tokens[d.start - 1].block == b && !terminal(d.start - 1) {
+        d.start -= 1;
+    }
+    let b = doc.tokens[d.end - 1].block;
+    while d.end < hi && doc.tokens[d.end].block == b && !terminal(d.end - 1) {
+        d.end += 1;
+    }
+    // A copy that lacks the sealed text's beginning (or end) but has about as
+    // many other words there is the copy's own wording of it: changed, not
+    // surrounding material.
+    let ix = sealed.index();
+    let sealed_words = |r: Range<usize>| {
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
+    let comparable = |a: usize, b: usize| a > 0 && b > 0 && a <= 2 * b && b <= 2 * a;
+    if comparable(words.count(lo..d.start), sealed_words(0..span.sealed.start)) {
+        d.start = lo;
+    }
+    if comparable(words.count(d.end..hi), sealed_words(span.sealed.end..total)) {
+        d.end = hi;
+    }
+    Some((
+        k,
+        Span {
+            doc: d,
+            sealed: 0..total,
+            quote: Quote::No,
+            ops: None,
+        },
+    ))
 }
 
-/// Sealed texts shorter than this are aligned whole: fast enough, and the
-/// whole text gives word alignment the most context. Longer ones set
-/// identical blocks aside first ([`coarse`]).
-pub const PLAN_MIN_BYTES: usize = 256 << 10;
+/// Phases J1-J3, J6 for one passage.
+fn judge_span(sealed: &Sealed, doc: &Doc, span: Span) -> Judged {
+    let (span, ops) = judge::align(sealed, doc, span);
+    let meaning = judge::meanings(sealed, doc, &span, &ops);
+    Judged {
+        span,
+        ops,
+        meaning,
+        run: false,
+    }
+}
 
-fn check_planned(sealed: &Sealed, canon: &Canonical, counts: Counts, plan: bool) -> CheckReport {
+/// Compare a text whole with the sealed text (diff; large sealed texts).
+pub(crate) fn check_whole(sealed: &Sealed, canon: &Canonical, counts: Counts) -> CheckReport {
+    check_whole_planned(sealed, canon, counts, sealed.text_bytes >= PLAN_MIN_BYTES)
+}
+
+/// [`check_whole`], setting identical blocks aside first when `plan`.
+fn check_whole_planned(
+    sealed: &Sealed,
+    canon: &Canonical,
+    counts: Counts,
+    plan: bool,
+) -> CheckReport {
     if let Some(mut report) = same_blocks(sealed, canon) {
         let block_section: Vec<Option<usize>> = (0..canon.blocks.len()).map(Some).collect();
         add_warnings(&mut report, sealed, canon, &block_section);
@@ -414,7 +573,7 @@ fn check_planned(sealed: &Sealed, canon: &Canonical, counts: Counts, plan: bool)
         None
     };
     let (mut report, block_section) = match planned {
-        None => judge(sealed, &Doc::new(canon), 0, None),
+        None => judge_whole(sealed, &Doc::new(canon), 0, None),
         Some(plan) => {
             let sub = sealed.subset(&plan.keep_sealed);
             let copy = Doc::from_blocks(
@@ -423,32 +582,236 @@ fn check_planned(sealed: &Sealed, canon: &Canonical, counts: Counts, plan: bool)
                     .map(|&j| canon.blocks[j].text.as_str()),
             );
             let exact = || plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum();
-            let mut judged = None;
-            if counts == Counts::Bound {
-                let bound = plan
+            let hidden = match counts {
+                Counts::Exact => exact(),
+                // One per set-aside section with text: a lower bound, enough
+                // for a diff, which reports no word counts.
+                Counts::Bound => plan
                     .hidden
                     .iter()
                     .filter(|&&(i, _)| !sealed.sections[i].text.is_empty())
-                    .count();
-                let (r, bs) = judge(&sub, &copy, bound, Some(&plan.regions));
-                // More set-aside words only make a copy more related and a
-                // cut-off copy more truncated: a verdict of authentic, or of
-                // altered with nothing said about its length, stands.
-                let settled = r.verdict == Verdict::Authentic
-                    || (r.verdict == Verdict::Altered && r.warnings.is_empty());
-                if settled {
-                    judged = Some((r, bs));
-                }
-            }
-            let (r, bs) = match judged {
-                Some(j) => j,
-                None => judge(&sub, &copy, exact(), Some(&plan.regions)),
+                    .count(),
             };
+            let (r, bs) = judge_whole(&sub, &copy, hidden, Some(&plan.regions));
             coarse::merge(sealed, canon, &plan, r, bs)
         }
     };
     add_warnings(&mut report, sealed, canon, &block_section);
     report
+}
+
+/// How set-aside words are counted when a large text is compared whole.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counts {
+    /// Exactly (tokenizing every set-aside section once per sealed text).
+    Exact,
+    /// By a lower bound (one per section with text); the summary's word
+    /// counts are then lower bounds too.
+    Bound,
+}
+
+/// Sealed texts shorter than this are aligned whole: fast enough, and the
+/// whole text gives word alignment the most context. Longer ones set
+/// identical blocks aside first ([`coarse`]).
+pub const PLAN_MIN_BYTES: usize = 256 << 10;
+
+/// Judge a text compared whole with the sealed text; `hidden` tokens were
+/// paired whole blocks at a time and set aside (matched). `regions`, when
+/// given, pair stretches of sections with stretches of copy blocks (see
+/// [`coarse::Plan::regions`]). Also returns the sealed section each copy
+/// block lines up with.
+fn judge_whole(
+    sealed: &Sealed,
+    copy: &Doc,
+    hidden: usize,
+    regions: Option<&[coarse::Region]>,
+) -> (CheckReport, Vec<Option<usize>>) {
+    let sd = sealed.doc();
+    let span = Span {
+        doc: 0..copy.tokens.len(),
+        sealed: 0..sd.tokens.len(),
+        quote: Quote::No,
+        ops: regions.map(|regions| {
+            let section_tokens = &sealed.words().section_tokens;
+            // First token of each copy block, plus the total.
+            let mut block_tokens = vec![copy.tokens.len(); copy.blocks() + 1];
+            for (t, tok) in copy.tokens.iter().enumerate().rev() {
+                block_tokens[tok.block as usize] = t;
+            }
+            for k in (0..copy.blocks()).rev() {
+                block_tokens[k] = block_tokens[k].min(block_tokens[k + 1]);
+            }
+            let r: Vec<_> = regions
+                .iter()
+                .map(|(s, c)| {
+                    (
+                        section_tokens[s.start]..section_tokens[s.end],
+                        block_tokens[c.start]..block_tokens[c.end],
+                    )
+                })
+                .collect();
+            crate::compare::align::align_regions(sd, copy, &r)
+        }),
+    };
+    let mut judged = vec![judge_span(sealed, copy, span)];
+    judged[0].run = true;
+    assemble(sealed, copy, &judged, Mode::Whole { hidden })
+}
+
+/// V1-V4: section statuses, verdict and summary from the judged passages.
+/// Also returns the sealed section each document block lines up with.
+fn assemble(
+    sealed: &Sealed,
+    doc: &Doc,
+    judged: &[Judged],
+    mode: Mode,
+) -> (CheckReport, Vec<Option<usize>>) {
+    let n = sealed.sections.len();
+    let sd = sealed.doc();
+    let block_section = judge::block_sections(sealed, doc, judged);
+    let hidden = match mode {
+        Mode::Whole { hidden } => hidden,
+        _ => 0,
+    };
+    // V1: related. Passages are related by construction; a text compared
+    // whole must share enough words in runs (scattered common words line
+    // up with any text).
+    let related = match mode {
+        Mode::Whole { hidden } => {
+            let in_runs: usize = judged
+                .iter()
+                .flat_map(|j| j.ops.iter())
+                .filter(|o| {
+                    o.tag == crate::compare::align::Tag::Equal && o.a.len() >= MIN_RUN_WORDS
+                })
+                .map(|o| o.a.len())
+                .sum::<usize>()
+                + hidden;
+            let copy_words = doc.tokens.len() + hidden;
+            let sealed_words = sd.tokens.len() + hidden;
+            in_runs > 0
+                && (in_runs as f64 >= RELATED_COPY_SHARE * copy_words as f64
+                    || in_runs as f64 >= RELATED_SEALED_SHARE * sealed_words as f64)
+        }
+        _ => !judged.is_empty(),
+    };
+    let mut t = Tally::new(n);
+    if related {
+        for j in judged {
+            judge::attribute(sealed, doc, j, &block_section, &mut t);
+        }
+    }
+    // V2: passages cut off inside a sentence leave their edge sections
+    // partial.
+    let mut partial = vec![false; n];
+    if mode == Mode::Passages {
+        for j in judged
+            .iter()
+            .filter(|j| j.span.quote == Quote::No && !j.run)
+        {
+            let s = &j.span.sealed;
+            if !s.is_empty() && !sealed.sentence_start(s.start) {
+                partial[sealed.section_of(s.start)] = true;
+            }
+            if !s.is_empty() && !sentence_end(sealed, s.end) {
+                partial[sealed.section_of(s.end - 1)] = true;
+            }
+        }
+    }
+    // V3: statuses.
+    let altered_somewhere = judged.iter().any(judge::altered) || !t.added.is_empty();
+    let verdict = if !related {
+        Verdict::Unrelated
+    } else if altered_somewhere {
+        Verdict::Altered
+    } else if judged.iter().any(|j| j.run) {
+        Verdict::Authentic
+    } else {
+        Verdict::Excerpt
+    };
+    let mut summary = Summary {
+        sections: n,
+        sealed_words: sd.tokens.len() + hidden,
+        copy_words: doc.tokens.len() + hidden,
+        matched_words: t.matched + hidden,
+        ..Default::default()
+    };
+    let mut sections = Vec::with_capacity(n + t.added.len());
+    let mut add_no = 0;
+    let mut push_added = |after: usize, sections: &mut Vec<SectionReport>| {
+        for (_, text, ch) in t.added.iter().filter(|x| x.0 == after) {
+            add_no += 1;
+            sections.push(SectionReport {
+                id: format!("added-{add_no}"),
+                kind: None,
+                number: None,
+                status: Status::Added,
+                text: Arc::from(text.as_str()),
+                found: None,
+                changes: ch.clone(),
+            });
+        }
+    };
+    push_added(usize::MAX, &mut sections);
+    for (s, sec) in sealed.sections.iter().enumerate() {
+        let len = sealed.range(s).len();
+        let covered = if len == 0 {
+            judged.iter().any(|j| {
+                j.span.sealed.start <= sealed.range(s).start
+                    && sealed.range(s).end <= j.span.sealed.end
+            })
+        } else {
+            t.covered[s] > 0
+        };
+        let status = if !related || !covered {
+            Status::Missing
+        } else if t.moved[s] && t.deleted[s] >= len {
+            Status::Moved
+        } else if len > 0 && t.deleted[s] >= t.covered[s] {
+            Status::Missing
+        } else if !t.changes[s].is_empty() {
+            Status::Altered
+        } else if partial[s] {
+            Status::Partial
+        } else {
+            Status::Intact
+        };
+        match status {
+            Status::Intact => summary.intact += 1,
+            Status::Altered => summary.altered += 1,
+            Status::Missing => summary.missing += 1,
+            Status::Moved => summary.moved += 1,
+            Status::Partial => summary.partial += 1,
+            Status::Added => {}
+        }
+        let changes = if status == Status::Missing && verdict != Verdict::Altered {
+            vec![]
+        } else {
+            std::mem::take(&mut t.changes[s])
+        };
+        let found = (status == Status::Altered).then(|| judge::found_text(sealed, doc, judged, s));
+        sections.push(SectionReport {
+            id: sec.id.clone(),
+            kind: Some(sec.kind),
+            number: sec.number,
+            status,
+            text: sealed.texts[s].clone(),
+            found,
+            changes,
+        });
+        push_added(s, &mut sections);
+    }
+    summary.added = add_no;
+    (CheckReport::new(verdict, summary, sections), block_section)
+}
+
+/// Does the sealed text's sentence end before token `end` (exclusive)?
+fn sentence_end(sealed: &Sealed, end: usize) -> bool {
+    let d = sealed.doc();
+    end == 0
+        || end >= d.tokens.len()
+        || d.tokens[end - 1].block != d.tokens[end].block
+        || matches!(d.word(end - 1), "." | "!" | "?" | ";" | ":")
 }
 
 /// The report on a copy whose blocks are the sealed sections, word for word
@@ -473,9 +836,9 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
     let sections = (0..n)
         .map(|i| sealed.unchanged(i, Status::Intact))
         .collect();
-    Some(CheckReport {
-        verdict: Verdict::Authentic,
-        summary: Summary {
+    let mut r = CheckReport::new(
+        Verdict::Authentic,
+        Summary {
             sections: n,
             intact: n,
             sealed_words: words,
@@ -484,426 +847,315 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
             ..Default::default()
         },
         sections,
-        warnings: vec![],
-    })
+    );
+    let last = canon.blocks.last().map(|b| b.line).unwrap_or(1);
+    r.passages.push(Passage {
+        id: "passage-1".into(),
+        status: PassageStatus::Intact,
+        quoted: false,
+        start: Place {
+            line: canon.blocks[0].line,
+            column: 1,
+        },
+        end: Place {
+            line: last,
+            column: 1,
+        },
+        words: sealed.word_count(),
+        sections: sealed.sections.iter().map(|s| s.id.clone()).collect(),
+        cut: vec![],
+        changes: vec![],
+        notes: vec![],
+        text: brief(&canon.blocks[0].text, &canon.blocks[n - 1].text),
+    });
+    Some(r)
 }
 
-/// Judge a copy's words against a sealed text's; `hidden` words were paired
-/// whole blocks at a time and set aside (matched, inside the copy's span).
-/// `regions`, when given, pair stretches of sections with stretches of copy
-/// blocks (see [`coarse::Plan::regions`]). Also returns the sealed section
-/// each copy block lines up with.
-fn judge(
-    sealed: &Sealed,
-    copy: &Doc,
-    hidden: usize,
-    regions: Option<&[coarse::Region]>,
-) -> (CheckReport, Vec<Option<usize>>) {
-    let sd = sealed.doc();
-    let section_tokens = &sealed.words().section_tokens;
-    let aligned = |sd: &Doc, copy: &Doc| match regions {
-        None => align::align(sd, copy),
-        Some(regions) => {
-            // First token of each copy block, plus the total.
-            let mut block_tokens = vec![copy.tokens.len(); copy.blocks() + 1];
-            for (t, tok) in copy.tokens.iter().enumerate().rev() {
-                block_tokens[tok.block as usize] = t;
-            }
-            for k in (0..copy.blocks()).rev() {
-                block_tokens[k] = block_tokens[k].min(block_tokens[k + 1]);
-            }
-            let r: Vec<_> = regions
-                .iter()
-                .map(|(s, c)| {
-                    (
-                        section_tokens[s.start]..section_tokens[s.end],
-                        block_tokens[c.start]..block_tokens[c.end],
-                    )
-                })
-                .collect();
-            align::align_regions(sd, copy, &r)
-        }
-    };
-    let ops: Vec<Op> =
-        if sd.keys == copy.keys && (0..copy.tokens.len()).all(|i| sd.matches(i, copy, i)) {
-            if copy.tokens.is_empty() {
-                vec![]
-            } else {
-                vec![Op {
-                    tag: Tag::Equal,
-                    a: 0..sd.tokens.len(),
-                    b: 0..copy.tokens.len(),
-                }]
-            }
-        } else {
-            aligned(sd, copy)
-        };
-    let mut warnings = Vec::new();
-    let n_sec = sealed.sections.len();
-
-    // Which sealed section each copy block mostly lines up with.
-    let mut votes: Vec<rustc_hash::FxHashMap<usize, usize>> =
-        vec![Default::default(); copy.blocks()];
-    let mut matched = 0;
-    for op in ops.iter().filter(|o| o.tag == Tag::Equal) {
-        matched += op.a.len();
-        for (i, j) in op.a.clone().zip(op.b.clone()) {
-            *votes[copy.tokens[j].block as usize]
-                .entry(sealed.section_of(i))
-                .or_default() += 1;
-        }
-    }
-    let block_section: Vec<Option<usize>> = votes
-        .iter()
-        .map(|v| {
-            v.iter()
-                .max_by_key(|(s, c)| (**c, std::cmp::Reverse(**s)))
-                .map(|(s, _)| *s)
-        })
-        .collect();
-
-    // Benign: markers written inline at the start of a sealed list item.
-    let benign: Vec<bool> = ops
-        .iter()
-        .map(|op| {
-            if op.tag != Tag::Insert {
-                return false;
-            }
-            let p = op.a.start;
-            let at_item = section_tokens[..n_sec]
-                .binary_search(&p)
-                .ok()
-                .map(|s| {
-                    // Sections without words share a start; take the last.
-                    let mut s = s;
-                    while s + 1 < n_sec && section_tokens[s + 1] == p {
-                        s += 1;
-                    }
-                    s
-                })
-                .is_some_and(|s| matches!(sealed.sections[s].kind, Kind::Bullet | Kind::Point));
-            let w: Vec<&str> = op.b.clone().map(|j| copy.word(j)).collect();
-            at_item && marker_tokens(&w)
-        })
-        .collect();
-
-    // Moved text: a deleted run that reappears, identical, as an inserted one.
-    let mut moved_a: Vec<Option<usize>> = vec![None; ops.len()];
-    let mut moved_b: Vec<bool> = vec![false; ops.len()];
-    // Inserted runs indexed by (length, first word) so matching is linear.
-    let mut inserts: rustc_hash::FxHashMap<(usize, u64), Vec<usize>> = Default::default();
-    for (j, ij) in ops.iter().enumerate() {
-        if ij.tag == Tag::Insert && !benign[j] && ij.b.len() >= MIN_MOVED_WORDS {
-            inserts
-                .entry((ij.b.len(), copy.keys[ij.b.start]))
-                .or_default()
-                .push(j);
-        }
-    }
-    for (i, di) in ops.iter().enumerate() {
-        if di.tag != Tag::Delete || di.a.len() < MIN_MOVED_WORDS {
-            continue;
-        }
-        let Some(cands) = inserts.get(&(di.a.len(), sd.keys[di.a.start])) else {
-            continue;
-        };
-        for &j in cands {
-            let ij = &ops[j];
-            if !moved_b[j]
-                && di
-                    .a
-                    .clone()
-                    .zip(ij.b.clone())
-                    .all(|(x, y)| sd.same(x, copy, y))
-            {
-                moved_a[i] = Some(j);
-                moved_b[j] = true;
-                break;
-            }
-        }
-    }
-
-    let copy_words = copy.tokens.len() + hidden;
-    let sealed_words = sd.tokens.len() + hidden;
-    // Relatedness counts only words matched in runs: scattered common words
-    // ("the", "of") line up with any English text.
-    let in_runs: usize = ops
-        .iter()
-        .filter(|o| o.tag == Tag::Equal && o.a.len() >= MIN_RUN_WORDS)
-        .map(|o| o.a.len())
-        .sum::<usize>()
-        + hidden;
-    let related = in_runs > 0
-        && (in_runs as f64 >= RELATED_COPY_SHARE * copy_words as f64
-            || in_runs as f64 >= RELATED_SEALED_SHARE * sealed_words as f64);
-
-    // Per-section changes.
-    let mut changes: Vec<Vec<Change>> = vec![Vec::new(); n_sec];
-    let mut deleted = vec![0usize; n_sec];
-    let mut moved_sec = vec![false; n_sec];
-    let mut added: Vec<(usize, String, Vec<Change>)> = Vec::new(); // (after section, text, changes)
-    let first_eq = ops.iter().position(|o| o.tag == Tag::Equal);
-    let last_eq = ops.iter().rposition(|o| o.tag == Tag::Equal);
-    let mut interior_change = false;
-    let mut edge_deletes: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut extra_copy_text = false;
-    for (k, op) in ops.iter().enumerate() {
-        if !related {
-            // Nothing of an unrelated text is a change of a section.
-            break;
-        }
-        if op.tag == Tag::Equal || benign[k] {
-            continue;
-        }
-        let outside = match (first_eq, last_eq) {
-            (Some(f), Some(l)) => k < f || k > l,
-            _ => true,
-        };
-        match op.tag {
-            Tag::Delete => {
-                if outside {
-                    // Leading or trailing text the copy does not have: fine
-                    // for an excerpt, a change otherwise (decided below).
-                    for i in op.a.clone() {
-                        deleted[sealed.section_of(i)] += 1;
-                    }
-                    edge_deletes.push(op.a.clone());
-                    continue;
-                }
-                interior_change = true;
-                let kind = if moved_a[k].is_some() {
-                    ChangeKind::Moved
-                } else {
-                    ChangeKind::Deleted
-                };
-                for s in sections_in(sealed, op.a.clone()) {
-                    let r = intersect(sealed.range(s), op.a.clone());
-                    deleted[s] += r.len();
-                    if kind == ChangeKind::Moved {
-                        moved_sec[s] = true;
-                    }
-                    let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
-                    changes[s].push(changes::change(
-                        kind,
-                        &w,
-                        &[],
-                        sealed.sentence_start(r.start),
-                    ));
-                }
-            }
-            Tag::Replace => {
-                interior_change |= !outside;
-                extra_copy_text |= outside;
-                let secs = sections_in(sealed, op.a.clone());
-                for (n, s) in secs.iter().enumerate() {
-                    let r = intersect(sealed.range(*s), op.a.clone());
-                    let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
-                    let found: Vec<&str> = if n == 0 {
-                        op.b.clone().map(|j| copy.word(j)).collect()
-                    } else {
-                        vec![]
-                    };
-                    if found.is_empty() {
-                        deleted[*s] += r.len();
-                    }
-                    changes[*s].push(changes::change(
-                        ChangeKind::Replaced,
-                        &w,
-                        &found,
-                        sealed.sentence_start(r.start),
-                    ));
-                }
-            }
-            Tag::Insert => {
-                if outside {
-                    extra_copy_text = true;
-                } else {
-                    interior_change = true;
-                }
-                // Attribute by the copy block the words sit in.
-                let mut j = op.b.start;
-                while j < op.b.end {
-                    let blk = copy.tokens[j].block as usize;
-                    let mut e = j;
-                    while e < op.b.end && copy.tokens[e].block as usize == blk {
-                        e += 1;
-                    }
-                    let w: Vec<&str> = (j..e).map(|t| copy.word(t)).collect();
-                    let kind = if moved_b[k] {
-                        ChangeKind::Moved
-                    } else {
-                        ChangeKind::Inserted
-                    };
-                    match block_section[blk] {
-                        Some(s) if kind == ChangeKind::Inserted => {
-                            let start = op.a.start.min(sd.tokens.len().saturating_sub(1));
-                            changes[s].push(changes::change(
-                                kind,
-                                &[],
-                                &w,
-                                sealed.sentence_start(start),
-                            ));
-                        }
-                        _ => {
-                            let after = if op.a.start == 0 {
-                                usize::MAX
-                            } else {
-                                sealed.section_of(op.a.start - 1)
-                            };
-                            let c = changes::change(kind, &[], &w, true);
-                            added.push((after, copy.span(j, e).to_owned(), vec![c]));
-                        }
-                    }
-                    j = e;
-                }
-            }
-            Tag::Equal => {}
-        }
-    }
-
-    // Verdict.
-    let covered = |s: usize| deleted[s] < sealed.range(s).len() || sealed.range(s).is_empty();
-    let all_words = sd.tokens.len();
-    let verdict = if !related {
-        Verdict::Unrelated
-    } else if interior_change || extra_copy_text || !added.is_empty() {
-        Verdict::Altered
+/// A passage's first and last few words: "We must draw … including:".
+fn brief(first: &str, last: &str) -> String {
+    const N: usize = 6;
+    let a: Vec<&str> = first.split_whitespace().take(N).collect();
+    let all_last: Vec<&str> = last.split_whitespace().collect();
+    let b = &all_last[all_last.len().saturating_sub(N)..];
+    let joined = format!("{} \u{2026} {}", a.join(" "), b.join(" "));
+    if first == last && first.split_whitespace().count() <= 2 * N {
+        first.to_owned()
     } else {
-        let (f, l) = (first_eq.expect("related"), last_eq.expect("related"));
-        let (start, end) = (ops[f].a.start, ops[l].a.end);
-        // Set-aside words lie inside the matched span.
-        let held = end - start + hidden;
-        if start == 0 && end == all_words {
-            Verdict::Authentic
-        } else {
-            let clean_cut = sealed.sentence_start(start) && sealed.sentence_end(end);
-            // Most of the text with its beginning or its end cut off is a
-            // damaged copy, not an excerpt.
-            let truncated = (start == 0 || end == all_words)
-                && held as f64 >= TRUNCATED_SHARE * sealed_words as f64;
-            if truncated {
-                warnings.push(if start == 0 {
-                    format!(
-                        "the copy stops early: it holds the first {} of {} words and leaves out the rest",
-                        held, sealed_words
-                    )
-                } else {
-                    format!(
-                        "the copy starts late: it leaves out the first {} of {sealed_words} words and holds the rest",
-                        sealed_words - held
-                    )
-                });
-                Verdict::Altered
-            } else if !clean_cut {
-                warnings.push("the excerpt starts or ends in the middle of a sentence".to_owned());
-                Verdict::Altered
-            } else {
-                Verdict::Excerpt
-            }
-        }
-    };
-
-    // Not an excerpt: words cut from the start or end of a section are
-    // changes to that section (a section cut off whole is missing).
-    if verdict == Verdict::Altered {
-        for r in &edge_deletes {
-            for s in sections_in(sealed, r.clone()) {
-                let part = intersect(sealed.range(s), r.clone());
-                if part.len() < sealed.range(s).len() {
-                    let w: Vec<&str> = part.clone().map(|i| sd.word(i)).collect();
-                    changes[s].push(changes::change(
-                        ChangeKind::Deleted,
-                        &w,
-                        &[],
-                        sealed.sentence_start(part.start),
-                    ));
-                }
-            }
-        }
+        joined
     }
+}
 
-    // Sections in order, with added text after the section it follows.
-    let mut sections = Vec::with_capacity(n_sec + added.len());
-    let mut add_no = 0;
-    let mut push_added = |after: usize, sections: &mut Vec<SectionReport>| {
-        for (a, text, ch) in added.iter().filter(|x| x.0 == after) {
-            let _ = a;
-            add_no += 1;
-            sections.push(SectionReport {
-                id: format!("added-{add_no}"),
-                kind: None,
-                number: None,
-                status: Status::Added,
-                text: std::sync::Arc::from(text.as_str()),
-                found: None,
-                changes: ch.clone(),
+/// V4: the passages of a report, with their places, sections, changes and
+/// cuts, and what surrounds them.
+#[allow(clippy::too_many_arguments)]
+fn describe_passages(
+    report: &mut CheckReport,
+    sealed: &Sealed,
+    doc: &Doc,
+    words: &locate::Words,
+    canon: &Canonical,
+    input: &Input,
+    judged: &[Judged],
+    quoted_blocks: &[bool],
+) {
+    let locator = Locator::new(input.text, canon, doc);
+    let mut covered_doc: Vec<Range<usize>> = Vec::new();
+    for (k, j) in judged.iter().enumerate() {
+        let d = j.span.doc.clone();
+        if d.is_empty() {
+            continue;
+        }
+        covered_doc.push(d.clone());
+        let secs: Vec<String> = judge::sections_in(sealed, j.span.sealed.clone())
+            .into_iter()
+            .map(|s| sealed.sections[s].id.clone())
+            .collect();
+        let mut changes = Vec::new();
+        for (op, m) in j.ops.iter().zip(&j.meaning) {
+            if !matches!(
+                m,
+                Meaning::Change | Meaning::MovedFrom(_) | Meaning::MovedTo
+            ) {
+                continue;
+            }
+            let at = if op.a.is_empty() {
+                op.a.start
+                    .saturating_sub(1)
+                    .min(sealed.token_count().saturating_sub(1))
+            } else {
+                op.a.start
+            };
+            let section = sealed.sections[sealed.section_of(at)].id.clone();
+            let sw: Vec<&str> = op.a.clone().map(|i| sealed.doc().word(i)).collect();
+            let fw: Vec<&str> = op.b.clone().map(|i| doc.word(i)).collect();
+            let kind = match (op.tag, m) {
+                (_, Meaning::MovedFrom(_) | Meaning::MovedTo) => {
+                    crate::compare::changes::Kind::Moved
+                }
+                (crate::compare::align::Tag::Delete, _) => crate::compare::changes::Kind::Deleted,
+                (crate::compare::align::Tag::Insert, _) => crate::compare::changes::Kind::Inserted,
+                _ => crate::compare::changes::Kind::Replaced,
+            };
+            changes.push(PassageChange {
+                section,
+                change: crate::compare::changes::change(kind, &sw, &fw, sealed.sentence_start(at)),
             });
         }
-    };
-    push_added(usize::MAX, &mut sections);
-    let mut summary = Summary {
-        sections: n_sec,
-        sealed_words,
-        copy_words,
-        matched_words: matched + hidden,
-        ..Default::default()
-    };
-    for (s, sec) in sealed.sections.iter().enumerate() {
-        let len = sealed.range(s).len();
-        let status = if verdict == Verdict::Unrelated {
-            Status::Missing
-        } else if moved_sec[s] && deleted[s] >= len {
-            Status::Moved
-        } else if !covered(s) {
-            Status::Missing
-        } else if !changes[s].is_empty() {
-            Status::Altered
-        } else {
-            Status::Intact
-        };
-        match status {
-            Status::Intact => summary.intact += 1,
-            Status::Altered => summary.altered += 1,
-            Status::Missing => summary.missing += 1,
-            Status::Moved => summary.moved += 1,
-            Status::Added => {}
+        let mut cut = Vec::new();
+        let s = &j.span.sealed;
+        if j.span.quote == Quote::No && !s.is_empty() {
+            let sd = sealed.doc();
+            if !sealed.sentence_start(s.start) {
+                let id = &sealed.sections[sealed.section_of(s.start)].id;
+                cut.push(format!(
+                    "starts in {id} before \u{201C}{}\u{201D}",
+                    doc.span(d.start, (d.start + 4).min(d.end))
+                        .replace('\n', " ")
+                ));
+            }
+            if !sentence_end(sealed, s.end) {
+                let id = &sealed.sections[sealed.section_of(s.end - 1)].id;
+                // A word cut in two at the document's very end.
+                let rest = d.end..doc.tokens.len();
+                let tail = if words.count(rest.clone()) == 1
+                    && rest.clone().all(|t| {
+                        !sealed::is_word(doc.word(t))
+                            || sd
+                                .word(s.end.min(sd.tokens.len() - 1))
+                                .starts_with(doc.word(t))
+                    }) {
+                    rest.end
+                } else {
+                    d.end
+                };
+                let from = tail.saturating_sub(4).max(d.start);
+                cut.push(format!(
+                    "ends in {id} after \u{201C}{}\u{201D}",
+                    doc.span(from, tail).replace('\n', " ")
+                ));
+                if tail > d.end {
+                    covered_doc.last_mut().expect("pushed above").end = tail;
+                }
+            }
         }
-        let ch = if matches!(status, Status::Missing) && verdict != Verdict::Altered {
-            vec![]
+        let status = if judge::altered(j) {
+            PassageStatus::Altered
         } else {
-            std::mem::take(&mut changes[s])
+            PassageStatus::Intact
         };
-        let found = if status == Status::Altered {
-            Some(found_text(sealed, copy, &ops, s))
-        } else {
-            None
-        };
-        sections.push(SectionReport {
-            id: sec.id.clone(),
-            kind: Some(sec.kind),
-            number: sec.number,
+        let quoted = j.span.quote != Quote::No
+            || (d.clone()).all(|t| {
+                quoted_blocks
+                    .get(doc.tokens[t].block as usize)
+                    .copied()
+                    .unwrap_or(false)
+            });
+        report.passages.push(Passage {
+            id: format!("passage-{}", k + 1),
             status,
-            text: sealed.texts[s].clone(),
-            found,
-            changes: ch,
+            quoted,
+            start: locator.place(d.start),
+            end: locator.place(d.end - 1),
+            words: words.count(d.clone()),
+            sections: secs,
+            cut,
+            changes,
+            notes: judge::notes(j),
+            text: brief(
+                &doc.span(d.start, (d.start + 12).min(d.end))
+                    .replace('\n', " "),
+                &doc.span(d.end.saturating_sub(12).max(d.start), d.end)
+                    .replace('\n', " "),
+            ),
         });
-        push_added(s, &mut sections);
     }
-    summary.added = add_no;
-
-    (
-        CheckReport {
-            verdict,
-            summary,
-            sections,
-            warnings,
-        },
-        block_section,
-    )
+    // Surroundings.
+    let total = doc.tokens.len();
+    let mut sur = Surrounding::default();
+    if let (Some(first), Some(last)) = (covered_doc.first(), covered_doc.last()) {
+        sur.words_before = words.count(0..first.start);
+        sur.words_after = words.count(last.end..total);
+        let inside = words.count(first.start..last.end);
+        let in_passages: usize = covered_doc.iter().map(|r| words.count(r.clone())).sum();
+        sur.words_between = inside.saturating_sub(in_passages);
+    } else {
+        sur.words_before = words.count(0..total);
+    }
+    let line_range = |r: &Range<usize>| -> Range<u64> {
+        let a = canon.blocks[doc.tokens[r.start].block as usize].line;
+        let b = canon.blocks[doc.tokens[r.end - 1].block as usize].line;
+        a..b + 1
+    };
+    let passage_lines: Vec<Range<u64>> = covered_doc.iter().map(line_range).collect();
+    for (what, w, before) in input.set_aside {
+        let inside = before.is_some_and(|l| {
+            passage_lines
+                .iter()
+                .any(|r| r.start < l as u64 && (l as u64) < r.end)
+        });
+        sur.set_aside.push(SetAside {
+            what: what.clone(),
+            words: *w,
+            inside,
+        });
+    }
+    report.surrounding = sur;
+    for p in &report.passages {
+        for c in &p.cut {
+            report.warnings.push(format!("the document's passage {c}"));
+        }
+    }
 }
 
-/// Warnings that need the whole copy: invisible characters dropped, and
-/// renumbering (`block_section`: the sealed section of each copy block).
+/// V5: an unrelated document that uses much of the sealed text's
+/// vocabulary is a rewording, and the report says so.
+fn reworded(report: &mut CheckReport, sealed: &Sealed, doc: &Doc) {
+    let long = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= REWORDED_WORD_LEN;
+    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+    for t in 0..doc.tokens.len() {
+        let w = doc.word(t);
+        if long(w) {
+            seen.insert(w.to_lowercase());
+        }
+    }
+    if seen.len() < REWORDED_MIN_WORDS {
+        return;
+    }
+    let sd = sealed.doc();
+    let vocabulary: rustc_hash::FxHashSet<String> = (0..sd.tokens.len())
+        .map(|t| sd.word(t))
+        .filter(|w| long(w))
+        .map(str::to_lowercase)
+        .collect();
+    let shared = seen.iter().filter(|w| vocabulary.contains(*w)).count();
+    if shared * 100 >= REWORDED_SHARE_PERCENT * seen.len() {
+        report.notes.push(format!(
+            "reworded: no passage quoted, but {shared} of the document's {} distinct longer words are the sealed text's",
+            seen.len()
+        ));
+    }
+}
+
+/// Finds a document token's line and column in the document's text.
+struct Locator<'a> {
+    text: &'a str,
+    /// Byte offset of each line's start.
+    line_starts: Vec<usize>,
+    canon: &'a Canonical,
+    doc: &'a Doc,
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str, canon: &'a Canonical, doc: &'a Doc) -> Locator<'a> {
+        let mut line_starts = vec![0];
+        let b = text.as_bytes();
+        let mut i = 0;
+        while i < b.len() {
+            match b[i] {
+                b'\n' => line_starts.push(i + 1),
+                b'\r' if b.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
+                _ => {}
+            }
+            i += 1;
+        }
+        Locator {
+            text,
+            line_starts,
+            canon,
+            doc,
+        }
+    }
+
+    /// The place of document token `t`: its block's first line, then the
+    /// token counted word by word through the source lines from there.
+    fn place(&self, t: usize) -> Place {
+        let block = self.doc.tokens[t].block as usize;
+        let line = self.canon.blocks[block].line;
+        let first = self.doc.block_starts[block] as usize;
+        let mut k = self.doc.tokens[..t]
+            .iter()
+            .rev()
+            .take_while(|x| x.block as usize == block)
+            .count();
+        let _ = first;
+        let mut l = line as usize;
+        while l <= self.line_starts.len() {
+            let start = self.line_starts[l - 1];
+            let end = self.line_starts.get(l).copied().unwrap_or(self.text.len());
+            let src = &self.text[start..end];
+            let src = src.trim_end_matches(['\n', '\r']);
+            let mut off = 0;
+            if l == line as usize {
+                // The list marker is structure, not a token.
+                let lead = src.len() - src.trim_start().len();
+                if self.canon.blocks[block].marker.is_some() {
+                    if let Some((_, n)) = crate::text::canon::parse_marker(
+                        &crate::text::canon::fold_typography(src.trim_start()),
+                    ) {
+                        off = lead + n.min(src.len() - lead);
+                    }
+                }
+            }
+            let folded = &src[off.min(src.len())..];
+            let mut spans = Vec::new();
+            crate::text::words::tokenize_into(folded, &mut spans);
+            if k < spans.len() {
+                let byte = off + spans[k].0;
+                let column = src[..byte.min(src.len())].chars().count() as u64 + 1;
+                return Place {
+                    line: l as u64,
+                    column,
+                };
+            }
+            k -= spans.len();
+            l += 1;
+        }
+        Place { line, column: 1 }
+    }
+}
+
+/// Warnings that need the whole document: invisible characters dropped,
+/// and renumbering (`block_section`: the sealed section of each block).
 fn add_warnings(
     report: &mut CheckReport,
     sealed: &Sealed,
@@ -911,7 +1163,6 @@ fn add_warnings(
     block_section: &[Option<usize>],
 ) {
     let warnings = &mut report.warnings;
-    // Warnings: invisible characters dropped, renumbering.
     for w in &canon.warnings {
         if w.kind == WarningKind::DroppedInvisible {
             let place = block_section
@@ -929,10 +1180,10 @@ fn add_warnings(
     if report.verdict != Verdict::Unrelated {
         let mut renumbered = None;
         for (blk, bm) in canon.blocks.iter().enumerate() {
-            if let (Some(Marker::Number(n)), Some(s)) = (bm.marker, block_section[blk]) {
-                if let Some(sn) = sealed.sections[s].number {
+            if let (Some(Marker::Number(n)), Some(Some(s))) = (bm.marker, block_section.get(blk)) {
+                if let Some(sn) = sealed.sections[*s].number {
                     if sn != n && renumbered.is_none() {
-                        renumbered = Some((sealed.sections[s].id.clone(), sn, n));
+                        renumbered = Some((sealed.sections[*s].id.clone(), sn, n));
                     }
                 }
             }
@@ -945,211 +1196,5 @@ fn add_warnings(
     }
 }
 
-fn marker_prefix(s: &Section) -> String {
-    match s.kind {
-        Kind::Point => s.number.map(|n| format!("{n}. ")).unwrap_or_default(),
-        Kind::Bullet => "\u{2022} ".to_owned(),
-        _ => String::new(),
-    }
-}
-
-fn intersect(a: std::ops::Range<usize>, b: std::ops::Range<usize>) -> std::ops::Range<usize> {
-    a.start.max(b.start)..a.end.min(b.end).max(a.start.max(b.start))
-}
-
-fn sections_in(sealed: &Sealed, r: std::ops::Range<usize>) -> Vec<usize> {
-    if r.is_empty() {
-        return vec![];
-    }
-    let first = sealed.section_of(r.start);
-    let last = sealed.section_of(r.end - 1);
-    (first..=last)
-        .filter(|&s| !intersect(sealed.range(s), r.clone()).is_empty())
-        .collect()
-}
-
-/// The copy's wording of a sealed section: the copy's text from the first to
-/// the last of its words aligned with the section, as the copy spells it.
-fn found_text(sealed: &Sealed, copy: &Doc, ops: &[Op], s: usize) -> String {
-    let r = sealed.range(s);
-    let (mut lo, mut hi) = (usize::MAX, 0usize);
-    for op in ops {
-        let a = intersect(op.a.clone(), r.clone());
-        let inside =
-            !a.is_empty() || (op.a.is_empty() && op.a.start > r.start && op.a.start < r.end);
-        if !inside || op.b.is_empty() {
-            continue;
-        }
-        let b = match op.tag {
-            Tag::Equal => {
-                (op.b.start + (a.start - op.a.start))..(op.b.start + (a.end - op.a.start))
-            }
-            _ => op.b.clone(),
-        };
-        lo = lo.min(b.start);
-        hi = hi.max(b.end);
-    }
-    if lo >= hi {
-        return String::new();
-    }
-    copy.span(lo, hi).replace('\n', " ")
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const DECL: &str = include_str!("../../../tests/data/declaration.txt");
-
-    /// Check `text` with blocks set aside, with the bound counts of diff,
-    /// and whole: the reports must agree. Returns whether blocks were set
-    /// aside at all.
-    fn assert_planned_is_whole(sealed: &Sealed, text: &str, name: &str) -> bool {
-        assert_planned_agrees(sealed, text, name, true)
-    }
-
-    /// As [`assert_planned_is_whole`]; with `exact` false, only the verdict
-    /// must agree. With several edits, alignment inside regions can choose
-    /// differently from the whole text: of two swapped paragraphs, which
-    /// one moved; of a doubled one, which copy is the added one; and, since
-    /// a word unique in a region may not be unique in the whole text, two
-    /// paragraphs swapped far apart can come out as the paragraphs between
-    /// them moved (a known weakness, and why texts under
-    /// [`PLAN_MIN_BYTES`] are aligned whole).
-    fn assert_planned_agrees(sealed: &Sealed, text: &str, name: &str, exact: bool) -> bool {
-        let canon = Canonical::fast(text);
-        let planned = coarse::plan(sealed, &canon).is_some();
-        let got = check_planned(sealed, &canon, Counts::Exact, true);
-        let (mut whole, bs) = judge(sealed, &Doc::new(&canon), 0, None);
-        add_warnings(&mut whole, sealed, &canon, &bs);
-        let bound = check_planned(sealed, &canon, Counts::Bound, true);
-        let brief = |r: &CheckReport| {
-            let sm = &r.summary;
-            if !exact {
-                // Something is flagged whenever the copy is altered.
-                let flagged = sm.intact < sm.sections || sm.added > 0;
-                return format!(
-                    "{:?} {}",
-                    r.verdict,
-                    flagged || r.verdict != Verdict::Altered
-                );
-            }
-            let sections: Vec<_> = r
-                .sections
-                .iter()
-                .map(|s| (&s.id, s.status, &s.found, s.changes.len()))
-                .collect();
-            format!("{:?} {:?} {sections:?}", r.verdict, r.warnings)
-        };
-        assert_eq!(brief(&got), brief(&whole), "{name}");
-        // Bound counts are lower bounds of the word counts, by design.
-        assert_eq!(brief(&bound), brief(&whole), "{name} (bound)");
-        if exact {
-            let words = |r: &CheckReport| {
-                let sm = &r.summary;
-                (sm.matched_words, sm.sealed_words, sm.copy_words)
-            };
-            assert_eq!(words(&got), words(&whole), "{name}");
-        }
-        planned
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
-
-        /// Several edits at once (paragraphs dropped, doubled, swapped or
-        /// inserted, words replaced or deleted): with blocks set aside, the
-        /// verdict is the whole-text verdict.
-        #[test]
-        fn several_edits_planned_as_whole(
-            edits in proptest::collection::vec((0u8..6, 0usize..64, 0usize..64, 0usize..256), 1..5)
-        ) {
-            let sealed = Sealed::new(DECL);
-            let mut blocks: Vec<String> = DECL.split("\n\n").map(str::to_owned).collect();
-            for &(kind, a, b, w) in &edits {
-                let n = blocks.len();
-                if n == 0 {
-                    break;
-                }
-                let (a, b) = (a % n, b % n);
-                match kind {
-                    0 => {
-                        blocks.remove(a);
-                    }
-                    1 => {
-                        let x = blocks[a].clone();
-                        blocks.insert(a, x);
-                    }
-                    2 => blocks.swap(a, b),
-                    3 | 5 => {
-                        let mut ws: Vec<&str> = blocks[a].split(' ').collect();
-                        let k = w % ws.len();
-                        if kind == 3 {
-                            ws[k] = "ALTERED";
-                        } else if ws.len() > 1 {
-                            ws.remove(k);
-                        }
-                        blocks[a] = ws.join(" ");
-                    }
-                    _ => blocks.insert(a, "An inserted paragraph of new words.".to_owned()),
-                }
-            }
-            assert_planned_agrees(&sealed, &blocks.join("\n\n"), &format!("{edits:?}"), false);
-        }
-    }
-
-    /// Setting identical blocks aside changes nothing: every copy in the
-    /// test folder gets the same report as when aligned whole.
-    #[test]
-    fn setting_blocks_aside_changes_no_report() {
-        let sealed = Sealed::new(DECL);
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/copies");
-        let mut copies: Vec<(String, String)> = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let p = e.unwrap().path();
-            let Ok(bytes) = std::fs::read(&p) else {
-                continue;
-            };
-            let name = p.file_name().unwrap().to_string_lossy().into_owned();
-            if let Ok((text, _)) = crate::document::read_copy(Some(&name), &bytes) {
-                copies.push((name, text));
-            }
-        }
-        // Text added, a line dropped or a line doubled at every place: at
-        // the ends above all, where set-aside blocks meet the edges.
-        let lines: Vec<&str> = DECL.lines().collect();
-        for k in 0..=lines.len() {
-            let (a, b) = lines.split_at(k);
-            let added = [a, &["An added line of text here."], b].concat().join("\n");
-            copies.push((format!("added at line {k}"), added));
-            let para = [a, &["", "A new paragraph, not sealed.", ""], b]
-                .concat()
-                .join("\n");
-            copies.push((format!("paragraph added at line {k}"), para));
-            if k < lines.len() {
-                let dropped = [a, &b[1..]].concat().join("\n");
-                copies.push((format!("line {k} dropped"), dropped));
-                let doubled = [a, &b[..1], b].concat().join("\n");
-                copies.push((format!("line {k} doubled"), doubled));
-            }
-        }
-        let mut planned = 0;
-        for (name, text) in copies {
-            planned += assert_planned_is_whole(&sealed, &text, &name) as usize;
-        }
-        assert!(planned > 200, "only {planned} copies were planned");
-    }
-
-    #[test]
-    fn beginning_cut_off_is_not_an_excerpt() {
-        let sealed = Sealed::new(DECL);
-        let first = DECL.find(". ").unwrap() + 2;
-        let r = check(&sealed, &DECL[first..]);
-        assert_eq!(r.verdict, Verdict::Altered, "{:?}", r.warnings);
-        assert!(r.warnings.iter().any(|w| w.contains("starts late")));
-        assert_eq!(r.sections[0].status, Status::Altered);
-        // A real excerpt (one point) stays an excerpt.
-        let p10 = DECL.lines().find(|l| l.starts_with("10. ")).unwrap();
-        assert_eq!(check(&sealed, p10).verdict, Verdict::Excerpt);
-    }
-}
+mod tests;

@@ -39,6 +39,7 @@ struct Config {
     json: bool,
     html: Option<PathBuf>,
     style: Style,
+    read: vellum::document::ReadOptions,
 }
 
 impl Config {
@@ -61,6 +62,7 @@ impl Config {
             json: a.json,
             html: a.html,
             style: crate::output::style(),
+            read: super::read_options(a.encoding.as_deref())?,
         })
     }
 }
@@ -110,14 +112,37 @@ fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String>
     }
 }
 
+/// The sealed versions a copy is checked against: the chosen one (the
+/// newest by default), and the earlier ones, each prepared the first time
+/// a copy needs it (a copy that is not the newest text may be an earlier
+/// one: outdated).
+struct Versions {
+    sealed: Sealed,
+    against: Against,
+    archive: vellum::verify::LoadedArchive,
+    /// Versions before the newest, newest first, when checking against the
+    /// newest.
+    older: Vec<(u32, std::sync::OnceLock<Option<Sealed>>)>,
+}
+
+impl Versions {
+    fn older(&self) -> impl Iterator<Item = (u32, &Sealed)> {
+        self.older.iter().filter_map(|(n, cell)| {
+            cell.get_or_init(|| {
+                self.archive
+                    .version(*n)
+                    .ok()
+                    .map(|v| Sealed::from_sections(v.sections))
+            })
+            .as_ref()
+            .map(|s| (*n, s))
+        })
+    }
+}
+
 /// One copy's report as written, and its exit code.
-fn check_one(
-    c: &Config,
-    src: &Source,
-    stdin: &Option<Vec<u8>>,
-    sealed: &Sealed,
-    against: &Against,
-) -> (String, u8) {
+fn check_one(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> (String, u8) {
+    let (sealed, against) = (&v.sealed, &v.against);
     let name = src.name();
     let many = c.copies.len() > 1;
     let r = read_source(src, stdin).and_then(|bytes| {
@@ -125,7 +150,8 @@ fn check_one(
             Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
             Source::Stdin => None,
         };
-        vellum::document::read_copy_vec(fname.as_deref(), bytes).map_err(|e| format!("{name}: {e}"))
+        vellum::document::read_copy_with(fname.as_deref(), &bytes, &c.read)
+            .map_err(|e| format!("{name}: {e}"))
     });
     let (text, _format) = match r {
         Ok(t) => t,
@@ -139,7 +165,11 @@ fn check_one(
             return (text, EXIT_TROUBLE);
         }
     };
-    let rep = check::check(sealed, &text);
+    let input = check::Input {
+        text: &text,
+        ..Default::default()
+    };
+    let rep = check::check_versions(sealed, v.older(), &input);
     if let Some(h) = &c.html {
         let page = report::html::check_page(&name, against, &rep);
         if let Err(e) = std::fs::write(h, page) {
@@ -167,10 +197,25 @@ fn check_one(
 /// Run `vellum check`.
 pub fn run(a: CheckArgs) -> Outcome {
     let c = Config::new(a)?;
-    let loaded = super::load_version(&c.archive, &c.trusted, c.version)?;
-    // The sections the signed tree was checked on.
-    let sealed = Sealed::from_sections(loaded.sections);
-    let against = loaded.against;
+    let archive = super::load_archive(&c.archive, &c.trusted)?;
+    let newest = archive.versions();
+    let n = c.version.unwrap_or(newest);
+    let loaded = archive.version(n).map_err(super::load_failure)?;
+    let older = if c.version.is_none() {
+        (1..n)
+            .rev()
+            .map(|k| (k, std::sync::OnceLock::new()))
+            .collect()
+    } else {
+        vec![]
+    };
+    let versions = Versions {
+        // The sections the signed tree was checked on.
+        sealed: Sealed::from_sections(loaded.sections),
+        against: loaded.against,
+        archive,
+        older,
+    };
     let stdin = if c.copies.iter().any(|s| matches!(s, Source::Stdin)) {
         Some(vellum::files::read_stdin_bounded(MAX_TEXT).map_err(|e| trouble(e.to_string()))?)
     } else {
@@ -207,7 +252,7 @@ pub fn run(a: CheckArgs) -> Outcome {
             batch
                 .par_iter()
                 .map(|src| {
-                    let r = check_one(&c, src, &stdin, &sealed, &against);
+                    let r = check_one(&c, src, &stdin, &versions);
                     let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if d % 64 == 0 {
                         progress.update(d, total);

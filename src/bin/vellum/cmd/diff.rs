@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use vellum::compare::check::Sealed;
 use vellum::compare::diff;
 use vellum::crypto::keys::TrustedKey;
+use vellum::document::ReadOptions;
 use vellum::report::DiffSide;
 
 /// One side of a diff, loaded.
@@ -65,9 +66,9 @@ impl Trust<'_> {
     }
 }
 
-fn load(spec: &Spec, label: &str, trust: &mut Trust) -> Result<Side, Failure> {
+fn load(spec: &Spec, label: &str, trust: &mut Trust, opts: &ReadOptions) -> Result<Side, Failure> {
     match spec {
-        Spec::Text(p) => load_text(p, label),
+        Spec::Text(p) => load_text(p, label, opts),
         Spec::Archive(p, v) => load_version(p, *v, label, trust),
     }
 }
@@ -83,10 +84,10 @@ fn load_version(p: &Path, v: Option<u32>, label: &str, trust: &mut Trust) -> Res
     })
 }
 
-fn load_text(p: &Path, label: &str) -> Result<Side, Failure> {
+fn load_text(p: &Path, label: &str, opts: &ReadOptions) -> Result<Side, Failure> {
     let bytes = super::read_text(p)?;
     let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
-    let (text, _) = vellum::document::read_copy_vec(name.as_deref(), bytes)
+    let (text, _) = vellum::document::read_copy_with(name.as_deref(), &bytes, opts)
         .map_err(|e| trouble(format!("{}: {e}", p.display())))?;
     Ok(Side {
         side: DiffSide {
@@ -99,6 +100,7 @@ fn load_text(p: &Path, label: &str) -> Result<Side, Failure> {
 
 /// Run `vellum diff`.
 pub fn run(a: DiffArgs) -> Outcome {
+    let opts = super::read_options(a.encoding.as_deref())?;
     let mut trust = Trust {
         args: &a.trust,
         keys: None,
@@ -109,10 +111,13 @@ pub fn run(a: DiffArgs) -> Outcome {
             let sb = parse_spec(b)?;
             if let (Spec::Text(pa), Spec::Text(pb)) = (&sa, &sb) {
                 // Two texts: read and decode both at once.
-                let (x, y) = rayon::join(|| load_text(pa, &a.a), || load_text(pb, b));
+                let (x, y) = rayon::join(|| load_text(pa, &a.a, &opts), || load_text(pb, b, &opts));
                 (x?, y?)
             } else {
-                (load(&sa, &a.a, &mut trust)?, load(&sb, b, &mut trust)?)
+                (
+                    load(&sa, &a.a, &mut trust, &opts)?,
+                    load(&sb, b, &mut trust, &opts)?,
+                )
             }
         }
         None => {

@@ -61,6 +61,19 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
 }
 
 /// Read a text whole, at most [`vellum::limits::MAX_TEXT`] bytes.
+/// The reading options of `--encoding NAME`.
+pub fn read_options(encoding: Option<&str>) -> Result<vellum::document::ReadOptions, Failure> {
+    let encoding = match encoding {
+        None => None,
+        Some(name) => Some(vellum::document::charset::for_label(name).ok_or_else(|| {
+            trouble(format!(
+                "--encoding {name}: not an encoding name (try windows-1252, windows-1256, iso-8859-1, utf-16le)"
+            ))
+        })?),
+    };
+    Ok(vellum::document::ReadOptions { encoding })
+}
+
 pub fn read_text(p: &Path) -> Result<Vec<u8>, Failure> {
     vellum::files::read_bounded(p, vellum::limits::MAX_TEXT).map_err(|e| trouble(e.to_string()))
 }
@@ -101,31 +114,45 @@ pub fn passphrase(file: &Option<PathBuf>, confirm: bool) -> Result<Zeroizing<Vec
     Ok(Zeroizing::new(p.as_bytes().to_vec()))
 }
 
-/// Verify what a verdict rests on and load one version, with a progress
-/// bar.
+/// A failure to load a sealed version: exit 1 when the archive does not
+/// verify, 2 for trouble.
+pub fn load_failure(e: vellum::verify::LoadError) -> Failure {
+    let code = if e.is_finding() {
+        crate::output::EXIT_FAIL
+    } else {
+        crate::output::EXIT_TROUBLE
+    };
+    Failure(code, e.to_string())
+}
+
+/// Verify what a verdict rests on (every version's signatures; V18), with a
+/// progress bar, and keep the archive open.
+pub fn load_archive(
+    archive: &Path,
+    trusted: &[TrustedKey],
+) -> Result<vellum::verify::LoadedArchive, Failure> {
+    if !archive.exists() {
+        return Err(trouble(format!("{}: no such file", archive.display())));
+    }
+    let p = crate::output::Progress::new("verifying");
+    let r = vellum::verify::load_archive(
+        archive,
+        trusted,
+        vellum::verify::Verification::Signatures,
+        &|d, t| p.update(d, t),
+    );
+    p.finish();
+    r.map_err(load_failure)
+}
+
+/// Verify what a verdict rests on and load one version (the newest by
+/// default): its text and tree are checked against its checkpoint.
 pub fn load_version(
     archive: &Path,
     trusted: &[TrustedKey],
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
-    if !archive.exists() {
-        return Err(trouble(format!("{}: no such file", archive.display())));
-    }
-    let p = crate::output::Progress::new("verifying");
-    let r = vellum::verify::load_version(
-        archive,
-        trusted,
-        version,
-        vellum::verify::Verification::Signatures,
-        &|d, t| p.update(d, t),
-    );
-    p.finish();
-    r.map_err(|e| {
-        let code = if e.is_finding() {
-            crate::output::EXIT_FAIL
-        } else {
-            crate::output::EXIT_TROUBLE
-        };
-        Failure(code, e.to_string())
-    })
+    let a = load_archive(archive, trusted)?;
+    a.version(version.unwrap_or(a.versions()))
+        .map_err(load_failure)
 }
