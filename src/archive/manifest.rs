@@ -507,31 +507,120 @@ impl<S> Manifest<S> {
     }
 }
 
-/// What a manifest says before its sections: the fields up to and with
-/// the index (keys are sorted, M2), read without the rest.
-#[derive(Debug, Clone)]
+/// What a manifest says before its sections: every field whose key sorts
+/// before `sections` (M2), read without the rest ([`read_head`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Head {
     /// The archive id.
     pub archive_id: String,
     /// The canonical text's digest.
     pub canonical: TextDigest,
+    /// Canonical-text specification id.
+    pub canonical_text: String,
+    /// When the version was sealed.
+    pub created: String,
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// Always [`MANIFEST_FORMAT_VERSION`].
+    pub format_version: u32,
     /// The index (M6).
     pub index: Index,
+    /// A deliberate change of signing key.
+    pub key_change: Option<KeyChange>,
+    /// The publisher's message.
+    pub message: String,
+    /// The text as submitted.
+    pub original: FileEntry,
+    /// SHA-256 of the previous version's manifest file.
+    pub previous_manifest_sha256: Option<String>,
 }
 
-/// Read a stored manifest only as far as its index (for `prove`, which
-/// must not read a large manifest whole). The format fields that come
-/// before it are checked.
+/// What a manifest says after its sections: the fields whose keys sort
+/// after `sections` (M2), read with them ([`read_body`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tail {
+    /// The signers, by fingerprint.
+    pub signers: Vec<Fingerprint>,
+    /// The tree of the sections.
+    pub tree: TreeInfo,
+    /// Version number.
+    pub version: u32,
+    /// Warnings recorded at sealing.
+    pub warnings: Vec<String>,
+}
+
+/// A manifest's keys, in order (M2).
+const KEYS: [&str; 16] = [
+    "archive_id",
+    "canonical",
+    "canonical_text",
+    "created",
+    "format",
+    "format_version",
+    "index",
+    "key_change",
+    "message",
+    "original",
+    "previous_manifest_sha256",
+    "sections",
+    "signers",
+    "tree",
+    "version",
+    "warnings",
+];
+
+/// The keys a [`Head`] holds: those before `sections`.
+const HEAD_KEYS: &[&str] = KEYS.split_at(11).0;
+
+/// The bounded lists of [`Tail`], read as serde_json reads newtypes (their
+/// content).
+#[derive(Deserialize)]
+struct Signers(#[serde(deserialize_with = "bounded_signers")] Vec<Fingerprint>);
+#[derive(Deserialize)]
+struct Warnings(#[serde(deserialize_with = "bounded_warnings")] Vec<String>);
+
+/// Store the next value of `map` in `slot`; a key twice is an error, as
+/// serde's derived readers make it.
+fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The static name of a manifest key, or the unknown-field error.
+fn known_key<E: de::Error>(key: &str) -> Result<&'static str, E> {
+    KEYS.iter()
+        .find(|k| **k == key)
+        .copied()
+        .ok_or_else(|| de::Error::unknown_field(key, &KEYS))
+}
+
+/// Read a stored manifest only as far as its sections: `prove`, which
+/// must not read a large manifest whole, and verify, which must know the
+/// index before the sections stream past, read this much first. The
+/// format fields are checked. Keys that belong after the sections but come
+/// before them are skipped (the form check then fails).
 pub fn read_head(r: &mut dyn Read) -> Result<Head, ManifestError> {
-    const STOP: &str = "\u{0}read as far as the index";
+    const STOP: &str = "\u{0}read as far as the sections";
     #[derive(Default)]
     struct Found {
         archive_id: Option<String>,
         canonical: Option<TextDigest>,
+        canonical_text: Option<String>,
+        created: Option<String>,
         format: Option<String>,
         format_version: Option<u32>,
-        canonical_text: Option<String>,
         index: Option<Index>,
+        key_change: Option<Option<KeyChange>>,
+        message: Option<String>,
+        original: Option<FileEntry>,
+        previous_manifest_sha256: Option<Option<String>>,
     }
     struct V<'a>(&'a mut Found);
     impl<'de> Visitor<'de> for V<'_> {
@@ -540,17 +629,23 @@ pub fn read_head(r: &mut dyn Read) -> Result<Head, ManifestError> {
             f.write_str("a vellum manifest")
         }
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let f = self.0;
             while let Some(key) = map.next_key::<String>()? {
-                match key.as_str() {
-                    "archive_id" => self.0.archive_id = Some(map.next_value()?),
-                    "canonical" => self.0.canonical = Some(map.next_value()?),
-                    "canonical_text" => self.0.canonical_text = Some(map.next_value()?),
-                    "format" => self.0.format = Some(map.next_value()?),
-                    "format_version" => self.0.format_version = Some(map.next_value()?),
-                    "index" => {
-                        self.0.index = Some(map.next_value()?);
-                        return Err(de::Error::custom(STOP));
+                match known_key(&key)? {
+                    k @ "archive_id" => once(&mut map, &mut f.archive_id, k)?,
+                    k @ "canonical" => once(&mut map, &mut f.canonical, k)?,
+                    k @ "canonical_text" => once(&mut map, &mut f.canonical_text, k)?,
+                    k @ "created" => once(&mut map, &mut f.created, k)?,
+                    k @ "format" => once(&mut map, &mut f.format, k)?,
+                    k @ "format_version" => once(&mut map, &mut f.format_version, k)?,
+                    k @ "index" => once(&mut map, &mut f.index, k)?,
+                    k @ "key_change" => once(&mut map, &mut f.key_change, k)?,
+                    k @ "message" => once(&mut map, &mut f.message, k)?,
+                    k @ "original" => once(&mut map, &mut f.original, k)?,
+                    k @ "previous_manifest_sha256" => {
+                        once(&mut map, &mut f.previous_manifest_sha256, k)?
                     }
+                    "sections" => return Err(de::Error::custom(STOP)),
                     _ => {
                         map.next_value::<IgnoredAny>()?;
                     }
@@ -565,27 +660,61 @@ pub fn read_head(r: &mut dyn Read) -> Result<Head, ManifestError> {
         Err(e) if !e.to_string().contains(STOP) => return Err(ManifestError::Json(e.to_string())),
         _ => {}
     }
-    let missing = |what: &str| ManifestError::Json(format!("no {what} before the sections"));
-    if found.format.as_deref() != Some(MANIFEST_FORMAT) {
-        return Err(ManifestError::UnknownFormat(
-            found.format.unwrap_or_default(),
-        ));
+    let f = found;
+    if f.format.as_deref() != Some(MANIFEST_FORMAT) {
+        return Err(ManifestError::UnknownFormat(f.format.unwrap_or_default()));
     }
-    if found.format_version != Some(MANIFEST_FORMAT_VERSION) {
-        return Err(ManifestError::FormatVersion(
-            found.format_version.unwrap_or(0),
-        ));
+    if f.format_version != Some(MANIFEST_FORMAT_VERSION) {
+        return Err(ManifestError::FormatVersion(f.format_version.unwrap_or(0)));
     }
-    if found.canonical_text.as_deref() != Some(crate::text::canon::SPEC_ID) {
+    if f.canonical_text.as_deref() != Some(crate::text::canon::SPEC_ID) {
         return Err(ManifestError::CanonicalText(
-            found.canonical_text.unwrap_or_default(),
+            f.canonical_text.unwrap_or_default(),
         ));
     }
+    let missing = |what: &str| ManifestError::Json(format!("missing field `{what}`"));
     Ok(Head {
-        archive_id: found.archive_id.ok_or_else(|| missing("archive id"))?,
-        canonical: found.canonical.ok_or_else(|| missing("canonical digest"))?,
-        index: found.index.ok_or_else(|| missing("index"))?,
+        archive_id: f.archive_id.ok_or_else(|| missing("archive_id"))?,
+        canonical: f.canonical.ok_or_else(|| missing("canonical"))?,
+        canonical_text: f.canonical_text.unwrap_or_default(),
+        created: f.created.ok_or_else(|| missing("created"))?,
+        format: f.format.unwrap_or_default(),
+        format_version: MANIFEST_FORMAT_VERSION,
+        index: f.index.ok_or_else(|| missing("index"))?,
+        key_change: f.key_change.ok_or_else(|| missing("key_change"))?,
+        message: f.message.ok_or_else(|| missing("message"))?,
+        original: f.original.ok_or_else(|| missing("original"))?,
+        previous_manifest_sha256: f
+            .previous_manifest_sha256
+            .ok_or_else(|| missing("previous_manifest_sha256"))?,
     })
+}
+
+impl Head {
+    /// The header of a manifest whose head this is, with its sections
+    /// counted and its tail read; the ids it holds are checked.
+    pub fn into_header(self, sections: u64, tail: Tail) -> Result<Header, ManifestError> {
+        let h = Header {
+            archive_id: self.archive_id,
+            canonical: self.canonical,
+            canonical_text: self.canonical_text,
+            created: self.created,
+            format: self.format,
+            format_version: self.format_version,
+            index: self.index,
+            key_change: self.key_change,
+            message: self.message,
+            original: self.original,
+            previous_manifest_sha256: self.previous_manifest_sha256,
+            sections: SectionCount(sections),
+            signers: tail.signers,
+            tree: tail.tree,
+            version: tail.version,
+            warnings: tail.warnings,
+        };
+        h.check_ids()?;
+        Ok(h)
+    }
 }
 
 impl Header {
@@ -627,33 +756,31 @@ impl std::io::Write for Hashed {
     }
 }
 
-/// Checks that a manifest read in pieces is in canonical form: its header
-/// and each section, serialized again, must hash to the stored bytes.
+/// Checks that a manifest read in pieces is in canonical form: its head,
+/// each section and its tail, serialized again, must hash to the stored
+/// bytes. The head is known before the sections stream past, the tail only
+/// after them.
 pub struct FormCheck {
     hashed: Hashed,
     first: bool,
-    /// The canonical bytes after the sections array's opening bracket.
-    tail: Vec<u8>,
 }
 
 impl FormCheck {
-    /// Start with the header's canonical bytes up to the sections.
-    pub fn new(h: &Header) -> FormCheck {
-        let bytes = serde_json::to_vec(h).expect("manifest is serializable");
-        // Sorted keys: "sections" comes after "previous_manifest_sha256"; an
-        // unescaped `"sections":[` cannot occur inside a string value.
-        const KEY: &[u8] = b"\"sections\":[";
-        let at = bytes
-            .windows(KEY.len())
-            .position(|w| w == KEY)
-            .expect("a header serializes its sections")
-            + KEY.len();
+    /// Start with the head's canonical bytes and the sections' key.
+    pub fn new(h: &Head) -> FormCheck {
+        // Sorted keys (M2): a Head serializes the fields before "sections"
+        // exactly as the whole manifest does, then its closing brace.
+        let bytes = serde_json::to_vec(h).expect("manifest head is serializable");
         let mut hashed = Hashed::default();
-        hashed.write_all(&bytes[..at]).expect("hashing cannot fail");
+        hashed
+            .write_all(&bytes[..bytes.len() - 1])
+            .expect("hashing cannot fail");
+        hashed
+            .write_all(b",\"sections\":[")
+            .expect("hashing cannot fail");
         FormCheck {
             hashed,
             first: true,
-            tail: bytes[at..].to_vec(),
         }
     }
 
@@ -666,38 +793,74 @@ impl FormCheck {
     }
 
     /// Whether the stored bytes (their SHA-256, lowercase hex, and length)
-    /// are the canonical form of what was read.
-    pub fn matches(mut self, sha256: &str, len: u64) -> bool {
+    /// are the canonical form of what was read, ending with `tail`.
+    pub fn matches(mut self, tail: &Tail, sha256: &str, len: u64) -> bool {
+        let bytes = serde_json::to_vec(tail).expect("manifest tail is serializable");
+        self.hashed.write_all(b"],").expect("hashing cannot fail");
         self.hashed
-            .write_all(&self.tail)
+            .write_all(&bytes[1..])
             .expect("hashing cannot fail");
         let mut want = [0u8; 32];
         hex::decode_to_slice(sha256, &mut want).is_ok() && self.hashed.matches(&want, len)
     }
 }
 
-/// Read a stored manifest again, handing each of its sections, in order,
-/// to `f`; every other field is skipped (the [`Header`] has them).
-pub fn for_each_section(
-    r: &mut dyn Read,
-    f: impl FnMut(SectionEntry),
-) -> Result<(), ManifestError> {
+/// Read a stored manifest whole, handing each of its sections, in order,
+/// to `f`, and giving back its tail; the fields of its head are skipped
+/// ([`read_head`] has read them). Unknown, missing and repeated fields are
+/// errors, as for a [`Header`].
+pub fn read_body(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result<Tail, ManifestError> {
     struct Whole<F>(F);
     struct Sections<'a, F>(&'a mut F);
     impl<'de, F: FnMut(SectionEntry)> Visitor<'de> for Whole<F> {
-        type Value = ();
+        type Value = Tail;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a vellum manifest")
         }
-        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Tail, A::Error> {
+            let mut sections = false;
+            let mut signers: Option<Signers> = None;
+            let mut tree: Option<TreeInfo> = None;
+            let mut version: Option<u32> = None;
+            let mut warnings: Option<Warnings> = None;
+            let mut head = [false; HEAD_KEYS.len()];
             while let Some(key) = map.next_key::<String>()? {
-                if key == "sections" {
-                    map.next_value_seed(Sections(&mut self.0))?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
+                match known_key(&key)? {
+                    "sections" => {
+                        if std::mem::replace(&mut sections, true) {
+                            return Err(de::Error::duplicate_field("sections"));
+                        }
+                        map.next_value_seed(Sections(&mut self.0))?;
+                    }
+                    k @ "signers" => once(&mut map, &mut signers, k)?,
+                    k @ "tree" => once(&mut map, &mut tree, k)?,
+                    k @ "version" => once(&mut map, &mut version, k)?,
+                    k @ "warnings" => once(&mut map, &mut warnings, k)?,
+                    k => {
+                        let i = HEAD_KEYS.iter().position(|h| *h == k).unwrap_or(0);
+                        if std::mem::replace(&mut head[i], true) {
+                            return Err(de::Error::duplicate_field(k));
+                        }
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
             }
-            Ok(())
+            if let Some(i) = head.iter().position(|seen| !seen) {
+                return Err(de::Error::missing_field(HEAD_KEYS[i]));
+            }
+            if !sections {
+                return Err(de::Error::missing_field("sections"));
+            }
+            Ok(Tail {
+                signers: signers
+                    .ok_or_else(|| de::Error::missing_field("signers"))?
+                    .0,
+                tree: tree.ok_or_else(|| de::Error::missing_field("tree"))?,
+                version: version.ok_or_else(|| de::Error::missing_field("version"))?,
+                warnings: warnings
+                    .ok_or_else(|| de::Error::missing_field("warnings"))?
+                    .0,
+            })
         }
     }
     impl<'de, F: FnMut(SectionEntry)> DeserializeSeed<'de> for Sections<'_, F> {
@@ -719,9 +882,11 @@ pub fn for_each_section(
         }
     }
     let mut de = serde_json::Deserializer::from_reader(limited(r));
-    de.deserialize_map(Whole(f))
-        .and_then(|()| de.end())
-        .map_err(|e: serde_json::Error| ManifestError::Json(e.to_string()))
+    let tail = de
+        .deserialize_map(Whole(f))
+        .and_then(|t| de.end().map(|()| t))
+        .map_err(|e: serde_json::Error| ManifestError::Json(e.to_string()))?;
+    Ok(tail)
 }
 
 impl Manifest {
@@ -851,19 +1016,23 @@ mod tests {
         assert_eq!(Manifest::parse(&tree).unwrap(), m);
     }
 
-    /// Read in two passes (header, then sections streamed), a manifest
-    /// gives back what a whole parse gives, and the form check accepts
-    /// exactly the canonical bytes.
+    /// Read in two passes (head, then the whole manifest with its sections
+    /// streamed), a manifest gives back what a whole parse gives, and the
+    /// form check accepts exactly the canonical bytes.
     fn read_in_passes(bytes: &[u8]) -> Result<(Header, Vec<SectionEntry>, bool), ManifestError> {
-        let h = Header::read(&mut &bytes[..])?;
-        let mut form = FormCheck::new(&h);
+        let head = read_head(&mut &bytes[..])?;
+        let mut form = FormCheck::new(&head);
         let mut secs = Vec::new();
-        for_each_section(&mut &bytes[..], |e| {
+        let tail = read_body(&mut &bytes[..], |e| {
             form.section(&e);
             secs.push(e);
         })?;
         let sha = crate::digest::sha256(bytes);
-        Ok((h, secs, form.matches(&sha, bytes.len() as u64)))
+        let canonical = form.matches(&tail, &sha, bytes.len() as u64);
+        let h = head.into_header(secs.len() as u64, tail)?;
+        // The one-pass reader (check's) agrees.
+        assert_eq!(Header::read(&mut &bytes[..]).as_ref(), Ok(&h));
+        Ok((h, secs, canonical))
     }
 
     #[test]
@@ -910,6 +1079,14 @@ mod tests {
         // Not manifests at all.
         for bad in [
             text.replacen("\"version\":2", "\"version\":2,\"extra\":1", 1),
+            text.replacen("\"version\":2", "\"version\":2,\"tree\":{}", 1),
+            text.replacen("\"tree\":", "\"signers\":[],\"tree\":", 1),
+            text.replacen("\"version\":2,", "", 1),
+            text.replacen("{", "{\"message\":\"m\",", 1),
+            text.replacen("\"sections\":[", "\"sections\":[],\"sections\":[", 1),
+            text.replacen("\"version\":2", "\"version\":2,\"tree\":{}", 1),
+            text.replacen("\"version\":2,", "", 1),
+            text.replacen("{", "{\"message\":\"m\",", 1),
             text.replacen("\"sections\":[", "\"sections\":[1,", 1),
             text.replacen("\"format\":\"vellum-manifest\"", "\"format\":\"x\"", 1),
             text[..text.len() - 1].to_owned(),

@@ -15,10 +15,11 @@
 //! Nothing is extracted to disk and no payload file is held in memory whole,
 //! so memory does not grow with the archive: payload files stream through
 //! the hashes, and an original's chunks through the canonicalizer on all
-//! cores. A version manifest (about 160 bytes a section) is read twice as a
-//! stream: once for its header and digests, once for its sections, each
-//! matched with the next block of the text and hashed into the tree, while
-//! the manifest's raw signatures are checked as its bytes pass.
+//! cores. A version manifest (about 150 bytes a section) is read once as a
+//! stream, with its version's original, after its head (the fields before
+//! its sections, the index among them): its sections are each matched with
+//! the next block of the text and hashed into the tree, while its bytes go
+//! through its digests and raw signatures on a thread of their own.
 
 mod load;
 pub mod proof;
@@ -32,9 +33,9 @@ use crate::archive::bag;
 use crate::archive::checkpoint::{Checkpoint, SignedCheckpoint};
 use crate::archive::container::{ReadError, ZipIn};
 use crate::archive::layout::{self, Paths, CHECKPOINT, MANIFEST, ORIGINAL};
-use crate::archive::manifest::Header;
+use crate::archive::manifest::{self, Header};
 use crate::archive::ocfl::{self, Inventory};
-use crate::crypto::keys::{Fingerprint, TrustedKey};
+use crate::crypto::keys::{Fingerprint, PublicKey, TrustedKey};
 use crate::crypto::note::SignatureState;
 use crate::crypto::sign;
 use crate::digest::{sha256, FileDigests};
@@ -388,7 +389,7 @@ pub fn verify(
         versions: Vec::new(),
     };
     let files = version_files(&opened, n, &mut p);
-    let streamed = stream_payload(&opened, &bag, &files, trusted, progress);
+    let streamed = stream_payload(&opened, &files, trusted, progress);
     check_fixity(&opened, &bag, &streamed, n, &mut p);
     let mut reports = Vec::new();
     let mut headers = Vec::new();
@@ -834,23 +835,42 @@ fn signature_tag(name: &str) -> Option<&str> {
     ok.then_some(tag)
 }
 
-/// What streaming every payload file found (V10).
 struct Streamed {
     /// Zip path -> digests (or why it could not be read).
     digests: BTreeMap<String, Result<FileDigests, ReadError>>,
-    /// Version -> its manifest's first reading.
+    /// Version -> its manifest as read.
     reads: BTreeMap<u32, ManifestRead>,
     /// Version -> what checking its text against its manifest found.
     checked: BTreeMap<u32, TextChecked>,
 }
 
-/// V10: every payload file streamed once, on all cores: first each
-/// version's manifest (for its header), then every other file, largest
-/// first, each version's original checked against its manifest's sections
-/// as they stream past a second time.
+/// One job of [`stream_payload`].
+enum Job<'a> {
+    /// A version's original and manifest, read together.
+    Version(u32, &'a String, &'a String),
+    /// A version's manifest without an original.
+    Manifest(u32, &'a String),
+    /// Any other payload file.
+    Plain(&'a String),
+}
+
+/// What a [`Job`] found.
+struct Done<'a> {
+    /// Each file read and its digests.
+    files: Vec<(&'a String, Result<FileDigests, ReadError>)>,
+    /// The version's manifest, if read.
+    read: Option<(u32, ManifestRead)>,
+    /// What checking the version's text found, if checked.
+    checked: Option<(u32, TextChecked)>,
+}
+
+/// V10: every payload file streamed once, on all cores, largest first;
+/// each version's original together with its manifest, whose head is read
+/// first: the text is checked against the manifest's sections as they
+/// stream past, and the manifest's digests and raw signatures taken on the
+/// way.
 fn stream_payload(
     o: &Opened,
-    bag: &Bag,
     files: &BTreeMap<u32, VersionFiles>,
     trusted: &[TrustedKey],
     progress: &(dyn Fn(u64, u64) + Sync),
@@ -863,16 +883,29 @@ fn stream_payload(
         .filter(|e| !e.is_dir && e.name[prefix.len()..].starts_with("data/"))
         .map(|e| e.name.clone())
         .collect();
-    let _ = bag;
     let size = |f: &str| o.zip.get(f).map(|e| e.size).unwrap_or(0);
     let total: u64 = payload.iter().map(|f| size(f)).sum();
     // Each version's own manifest, even where two versions share one.
-    let manifests: Vec<(u32, &String)> = files
-        .iter()
-        .filter_map(|(v, f)| f.manifest.as_ref().map(|m| (*v, m)))
-        .collect();
-    let manifest_files: BTreeSet<&String> = manifests.iter().map(|(_, f)| *f).collect();
-    let originals: BTreeSet<&String> = files.values().filter_map(|f| f.original.as_ref()).collect();
+    let mut jobs: Vec<(u64, Job)> = Vec::new();
+    let mut theirs: BTreeSet<&String> = BTreeSet::new();
+    for (v, f) in files {
+        match (&f.original, &f.manifest) {
+            (Some(orig), Some(m)) => {
+                jobs.push((size(orig) + size(m), Job::Version(*v, orig, m)));
+                theirs.extend([orig, m]);
+            }
+            (None, Some(m)) => {
+                jobs.push((size(m), Job::Manifest(*v, m)));
+                theirs.insert(m);
+            }
+            _ => {}
+        }
+    }
+    for f in payload.iter().filter(|f| !theirs.contains(f)) {
+        // An original without a manifest is read as any file.
+        jobs.push((size(f), Job::Plain(f)));
+    }
+    jobs.sort_by_key(|(n, _)| std::cmp::Reverse(*n));
     let counter = AtomicU64::new(0);
     let stop = std::sync::atomic::AtomicBool::new(false);
     let mut out = Streamed {
@@ -888,73 +921,19 @@ fn stream_payload(
                 std::thread::park_timeout(std::time::Duration::from_millis(100));
             }
         });
-        let done: Vec<_> = manifests
+        let done: Vec<Done> = jobs
             .par_iter()
             .with_max_len(1)
-            .map(|(v, f)| (*v, *f, read_manifest(&o.zip, f, &counter)))
+            .map(|(_, job)| run_job(o, job, files, trusted, &counter))
             .collect();
-        for (v, f, r) in done {
-            match r {
-                Ok(r) => {
-                    out.digests.insert(f.clone(), Ok(r.digests.clone()));
-                    out.reads.insert(v, r);
-                }
-                Err(e) => {
-                    out.digests.insert(f.clone(), Err(e));
-                }
+        for d in done {
+            for (f, r) in d.files {
+                out.digests.insert(f.clone(), r);
             }
-        }
-        let mut second: Vec<(Option<u32>, &String)> = payload
-            .iter()
-            .filter(|f| !manifest_files.contains(f) && !originals.contains(f))
-            .map(|f| (None, f))
-            .chain(
-                files
-                    .iter()
-                    .filter_map(|(v, f)| f.original.as_ref().map(|p| (Some(*v), p))),
-            )
-            .collect();
-        second.sort_by_key(|(_, f)| std::cmp::Reverse(size(f)));
-        let reads = &out.reads;
-        let done: Vec<_> = second
-            .par_iter()
-            .with_max_len(1)
-            .map(|&(v, f)| {
-                let against = v.and_then(|v| {
-                    let r = reads.get(&v)?;
-                    let h = r.header.as_ref().ok()?;
-                    let manifest = files.get(&v)?.manifest.as_deref()?;
-                    let raw_signatures = h
-                        .signers
-                        .iter()
-                        .filter_map(|fp| {
-                            let k = crate::crypto::keys::find(trusted, fp)?;
-                            let sig = o.read(v, &layout::signature_names(fp)[0]).ok()?;
-                            Some((&k.key, sig))
-                        })
-                        .collect();
-                    Some((
-                        v,
-                        stream::Against {
-                            manifest,
-                            header: h,
-                            stored: &r.digests,
-                            raw_signatures,
-                        },
-                    ))
-                });
-                match against {
-                    Some((v, a)) => {
-                        let (d, c) = check_text(&o.zip, f, a, &counter);
-                        (f, d, Some((v, c)))
-                    }
-                    None => (f, stream_plain(&o.zip, f, &counter), None),
-                }
-            })
-            .collect();
-        for (f, d, c) in done {
-            out.digests.insert(f.clone(), d);
-            if let Some((v, c)) = c {
+            if let Some((v, r)) = d.read {
+                out.reads.insert(v, r);
+            }
+            if let Some((v, c)) = d.checked {
                 out.checked.insert(v, c);
             }
         }
@@ -964,6 +943,108 @@ fn stream_payload(
         progress(counter.load(Ordering::Relaxed), total);
     });
     out
+}
+
+/// One job of V10.
+fn run_job<'a>(
+    o: &Opened,
+    job: &Job<'a>,
+    files: &BTreeMap<u32, VersionFiles>,
+    trusted: &[TrustedKey],
+    counter: &AtomicU64,
+) -> Done<'a> {
+    let manifest_alone = |v: u32, m: &'a String| match read_manifest(&o.zip, m, counter) {
+        Ok(r) => (vec![(m, Ok(r.digests.clone()))], Some((v, r))),
+        Err(e) => (vec![(m, Err(e))], None),
+    };
+    match *job {
+        Job::Plain(f) => Done {
+            files: vec![(f, stream_plain(&o.zip, f, counter))],
+            read: None,
+            checked: None,
+        },
+        Job::Manifest(v, m) => {
+            let (files, read) = manifest_alone(v, m);
+            Done {
+                files,
+                read,
+                checked: None,
+            }
+        }
+        Job::Version(v, orig, m) => {
+            let head = match o.zip.read_start(m, |r| manifest::read_head(r)) {
+                Ok(Ok(h)) => h,
+                // The manifest is read whole for its digests and the
+                // finding; the original as any file.
+                _ => {
+                    let (mut files, read) = manifest_alone(v, m);
+                    files.push((orig, stream_plain(&o.zip, orig, counter)));
+                    return Done {
+                        files,
+                        read,
+                        checked: None,
+                    };
+                }
+            };
+            let against = stream::Against {
+                manifest: m,
+                head: &head,
+                raw_signatures: raw_signatures(o, v, &files[&v], trusted),
+            };
+            let c = check_text(&o.zip, orig, against, counter);
+            let mut done = vec![(orig, c.original)];
+            let read = match c.manifest {
+                Ok(r) => {
+                    done.push((m, Ok(r.digests.clone())));
+                    Some((v, r))
+                }
+                Err(e) => {
+                    done.push((m, Err(e)));
+                    None
+                }
+            };
+            Done {
+                files: done,
+                read,
+                checked: Some((v, c.text)),
+            }
+        }
+    }
+}
+
+/// The raw signatures of a version's manifest to check as it streams: for
+/// each set of signature files, the trusted keys of that file tag (the
+/// manifest, not yet read, says who signed; [`check_signatures`] matches).
+fn raw_signatures<'k>(
+    o: &Opened,
+    v: u32,
+    f: &VersionFiles,
+    trusted: &'k [TrustedKey],
+) -> Vec<(Fingerprint, &'k PublicKey, Vec<u8>)> {
+    let mut out = Vec::new();
+    for k in trusted {
+        let fp = k.key.fingerprint();
+        if !f.tags.contains(&fp.file_tag()) || out.iter().any(|(x, _, _)| *x == fp) {
+            continue;
+        }
+        if let Ok(sig) = o.read(v, &layout::signature_names(&fp)[0]) {
+            out.push((fp, &k.key, sig));
+        }
+    }
+    out
+}
+
+/// Whether a raw `.sig` verifies over a version's manifest, read again.
+fn verify_raw_again(o: &Opened, v: u32, key: &PublicKey, sig: &[u8]) -> bool {
+    let Ok(path) = o.existing_path(v, MANIFEST) else {
+        return false;
+    };
+    let mut c = sign::StreamCheck::new(key, sig);
+    let read = o.zip.stream(&path, |b| {
+        c.update(b);
+        std::ops::ControlFlow::Continue(())
+    });
+    read.is_ok() && c.verifies()
 }
 
 /// V11–V12: each payload file against the bag manifest and, for OCFL
@@ -1202,7 +1283,6 @@ fn check_signatures<'k>(
     p: &mut Problems,
 ) -> Vec<&'k TrustedKey> {
     let mut signers = Vec::new();
-    let mut raw_at = 0;
     for fp in &m.signers {
         let Some(k) = crate::crypto::keys::find(trusted, fp) else {
             p.add(
@@ -1224,15 +1304,16 @@ fn check_signatures<'k>(
                 ProblemKind::Unreadable,
                 e.to_string(),
             ),
-            Ok(_) => {
-                // Checked as the manifest streamed, in the order of the
-                // trusted signers.
-                if let Some(ok) = c.and_then(|c| c.raw_signatures.get(raw_at)) {
-                    if !ok {
-                        sig(p, &raw, "manifest signature does not verify".into());
-                    }
+            Ok(bytes) => {
+                // Checked as the manifest streamed; checked now when it was
+                // not (a signer whose files the streaming did not expect).
+                let ok = match c.and_then(|c| c.raw_signatures.iter().find(|(x, _)| x == fp)) {
+                    Some((_, ok)) => *ok,
+                    None => verify_raw_again(o, v, &k.key, &bytes),
+                };
+                if !ok {
+                    sig(p, &raw, "manifest signature does not verify".into());
                 }
-                raw_at += 1;
             }
         }
         match o
@@ -1516,6 +1597,7 @@ mod tests {
     //! entry.
     use super::*;
     use crate::archive::container::{prepare, ZipOut};
+    use crate::archive::manifest::ManifestError;
     use crate::crypto::keys::SecretKey;
 
     type Entries = Vec<(String, Vec<u8>)>;
@@ -1691,7 +1773,17 @@ mod tests {
             assert_eq!(signature_tag(bad), None, "{bad}");
         }
         let (dir, entries, sk) = sealed();
-        let z = write(dir.path(), "ok.zip", &entries);
+        let (_o, files) = opened(dir.path(), "ok.zip", &entries);
+        assert_eq!(files.len(), 2);
+        assert_eq!(
+            files[&1].tags.iter().next().unwrap(),
+            &sk.public.fingerprint().file_tag()
+        );
+    }
+
+    /// Opened archive and its version files, from entries.
+    fn opened(dir: &Path, name: &str, entries: &Entries) -> (Opened, BTreeMap<u32, VersionFiles>) {
+        let z = write(dir, name, entries);
         let paths = Paths { bag: "arch".into() };
         let mut p = Problems::default();
         let (inventory, n) = check_ocfl(&z, &paths, &mut p).unwrap();
@@ -1702,11 +1794,73 @@ mod tests {
             versions: vec![],
         };
         let files = version_files(&o, n, &mut p);
-        assert!(p.0.is_empty());
-        assert_eq!(files.len(), 2);
+        assert!(p.0.is_empty(), "{:?}", p.0);
+        (o, files)
+    }
+
+    #[test]
+    fn stream_payload_reads_each_manifest_once_with_its_original() {
+        let (dir, entries, sk) = sealed();
+        let (o, files) = opened(dir.path(), "ok.zip", &entries);
+        let s = stream_payload(&o, &files, &trusted(&sk), &|_, _| {});
+        // Every payload file has its digests; each version its manifest's
+        // header and the check of its text, raw signature included.
+        let payload = entries.iter().filter(|(n, _)| n.contains("/data/")).count();
+        assert_eq!(s.digests.len(), payload);
+        assert!(s.digests.values().all(|d| d.is_ok()));
+        for n in [1u32, 2] {
+            let name = format!("v{n}/content/manifest.json");
+            let stored = &entries.iter().find(|(e, _)| e.ends_with(&name)).unwrap().1;
+            let r = &s.reads[&n];
+            assert_eq!(r.digests.sha256, sha256(stored));
+            assert_eq!(r.header.as_ref().unwrap().version, n);
+            let c = &s.checked[&n];
+            assert!(c.canonical_form && c.unreadable.is_none());
+            assert_eq!(c.raw_signatures, vec![(sk.public.fingerprint(), true)]);
+        }
+        // Without the key the raw signature is not checked as it streams;
+        // check_signatures then has nothing to look up.
+        let s = stream_payload(&o, &files, &[], &|_, _| {});
+        assert!(s.checked[&1].raw_signatures.is_empty());
+
+        // A manifest whose head does not read is read on its own: its
+        // finding and digests, and its original's digests, are kept.
+        let mut e = entries.clone();
+        set(&mut e, "v2/content/manifest.json", |b| {
+            let t = String::from_utf8(b.clone()).unwrap();
+            *b = t
+                .replacen("\"format\":\"vellum-manifest\"", "\"format\":\"x\"", 1)
+                .into_bytes();
+        });
+        let (o, files) = opened(dir.path(), "head.zip", &e);
+        let s = stream_payload(&o, &files, &trusted(&sk), &|_, _| {});
+        assert!(s.digests.values().all(|d| d.is_ok()));
+        assert!(matches!(&s.reads[&2].header, Err(ManifestError::UnknownFormat(f)) if f == "x"));
+        assert!(!s.checked.contains_key(&2) && s.checked.contains_key(&1));
+        let ps = verify(&dir.path().join("head.zip"), &trusted(&sk), &|_, _| {})
+            .unwrap()
+            .report
+            .problems;
+        assert!(ps
+            .iter()
+            .any(|p| p.kind == ProblemKind::Manifest && p.version == Some(2)));
+
+        // A raw signature that does not verify is found as the manifest
+        // streams past.
+        let mut e = entries.clone();
+        set(
+            &mut e,
+            &format!(
+                "v1/content/manifest.json.{}.sig",
+                sk.public.fingerprint().file_tag()
+            ),
+            |b| b[0] ^= 1,
+        );
+        let (o, files) = opened(dir.path(), "sig.zip", &e);
+        let s = stream_payload(&o, &files, &trusted(&sk), &|_, _| {});
         assert_eq!(
-            files[&1].tags.iter().next().unwrap(),
-            &sk.public.fingerprint().file_tag()
+            s.checked[&1].raw_signatures,
+            vec![(sk.public.fingerprint(), false)]
         );
     }
 

@@ -1,15 +1,19 @@
 //! Streaming a version's files (V10): each payload file through the
-//! hashes, and an original with its manifest: the original's chunks (C33)
-//! canonicalized on several cores at once, each block handed on in text
-//! order, matched with the manifest's next section as the manifest streams
-//! past a second time, hashed into the section tree (T2) and its tiles
-//! (T3), and checked against the index (M6). Memory stays within a few
-//! batches per core, whatever the size of the text or the number of its
-//! sections.
+//! hashes, and an original with its manifest, whose head (with the index)
+//! is read first: the original's chunks (C33) canonicalized on several
+//! cores at once, each block handed on in text order, matched with the
+//! manifest's next section as the manifest streams past, hashed into the
+//! section tree (T2) and its tiles (T3), and checked against the index
+//! (M6); the manifest's bytes and the canonical text go through their
+//! hashes and the raw signatures on another thread. Memory stays within a
+//! few batches per core, whatever the size of the text or the number of
+//! its sections.
 
 use crate::archive::container::{ReadError, ZipIn};
-use crate::archive::manifest::{self, Chunk, FormCheck, Header, KindCounts, ManifestError};
-use crate::crypto::keys::PublicKey;
+use crate::archive::manifest::{
+    self, Chunk, FormCheck, Head, Header, Index, KindCounts, ManifestError,
+};
+use crate::crypto::keys::{Fingerprint, PublicKey};
 use crate::crypto::merkle::{Hash, TreeBuilder};
 use crate::crypto::sign::{self, StreamCheck};
 use crate::digest::{FileDigests, Hasher, Tee};
@@ -35,16 +39,21 @@ const BATCH_TEXT: usize = 64 * 1024;
 const BATCH_EVENTS: usize = 1024;
 /// Most workers canonicalizing one original.
 const MAX_WORKERS: usize = 4;
+/// Canonical text is handed to the hasher in pieces of about this size.
+const HASH_PIECE: usize = 64 * 1024;
+/// Pieces on their way to the hasher, at most.
+const HASH_PIECES_IN_FLIGHT: usize = 8;
 
-/// A version manifest read once: its header, and the digests of its bytes.
+/// A version manifest read: its header, and the digests of its bytes.
 pub(super) struct ManifestRead {
     pub(super) digests: FileDigests,
     pub(super) hashes: sign::FileHashes,
     pub(super) header: Result<Header, ManifestError>,
 }
 
-/// First reading of a manifest: the header (sections only counted) and
-/// every digest its signatures and the bag and OCFL manifests need.
+/// A manifest read on its own (a version without an original, or a
+/// manifest whose head does not read): the header (sections only counted)
+/// and every digest its signatures and the bag and OCFL manifests need.
 pub(super) fn read_manifest(
     zip: &ZipIn,
     name: &str,
@@ -264,9 +273,45 @@ fn shifted(e: &crate::text::decode::DecodeError, by: u64) -> String {
     }
 }
 
+/// What the hasher thread is handed, in order: the manifest's bytes and
+/// the canonical text's, two streams interleaved.
+enum ToHash {
+    Manifest(Vec<u8>),
+    Canonical(String),
+}
+
+/// The hashes of a manifest and of the canonical text, taken on a thread of
+/// their own so that the thread reading the manifest only parses it.
+struct Hashing {
+    manifest_sha256: Sha256,
+    manifest_len: u64,
+    manifest: sign::FileHasher,
+    raws: Vec<StreamCheck>,
+    canonical: Sha256,
+}
+
+impl Hashing {
+    fn run(mut self, rx: Receiver<ToHash>) -> Hashing {
+        for m in rx {
+            match m {
+                ToHash::Manifest(b) => {
+                    self.manifest_sha256.update(&b);
+                    self.manifest_len += b.len() as u64;
+                    self.manifest.update(&b);
+                    for c in self.raws.iter_mut() {
+                        c.update(&b);
+                    }
+                }
+                ToHash::Canonical(t) => self.canonical.update(t.as_bytes()),
+            }
+        }
+        self
+    }
+}
+
 /// The blocks of the text, in order, from the workers' chunks: each block's
 /// place in the canonical text is filled in, the whole canonical text goes
-/// through its hash, and where each chunk starts is noted.
+/// to the hasher, and where each chunk starts is noted.
 struct Blocks {
     rxs: Vec<Receiver<Vec<Event>>>,
     /// The chunk being read.
@@ -275,7 +320,10 @@ struct Blocks {
     entered: bool,
     pending: VecDeque<Event>,
     writer: TextWriter,
-    hash: Sha256,
+    /// Canonical text not yet handed to the hasher.
+    unhashed: String,
+    /// Dropped once all of the text is handed on.
+    hasher: Option<SyncSender<ToHash>>,
     pos: u64,
     block_start: u64,
     blocks: u64,
@@ -287,8 +335,19 @@ struct Blocks {
 
 impl Blocks {
     fn put(&mut self, s: &str) {
-        self.hash.update(s.as_bytes());
+        self.unhashed.push_str(s);
         self.pos += s.len() as u64;
+        if self.unhashed.len() >= HASH_PIECE {
+            self.hand_on();
+        }
+    }
+
+    fn hand_on(&mut self) {
+        let t = std::mem::take(&mut self.unhashed);
+        if let Some(h) = &self.hasher {
+            // A hasher gone means the whole check is ending.
+            let _ = h.send(ToHash::Canonical(t));
+        }
     }
 
     /// The next event of the text, moving from chunk to chunk; `None` at
@@ -323,9 +382,9 @@ impl Blocks {
         }
     }
 
-    /// The text's canonical SHA-256 and length, once every chunk is read;
-    /// also counts the blocks not yet handed out.
-    fn finish(&mut self) -> (String, u64, u64) {
+    /// The text's canonical length, once every chunk is read and all of it
+    /// is handed to the hasher; also counts the blocks not yet handed out.
+    fn finish(&mut self) -> (u64, u64) {
         let mut rest = 0;
         while self.next().is_some() {
             rest += 1;
@@ -334,8 +393,9 @@ impl Blocks {
         let mut tail = String::new();
         w.finish(&mut |s| tail.push_str(s));
         self.put(&tail);
-        let h = std::mem::take(&mut self.hash);
-        (hex::encode(h.finalize()), self.pos, rest)
+        self.hand_on();
+        self.hasher = None;
+        (self.pos, rest)
     }
 }
 
@@ -379,8 +439,8 @@ pub(super) struct TextChecked {
     pub(super) unreadable: Option<String>,
     /// The manifest is in canonical form.
     pub(super) canonical_form: bool,
-    /// Whether each signer's raw `.sig` verifies, in the order given.
-    pub(super) raw_signatures: Vec<bool>,
+    /// Whether each raw `.sig` given verifies, by signer.
+    pub(super) raw_signatures: Vec<(Fingerprint, bool)>,
     /// Sections that do not match the text.
     pub(super) mismatches: Mismatches,
     /// Sections the manifest lists.
@@ -400,26 +460,28 @@ pub(super) struct TextChecked {
 pub(super) struct Against<'a> {
     /// The manifest's zip path.
     pub(super) manifest: &'a str,
-    /// Its header (first reading).
-    pub(super) header: &'a Header,
-    /// Its stored digests.
-    pub(super) stored: &'a FileDigests,
-    /// Each trusted signer's key and raw signature of the manifest.
-    pub(super) raw_signatures: Vec<(&'a PublicKey, Vec<u8>)>,
+    /// What it says before its sections (read first, [`manifest::read_head`]).
+    pub(super) head: &'a Head,
+    /// Raw signatures of the manifest to check as it streams past: the
+    /// signer, its trusted key, the `.sig` file's bytes.
+    pub(super) raw_signatures: Vec<(Fingerprint, &'a PublicKey, Vec<u8>)>,
 }
 
-/// Second reading of a manifest, its sections streamed and matched, one by
-/// one, with the blocks of the text re-derived from the original (chunks on
-/// several cores, at the same time), hashed into the tree, and the raw
-/// signatures over the whole manifest checked as it passes.
-pub(super) fn check_text(
-    zip: &ZipIn,
-    original: &str,
-    a: Against,
-    progress: &AtomicU64,
-) -> (Result<FileDigests, ReadError>, TextChecked) {
-    let h = a.header;
-    let index = &h.index;
+/// What streaming an original with its manifest gives: the original's
+/// digests, the manifest as read, and what was checked.
+pub(super) struct Checked {
+    pub(super) original: Result<FileDigests, ReadError>,
+    pub(super) manifest: Result<ManifestRead, ReadError>,
+    pub(super) text: TextChecked,
+}
+
+/// One reading of a manifest, whose head is known, with the text of its
+/// version: the manifest's bytes go through its digests and raw
+/// signatures, its sections are matched, one by one, with the blocks of
+/// the text re-derived from the original (chunks on several cores, at the
+/// same time), and hashed into the tree; its tail completes its header.
+pub(super) fn check_text(zip: &ZipIn, original: &str, a: Against, progress: &AtomicU64) -> Checked {
+    let index = &a.head.index;
     let size = zip.get(original).map(|e| e.size).unwrap_or(0);
     // Split at the recorded cuts that can be cuts at all (increasing, inside
     // the file); whether they are the rule's is checked at the end.
@@ -448,13 +510,27 @@ pub(super) fn check_text(
         }
         let splits = &splits;
         let producer = s.spawn(move || produce(zip, original, splits, inputs, mode, progress));
+        let (htx, hrx) = sync_channel::<ToHash>(HASH_PIECES_IN_FLIGHT);
+        let hashing = Hashing {
+            manifest_sha256: Sha256::new(),
+            manifest_len: 0,
+            manifest: sign::FileHasher::default(),
+            raws: a
+                .raw_signatures
+                .iter()
+                .map(|(_, k, sig)| StreamCheck::new(k, sig))
+                .collect(),
+            canonical: Sha256::new(),
+        };
+        let hasher = s.spawn(move || hashing.run(hrx));
         let mut blocks = Blocks {
             rxs: outputs,
             chunk: 0,
             entered: false,
             pending: VecDeque::new(),
             writer: TextWriter::default(),
-            hash: Sha256::new(),
+            unhashed: String::new(),
+            hasher: Some(htx.clone()),
             pos: 0,
             block_start: 0,
             blocks: 0,
@@ -463,12 +539,7 @@ pub(super) fn check_text(
             done: false,
         };
         let mut matcher = Matcher::default();
-        let mut form = FormCheck::new(h);
-        let mut raws: Vec<StreamCheck> = a
-            .raw_signatures
-            .iter()
-            .map(|(k, sig)| StreamCheck::new(k, sig))
-            .collect();
+        let mut form = FormCheck::new(a.head);
         let mut tree = TreeBuilder::with_tiles(index.tile_height.min(63));
         let mut counts = KindCounts::default();
         let mut counts_at: Vec<KindCounts> = Vec::new();
@@ -477,11 +548,10 @@ pub(super) fn check_text(
         let mut text_sections = 0u64;
         let read_again = zip.read_with(a.manifest, |r| {
             let mut tee = Tee::new(r, |b: &[u8]| {
-                for c in raws.iter_mut() {
-                    c.update(b);
-                }
+                progress.fetch_add(b.len() as u64, Ordering::Relaxed);
+                let _ = htx.send(ToHash::Manifest(b.to_vec()));
             });
-            let res = manifest::for_each_section(&mut tee, |e| {
+            let res = manifest::read_body(&mut tee, |e| {
                 form.section(&e);
                 if let Some(b) = blocks.next() {
                     text_sections += 1;
@@ -510,12 +580,31 @@ pub(super) fn check_text(
             let _ = std::io::copy(&mut tee, &mut std::io::sink());
             res
         });
-        let unreadable = match read_again {
-            Ok(Ok(())) => None,
-            Ok(Err(e)) => Some(e.to_string()),
-            Err(e) => Some(e.to_string()),
+        drop(htx);
+        let (canonical_len, rest) = blocks.finish();
+        let hashed = hasher.join().expect("the hasher does not panic");
+        let hashes = hashed.manifest.finish();
+        // The SHA-512 the SSH signature covers is the one OCFL records.
+        let mdigests = FileDigests {
+            sha256: hex::encode(hashed.manifest_sha256.finalize()),
+            sha512: hex::encode(hashes.sha512),
+            len: hashed.manifest_len,
         };
-        let (canonical_sha256, canonical_len, rest) = blocks.finish();
+        let canonical_sha256 = hex::encode(hashed.canonical.finalize());
+        let (unreadable, tail) = match &read_again {
+            Ok(Ok(t)) => (None, Some(t)),
+            Ok(Err(e)) => (Some(e.to_string()), None),
+            Err(e) => (Some(e.to_string()), None),
+        };
+        let canonical_form = tail.is_some_and(|t| form.matches(t, &mdigests.sha256, mdigests.len));
+        let mread = match read_again {
+            Ok(body) => Ok(ManifestRead {
+                header: body.and_then(|t| a.head.clone().into_header(claims, t)),
+                digests: mdigests,
+                hashes,
+            }),
+            Err(e) => Err(e),
+        };
         if unreadable.is_none() {
             // The text's blocks past the manifest's last section.
             text_sections += rest;
@@ -528,7 +617,6 @@ pub(super) fn check_text(
                 crate::archive::container::ZipProblem::Damaged("the reader failed".into()),
             ))
         });
-        let canonical_form = unreadable.is_none() && form.matches(&a.stored.sha256, a.stored.len);
         let (digests, canon, found) = match produced {
             Ok(p) => (
                 Ok(p.digests),
@@ -554,7 +642,7 @@ pub(super) fn check_text(
                     source,
                 })
                 .collect();
-            problems = index_problems(h, cuts, *detected, &observed, last_body, claims);
+            problems = index_problems(index, cuts, *detected, &observed, last_body, claims);
         }
         let root = tree.root();
         let tiles = tree.tiles();
@@ -562,7 +650,12 @@ pub(super) fn check_text(
             canon,
             unreadable,
             canonical_form,
-            raw_signatures: raws.into_iter().map(StreamCheck::verifies).collect(),
+            raw_signatures: a
+                .raw_signatures
+                .iter()
+                .zip(hashed.raws)
+                .map(|((fp, _, _), c)| (*fp, c.verifies()))
+                .collect(),
             mismatches: matcher.finish(),
             claims,
             text_sections,
@@ -570,7 +663,11 @@ pub(super) fn check_text(
             tiles,
             index: problems,
         };
-        (digests, c)
+        Checked {
+            original: digests,
+            manifest: mread,
+            text: c,
+        }
     })
 }
 
@@ -655,14 +752,13 @@ fn produce(
 /// the text's mode, the chunk cuts of the rule (C33), and at each chunk the
 /// sections, kinds and canonical bytes before it; the last body section.
 fn index_problems(
-    h: &Header,
+    index: &Index,
     cuts: &[u64],
     mode: Mode,
     observed: &[Chunk],
     last_body: Option<u64>,
     claims: u64,
 ) -> Vec<String> {
-    let index = &h.index;
     let mut p = Vec::new();
     if index.mode != mode {
         p.push(format!(
