@@ -6,6 +6,9 @@ so two runs on any machine write byte-identical files:
 
   bench-data/big100.txt        ~100 MB declaration-like text (A, B)
   bench-data/big10.txt         ~10 MB declaration-like text (D, E)
+                               (both: the declaration's sentences mixed with
+                               sentences of dictionary words, so that they
+                               deflate like real prose, to 0.25-0.45)
   bench-data/big10-edited.txt  big10.txt with 1,000 scattered single-word edits
   bench-data/copies/           10,000 declaration-size copies, a realistic mix (C)
   bench-data/copies-kinds.tsv  file -> kind, for reading the results
@@ -14,8 +17,13 @@ so two runs on any machine write byte-identical files:
   bench-data/adversarial/NAME.txt  the same copy once
 
 Usage: scripts/bench_data.py [--out DIR] [--force]
-A stamp file (bench-data/.stamp) holds the SHA-256 of this script; when it
-matches, nothing is regenerated unless --force is given.
+A stamp file (bench-data/.stamp) holds the SHA-256 of this script, of the
+declaration and of the dictionary; when it matches, nothing is regenerated
+unless --force is given.
+
+The long texts draw words from /usr/share/dict/words (Debian wamerican;
+BENCH_DICT names another file): byte-identical data needs the same file,
+whose SHA-256 info.json records.
 """
 
 import argparse
@@ -26,6 +34,7 @@ import random
 import re
 import shutil
 import sys
+import zlib
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DECLARATION = os.path.join(ROOT, "tests", "data", "declaration.txt")
@@ -123,9 +132,38 @@ def join_blocks(blocks):
 # Declaration-like long texts (A, B, D, E)
 # --------------------------------------------------------------------------
 
+# Text made only of the declaration's ~60 sentences deflates to 0.034 of its
+# size, far from prose: an archive's size and the time to deflate it say
+# nothing there. Seven sentences in ten are made of dictionary words instead
+# (issue 11 point 7); the generated text must deflate (zlib level 6, as
+# zip -6) to 0.25-0.45 of its size, or the script stops.
+DICT_FILE = os.environ.get("BENCH_DICT", "/usr/share/dict/words")  # Debian wamerican
+DICT_SHARE = 0.7
+DEFLATE_RANGE = (0.25, 0.45)
+
+
+def dictionary():
+    """The dictionary's plain words (letters only, no possessives)."""
+    if not os.path.exists(DICT_FILE):
+        sys.exit(f"bench_data.py: {DICT_FILE} is missing (Debian package wamerican)")
+    with open(DICT_FILE, encoding="utf-8") as f:
+        return [w for w in (line.strip() for line in f) if w.isalpha()]
+
+
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def deflate_ratio(text):
+    data = text.encode("utf-8")
+    return len(zlib.compress(data, 6)) / len(data)
+
+
 class LongTextMaker:
-    def __init__(self, blocks, rng):
+    def __init__(self, blocks, rng, words):
         self.rng = rng
+        self.words = words
         self.sentences = []
         self.bullets = []
         self.headings = []
@@ -141,6 +179,10 @@ class LongTextMaker:
                 self.sentences.extend(sentences_of(body(kind, t)))
 
     def sentence(self):
+        if self.rng.random() < DICT_SHARE:
+            ws = [self.rng.choice(self.words) for _ in range(self.rng.randint(8, 25))]
+            s = " ".join(ws)
+            return s[0].upper() + s[1:] + "."
         s = self.rng.choice(self.sentences)
         # A share of sentences get fresh numbers, so the text is not only
         # a permutation of 60 sentences.
@@ -455,6 +497,9 @@ def main():
         me = hashlib.sha256(f.read()).hexdigest()
     with open(DECLARATION, "rb") as f:
         me += " " + hashlib.sha256(f.read()).hexdigest()
+    words = dictionary()
+    dict_sha = file_sha256(DICT_FILE)
+    me += " " + dict_sha
     stamp = os.path.join(a.out, ".stamp")
     if not a.force and os.path.exists(stamp) and open(stamp).read().strip() == me:
         print(f"bench data up to date in {a.out}")
@@ -468,14 +513,20 @@ def main():
 
     # A/B: ~100 MB
     print("big100.txt ...", file=sys.stderr)
-    big = LongTextMaker(blocks, random.Random(1001)).text(BIG_A)
+    big = LongTextMaker(blocks, random.Random(1001), words).text(BIG_A)
     write(os.path.join(a.out, "big100.txt"), big)
+    ratios = {"big100.txt": deflate_ratio(big)}
     del big
 
     # D/E: ~10 MB and a copy with 1,000 word edits
     print("big10.txt, big10-edited.txt ...", file=sys.stderr)
-    small = LongTextMaker(blocks, random.Random(1002)).text(BIG_D)
+    small = LongTextMaker(blocks, random.Random(1002), words).text(BIG_D)
     write(os.path.join(a.out, "big10.txt"), small)
+    ratios["big10.txt"] = deflate_ratio(small)
+    for name, r in ratios.items():
+        if not DEFLATE_RANGE[0] <= r <= DEFLATE_RANGE[1]:
+            sys.exit(f"bench_data.py: {name} deflates to {r:.3f} of its size, "
+                     f"outside {DEFLATE_RANGE} (not like prose)")
     edited, log = word_edits(small, D_EDITS, random.Random(1003), vocab)
     write(os.path.join(a.out, "big10-edited.txt"), edited)
 
@@ -519,6 +570,9 @@ def main():
         "big10.txt": os.path.getsize(os.path.join(a.out, "big10.txt")),
         "big10-edited.txt": os.path.getsize(os.path.join(a.out, "big10-edited.txt")),
         "big10_edits": log,
+        "deflate_ratio": {k: round(v, 4) for k, v in ratios.items()},
+        "dictionary": {"file": DICT_FILE, "sha256": dict_sha, "words": len(words),
+                       "share_of_sentences": DICT_SHARE},
         "copies": N_COPIES,
         "copies_by_kind": counts,
         "copies_bytes": sum(os.path.getsize(os.path.join(cdir, n)) for n, _ in kinds),
