@@ -375,6 +375,71 @@ impl ZipIn {
         Ok(out)
     }
 
+    /// Read an entry whole as [`ZipIn::read_whole`] does, inflating its
+    /// chunks (Z6) on all cores when it has a seek table; the length and
+    /// the CRC are checked over the whole. A table that does not fit the
+    /// data is no error: the entry is then read from the start, which finds
+    /// what is wrong, if anything.
+    pub fn read_whole_chunked(
+        &self,
+        name: &str,
+        limit: u64,
+        what: &'static str,
+    ) -> Result<Vec<u8>, ReadError> {
+        let e = self.entry(name)?;
+        if e.size <= limit {
+            if let Some(out) = self.inflate_chunks(e) {
+                return Ok(out);
+            }
+        }
+        self.read_whole(name, limit, what)
+    }
+
+    /// An entry's chunks inflated in parallel, if its seek table fits it.
+    fn inflate_chunks(&self, e: &Entry) -> Option<Vec<u8>> {
+        use rayon::prelude::*;
+        let table = self.seek_table(&e.name)?;
+        if table.0.len() < 2 {
+            return None;
+        }
+        let mut z = open_zip(&self.path).ok()?;
+        let raw = z.by_index_raw(e.index).ok()?;
+        let (method, start, csize, crc) = (
+            raw.compression(),
+            raw.data_start()?,
+            raw.compressed_size(),
+            raw.crc32(),
+        );
+        drop(raw);
+        // Deflate never makes text much larger: a compressed size past
+        // this is not read into memory.
+        if method != CompressionMethod::Deflated || csize > e.size + e.size / 8 + (1 << 20) {
+            return None;
+        }
+        let mut file = open_file(&self.path).ok()?;
+        file.seek(SeekFrom::Start(start)).ok()?;
+        let mut input = vec![0u8; csize as usize];
+        file.read_exact(&mut input).ok()?;
+        let mut out = vec![0u8; e.size as usize];
+        let mut ends: Vec<(u64, u64)> = table.0[1..].to_vec();
+        ends.push((e.size, csize));
+        let mut jobs = Vec::with_capacity(ends.len());
+        let (mut rest, mut at) = (&mut out[..], (0u64, 0u64));
+        for (k, &(u, c)) in ends.iter().enumerate() {
+            if u < at.0 || c < at.1 || u > e.size || c > csize {
+                return None;
+            }
+            let (mine, more) = rest.split_at_mut((u - at.0) as usize);
+            jobs.push((&input[at.1 as usize..c as usize], mine, k + 1 == ends.len()));
+            rest = more;
+            at = (u, c);
+        }
+        let ok = jobs
+            .into_par_iter()
+            .all(|(i, o, last)| inflate_exactly(i, o, last));
+        (ok && crc32fast::hash(&out) == crc).then_some(out)
+    }
+
     /// Read an entry through `f`, which gets a reader of its content that
     /// fails (with a [`ZipProblem`] as its message) on damaged data, a wrong
     /// CRC, or more or fewer bytes than declared. What `f` leaves unread is
@@ -899,6 +964,36 @@ impl ZipOut {
     }
 }
 
+/// The end of a full flush: an empty stored block, byte-aligned.
+const FLUSH_END: [u8; 4] = [0, 0, 0xff, 0xff];
+
+/// Inflate one chunk (Z6) into exactly `out`: all of its input used, no
+/// byte more or less, a chunk but the last ending with its full flush, the
+/// last with the stream's end.
+fn inflate_exactly(input: &[u8], out: &mut [u8], last: bool) -> bool {
+    if !last && !input.ends_with(&FLUSH_END) {
+        return false;
+    }
+    let mut d = Decompress::new(false);
+    let Ok(mut status) = d.decompress(input, out, FlushDecompress::None) else {
+        return false;
+    };
+    if d.total_out() != out.len() as u64 {
+        return false;
+    }
+    // What is left is the chunk's end (an empty block, or the final one's
+    // end): it must make no output.
+    let mut spare = [0u8; 1];
+    while (d.total_in() as usize) < input.len() && status != Status::StreamEnd {
+        let before = d.total_in();
+        match d.decompress(&input[before as usize..], &mut spare, FlushDecompress::None) {
+            Ok(s) if d.total_out() == out.len() as u64 && d.total_in() > before => status = s,
+            _ => return false,
+        }
+    }
+    d.total_in() == input.len() as u64 && (status == Status::StreamEnd) == last
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1000,6 +1095,72 @@ mod tests {
         out.add("b/small.txt", &prepare(&small, None)).unwrap();
         out.finish().unwrap();
         assert_eq!(std::fs::read(&p).unwrap(), std::fs::read(&r).unwrap());
+    }
+
+    /// A chunked entry inflates on all cores to what reading it from the
+    /// start gives; chunk by chunk, each exactly into its place; damaged
+    /// data is still found (by the reading from the start).
+    #[test]
+    fn chunks_inflate_in_parallel_each_into_its_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = text(3 * DEFLATE_CHUNK + 12345);
+        let cuts = [DEFLATE_CHUNK + 17, 2 * DEFLATE_CHUNK + 3];
+        let p = dir.path().join("a.zip");
+        let mut out = ZipOut::new(File::create(&p).unwrap());
+        out.add("b/big.txt", &prepare(&big, Some(&cuts))).unwrap();
+        out.add("b/plain.txt", &prepare(&big, None)).unwrap();
+        out.finish().unwrap();
+        let z = ZipIn::open(&p).unwrap();
+        assert_eq!(
+            z.inflate_chunks(z.get("b/big.txt").unwrap()).as_ref(),
+            Some(&big)
+        );
+        assert_eq!(z.inflate_chunks(z.get("b/plain.txt").unwrap()), None);
+        for name in ["b/big.txt", "b/plain.txt"] {
+            assert_eq!(z.read_whole_chunked(name, 1 << 30, "t").unwrap(), big);
+        }
+        assert!(z.read_whole_chunked("b/big.txt", 1000, "t").is_err());
+
+        let table = z.seek_table("b/big.txt").unwrap().0;
+        let raw = {
+            let mut a = zip::ZipArchive::new(File::open(&p).unwrap()).unwrap();
+            let mut f = a.by_name_raw(b"b/big.txt").unwrap();
+            let mut v = Vec::new();
+            f.read_to_end(&mut v).unwrap();
+            v
+        };
+        let (u0, c0) = (table[1].0 as usize, table[1].1 as usize);
+        let (u1, c1) = (table[2].0 as usize, table[2].1 as usize);
+        let mut o = vec![0u8; u1 - u0];
+        assert!(inflate_exactly(&raw[c0..c1], &mut o, false));
+        assert_eq!(o, big[u0..u1]);
+        // One byte of input more or less, of output more or less, the
+        // stream's end where it is not: refused.
+        assert!(!inflate_exactly(&raw[c0..c1 + 1], &mut o, false));
+        assert!(!inflate_exactly(&raw[c0..c1 - 1], &mut o, false));
+        assert!(!inflate_exactly(&raw[c0 + 1..c1], &mut o, false));
+        assert!(!inflate_exactly(&raw[c0..c1], &mut o[1..], false));
+        assert!(!inflate_exactly(
+            &raw[c0..c1],
+            &mut vec![0u8; u1 - u0 + 1],
+            false
+        ));
+        assert!(!inflate_exactly(&raw[c0..c1], &mut o, true));
+        let mut last = vec![0u8; big.len() - u1];
+        assert!(inflate_exactly(&raw[c1..], &mut last, true));
+        assert!(!inflate_exactly(&raw[c1..], &mut last, false));
+
+        // A flipped byte in the second chunk: the CRC (or the inflater)
+        // refuses the chunked reading, and the reading from the start says
+        // what is wrong.
+        let mut bytes = std::fs::read(&p).unwrap();
+        let at = bytes.windows(raw.len()).position(|w| w == raw).unwrap() + c0 + 100;
+        bytes[at] ^= 0x10;
+        let q = dir.path().join("bad.zip");
+        std::fs::write(&q, &bytes).unwrap();
+        let z = ZipIn::open(&q).unwrap();
+        assert!(z.inflate_chunks(z.get("b/big.txt").unwrap()).is_none());
+        assert!(z.read_whole_chunked("b/big.txt", 1 << 30, "t").is_err());
     }
 
     #[test]

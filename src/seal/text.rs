@@ -97,9 +97,10 @@ pub(super) fn prepare(name: &Path, c: &Chunking, allow_bidi: bool) -> Result<Pre
             w.line, w.codepoint, w.name
         ));
     }
-    let (canonical_sha256, canonical_len) = canonical.digest();
+    let (sections, (canonical_sha256, canonical_len)) =
+        sections::split_owned_hashed_digest(canonical);
     Ok(Prepared {
-        sections: sections::split_owned_hashed(canonical),
+        sections,
         canonical_sha256,
         canonical_len,
         warnings: manifest::record_warnings(warnings),

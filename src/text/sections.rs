@@ -192,6 +192,14 @@ pub fn split_owned_hashed(c: Canonical) -> Vec<Section> {
     split_owned_with(c, true)
 }
 
+/// [`split_owned_hashed`], and the canonical text's SHA-256 and length
+/// ([`Canonical::digest`]) worked out at the same time.
+pub fn split_owned_hashed_digest(c: Canonical) -> (Vec<Section>, (String, u64)) {
+    let (infos, digest) = rayon::join(|| block_infos(&c, true), || c.digest());
+    let secs = assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)));
+    (secs, digest)
+}
+
 fn split_owned_with(c: Canonical, hash: bool) -> Vec<Section> {
     let infos = block_infos(&c, hash);
     assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)))

@@ -202,26 +202,32 @@ impl LoadedArchive {
             .ok_or_else(|| unreadable("missing".into()))?;
         let bytes = chain
             .zip
-            .read_whole(&path, MAX_TEXT, "a text vellum compares whole")
+            .read_whole_chunked(&path, MAX_TEXT, "a text vellum compares whole")
             .map_err(|e| unreadable(e.to_string()))?;
         // The text, its canonical form and its tree: what the verdict rests
-        // on.
-        if sha256(&bytes) != cv.checkpoint.original_sha256 {
+        // on. Hashes and canonical form are worked out at the same time.
+        let (original_sha256, decoded) = rayon::join(
+            || sha256(&bytes),
+            || {
+                crate::text::decode::decode(&bytes).map(|(text, _)| {
+                    let canon = Canonical::new(&text);
+                    (text, sections::split_owned_hashed_digest(canon))
+                })
+            },
+        );
+        if original_sha256 != cv.checkpoint.original_sha256 {
             return Err(invalid(format!(
                 "v{n} {ORIGINAL}: does not match its signed checkpoint"
             )));
         }
-        let (text, _) =
-            crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
+        let (text, (secs, (canonical_sha256, _))) =
+            decoded.map_err(|e| unreadable(e.to_string()))?;
         drop(bytes);
-        let canon = Canonical::new(&text);
-        let (canonical_sha256, _) = canon.digest();
         if canonical_sha256 != cv.checkpoint.canonical_sha256 {
             return Err(invalid(format!(
                 "v{n}: the canonical text re-derived from {ORIGINAL} differs from the signed one"
             )));
         }
-        let secs = sections::split_owned_hashed(canon);
         let root = tree_root(&secs);
         if root != cv.checkpoint.root || secs.len() as u64 != cv.checkpoint.size {
             return Err(invalid(format!(
