@@ -430,19 +430,33 @@ fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Foun
                 .map_err(|e| bad(format!("{name}: {e}")))?;
             raws.push((name, StreamCheck::new(&k.key, &sig)));
         }
-        let mut h = sha2::Sha256::new();
-        let header = zip
-            .read_with(&file(MANIFEST)?, |r| {
-                let mut tee = Tee::new(r, |b: &[u8]| {
-                    h.update(b);
+        // Hashed on a thread of its own while this one parses.
+        let mname = file(MANIFEST)?;
+        let (read, h, raws) = std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+            let hasher = s.spawn(move || {
+                let mut h = sha2::Sha256::new();
+                for b in rx {
+                    h.update(&b);
                     for (_, c) in raws.iter_mut() {
-                        c.update(b);
+                        c.update(&b);
                     }
+                }
+                (h, raws)
+            });
+            let read = zip.read_with(&mname, |r| {
+                let mut tee = Tee::new(r, |b: &[u8]| {
+                    let _ = tx.send(b.to_vec());
                 });
                 let header = Header::read(&mut tee);
                 let _ = std::io::copy(&mut tee, &mut std::io::sink());
                 header
-            })
+            });
+            drop(tx);
+            let (h, raws) = hasher.join().expect("hashing does not panic");
+            (read, h, raws)
+        });
+        let header = read
             .map_err(|e| bad(format!("{MANIFEST}: {e}")))?
             .map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
         let msha = hex::encode(h.finalize());
