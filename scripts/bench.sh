@@ -280,7 +280,7 @@ import json, sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
 n = [x for x in z.namelist() if x.endswith("/v1/content/manifest.json")][0]
 s = json.load(z.open(n))["sections"]
-print(s[len(s) // 2]["id"], s[-1]["id"], len(s))' "$W/A.zip")
+print(s[len(s) // 2]["id"], s[-1]["id"])' "$W/A.zip")
   fact B_proof_sections "$MID $LAST"
   for which in mid last; do
     id=$MID; [[ $which == last ]] && id=$LAST
