@@ -14,6 +14,9 @@ pub enum FileError {
     Io(PathBuf, std::io::Error),
     /// A folder where a file was expected.
     IsFolder(PathBuf),
+    /// A device, a FIFO or a socket where a file was expected: refused
+    /// before a byte is read (`/dev/zero` would give gigabytes).
+    NotAFile(PathBuf, &'static str),
     /// The file holds more than the limit.
     TooLarge {
         /// The file.
@@ -28,6 +31,7 @@ impl fmt::Display for FileError {
         match self {
             FileError::Io(p, e) => write!(f, "{}: {e}", p.display()),
             FileError::IsFolder(p) => write!(f, "{}: is a folder, not a file", p.display()),
+            FileError::NotAFile(p, what) => write!(f, "{}: is {what}, not a file", p.display()),
             FileError::TooLarge { path, limit } => write!(
                 f,
                 "{}: larger than {}, the most vellum reads",
@@ -59,6 +63,9 @@ pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     if meta.is_dir() {
         return Err(FileError::IsFolder(p.to_owned()));
     }
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(p.to_owned(), kind_of(&meta)));
+    }
     // Room for the whole file (and the read that finds its end), so it
     // takes two reads, not a dozen growing ones.
     let hint = meta.len().min(limit) as usize + 1;
@@ -71,6 +78,29 @@ pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         });
     }
     Ok(v)
+}
+
+/// What a file that is not a regular file is, in words.
+pub(crate) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
 }
 
 /// Read standard input whole if it holds at most `limit` bytes.
@@ -114,12 +144,17 @@ mod tests {
             read_bounded(&dir.path().join("none"), 9),
             Err(FileError::Io(..))
         ));
-        // A device is read only up to the limit.
+        // A device is refused before it is read.
         if Path::new("/dev/zero").exists() {
-            assert!(matches!(
-                read_bounded(Path::new("/dev/zero"), 1 << 16),
-                Err(FileError::TooLarge { .. })
-            ));
+            let e = read_bounded(Path::new("/dev/zero"), 1 << 16).unwrap_err();
+            assert!(
+                matches!(e, FileError::NotAFile(_, "a character device")),
+                "{e}"
+            );
+            assert_eq!(
+                e.to_string(),
+                "/dev/zero: is a character device, not a file"
+            );
         }
         assert_eq!(size_in_words(512 << 20), "512 MiB");
         assert_eq!(size_in_words(64 << 10), "64 KiB");

@@ -82,6 +82,8 @@ fn main_job_gives_the_verdicts_the_readme_promises() {
     assert_eq!(verdicts["email-reflowed.txt"], "authentic");
     assert_eq!(verdicts["web-page.html"], "authentic");
     assert_eq!(verdicts["forwarded-altered.txt"], "altered");
+    assert_eq!(verdicts["news-site-page.html"], "authentic");
+    assert_eq!(verdicts["news-article-misquote.html"], "altered");
 }
 
 #[test]

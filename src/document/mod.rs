@@ -314,8 +314,15 @@ pub fn read_path(
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let io = |e| FileError::Io(path.to_owned(), e);
     let file = std::fs::File::open(path).map_err(io)?;
-    if file.metadata().map_err(io)?.is_dir() {
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_dir() {
         return Err(FileError::IsFolder(path.to_owned()));
+    }
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(
+            path.to_owned(),
+            crate::files::kind_of(&meta),
+        ));
     }
     let mut head = Vec::with_capacity(8192);
     (&file).take(8192).read_to_end(&mut head).map_err(io)?;

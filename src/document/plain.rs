@@ -40,6 +40,22 @@ pub fn extract_owned(text: String) -> Body {
 /// Whether a text has quoted lines, forwarded-message markers, signatures
 /// or quoted mail headers (in LF, CRLF or CR lines).
 fn needs_reading(text: &str) -> bool {
+    // Each of these needs a mark most texts do not have: a `>` for quoted
+    // lines, `--` for a signature or a forward marker, `message:` for
+    // Apple Mail's "Begin forwarded message:", `rom:` or `ROM:` for a
+    // quoted "From:" header. A text with none is ordinary, without a look
+    // at its lines.
+    let b = text.as_bytes();
+    let find = |m: &[u8]| memchr::memmem::find(b, m).is_some();
+    if memchr::memchr(b'>', b).is_none()
+        && !find(b"--")
+        && !find(b"message:")
+        && !find(b"MESSAGE:")
+        && !find(b"rom:")
+        && !find(b"ROM:")
+    {
+        return false;
+    }
     let sep = if text.contains('\n') { '\n' } else { '\r' };
     let lines: Vec<Line> = text
         .split(sep)

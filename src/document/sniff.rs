@@ -196,6 +196,9 @@ fn ascii_view(bytes: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         (Some(true), 2)
     } else if head.starts_with(b"\xFE\xFF") {
         (Some(false), 2)
+    } else if memchr::memchr(0, head).is_none() {
+        // UTF-16 without a BOM has NUL bytes in ASCII text; none here.
+        (None, 0)
     } else {
         let even = head.iter().step_by(2).filter(|&&b| b == 0).count();
         let odd = head.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
@@ -278,33 +281,71 @@ fn known_header(name: &[u8]) -> bool {
 /// or `__` emphasis, `[text](url)` links, fenced code, `===` or `---`
 /// under a line of text.
 fn looks_like_markdown(head: &[u8]) -> bool {
-    let text = String::from_utf8_lossy(head);
+    use memchr::memmem::find;
+    // Most texts have none of Markdown's marks at all: one scan of the head
+    // for each, before any line is looked at.
+    // Prose has none of the rarer marks (`#`, `*`, `_`, `]`, `` ` ``, `~`):
+    // without them at most one sign (a setext underline) is possible.
+    if memchr::memchr3(b'#', b'*', b'_', head).is_none()
+        && memchr::memchr3(b']', b'`', b'~', head).is_none()
+    {
+        return false;
+    }
+    let has = |m: &[u8]| find(head, m).is_some();
+    let maybe_heading = head.first() == Some(&b'#') || has(b"\n#");
+    let maybe_strong = has(b"**") || has(b"__");
+    let maybe_link = has(b"](");
+    let maybe_fence = has(b"```") || has(b"~~~");
+    let maybe_setext = has(b"\n===") || has(b"\n---");
+    let candidates = [
+        maybe_heading,
+        maybe_strong,
+        maybe_link,
+        maybe_fence,
+        maybe_setext,
+    ];
+    if candidates.iter().filter(|&&b| b).count() < 2 {
+        return false;
+    }
     let (mut heading, mut strong, mut link, mut fence, mut setext) =
         (false, false, false, false, false);
     let mut prev_text = false;
-    for line in text.lines() {
-        let t = line.trim_end();
-        let hashes = t.bytes().take_while(|&b| b == b'#').count();
-        if (1..=6).contains(&hashes) && t[hashes..].starts_with(' ') {
+    for line in head.split(|&b| b == b'\n') {
+        let mut t = line;
+        while let Some((&last, rest)) = t.split_last() {
+            if last.is_ascii_whitespace() {
+                t = rest;
+            } else {
+                break;
+            }
+        }
+        let hashes = t.iter().take_while(|&&b| b == b'#').count();
+        if (1..=6).contains(&hashes) && t[hashes..].starts_with(b" ") {
             heading = true;
         }
-        if t.starts_with("```") || t.starts_with("~~~") {
+        if t.starts_with(b"```") || t.starts_with(b"~~~") {
             fence = true;
         }
         if prev_text
             && t.len() >= 3
-            && (t.bytes().all(|b| b == b'=') || t.bytes().all(|b| b == b'-'))
+            && (t.iter().all(|&b| b == b'=') || t.iter().all(|&b| b == b'-'))
         {
             setext = true;
         }
-        if let Some(a) = t.find("**").or_else(|| t.find("__")) {
-            if t[a + 2..].contains(&t[a..a + 2]) {
-                strong = true;
+        if maybe_strong {
+            for m in [&b"**"[..], &b"__"[..]] {
+                if let Some(a) = find(t, m) {
+                    if find(&t[a + 2..], m).is_some() {
+                        strong = true;
+                    }
+                }
             }
         }
-        if let Some(a) = t.find("](") {
-            if t[..a].contains('[') && t[a..].contains(')') {
-                link = true;
+        if maybe_link {
+            if let Some(a) = find(t, b"](") {
+                if t[..a].contains(&b'[') && t[a..].contains(&b')') {
+                    link = true;
+                }
             }
         }
         prev_text = !t.is_empty();

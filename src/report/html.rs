@@ -74,6 +74,15 @@ mark.odd{background:#ffe08a;color:#000;border-bottom:2px solid #8a5a00}
 .cp{font:700 .7rem ui-monospace,monospace;vertical-align:super;margin-left:.1rem}
 .invisible{font:700 .75rem ui-monospace,monospace;color:#fff;background:#6a1b9a;border-radius:.2rem;padding:0 .2rem;margin:0 .1rem}
 ul.changes{font-size:.9rem;margin:.3rem 0;padding-left:1.2rem}
+ul.what{margin:.3rem 0;padding-left:1.2rem}
+ul.what a{color:inherit}
+p.signed{font-size:.95rem;margin:.5rem 0}
+details.same{margin:.4rem 0;border-left:4px solid var(--line);padding:.2rem .8rem}
+details.same>summary{cursor:pointer;color:var(--muted)}
+div.side{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+div.side h4{margin:.2rem 0;font-size:.85rem;color:var(--muted)}
+p.label,p.note{font-size:.85rem;color:var(--muted);margin:.1rem 0}
+@media (max-width:40rem){div.side{grid-template-columns:1fr}}
 .class{font-weight:700}
 .warnings li{color:var(--warn)}
 pre{background:#f5f5f5;padding:.7rem;overflow-x:auto;font-size:.85rem}
@@ -93,7 +102,7 @@ fn page(title: &str, body: &str) -> String {
 
 fn meta(a: &Against) -> String {
     format!(
-        "<dl class=\"meta\"><dt>Archive</dt><dd>{}</dd><dt>Archive id</dt><dd>{}</dd><dt>Version</dt><dd>v{}</dd><dt>Sealed</dt><dd>{}</dd><dt>Signer</dt><dd>{} (key id {}, from {})</dd><dt>Manifest SHA-256</dt><dd>{}</dd><dt>Checkpoint SHA-256</dt><dd>{}</dd><dt>Canonical text</dt><dd>{}</dd><dt>Verified</dt><dd>{}</dd></dl>",
+        "<dl class=\"meta\"><dt>Archive</dt><dd>{}</dd><dt>Archive id</dt><dd>{}</dd><dt>Version</dt><dd>v{}</dd><dt>Sealed on (the signer&#39;s clock)</dt><dd>{}</dd><dt>Signed by (key fingerprint)</dt><dd>{} (key id {}, from {})</dd><dt>Sealed text&#39;s fingerprint (manifest SHA-256)</dt><dd>{}</dd><dt>Signed checkpoint (SHA-256)</dt><dd>{}</dd><dt>How the text is compared (canonical text)</dt><dd>{}</dd><dt>Verified</dt><dd>{}</dd></dl>",
         text(&a.archive_path),
         text(&a.archive),
         a.version,
@@ -105,6 +114,98 @@ fn meta(a: &Against) -> String {
         text(&a.checkpoint_sha256),
         text(&a.canonical_text),
         text(a.verification.describe())
+    )
+}
+
+/// The line near the top that says what was verified and by whom.
+fn signed_line(a: &Against) -> String {
+    format!(
+        "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by the key <span class=\"sid\">{}</span> ({}), one you trust.</p>",
+        a.version,
+        text(&a.archive),
+        text(&a.signer_fingerprint),
+        text(&a.signer_key_file)
+    )
+}
+
+/// One section of a report, for check and diff alike.
+fn section_article(id: &str, class: &str, label: &str, body: &str, changes: &str) -> String {
+    format!(
+        "<article class=\"sec {class}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{label}</span></h3>{body}{changes}</article>\n",
+        text(id),
+        text(id)
+    )
+}
+
+/// Sections in order, each run of unchanged ones folded into one
+/// `<details>` (no script needed), so that the changes come first to the
+/// eye: `(id, unchanged, html)`.
+fn folded_sections(items: &[(String, bool, String)]) -> String {
+    let mut o = String::new();
+    let mut i = 0;
+    while i < items.len() {
+        if !items[i].1 {
+            o.push_str(&items[i].2);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < items.len() && items[i].1 {
+            i += 1;
+        }
+        let span = if i - start == 1 {
+            items[start].0.clone()
+        } else {
+            format!("{} to {}", items[start].0, items[i - 1].0)
+        };
+        o.push_str(&format!(
+            "<details class=\"same\"><summary>{} unchanged section{}: {}</summary>\n",
+            i - start,
+            if i - start == 1 { "" } else { "s" },
+            text(&span)
+        ));
+        for it in &items[start..i] {
+            o.push_str(&it.2);
+        }
+        o.push_str("</details>\n");
+    }
+    o
+}
+
+/// The short list of what changed, each with a link to its section.
+fn change_list(items: &[(String, String)]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let mut o = String::from(
+        "<section aria-labelledby=\"what\"><h2 id=\"what\">What changed</h2><ul class=\"what\">",
+    );
+    for (id, what) in items {
+        o.push_str(&format!(
+            "<li><a href=\"#{}\"><span class=\"sid\">{}</span></a>: {}</li>",
+            text(id),
+            text(id),
+            text(what)
+        ));
+    }
+    o.push_str("</ul></section>\n");
+    o
+}
+
+/// A change in a few words: "number: 87 → 97".
+fn change_words(c: &Change) -> String {
+    let show = |s: &str| {
+        if s.is_empty() {
+            "(nothing)".to_owned()
+        } else {
+            format!("\u{201C}{s}\u{201D}")
+        }
+    };
+    format!(
+        "{}: {} \u{2192} {}",
+        c.class.name(),
+        show(&c.sealed),
+        show(&c.found)
     )
 }
 
@@ -199,54 +300,109 @@ fn verify_commands(a: &Against) -> String {
     )
 }
 
-/// The HTML report of a check.
+/// The HTML report of a check: the verdict, who signed, what changed (with
+/// links); then the passages of a document of several; then the sealed
+/// text section by section, unchanged sections folded.
 pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
     let ok = r.verdict.is_ok();
-    let verdict = match r.verdict {
-        Verdict::Authentic => {
-            "Authentic: every sealed section is present and intact; only formatting differs."
-                .to_owned()
-        }
-        Verdict::Excerpt => format!(
-            "Authentic excerpt: an intact, contiguous part of the sealed text ({} of {} sections).",
-            r.summary.intact, r.summary.sections
-        ),
-        Verdict::Altered => format!(
-            "Altered: {} section(s) altered, {} missing, {} moved, {} passage(s) added.",
-            r.summary.altered, r.summary.missing, r.summary.moved, r.summary.added
-        ),
-        Verdict::Outdated => format!(
-            "Outdated: this is the text of version {} of the sealed text, not of the newest version.",
-            r.matches_version.unwrap_or(0)
-        ),
-        Verdict::Unrelated => {
-            "Unrelated: this text has no meaningful overlap with the sealed text.".to_owned()
-        }
-    };
+    // The verdict and the one-line summary the terminal shows.
+    let word = r.verdict.as_str();
+    let verdict = format!(
+        "{}{}: {}.",
+        word[..1].to_uppercase(),
+        &word[1..],
+        crate::report::human::check_summary(r)
+    );
     let mut b = String::new();
     b.push_str(&format!(
-        "<header>\n<h1>Check of <span class=\"sid\">{}</span></h1>\n<p class=\"verdict {}\" role=\"status\">{}</p>\n{}\n</header>\n<main>\n",
+        "<header>\n<h1>Check of <span class=\"sid\">{}</span></h1>\n<p class=\"verdict {}\" role=\"status\">{}</p>\n{}\n",
         text(copy),
         if ok { "ok" } else { "bad" },
         text(&verdict),
-        meta(a)
+        signed_line(a)
     ));
-    if !r.warnings.is_empty() {
-        b.push_str("<section aria-labelledby=\"warn\"><h2 id=\"warn\">Warnings</h2><ul class=\"warnings\">");
-        for w in &r.warnings {
+    // What changed, first.
+    let excerpt = r.verdict == Verdict::Excerpt;
+    let in_passage = |id: &str| {
+        r.passages
+            .iter()
+            .any(|p| p.sections.iter().any(|x| x == id))
+    };
+    let mut what: Vec<(String, String)> = Vec::new();
+    for s in &r.sections {
+        match s.status {
+            Status::Altered => {
+                let cs: Vec<String> = s.changes.iter().take(3).map(change_words).collect();
+                what.push((s.id.clone(), format!("altered, {}", cs.join("; "))));
+            }
+            Status::Missing if !excerpt && in_passage(&s.id) => {
+                what.push((s.id.clone(), "missing from the document".into()))
+            }
+            Status::Moved => what.push((s.id.clone(), "moved".into())),
+            Status::Added => what.push((s.id.clone(), "added: not in the sealed text".into())),
+            _ => {}
+        }
+    }
+    b.push_str("</header>\n<main>\n");
+    b.push_str(&change_list(&what));
+    if !r.warnings.is_empty() || !r.notes.is_empty() {
+        b.push_str("<section aria-labelledby=\"warn\"><h2 id=\"warn\">Warnings and notes</h2><ul class=\"warnings\">");
+        for w in r.warnings.iter().chain(&r.notes) {
             b.push_str(&format!("<li>{}</li>", text(w)));
         }
         b.push_str("</ul></section>\n");
     }
+    // The passages, side by side with the sealed text they come from, for
+    // a document of several (a page quoting the text here and there).
+    if r.passages.len() > 1 || (excerpt && !r.passages.is_empty()) {
+        b.push_str("<section aria-labelledby=\"pass\"><h2 id=\"pass\">The passages of this document that come from the sealed text</h2>\n");
+        for p in &r.passages {
+            let altered = p.status == crate::compare::check::PassageStatus::Altered;
+            let head = format!(
+                "line {}, column {}{}: {}",
+                p.start.line,
+                p.start.column,
+                if p.quoted { ", quoted" } else { "" },
+                match p.sections.as_slice() {
+                    [one] => one.clone(),
+                    [first, .., last] => format!("{first} to {last}"),
+                    [] => String::new(),
+                }
+            );
+            let body = format!(
+                "<p class=\"label\">{}</p><div class=\"side\"><div><h4>Sealed text</h4><p class=\"txt\" dir=\"auto\">{}</p></div><div><h4>This document</h4><p class=\"txt\" dir=\"auto\">{}</p></div></div>",
+                text(&head),
+                text(&p.sealed_text),
+                if altered {
+                    marked(&p.sealed_text, &p.document_text)
+                } else {
+                    text(&p.document_text)
+                }
+            );
+            let mut notes = String::new();
+            for n in p.cut.iter().chain(&p.notes) {
+                notes.push_str(&format!("<p class=\"note\">{}</p>", text(n)));
+            }
+            b.push_str(&section_article(
+                &p.id,
+                if altered { "altered" } else { "intact" },
+                if altered { "altered" } else { "intact" },
+                &(body + &notes),
+                "",
+            ));
+        }
+        b.push_str("</section>\n");
+    }
     b.push_str("<section aria-labelledby=\"secs\"><h2 id=\"secs\">The sealed text, section by section</h2>\n");
-    b.push_str("<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>.</p>\n");
-    let excerpt = r.verdict == Verdict::Excerpt;
+    b.push_str("<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>. Sections without a change are folded: open them to read them.</p>\n");
+    let mut items = Vec::new();
     for s in &r.sections {
+        let not_quoted = s.status == Status::Missing && (excerpt || !in_passage(&s.id));
         let (cls, label) = match s.status {
             Status::Intact => ("intact", "intact"),
             Status::Altered => ("altered", "altered"),
-            Status::Missing if excerpt => ("intact", "not in the excerpt"),
-            Status::Missing => ("missing", "missing from the copy"),
+            Status::Missing if not_quoted => ("intact", "not in the document"),
+            Status::Missing => ("missing", "missing from the document"),
             Status::Partial => ("intact", "in part: cut off inside a sentence"),
             Status::Moved => ("moved", "moved"),
             Status::Added => ("added", "added: not in the sealed text"),
@@ -254,26 +410,36 @@ pub fn check_page(copy: &str, a: &Against, r: &CheckReport) -> String {
         let body = match s.status {
             Status::Altered => {
                 let (marker, words) = split_marker(&s.text);
+                let sealed = s.covered.as_deref().unwrap_or(words);
                 format!(
                     "<p class=\"txt\" dir=\"auto\">{}{}</p>",
-                    text(marker),
-                    marked(words, s.found.as_deref().unwrap_or(""))
+                    if s.covered.is_some() { "" } else { marker },
+                    marked(sealed, s.found.as_deref().unwrap_or(""))
                 )
             }
-            Status::Missing if !excerpt => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\" dir=\"ltr\">missing: </span>{}</del></p>", text(&s.text)),
+            Status::Missing if !not_quoted => format!("<p class=\"txt\" dir=\"auto\"><del><span class=\"sr\" dir=\"ltr\">missing: </span>{}</del></p>", text(&s.text)),
             Status::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\" dir=\"ltr\">added: </span>{}</ins></p>", text(&s.text)),
             _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
         };
-        b.push_str(&format!(
-            "<article class=\"sec {cls}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{}</span></h3>{}{}</article>\n",
-            text(&s.id),
-            text(&s.id),
-            label,
-            body,
-            changes_list(&s.changes, ("sealed", "found"))
+        let unchanged = matches!(s.status, Status::Intact | Status::Partial) || not_quoted;
+        items.push((
+            s.id.clone(),
+            unchanged,
+            section_article(
+                &s.id,
+                cls,
+                label,
+                &body,
+                &changes_list(&s.changes, ("sealed", "found")),
+            ),
         ));
     }
+    b.push_str(&folded_sections(&items));
     b.push_str("</section>\n");
+    b.push_str(&format!(
+        "<section aria-labelledby=\"about\"><h2 id=\"about\">The sealed version</h2>{}</section>\n",
+        meta(a)
+    ));
     b.push_str(&verify_commands(a));
     b.push_str("\n</main>");
     page(
@@ -306,14 +472,8 @@ pub fn diff_page(
         if r.same { "ok" } else { "bad" },
         text(&summary)
     );
-    for (label, m) in [("Old", old_meta), ("New", new_meta)] {
-        if let Some(m) = m {
-            b.push_str(&format!(
-                "<h2>{label}: {}</h2>{}",
-                text(&format!("{} v{}", m.archive, m.version)),
-                meta(m)
-            ));
-        }
+    for m in [old_meta, new_meta].into_iter().flatten() {
+        b.push_str(&signed_line(m));
     }
     b.push_str("</header>\n<main>\n");
     if !r.notes.is_empty() {
@@ -325,7 +485,20 @@ pub fn diff_page(
         }
         b.push_str("</ul></section>\n");
     }
-    b.push_str("<section aria-labelledby=\"secs\"><h2 id=\"secs\">Section by section</h2>\n<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>.</p>\n");
+    let mut what: Vec<(String, String)> = Vec::new();
+    for s in &r.sections {
+        match s.status {
+            DiffStatus::Changed => {
+                let cs: Vec<String> = s.changes.iter().take(3).map(change_words).collect();
+                what.push((s.id.clone(), format!("changed, {}", cs.join("; "))));
+            }
+            DiffStatus::Unchanged => {}
+            other => what.push((s.id.clone(), other.as_str().to_owned())),
+        }
+    }
+    b.push_str(&change_list(&what));
+    b.push_str("<section aria-labelledby=\"secs\"><h2 id=\"secs\">Section by section</h2>\n<p>Deleted words are <del><span class=\"sr\">deleted: </span>struck through</del>, inserted words <ins><span class=\"sr\">inserted: </span>underlined</ins>. Sections without a change are folded: open them to read them.</p>\n");
+    let mut items = Vec::new();
     for s in &r.sections {
         let (cls, label) = match s.status {
             DiffStatus::Unchanged => ("intact", "unchanged"),
@@ -347,14 +520,29 @@ pub fn diff_page(
             DiffStatus::Added => format!("<p class=\"txt\" dir=\"auto\"><ins><span class=\"sr\" dir=\"ltr\">added: </span>{}</ins></p>", text(&s.text)),
             _ => format!("<p class=\"txt\" dir=\"auto\">{}</p>", text(&s.text)),
         };
-        b.push_str(&format!(
-            "<article class=\"sec {cls}\" id=\"{}\"><h3><span class=\"sid\">{}</span> <span class=\"status\">{label}</span></h3>{body}{}</article>\n",
-            text(&s.id),
-            text(&s.id),
-            changes_list(&s.changes, ("old", "new"))
+        items.push((
+            s.id.clone(),
+            s.status == DiffStatus::Unchanged,
+            section_article(
+                &s.id,
+                cls,
+                label,
+                &body,
+                &changes_list(&s.changes, ("old", "new")),
+            ),
         ));
     }
+    b.push_str(&folded_sections(&items));
     b.push_str("</section>\n");
+    for (label, m) in [("Old", old_meta), ("New", new_meta)] {
+        if let Some(m) = m {
+            b.push_str(&format!(
+                "<h2>{label}: {}</h2>{}",
+                text(&format!("{} v{}", m.archive, m.version)),
+                meta(m)
+            ));
+        }
+    }
     if let Some(m) = new_meta.or(old_meta) {
         b.push_str(&verify_commands(m));
     }

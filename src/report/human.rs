@@ -98,7 +98,7 @@ fn changes_in_brief(r: &CheckReport) -> String {
 }
 
 /// The one line after the verdict.
-fn check_summary(r: &CheckReport) -> String {
+pub fn check_summary(r: &CheckReport) -> String {
     let sur = &r.surrounding;
     let around = if sur.words_before + sur.words_after + sur.words_between > 0 {
         format!(
@@ -123,6 +123,9 @@ fn check_summary(r: &CheckReport) -> String {
         }
     };
     match r.verdict {
+        Verdict::Authentic if r.identical => {
+            "identical to the sealed text, character for character".to_owned()
+        }
         Verdict::Authentic if around.is_empty() => {
             "every sealed section present and intact; only formatting differs".to_owned()
         }
@@ -158,6 +161,9 @@ fn check_summary(r: &CheckReport) -> String {
             r.matches_version.unwrap_or(0),
             changes_in_brief(r)
         ),
+        Verdict::Unrelated if r.summary.copy_words == 0 => {
+            "no passage of the sealed text (dismissed unread)".to_owned()
+        }
         Verdict::Unrelated => format!("no passage of the sealed text ({} words)", sur.words_before),
     }
 }
@@ -301,7 +307,10 @@ fn altered_section(s: &mut String, sec: &SectionReport, st: Style) {
         c
     };
     s.push_str(&format!("\n  {} ALTERED: {}\n", sec.id, classes.join(", ")));
-    let sealed_words = strip_marker(&sec.text);
+    let sealed_words = sec
+        .covered
+        .as_deref()
+        .unwrap_or_else(|| strip_marker(&sec.text));
     let found = sec.found.clone().unwrap_or_default();
     s.push_str(&format!("    {}\n", inline_diff(sealed_words, &found, st)));
     for c in &sec.changes {
@@ -544,7 +553,10 @@ pub fn sections(
     canonical_sha256: &str,
     warnings: &[crate::text::canon::Warning],
 ) -> String {
-    let mut s = String::new();
+    let mut s = format!(
+        "{:<14} {:<9} {:>4}  {:<16}  {}\n",
+        "ID", "KIND", "NO.", "SHA-256", "FIRST WORDS"
+    );
     for sec in secs {
         let words: Vec<&str> = sec.display.split(' ').take(6).collect();
         let mut first = words.join(" ");

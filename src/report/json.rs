@@ -14,7 +14,13 @@ pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 pub struct CheckJson<'a> {
     schema: &'static str,
     copy: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    format: Option<&'static str>,
     verdict: crate::compare::check::Verdict,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    identical: bool,
     archive: &'a str,
     archive_path: &'a str,
     version: u32,
@@ -51,6 +57,8 @@ struct SectionJson<'a> {
     status: crate::compare::check::Status,
     text: TextJson<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    covered: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     found: Option<&'a str>,
     changes: &'a [crate::compare::changes::Change],
 }
@@ -77,11 +85,21 @@ impl Serialize for SectionsJson<'_> {
                 number: r.number,
                 status: r.status,
                 text,
+                covered: r.covered.as_deref(),
                 found: r.found.as_deref(),
                 changes: &r.changes,
             })?;
         }
         seq.end()
+    }
+}
+
+impl<'a> CheckJson<'a> {
+    /// Say what the document was read as, and for a web archive's record,
+    /// its URL.
+    pub fn document(&mut self, url: Option<&'a str>, format: &'static str) {
+        self.url = url;
+        self.format = Some(format);
     }
 }
 
@@ -96,7 +114,10 @@ pub fn check<'a>(
     CheckJson {
         schema: CHECK_SCHEMA,
         copy,
+        url: None,
+        format: None,
         verdict: r.verdict,
+        identical: r.identical,
         archive: &against.archive,
         archive_path: &against.archive_path,
         version: against.version,

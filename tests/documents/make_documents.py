@@ -68,7 +68,8 @@ CASES = {}
 FILES = {}
 
 
-def add(name, fname, content, expect, note, where=(), intact=(), strict_where=True, max_flagged=0):
+def add(name, fname, content, expect, note, where=(), intact=(), strict_where=True, max_flagged=0,
+        exit=None):
     assert name not in CASES, name
     if isinstance(content, str):
         content = content.encode("utf-8")
@@ -82,6 +83,10 @@ def add(name, fname, content, expect, note, where=(), intact=(), strict_where=Tr
         "max_flagged": max_flagged,
         "note": note,
     }
+    if exit is not None:
+        # A file of several documents: its first is the case, the exit
+        # status is the whole run's.
+        CASES[name]["exit"] = exit
 
 
 def esc(s):
@@ -495,7 +500,7 @@ mbox = (
 )
 add("mailbox", "mailbox.mbox", mbox, "authentic",
     "an mbox of three messages: the declaration (the first document, the one scored), an unrelated "
-    "message with a >From line, and the reply quoting point-8")
+    "message with a >From line, and the reply quoting point-8; exit 1 for the unrelated one", exit=1)
 
 
 # ---------------------------------------------------------------- encodings
@@ -721,7 +726,8 @@ warc = warc_file([
 add("warc-pages", "warc-pages.warc.gz", warc, "authentic",
     "a crawl as a WARC, gzip per record: warcinfo, a request before each response, five pages and a PNG. "
     "The first document (scored) is the page with the full text; then a listing (excerpt), the faithful "
-    "quotations (excerpt) and the misquote (altered); the PNG and a 301 redirect are not documents")
+    "quotations (excerpt) and the misquote (altered: exit 1); the PNG and a 301 redirect are not documents",
+    exit=1)
 
 
 # ---------------------------------------------------------------- write

@@ -26,7 +26,7 @@ pub(crate) enum Cmd {
     Keygen(KeygenArgs),
     /// Show how a text splits into canonical sections, with ids and hashes.
     #[command(
-        after_help = "Example:\n  vellum sections declaration.txt\n  vellum sections declaration.txt --json"
+        after_help = "Examples:\n  vellum sections declaration.txt\n  vellum sections declaration.txt --json\n  vellum sections archive/paris-2014-02-08.zip@v1"
     )]
     Sections(SectionsArgs),
     /// Seal a text as the next version of an archive (created when missing).
@@ -57,13 +57,46 @@ pub(crate) enum Cmd {
     /// List an archive's versions.
     #[command(after_help = "Example:\n  vellum log archive/paris-2014-02-08.zip --json")]
     Log(LogArgs),
+    /// Print a sealed version's text as published, or some of its sections.
+    #[command(
+        after_help = "Examples:\n  vellum show archive/paris-2014-02-08.zip\n  vellum show archive/paris-2014-02-08.zip@v1 point-7 bullet-8\n  vellum show archive/paris-2014-02-08.zip --canonical"
+    )]
+    Show(ShowArgs),
+    /// Print shell completions: bash, zsh, fish, powershell or elvish.
+    #[command(
+        after_help = "Examples:\n  vellum completions bash > ~/.local/share/bash-completion/completions/vellum\n  vellum completions zsh > ~/.zfunc/_vellum"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), made from the same definitions as --help.
+    #[command(after_help = "Example:\n  vellum manpage > ~/.local/share/man/man1/vellum.1")]
+    Manpage,
+}
+
+#[derive(Args)]
+pub(crate) struct ShowArgs {
+    /// The archive, or ARCHIVE@vN for version N (default: the newest).
+    pub(crate) archive: String,
+    /// Sections to print (vellum sections lists their ids); all by default.
+    pub(crate) ids: Vec<String>,
+    /// Print the canonical text (what is hashed) instead of the text as published.
+    #[arg(long)]
+    pub(crate) canonical: bool,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+}
+
+#[derive(Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    pub(crate) shell: clap_complete::Shell,
 }
 
 #[derive(Args)]
 pub(crate) struct KeygenArgs {
-    /// Base path: writes PATH.pub and PATH.key.
+    /// Base path: writes PATH.pub and PATH.key. Default: vellum/signing in
+    /// your config folder ($XDG_CONFIG_HOME, or ~/.config).
     #[arg(long, short)]
-    pub(crate) out: PathBuf,
+    pub(crate) out: Option<PathBuf>,
     /// Store the secret key unencrypted.
     #[arg(long)]
     pub(crate) no_passphrase: bool,
@@ -74,11 +107,13 @@ pub(crate) struct KeygenArgs {
 
 #[derive(Args)]
 pub(crate) struct SectionsArgs {
-    /// The text file.
+    /// A text file, or an archive (ARCHIVE or ARCHIVE@vN) to list a sealed version's sections.
     pub(crate) file: PathBuf,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
 }
 
 #[derive(Args)]

@@ -262,6 +262,9 @@ pub(super) struct Tally {
     pub added: Vec<(usize, String, Vec<Change>)>,
     /// Sealed tokens matched.
     pub matched: usize,
+    /// Each passage's changes, with the section each touches (for text
+    /// added inside a passage, the section it follows).
+    pub by_passage: Vec<Vec<(usize, Change)>>,
 }
 
 impl Tally {
@@ -273,6 +276,7 @@ impl Tally {
             moved: vec![false; n],
             added: Vec::new(),
             matched: 0,
+            by_passage: Vec::new(),
         }
     }
 }
@@ -299,10 +303,21 @@ pub(super) fn block_sections(sealed: &Sealed, doc: &Doc, judged: &[Judged]) -> V
         vec![Default::default(); doc.blocks()];
     for j in judged {
         for op in j.ops.iter().filter(|o| o.tag == Tag::Equal) {
-            for (i, k) in op.a.clone().zip(op.b.clone()) {
-                *votes[doc.tokens[k].block as usize]
-                    .entry(sealed.section_of(i))
-                    .or_default() += 1;
+            // Counted a stretch at a time: tokens of one document block
+            // that line up with one section.
+            let (mut i, mut k) = (op.a.start, op.b.start);
+            while i < op.a.end {
+                let (block, section) = (doc.tokens[k].block, sealed.section_of(i));
+                let mut n = 0;
+                while i + n < op.a.end
+                    && doc.tokens[k + n].block == block
+                    && sealed.section_of(i + n) == section
+                {
+                    n += 1;
+                }
+                *votes[block as usize].entry(section).or_default() += n;
+                i += n;
+                k += n;
             }
         }
     }
@@ -327,6 +342,13 @@ pub(super) fn attribute(
     t: &mut Tally,
 ) {
     let sd = sealed.doc();
+    let p = t.by_passage.len();
+    t.by_passage.push(Vec::new());
+    // A change of section `s`, in the tally and in the passage's list.
+    let note = |t: &mut Tally, s: usize, c: Change| {
+        t.by_passage[p].push((s, c.clone()));
+        t.changes[s].push(c);
+    };
     for s in sections_in(sealed, j.span.sealed.clone()) {
         t.covered[s] += intersect(sealed.range(s), j.span.sealed.clone()).len();
     }
@@ -354,12 +376,11 @@ pub(super) fn attribute(
                         t.moved[s] = true;
                     }
                     let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
-                    t.changes[s].push(changes::change(
-                        kind,
-                        &w,
-                        &[],
-                        sealed.sentence_start(r.start),
-                    ));
+                    note(
+                        t,
+                        s,
+                        changes::change(kind, &w, &[], sealed.sentence_start(r.start)),
+                    );
                 }
             }
             Tag::Replace => {
@@ -374,12 +395,16 @@ pub(super) fn attribute(
                     if found.is_empty() {
                         t.deleted[*s] += r.len();
                     }
-                    t.changes[*s].push(changes::change(
-                        ChangeKind::Replaced,
-                        &w,
-                        &found,
-                        sealed.sentence_start(r.start),
-                    ));
+                    note(
+                        t,
+                        *s,
+                        changes::change(
+                            ChangeKind::Replaced,
+                            &w,
+                            &found,
+                            sealed.sentence_start(r.start),
+                        ),
+                    );
                 }
             }
             Tag::Insert => {
@@ -400,12 +425,11 @@ pub(super) fn attribute(
                     match block_section[blk] {
                         Some(s) if kind == ChangeKind::Inserted => {
                             let start = op.a.start.min(sd.tokens.len().saturating_sub(1));
-                            t.changes[s].push(changes::change(
-                                kind,
-                                &[],
-                                &w,
-                                sealed.sentence_start(start),
-                            ));
+                            note(
+                                t,
+                                s,
+                                changes::change(kind, &[], &w, sealed.sentence_start(start)),
+                            );
                         }
                         _ => {
                             let after = if op.a.start == 0 {
@@ -414,6 +438,8 @@ pub(super) fn attribute(
                                 sealed.section_of(op.a.start - 1)
                             };
                             let c = changes::change(kind, &[], &w, true);
+                            let near = if after == usize::MAX { 0 } else { after };
+                            t.by_passage[p].push((near, c.clone()));
                             t.added.push((after, doc.span(i, e).to_owned(), vec![c]));
                         }
                     }
@@ -452,6 +478,21 @@ pub(super) fn found_text(sealed: &Sealed, doc: &Doc, judged: &[Judged], s: usize
         return String::new();
     }
     doc.span(lo, hi).replace('\n', " ")
+}
+
+/// The sealed words of section `s` the passages cover, from the first to
+/// the last, as the canonical text has them.
+pub(super) fn covered_text(sealed: &Sealed, judged: &[Judged], s: usize) -> Option<String> {
+    let r = sealed.range(s);
+    let (mut lo, mut hi) = (usize::MAX, 0usize);
+    for j in judged {
+        let c = intersect(j.span.sealed.clone(), r.clone());
+        if !c.is_empty() {
+            lo = lo.min(c.start);
+            hi = hi.max(c.end);
+        }
+    }
+    (lo < hi).then(|| sealed.doc().span(lo, hi).replace('\n', " "))
 }
 
 /// The notes of a judged passage's editing conventions.

@@ -32,9 +32,10 @@ use std::sync::Arc;
 mod coarse;
 mod judge;
 pub mod locate;
+mod prefilter;
 mod sealed;
 
-use judge::{Judged, Meaning, Tally};
+use judge::{Judged, Tally};
 use locate::{Quote, Span};
 pub use sealed::Sealed;
 
@@ -139,6 +140,11 @@ pub struct SectionReport {
     /// document's text). Shared, not copied, across the reports of many
     /// documents.
     pub text: Arc<str>,
+    /// The sealed words of the section that the document's passages cover,
+    /// when they cover only part of it (an altered quotation of a
+    /// phrase), in canonical form.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub covered: Option<String>,
     /// The document's wording of the section's words, when it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub found: Option<String>,
@@ -230,6 +236,13 @@ pub struct Passage {
     pub notes: Vec<String>,
     /// Its first and last words as the document has them.
     pub text: String,
+    /// The sealed words it comes from (canonical form), for reports that
+    /// show it whole (HTML).
+    #[serde(skip)]
+    pub sealed_text: String,
+    /// Its words as the document has them, whole.
+    #[serde(skip)]
+    pub document_text: String,
 }
 
 /// What surrounds the passages in the document.
@@ -263,6 +276,10 @@ pub struct SetAside {
 pub struct CheckReport {
     /// The verdict.
     pub verdict: Verdict,
+    /// The document is the sealed text character for character (set by
+    /// the caller, who has both).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub identical: bool,
     /// For an outdated document: the earlier version it matches.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_version: Option<u32>,
@@ -285,6 +302,7 @@ impl CheckReport {
     fn new(verdict: Verdict, summary: Summary, sections: Vec<SectionReport>) -> CheckReport {
         CheckReport {
             verdict,
+            identical: false,
             matches_version: None,
             summary,
             sections,
@@ -306,6 +324,27 @@ pub struct Input<'a> {
     /// What the reader set aside: (what, words, the line of `text` it stood
     /// before when it sat inside the text).
     pub set_aside: &'a [(String, usize, Option<u32>)],
+}
+
+/// The report on a document dismissed unread (L0): it shares no word pair
+/// with the sealed text, so it is unrelated.
+pub fn dismissed(sealed: &Sealed) -> CheckReport {
+    let n = sealed.sections.len();
+    let sections = (0..n)
+        .map(|i| sealed.unchanged(i, Status::Missing))
+        .collect();
+    let mut r = CheckReport::new(
+        Verdict::Unrelated,
+        Summary {
+            sections: n,
+            missing: n,
+            ..Default::default()
+        },
+        sections,
+    );
+    r.notes
+        .push("dismissed unread: it shares no two consecutive words with the sealed text".into());
+    r
 }
 
 /// Check one document's text against a sealed version.
@@ -342,14 +381,24 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let words = locate::Words::of(&doc);
-    let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
-    // L5: a document whose grams are mostly the sealed text's, where no run
-    // is long enough to be a passage (a short text changed here and there),
-    // is compared whole, as one copy of it.
-    if located.spans.is_empty() && located.grams > 0 && located.gram_hits * 2 >= located.grams {
-        return check_whole(sealed, &canon, Counts::Exact);
-    }
-    let spans = located.spans;
+    let spans = match whole_copy(sealed, &canon, &doc, &quoted_blocks) {
+        // A copy of the whole text with nothing around it: no need to
+        // locate it.
+        Some(span) => vec![span],
+        None => {
+            let located = locate::passages(sealed, &doc, &words, &quoted_blocks);
+            // L5: a document whose grams are mostly the sealed text's, where
+            // no run is long enough to be a passage (a short text changed here
+            // and there), is compared whole, as one copy of it.
+            if located.spans.is_empty()
+                && located.grams > 0
+                && located.gram_hits * 2 >= located.grams
+            {
+                return check_whole(sealed, &canon, Counts::Exact);
+            }
+            located.spans
+        }
+    };
     let run = spanning(sealed, &doc, &words, &spans);
     let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
     let judged: Vec<Judged> = spans
@@ -365,7 +414,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let mode = Mode::Passages;
-    let (mut report, block_section) = assemble(sealed, &doc, &judged, mode);
+    let (mut report, block_section, changes) = assemble(sealed, &doc, &judged, mode);
     describe_passages(
         &mut report,
         sealed,
@@ -374,6 +423,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         &canon,
         input,
         &judged,
+        changes,
         &quoted_blocks,
     );
     if report.verdict == Verdict::Unrelated {
@@ -384,6 +434,44 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
     }
     add_warnings(&mut report, sealed, &canon, &block_section);
     report
+}
+
+/// A document that begins with the sealed text's first words and ends with
+/// its last, about as long as it, none of it quoted: a copy of the whole
+/// text, reformatted or changed, with nothing around it. It is one run
+/// (V2) without locating anything: the passage is the whole document.
+fn whole_copy(sealed: &Sealed, canon: &Canonical, doc: &Doc, quoted: &[bool]) -> Option<Span> {
+    const EDGE: usize = 24;
+    let (first, last) = (sealed.sections.first()?, sealed.sections.last()?);
+    let (b0, bn) = (canon.blocks.first()?, canon.blocks.last()?);
+    let doc_bytes: usize = canon.blocks.iter().map(|b| b.text.len()).sum();
+    // The first and last (up to) EDGE bytes of a text, cut at characters.
+    let head = |t: &str| -> usize {
+        t.char_indices()
+            .map(|(i, _)| i)
+            .find(|&i| i >= EDGE)
+            .unwrap_or(t.len())
+    };
+    let tail = |t: &str| -> usize {
+        t.char_indices()
+            .rev()
+            .map(|(i, _)| i)
+            .find(|&i| t.len() - i >= EDGE)
+            .unwrap_or(0)
+    };
+    let similar_length =
+        doc_bytes * 5 >= sealed.text_bytes * 4 && doc_bytes * 4 <= sealed.text_bytes * 5;
+    let same_start = b0.text.starts_with(&first.text[..head(&first.text)]);
+    let same_end = bn.text.ends_with(&last.text[tail(&last.text)..]);
+    if !(similar_length && same_start && same_end) || quoted.iter().any(|&q| q) {
+        return None;
+    }
+    Some(Span {
+        doc: 0..doc.tokens.len(),
+        sealed: 0..sealed.token_count(),
+        quote: Quote::No,
+        ops: None,
+    })
 }
 
 /// V2: the warning for a run that holds most of the text but stops early
@@ -655,7 +743,8 @@ fn judge_whole(
     };
     let mut judged = vec![judge_span(sealed, copy, span)];
     judged[0].run = true;
-    assemble(sealed, copy, &judged, Mode::Whole { hidden })
+    let (report, block_section, _) = assemble(sealed, copy, &judged, Mode::Whole { hidden });
+    (report, block_section)
 }
 
 /// V1-V4: section statuses, verdict and summary from the judged passages.
@@ -665,7 +754,7 @@ fn assemble(
     doc: &Doc,
     judged: &[Judged],
     mode: Mode,
-) -> (CheckReport, Vec<Option<usize>>) {
+) -> (CheckReport, Vec<Option<usize>>, Vec<Vec<PassageChange>>) {
     let n = sealed.sections.len();
     let sd = sealed.doc();
     let block_section = judge::block_sections(sealed, doc, judged);
@@ -747,6 +836,7 @@ fn assemble(
                 number: None,
                 status: Status::Added,
                 text: Arc::from(text.as_str()),
+                covered: None,
                 found: None,
                 changes: ch.clone(),
             });
@@ -790,19 +880,40 @@ fn assemble(
             std::mem::take(&mut t.changes[s])
         };
         let found = (status == Status::Altered).then(|| judge::found_text(sealed, doc, judged, s));
+        // An altered section that passages cover only in part: the part,
+        // so that the rest is not shown as deleted.
+        let covered = (status == Status::Altered && t.covered[s] < len)
+            .then(|| judge::covered_text(sealed, judged, s))
+            .flatten();
         sections.push(SectionReport {
             id: sec.id.clone(),
             kind: Some(sec.kind),
             number: sec.number,
             status,
             text: sealed.texts[s].clone(),
+            covered,
             found,
             changes,
         });
         push_added(s, &mut sections);
     }
     summary.added = add_no;
-    (CheckReport::new(verdict, summary, sections), block_section)
+    let passage_changes = std::mem::take(&mut t.by_passage)
+        .into_iter()
+        .map(|cs| {
+            cs.into_iter()
+                .map(|(s, change)| PassageChange {
+                    section: sealed.sections[s].id.clone(),
+                    change,
+                })
+                .collect()
+        })
+        .collect();
+    (
+        CheckReport::new(verdict, summary, sections),
+        block_section,
+        passage_changes,
+    )
 }
 
 /// Does the sealed text's sentence end before token `end` (exclusive)?
@@ -867,6 +978,8 @@ fn same_blocks(sealed: &Sealed, canon: &Canonical) -> Option<CheckReport> {
         changes: vec![],
         notes: vec![],
         text: brief(&canon.blocks[0].text, &canon.blocks[n - 1].text),
+        sealed_text: String::new(),
+        document_text: String::new(),
     });
     Some(r)
 }
@@ -896,6 +1009,7 @@ fn describe_passages(
     canon: &Canonical,
     input: &Input,
     judged: &[Judged],
+    changes: Vec<Vec<PassageChange>>,
     quoted_blocks: &[bool],
 ) {
     let locator = Locator::new(input.text, canon, doc);
@@ -910,37 +1024,7 @@ fn describe_passages(
             .into_iter()
             .map(|s| sealed.sections[s].id.clone())
             .collect();
-        let mut changes = Vec::new();
-        for (op, m) in j.ops.iter().zip(&j.meaning) {
-            if !matches!(
-                m,
-                Meaning::Change | Meaning::MovedFrom(_) | Meaning::MovedTo
-            ) {
-                continue;
-            }
-            let at = if op.a.is_empty() {
-                op.a.start
-                    .saturating_sub(1)
-                    .min(sealed.token_count().saturating_sub(1))
-            } else {
-                op.a.start
-            };
-            let section = sealed.sections[sealed.section_of(at)].id.clone();
-            let sw: Vec<&str> = op.a.clone().map(|i| sealed.doc().word(i)).collect();
-            let fw: Vec<&str> = op.b.clone().map(|i| doc.word(i)).collect();
-            let kind = match (op.tag, m) {
-                (_, Meaning::MovedFrom(_) | Meaning::MovedTo) => {
-                    crate::compare::changes::Kind::Moved
-                }
-                (crate::compare::align::Tag::Delete, _) => crate::compare::changes::Kind::Deleted,
-                (crate::compare::align::Tag::Insert, _) => crate::compare::changes::Kind::Inserted,
-                _ => crate::compare::changes::Kind::Replaced,
-            };
-            changes.push(PassageChange {
-                section,
-                change: crate::compare::changes::change(kind, &sw, &fw, sealed.sentence_start(at)),
-            });
-        }
+        let changes = changes.get(k).cloned().unwrap_or_default();
         let mut cut = Vec::new();
         let s = &j.span.sealed;
         if j.span.quote == Quote::No && !s.is_empty() {
@@ -1007,6 +1091,11 @@ fn describe_passages(
                 &doc.span(d.end.saturating_sub(12).max(d.start), d.end)
                     .replace('\n', " "),
             ),
+            sealed_text: sealed
+                .doc()
+                .span(j.span.sealed.start, j.span.sealed.end)
+                .replace('\n', " "),
+            document_text: doc.span(d.start, d.end).replace('\n', " "),
         });
     }
     // Surroundings.

@@ -34,6 +34,9 @@ pub struct Sealed {
     words: OnceLock<Words>,
     /// The index of its grams and words (built on first use).
     index: OnceLock<Index>,
+    /// Its word pairs, to dismiss documents that carry none (built on
+    /// first use).
+    prefilter: OnceLock<super::prefilter::Prefilter>,
     /// Number of tokens and of words in each section (counted on first
     /// use).
     counts: OnceLock<Vec<(u32, u32)>>,
@@ -74,8 +77,13 @@ impl Words {
 
 /// Whether a token is a word (starts with a letter or digit), not
 /// punctuation.
+#[inline]
 pub fn is_word(token: &str) -> bool {
-    token.chars().next().is_some_and(char::is_alphanumeric)
+    match token.as_bytes().first() {
+        Some(b) if b.is_ascii() => b.is_ascii_alphanumeric(),
+        Some(_) => token.chars().next().is_some_and(char::is_alphanumeric),
+        None => false,
+    }
 }
 
 /// The key of a gram of word keys.
@@ -236,6 +244,7 @@ impl Sealed {
             keys,
             words: Default::default(),
             index: Default::default(),
+            prefilter: Default::default(),
             counts: Default::default(),
             text_bytes,
             texts,
@@ -250,6 +259,7 @@ impl Sealed {
             keys: keep.iter().map(|&i| self.keys[i]).collect(),
             words: Default::default(),
             index: Default::default(),
+            prefilter: Default::default(),
             counts: Default::default(),
             texts: keep.iter().map(|&i| self.texts[i].clone()).collect(),
             text_bytes: keep.iter().map(|&i| self.sections[i].text.len()).sum(),
@@ -283,6 +293,7 @@ impl Sealed {
             number: sec.number,
             status,
             text: self.texts[i].clone(),
+            covered: None,
             found: None,
             changes: vec![],
         }
@@ -290,6 +301,17 @@ impl Sealed {
 
     pub(super) fn words(&self) -> &Words {
         self.words.get_or_init(|| Words::new(&self.sections))
+    }
+
+    /// Whether a document's bytes may carry a passage of this text: false
+    /// only when they share no word pair with it (L0), so it can be
+    /// dismissed unread.
+    pub fn may_carry(&self, bytes: &[u8]) -> bool {
+        self.prefilter
+            .get_or_init(|| {
+                super::prefilter::Prefilter::new(self.sections.iter().map(|s| s.text.as_str()))
+            })
+            .keep(bytes)
     }
 
     pub(super) fn index(&self) -> &Index {

@@ -40,6 +40,8 @@ struct Config {
     html: Option<PathBuf>,
     style: Style,
     read: vellum::document::ReadOptions,
+    /// Reports one per line (JSON) or with a blank line between them.
+    lines: bool,
 }
 
 impl Config {
@@ -48,6 +50,30 @@ impl Config {
         let copies = expand(&a.copies)?;
         if copies.is_empty() {
             return Err(trouble("no copies to check (empty folder?)"));
+        }
+        // Arguments the wrong way round: a hint, not a verdict.
+        let is_archive = |p: &std::path::Path| {
+            super::is_zip(p)
+                && std::fs::read(p)
+                    .map(|b| {
+                        let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+                        vellum::document::sniff_format(name.as_deref(), &b[..b.len().min(8192)])
+                            != vellum::document::Format::Docx
+                    })
+                    .unwrap_or(false)
+        };
+        if a.archive.is_file() && !super::is_zip(&a.archive) {
+            if let Some(Source::File(p)) = copies
+                .iter()
+                .find(|s| matches!(s, Source::File(p) if is_archive(p)))
+            {
+                return Err(trouble(format!(
+                    "the first argument is not an archive but {} is: did you mean vellum check {} {}?",
+                    p.display(),
+                    p.display(),
+                    a.archive.display()
+                )));
+            }
         }
         if a.html.is_some() && copies.len() != 1 {
             return Err(trouble(
@@ -63,6 +89,7 @@ impl Config {
             html: a.html,
             style: crate::output::style(),
             read: super::read_options(a.encoding.as_deref())?,
+            lines: false,
         })
     }
 }
@@ -105,19 +132,14 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
     Ok(out)
 }
 
-fn read_source(src: &Source, stdin: &Option<Vec<u8>>) -> Result<Vec<u8>, String> {
-    match src {
-        Source::Stdin => Ok(stdin.clone().unwrap_or_default()),
-        Source::File(p) => vellum::files::read_bounded(p, MAX_TEXT).map_err(|e| e.to_string()),
-    }
-}
-
 /// The sealed versions a copy is checked against: the chosen one (the
 /// newest by default), and the earlier ones, each prepared the first time
 /// a copy needs it (a copy that is not the newest text may be an earlier
 /// one: outdated).
 struct Versions {
     sealed: Sealed,
+    /// The sealed text as published.
+    text: String,
     against: Against,
     archive: vellum::verify::LoadedArchive,
     /// Versions before the newest, newest first, when checking against the
@@ -140,38 +162,62 @@ impl Versions {
     }
 }
 
-/// One copy's report as written, and its exit code.
-fn check_one(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> (String, u8) {
+/// One document's report as written, and its exit code.
+type Written = (String, u8);
+
+/// The line written for a document (or a file) that could not be read.
+fn trouble_line(c: &Config, name: &str, e: &str) -> Written {
+    let text = if c.json {
+        let v = serde_json::json!({"copy": name, "verdict": null, "error": e});
+        format!("{}\n", serde_json::to_string(&v).expect("json"))
+    } else {
+        format!("{e}\n")
+    };
+    (text, EXIT_TROUBLE)
+}
+
+/// Check one document read from a source; `name` is how reports call it.
+fn check_document(
+    c: &Config,
+    name: &str,
+    doc: Result<vellum::document::Document, vellum::document::DocumentError>,
+    v: &Versions,
+    lines: bool,
+) -> Written {
     let (sealed, against) = (&v.sealed, &v.against);
-    let name = src.name();
-    let many = c.copies.len() > 1;
-    let r = read_source(src, stdin).and_then(|bytes| {
-        let fname = match src {
-            Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
-            Source::Stdin => None,
+    let doc = match doc {
+        Ok(d) => d,
+        Err(e) => return trouble_line(c, name, &format!("{name}: {e}")),
+    };
+    if !doc.dismissed && !doc.text.chars().any(char::is_alphanumeric) {
+        return trouble_line(c, name, &format!("{name}: empty: no words to check"));
+    }
+    let mut rep = if doc.dismissed {
+        check::dismissed(sealed)
+    } else {
+        let set_aside: Vec<(String, usize, Option<u32>)> = doc
+            .set_aside
+            .iter()
+            .map(|a| (a.what.clone(), a.words, a.before_line))
+            .collect();
+        let input = check::Input {
+            text: &doc.text,
+            quoted_lines: &doc.quoted_lines,
+            set_aside: &set_aside,
         };
-        vellum::document::read_copy_with(fname.as_deref(), &bytes, &c.read)
-            .map_err(|e| format!("{name}: {e}"))
-    });
-    let (text, _format) = match r {
-        Ok(t) => t,
-        Err(e) => {
-            let text = if c.json {
-                let v = serde_json::json!({"copy": name, "verdict": null, "error": e});
-                format!("{}\n", serde_json::to_string(&v).expect("json"))
-            } else {
-                format!("{e}\n")
-            };
-            return (text, EXIT_TROUBLE);
-        }
+        check::check_versions(sealed, v.older(), &input)
     };
-    let input = check::Input {
-        text: &text,
-        ..Default::default()
-    };
-    let rep = check::check_versions(sealed, v.older(), &input);
+    // The very text that was sealed, character for character.
+    if rep.verdict == check::Verdict::Authentic && doc.text == v.text {
+        rep.identical = true;
+    }
+    // What the reader noticed comes first (an encoding guessed, a part
+    // chosen).
+    let mut notes = doc.notes.clone();
+    notes.append(&mut rep.notes);
+    rep.notes = notes;
     if let Some(h) = &c.html {
-        let page = report::html::check_page(&name, against, &rep);
+        let page = report::html::check_page(name, against, &rep);
         if let Err(e) = std::fs::write(h, page) {
             return (format!("{}: {e}\n", h.display()), EXIT_TROUBLE);
         }
@@ -182,21 +228,87 @@ fn check_one(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) ->
         EXIT_FAIL
     };
     let text = if c.json {
-        let v = report::json::check(&name, against, &rep, Some(sealed));
-        if many {
-            format!("{}\n", serde_json::to_string(&v).expect("json"))
+        let mut j = report::json::check(name, against, &rep, Some(sealed));
+        j.document(doc.url.as_deref(), doc.format.name());
+        if lines {
+            format!("{}\n", serde_json::to_string(&j).expect("json"))
         } else {
-            format!("{}\n", serde_json::to_string_pretty(&v).expect("json"))
+            format!("{}\n", serde_json::to_string_pretty(&j).expect("json"))
         }
     } else {
-        report::visible(&report::human::check(&name, against, &rep, c.style))
+        report::visible(&report::human::check(name, against, &rep, c.style))
     };
     (text, code)
 }
 
+/// How reports name the documents of a file: the file for its only
+/// document, FILE#URL or FILE#N for each of several.
+fn document_name(
+    src: &str,
+    n: usize,
+    doc: &Result<vellum::document::Document, vellum::document::DocumentError>,
+    several: bool,
+) -> String {
+    if !several {
+        return src.to_owned();
+    }
+    match doc {
+        Ok(d) => match &d.url {
+            Some(u) => format!("{src}#{u}"),
+            None => format!("{src}#{n}"),
+        },
+        Err(_) => format!("{src}#{n}"),
+    }
+}
+
+/// Check every document of a file (or of standard input) read whole.
+fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> Vec<Written> {
+    let name = src.name();
+    let bytes = match src {
+        Source::Stdin => stdin.clone().unwrap_or_default(),
+        Source::File(p) => match vellum::files::read_bounded(p, MAX_TEXT) {
+            Ok(b) => b,
+            Err(e) => return vec![trouble_line(c, &name, &e.to_string())],
+        },
+    };
+    let fname = match src {
+        Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
+        Source::Stdin => None,
+    };
+    let keep = |b: &[u8]| keep(v, b);
+    let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, &keep);
+    drop(bytes);
+    let several = docs.len() > 1;
+    docs.into_iter()
+        .enumerate()
+        .map(|(n, d)| {
+            let dn = document_name(&name, n + 1, &d, several);
+            check_document(c, &dn, d, v, c.lines || several)
+        })
+        .collect()
+}
+
+/// Whether a document is read in full: it may carry a passage of the
+/// sealed text, or it has no words at all (then it is reported empty, not
+/// unrelated).
+fn keep(v: &Versions, bytes: &[u8]) -> bool {
+    v.sealed.may_carry(bytes)
+        || !bytes.iter().any(u8::is_ascii_alphanumeric) && !bytes.iter().any(|&b| b >= 0x80)
+}
+
+/// Whether a file is a web archive (WARC), read record by record.
+fn is_warc(p: &std::path::Path) -> bool {
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    let ok = std::fs::File::open(p).and_then(|f| f.take(4096).read_to_end(&mut head));
+    let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+    ok.is_ok()
+        && vellum::document::sniff_format(name.as_deref(), &head) == vellum::document::Format::Warc
+}
+
 /// Run `vellum check`.
 pub fn run(a: CheckArgs) -> Outcome {
-    let c = Config::new(a)?;
+    let mut c = Config::new(a)?;
     let archive = super::load_archive(&c.archive, &c.trusted)?;
     let newest = archive.versions();
     let n = c.version.unwrap_or(newest);
@@ -212,6 +324,7 @@ pub fn run(a: CheckArgs) -> Outcome {
     let versions = Versions {
         // The sections the signed tree was checked on.
         sealed: Sealed::from_sections(loaded.sections),
+        text: loaded.text,
         against: loaded.against,
         archive,
         older,
@@ -221,38 +334,44 @@ pub fn run(a: CheckArgs) -> Outcome {
     } else {
         None
     };
-    let many = c.copies.len() > 1;
+    let warcs: Vec<bool> = c
+        .copies
+        .iter()
+        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
+        .collect();
+    // One JSON object per line, and a blank line between human reports,
+    // whenever there may be more than one document.
+    c.lines = c.copies.len() > 1 || warcs.iter().any(|&w| w);
+    let c = c;
     let progress = Progress::new("checking");
     let done = std::sync::atomic::AtomicU64::new(0);
     let total = c.copies.len() as u64;
-    // Copies are checked in parallel a batch at a time and written in
-    // order, so memory stays bounded however many copies there are; a
-    // batch is written while the next one is checked.
-    let mut code = EXIT_OK;
-    let write = |results: Vec<(String, u8)>| -> Result<u8, Failure> {
-        let mut code = EXIT_OK;
-        let mut pieces: Vec<&str> = Vec::with_capacity(2 * results.len());
-        for (text, rc) in &results {
-            if *rc == EXIT_TROUBLE && !c.json {
-                eprint!("vellum: {text}");
-            } else {
-                pieces.push(text);
-                if many && !c.json {
-                    pieces.push("\n");
-                }
-            }
-            code = code.max(*rc);
+    let mut out = Writer::new(&c);
+    // Sources are taken in order: files in batches checked in parallel
+    // (each file's documents in order), a web archive record by record,
+    // its documents checked in parallel in batches. Memory stays bounded
+    // however many documents there are; a batch is written while the next
+    // is checked.
+    let mut k = 0;
+    while k < c.copies.len() {
+        if warcs[k] {
+            let Source::File(p) = &c.copies[k] else {
+                unreachable!("a web archive is a file")
+            };
+            check_warc(&c, p, &versions, &mut out)?;
+            k += 1;
+            continue;
         }
-        out_each(pieces)?;
-        Ok(code)
-    };
-    let mut checked: Option<Vec<(String, u8)>> = None;
-    for batch in c.copies.chunks(BATCH) {
-        let check_batch = || -> Vec<(String, u8)> {
+        let mut end = k;
+        while end < c.copies.len() && !warcs[end] && end - k < BATCH {
+            end += 1;
+        }
+        let batch = &c.copies[k..end];
+        let results = || -> Vec<Written> {
             batch
                 .par_iter()
-                .map(|src| {
-                    let r = check_one(&c, src, &stdin, &versions);
+                .flat_map_iter(|src| {
+                    let r = check_source(&c, src, &stdin, &versions);
                     let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                     if d % 64 == 0 {
                         progress.update(d, total);
@@ -261,13 +380,129 @@ pub fn run(a: CheckArgs) -> Outcome {
                 })
                 .collect()
         };
-        let (results, wrote) = rayon::join(check_batch, || checked.take().map(write));
-        code = code.max(wrote.transpose()?.unwrap_or(EXIT_OK));
-        checked = Some(results);
-    }
-    if let Some(results) = checked {
-        code = code.max(write(results)?);
+        out.batch(results)?;
+        k = end;
     }
     progress.finish();
-    Ok(code)
+    out.finish()
+}
+
+/// Writes batches of reports in order, each while the next is checked.
+struct Writer<'a> {
+    c: &'a Config,
+    pending: Option<Vec<Written>>,
+    code: u8,
+}
+
+impl<'a> Writer<'a> {
+    fn new(c: &'a Config) -> Writer<'a> {
+        Writer {
+            c,
+            pending: None,
+            code: EXIT_OK,
+        }
+    }
+
+    fn write(c: &Config, results: Vec<Written>) -> Result<u8, Failure> {
+        let mut code = EXIT_OK;
+        let mut pieces: Vec<&str> = Vec::with_capacity(2 * results.len());
+        for (text, rc) in &results {
+            if *rc == EXIT_TROUBLE && !c.json {
+                eprint!("vellum: {text}");
+            } else {
+                pieces.push(text);
+                if c.lines && !c.json {
+                    pieces.push("\n");
+                }
+            }
+            code = code.max(*rc);
+        }
+        out_each(pieces)?;
+        Ok(code)
+    }
+
+    /// Check a batch (`work`) while the one before is written.
+    fn batch(&mut self, work: impl FnOnce() -> Vec<Written> + Send) -> Result<(), Failure> {
+        let c = self.c;
+        let pending = self.pending.take();
+        let (results, wrote) = rayon::join(work, || pending.map(|r| Self::write(c, r)));
+        self.code = self.code.max(wrote.transpose()?.unwrap_or(EXIT_OK));
+        self.pending = Some(results);
+        Ok(())
+    }
+
+    fn finish(mut self) -> Outcome {
+        if let Some(r) = self.pending.take() {
+            self.code = self.code.max(Self::write(self.c, r)?);
+        }
+        Ok(self.code)
+    }
+}
+
+/// Documents of a web archive checked in parallel at a time.
+const WARC_BATCH: usize = 256;
+
+/// Check every document of a web archive: its records are read (and
+/// pages carrying nothing dismissed) on one thread while the documents
+/// read before are checked on the others.
+fn check_warc(
+    c: &Config,
+    p: &std::path::Path,
+    v: &Versions,
+    out: &mut Writer,
+) -> Result<(), Failure> {
+    let name = p.display().to_string();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(
+        usize,
+        Result<vellum::document::Document, vellum::document::DocumentError>,
+    )>(WARC_BATCH);
+    std::thread::scope(|s| -> Result<(), Failure> {
+        let reader = s.spawn(move || {
+            let keep = |b: &[u8]| keep(v, b);
+            let mut n = 0;
+            vellum::document::read_path(p, &c.read, &keep, |d| {
+                n += 1;
+                let _ = tx.send((n, d));
+            })
+            .map_err(|e| e.to_string())
+        });
+        let mut batch = Vec::with_capacity(WARC_BATCH);
+        for item in rx.iter() {
+            batch.push(item);
+            if batch.len() == WARC_BATCH {
+                let docs = std::mem::take(&mut batch);
+                out.batch(|| check_docs(c, &name, docs, v))?;
+            }
+        }
+        if !batch.is_empty() {
+            out.batch(|| check_docs(c, &name, batch, v))?;
+        }
+        match reader.join() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => {
+                out.batch(|| vec![trouble_line(c, &name, &e)])?;
+                Ok(())
+            }
+            Err(_) => Err(trouble(format!(
+                "{name}: the web archive could not be read"
+            ))),
+        }
+    })
+}
+
+fn check_docs(
+    c: &Config,
+    name: &str,
+    docs: Vec<(
+        usize,
+        Result<vellum::document::Document, vellum::document::DocumentError>,
+    )>,
+    v: &Versions,
+) -> Vec<Written> {
+    docs.into_par_iter()
+        .map(|(n, d)| {
+            let dn = document_name(name, n, &d, true);
+            check_document(c, &dn, d, v, true)
+        })
+        .collect()
 }

@@ -4,10 +4,12 @@
 
 mod check;
 mod diff;
+mod help;
 mod keygen;
 mod prove;
 mod seal;
 mod sections;
+mod show;
 mod verify;
 
 use crate::args::{Cmd, TrustArgs};
@@ -30,6 +32,9 @@ pub fn run(cmd: Cmd) -> Outcome {
         Cmd::Prove(a) => prove::run(a),
         Cmd::Check(a) => check::run(a),
         Cmd::Diff(a) => diff::run(a),
+        Cmd::Show(a) => show::run(a),
+        Cmd::Completions(a) => help::completions(a),
+        Cmd::Manpage => help::manpage(),
     }
 }
 
@@ -143,6 +148,66 @@ pub fn load_archive(
     );
     p.finish();
     r.map_err(load_failure)
+}
+
+/// An archive named `ARCHIVE` or `ARCHIVE@vN`: its path and the version.
+pub fn archive_spec(s: &str) -> Result<(PathBuf, Option<u32>), Failure> {
+    let p = PathBuf::from(s);
+    if p.exists() {
+        return Ok((p, None));
+    }
+    if let Some((path, v)) = s.rsplit_once("@v") {
+        if let Ok(n) = v.parse::<u32>() {
+            if Path::new(path).exists() {
+                return Ok((PathBuf::from(path), Some(n)));
+            }
+        }
+    }
+    Err(trouble(format!("{s}: no such file")))
+}
+
+/// Whether a file is a zip (an archive, or a DOCX) by its first bytes.
+pub fn is_zip(p: &Path) -> bool {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(p)
+        .and_then(|mut f| f.read_exact(&mut magic))
+        .map(|_| &magic == b"PK\x03\x04" || &magic == b"PK\x05\x06")
+        .unwrap_or(false)
+}
+
+/// Refuse a file that is not a text vellum can seal or split, naming what
+/// it is (a zip, a DOCX, a PDF, an image...), in one line.
+pub fn require_text(p: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use vellum::document::Format;
+    let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+    let what = match vellum::document::sniff_format(name.as_deref(), bytes) {
+        Format::Docx => Some("a DOCX document".to_owned()),
+        Format::Pdf => Some("a PDF document".to_owned()),
+        Format::Warc => Some("a web archive (WARC)".to_owned()),
+        _ if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") => {
+            Some("a zip file".to_owned())
+        }
+        _ => match vellum::document::read(
+            name.as_deref(),
+            &bytes[..bytes.len().min(64)],
+            &Default::default(),
+            &|_| false,
+        )
+        .into_iter()
+        .next()
+        {
+            Some(Err(vellum::document::DocumentError::NotADocument(what))) => Some(what.to_owned()),
+            _ => None,
+        },
+    };
+    match what {
+        Some(w) => Err(trouble(format!(
+            "{}: {w}, not a text: vellum seals and splits plain text (UTF-8 or UTF-16); save the text as .txt first",
+            p.display()
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Verify what a verdict rests on and load one version (the newest by

@@ -2,27 +2,9 @@
 
 use crate::args::ProveArgs;
 use crate::output::{out, trouble, Failure, Outcome, EXIT_FAIL, EXIT_TROUBLE};
-use std::path::PathBuf;
-
-/// `ARCHIVE` or `ARCHIVE@vN`.
-fn archive_and_version(s: &str) -> Result<(PathBuf, Option<u32>), Failure> {
-    let p = PathBuf::from(s);
-    if p.exists() {
-        return Ok((p, None));
-    }
-    if let Some((path, v)) = s.rsplit_once("@v") {
-        if let Ok(n) = v.parse::<u32>() {
-            let p = PathBuf::from(path);
-            if p.exists() {
-                return Ok((p, Some(n)));
-            }
-        }
-    }
-    Err(trouble(format!("{s}: no such file")))
-}
 
 pub fn run(a: ProveArgs) -> Outcome {
-    let (archive, version) = archive_and_version(&a.archive)?;
+    let (archive, version) = super::archive_spec(&a.archive)?;
     let trusted = super::trusted_keys(&a.trust)?;
     let proofs = vellum::prove::prove(&archive, version, &a.ids, &trusted).map_err(|e| {
         let code = if e.is_finding() {

@@ -6,6 +6,7 @@ use vellum::crypto::keys;
 
 pub fn run(a: SealArgs) -> Outcome {
     let text = super::read_text(&a.text)?;
+    super::require_text(&a.text, &text)?;
     let encrypted = keys::is_encrypted(&a.key).map_err(|e| trouble(e.to_string()))?;
     let pass = if encrypted {
         Some(super::passphrase(&a.passphrase_file, false)?)
