@@ -28,7 +28,9 @@
 #   A  seal 100 MB text: vellum seal <= 0.5 x (zip -6 + openssl dgst -sha256 + minisign -S);
 #      archive size / text size <= 0.7
 #   B  verify that archive: vellum verify <= 1.5 x (unzip -p | openssl dgst -sha256);
-#      peak RSS <= 64 MiB
+#      peak RSS <= 64 MiB; vellum prove of one section of it (the middle one, and
+#      the last) <= 50 ms, vellum verify of that proof <= 5 ms, the proof <= 2 KB
+#      besides the section's text
 #   C  check 10,000 copies in one process: >= 20,000 copies/s and >= 30 x the rate
 #      of a git diff --no-index --word-diff loop (timed over 300 copies);
 #      worst adversarial copy (each 500 times in one process) <= 1 ms per copy
@@ -133,7 +135,7 @@ hf() {
   local label="$1"; shift
   wait_quiet "$label"
   log "timing $label"
-  hyperfine --style basic --warmup "${HF_WARMUP:-$WARMUP}" --runs "$RUNS" \
+  hyperfine --style basic --warmup "${HF_WARMUP:-$WARMUP}" --runs "${HF_RUNS:-$RUNS}" \
     --export-json "$R/$label.json" "$@" >&2
 }
 
@@ -246,6 +248,9 @@ ADV="$DATA/adversarial"
 N_COPIES=$(find "$COPIES" -type f | wc -l)
 N_SAMPLE=$(wc -l < "$DATA/copies-sample300.txt")
 fact big_bytes "$(size "$BIG")"
+# How the long texts deflate (zlib level 6, as zip -6) and the dictionary
+# they draw on, as bench_data.py measured and recorded them.
+fact text_deflate "$(python3 -c 'import json,sys; i=json.load(open(sys.argv[1])); print(", ".join(f"{k} {v}" for k, v in sorted(i["deflate_ratio"].items())), "; dictionary", i["dictionary"]["file"], i["dictionary"]["sha256"][:16], i["dictionary"]["words"], "words, share of sentences", i["dictionary"]["share_of_sentences"])' "$DATA/info.json")"
 fact n_copies "$N_COPIES"
 fact copies_bytes "$(find "$COPIES" -type f -printf '%s\n' | awk '{ s += $1 } END { print s }')"
 fact n_sample "$N_SAMPLE"
@@ -316,6 +321,31 @@ if want B; then
     -n "unzip -p | openssl dgst -sha256 (10 MB)" \
     "unzip -p '$W/D.zip' | openssl dgst -sha256"
   rss verify10 "$V" verify "$W/D.zip" --trust "$PUB"
+
+  # Proofs of one section of the 100 MB archive: the middle section and the
+  # last (whose tile is the tree's ragged edge). Milliseconds: hyperfine
+  # without a shell (-N) and more runs.
+  read -r MID LAST < <(python3 -c '
+import json, sys, zipfile
+z = zipfile.ZipFile(sys.argv[1])
+n = [x for x in z.namelist() if x.endswith("/v1/content/manifest.json")][0]
+s = json.load(z.open(n))["sections"]
+print(s[len(s) // 2]["id"], s[-1]["id"])' "$W/A.zip")
+  fact B_proof_sections "$MID $LAST"
+  for which in mid last; do
+    id=$MID; [[ $which == last ]] && id=$LAST
+    P="$W/B-$which.proof"
+    expect 0 "$V" prove "$W/A.zip" "$id" -o "$P" --trust "$PUB"
+    expect 0 "$V" verify "$P" --trust "$PUB"
+    HF_RUNS=$((RUNS * 10)) HF_WARMUP=3 hf "B-prove-$which" -N -n "vellum prove ($which section)" \
+      "'$V' prove '$W/A.zip' '$id' -o '$P' --trust '$PUB'"
+    HF_RUNS=$((RUNS * 10)) HF_WARMUP=3 hf "B-verify-proof-$which" -N -n "vellum verify PROOF ($which section)" \
+      "'$V' verify '$P' --trust '$PUB'"
+    # The proof's size besides the section's text (its "text " line).
+    fact "B_proof_bytes_$which" "$(size "$P")"
+    fact "B_proof_text_bytes_$which" "$(python3 -c 'import sys; print(next(len(l) - 6 for l in open(sys.argv[1], "rb") if l.startswith(b"text ")))' "$P")"
+  done
+  rss prove "$V" prove "$W/A.zip" "$MID" -o "$W/B-mid.proof" --trust "$PUB"
 fi
 
 # ---------------------------------------------------------------------------
@@ -580,6 +610,19 @@ if None not in (v, u):
     row("B verify peak RSS", f"{kb / 1024:.1f} MiB" + (" [verify failed]" if rc else ""),
         f"{int(facts['rss_kb_unzip-dgst']) / 1024:.1f} MiB (unzip|openssl, max of both)",
         "", "<= 64 MiB", rc == 0 and kb <= 64 * 1024)
+for which in ("mid", "last"):
+    p, pv = med(f"B-prove-{which}"), med(f"B-verify-proof-{which}")
+    if None in (p, pv):
+        continue
+    sec = facts.get("B_proof_sections", "  ").split(" ")[0 if which == "mid" else 1]
+    row(f"B prove one section ({which}: {sec})", f"{p * 1000:.1f} ms", "", "", "<= 50 ms", p <= 0.050)
+    row(f"B verify that proof ({which})", f"{pv * 1000:.2f} ms", "", "", "<= 5 ms", pv <= 0.005)
+    # Everything in the file but the text's bytes is what a proof costs.
+    fb, tb = int(facts[f"B_proof_bytes_{which}"]), int(facts[f"B_proof_text_bytes_{which}"])
+    row(f"B proof size besides the text ({which})", f"{fb - tb:,} B (file {fb:,} B, text {tb:,})", "", "",
+        "<= 2 KB", fb - tb <= 2000)
+if "rss_kb_prove" in facts:
+    row("B prove peak RSS (info)", f"{int(facts['rss_kb_prove']) / 1024:.1f} MiB", "", "", "", None)
 v, u = med("B10-verify", 0), med("B10-verify", 1)
 if None not in (v, u):
     row("B verify 10 MB archive (info)", s(v), s(u) + " (unzip -p | openssl dgst)", f"{v / u:.3f}", "", None)
@@ -700,6 +743,8 @@ w = adversarial("H-adv-", "advH", med("H-one"), "More adversarial copies (H)")
 if w:
     row("H worst new adversarial copy (per copy)", f"{w[0]:.3f} ms ({w[1]})", "", "", "<= 1 ms", w[0] <= 1.0)
 
+if "text_deflate" in facts:
+    details.append(f"The long texts deflate to: {facts['text_deflate']}.\n")
 # Every hyperfine figure, for the record.
 allt = ["All timings (hyperfine, seconds; the table uses the median):\n",
         "| label | command | median | mean | stddev | min | max | user | system |",

@@ -6,6 +6,9 @@ so two runs on any machine write byte-identical files:
 
   bench-data/big100.txt        ~100 MB declaration-like text (A, B)
   bench-data/big10.txt         ~10 MB declaration-like text (D, E)
+                               (both: the declaration's sentences mixed with
+                               sentences of dictionary words, so that they
+                               deflate like real prose, to 0.25-0.45)
   bench-data/big10-edited.txt  big10.txt with 1,000 scattered single-word edits
   bench-data/copies/           10,000 declaration-size copies, a realistic mix (C)
   bench-data/copies-kinds.tsv  file -> kind, for reading the results
@@ -30,15 +33,16 @@ so two runs on any machine write byte-identical files:
   bench-data/copies2-by-kind/KIND/  the same copies grouped by kind (hard links)
   bench-data/adversarial2/NAME/  more adversarial copies, 500 times each (H)
 
-F, G and H also draw on the dictionary /usr/share/dict/words (Debian
-wamerican; BENCH_WORDS names another).
-
 Usage: scripts/bench_data.py [--out DIR] [--force] [--parts core,web,mix2,adv2]
 Stamp files (bench-data/.stamp for A-E, .stamp-PART for the others) hold
 SHA-256 sums of this script (A-E's leaves out the F G H region), the
-declaration and, for F-H, the dictionary; a part whose stamp matches is not
+declaration and the dictionary; a part whose stamp matches is not
 regenerated unless --force is given. Only a part's own outputs are removed
 when it is regenerated.
+
+The long texts of A-E, and F, G and H, draw words from the dictionary
+/usr/share/dict/words (Debian wamerican; BENCH_DICT names another file): byte-identical data needs the same file, whose SHA-256
+info.json records.
 """
 
 import argparse
@@ -151,9 +155,38 @@ def join_blocks(blocks):
 # Declaration-like long texts (A, B, D, E)
 # --------------------------------------------------------------------------
 
+# Text made only of the declaration's ~60 sentences deflates to 0.034 of its
+# size, far from prose: an archive's size and the time to deflate it say
+# nothing there. Seven sentences in ten are made of dictionary words instead
+# (issue 11 point 7); the generated text must deflate (zlib level 6, as
+# zip -6) to 0.25-0.45 of its size, or the script stops.
+DICT_FILE = os.environ.get("BENCH_DICT", "/usr/share/dict/words")  # Debian wamerican
+DICT_SHARE = 0.7
+DEFLATE_RANGE = (0.25, 0.45)
+
+
+def dictionary():
+    """The dictionary's plain words (letters only, no possessives)."""
+    if not os.path.exists(DICT_FILE):
+        sys.exit(f"bench_data.py: {DICT_FILE} is missing (Debian package wamerican)")
+    with open(DICT_FILE, encoding="utf-8") as f:
+        return [w for w in (line.strip() for line in f) if w.isalpha()]
+
+
+def file_sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def deflate_ratio(text):
+    data = text.encode("utf-8")
+    return len(zlib.compress(data, 6)) / len(data)
+
+
 class LongTextMaker:
-    def __init__(self, blocks, rng):
+    def __init__(self, blocks, rng, words):
         self.rng = rng
+        self.words = words
         self.sentences = []
         self.bullets = []
         self.headings = []
@@ -169,6 +202,10 @@ class LongTextMaker:
                 self.sentences.extend(sentences_of(body(kind, t)))
 
     def sentence(self):
+        if self.rng.random() < DICT_SHARE:
+            ws = [self.rng.choice(self.words) for _ in range(self.rng.randint(8, 25))]
+            s = " ".join(ws)
+            return s[0].upper() + s[1:] + "."
         s = self.rng.choice(self.sentences)
         # A share of sentences get fresh numbers, so the text is not only
         # a permutation of 60 sentences.
@@ -470,7 +507,7 @@ def adversarial(rng, blocks, decl_text, vocab):
 # The stamp of the A-E data leaves this region out, so editing it does not
 # regenerate A-E (see stamps()).
 
-WORDS_FILE = os.environ.get("BENCH_WORDS", "/usr/share/dict/words")  # Debian wamerican
+WORDS_FILE = DICT_FILE  # one dictionary for every part
 N_PAGES = 10_000
 CARRY_EVERY = 20          # 1 page in 20 carries the declaration or quotations from it
 RELATED_EVERY = 20        # and 1 in 20 is about the same subject without quoting it
@@ -1730,6 +1767,9 @@ def main():
         return
 
     me = core_key
+    words = dictionary()
+    dict_sha = file_sha256(DICT_FILE)
+    me += " " + dict_sha
     stamp = os.path.join(a.out, ".stamp")
     if not a.force and os.path.exists(stamp) and open(stamp).read().strip() == me:
         print(f"bench data up to date in {a.out}")
@@ -1741,14 +1781,20 @@ def main():
 
     # A/B: ~100 MB
     print("big100.txt ...", file=sys.stderr)
-    big = LongTextMaker(blocks, random.Random(1001)).text(BIG_A)
+    big = LongTextMaker(blocks, random.Random(1001), words).text(BIG_A)
     write(os.path.join(a.out, "big100.txt"), big)
+    ratios = {"big100.txt": deflate_ratio(big)}
     del big
 
     # D/E: ~10 MB and a copy with 1,000 word edits
     print("big10.txt, big10-edited.txt ...", file=sys.stderr)
-    small = LongTextMaker(blocks, random.Random(1002)).text(BIG_D)
+    small = LongTextMaker(blocks, random.Random(1002), words).text(BIG_D)
     write(os.path.join(a.out, "big10.txt"), small)
+    ratios["big10.txt"] = deflate_ratio(small)
+    for name, r in ratios.items():
+        if not DEFLATE_RANGE[0] <= r <= DEFLATE_RANGE[1]:
+            sys.exit(f"bench_data.py: {name} deflates to {r:.3f} of its size, "
+                     f"outside {DEFLATE_RANGE} (not like prose)")
     edited, log = word_edits(small, D_EDITS, random.Random(1003), vocab)
     write(os.path.join(a.out, "big10-edited.txt"), edited)
 
@@ -1792,6 +1838,9 @@ def main():
         "big10.txt": os.path.getsize(os.path.join(a.out, "big10.txt")),
         "big10-edited.txt": os.path.getsize(os.path.join(a.out, "big10-edited.txt")),
         "big10_edits": log,
+        "deflate_ratio": {k: round(v, 4) for k, v in ratios.items()},
+        "dictionary": {"file": DICT_FILE, "sha256": dict_sha, "words": len(words),
+                       "share_of_sentences": DICT_SHARE},
         "copies": N_COPIES,
         "copies_by_kind": counts,
         "copies_bytes": sum(os.path.getsize(os.path.join(cdir, n)) for n, _ in kinds),

@@ -4,7 +4,9 @@
 #
 #   Debian packages: minisign, openssl, openssh-client (ssh-keygen -Y verify),
 #                    unzip, zip, time (/usr/bin/time -v for the memory test),
-#                    python3-venv, chromium (the HTML report test)
+#                    python3-venv, chromium (the HTML report test),
+#                    golang-go and golang-golang-x-mod-dev (Go's sumdb/note and
+#                    sumdb/tlog check proofs and checkpoints: tests/go/proofcheck.go)
 #   Python (.venv at the repo root): bagit (bagit.py), ocfl-py (ocfl-validate.py)
 #
 # The tests find the Python tools through VELLUM_PYTHON_BIN (a folder), else
@@ -27,10 +29,16 @@ declare -A NEED=(
   [zip]=zip
   [/usr/bin/time]=time
   [chromium]=chromium
+  [go]=golang-go
+  [/usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go]=golang-golang-x-mod-dev
 )
 missing=()
 for cmd in "${!NEED[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
+  if [[ $cmd == /usr/share/* ]]; then
+    [[ -f $cmd ]] || missing+=("${NEED[$cmd]}")
+  else
+    command -v "$cmd" >/dev/null 2>&1 || missing+=("${NEED[$cmd]}")
+  fi
 done
 # python3 -m venv needs ensurepip (Debian's python3-venv) unless the python3
 # on PATH brings its own.
@@ -73,7 +81,8 @@ if ! want_py || [[ ! -x .venv/bin/bagit.py || ! -x .venv/bin/ocfl-validate.py ]]
 fi
 
 # --- Check ------------------------------------------------------------------
-for t in minisign openssl ssh-keygen unzip zip /usr/bin/time chromium .venv/bin/bagit.py .venv/bin/ocfl-validate.py; do
+for t in minisign openssl ssh-keygen unzip zip /usr/bin/time chromium go .venv/bin/bagit.py .venv/bin/ocfl-validate.py; do
   command -v "$t" >/dev/null 2>&1 || { echo "setup-test-env: $t is still missing" >&2; exit 1; }
 done
-echo "setup-test-env: ready (bagit $BAGIT_VERSION, ocfl-py $OCFL_PY_VERSION, $(minisign -v 2>&1 | head -1), $(openssl version | cut -d' ' -f1-2))"
+[[ -f /usr/share/gocode/src/golang.org/x/mod/sumdb/tlog/tlog.go ]] || { echo "setup-test-env: golang-golang-x-mod-dev is still missing" >&2; exit 1; }
+echo "setup-test-env: ready (bagit $BAGIT_VERSION, ocfl-py $OCFL_PY_VERSION, $(minisign -v 2>&1 | head -1), $(openssl version | cut -d' ' -f1-2), $(go version | cut -d' ' -f3))"

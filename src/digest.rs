@@ -65,6 +65,16 @@ pub fn digests(data: &[u8]) -> FileDigests {
     h.finish()
 }
 
+/// Digests of a large byte slice, SHA-256 and SHA-512 on two cores.
+pub fn digests_par(data: &[u8]) -> FileDigests {
+    let (sha256, sha512) = rayon::join(|| sha256(data), || sha512(data));
+    FileDigests {
+        sha256,
+        sha512,
+        len: data.len() as u64,
+    }
+}
+
 /// A reader that shows every byte passing through it to `see`, once, in
 /// order (to hash a file while a parser reads it).
 pub struct Tee<R, F> {

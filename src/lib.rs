@@ -1,22 +1,25 @@
 //! vellum keeps a text honest after it leaves its authors.
 //!
 //! It seals a text into a signed, versioned archive (a BagIt bag holding an
-//! OCFL object, zipped), verifies such archives against trusted keys, checks
-//! circulated copies against them (authentic, excerpt, altered: where and
-//! how, or unrelated) and diffs versions section by section.
+//! OCFL object, zipped) whose sections are the leaves of a Merkle tree with
+//! a signed checkpoint, verifies such archives against trusted keys, proves
+//! single sections to anyone, checks circulated copies against them
+//! (authentic, excerpt, altered: where and how, or unrelated) and diffs
+//! versions section by section.
 //!
 //! Layers, from the ground up; each uses only those below it:
 //!
 //! ```text
 //! report/     human, JSON and HTML renderings of every result
 //! compare/    align, changes, check (copies), diff (versions)
-//! seal        writing the next version of an archive
-//! verify/     reading and checking an archive
-//! archive/    layout, container (zip), bag, ocfl, manifest
-//! crypto/     keys, sign
+//! seal/       writing the next version of an archive
+//! prove       proofs of single sections
+//! verify/     checking an archive (and loading a version), checking proofs
+//! archive/    layout, container (zip), bag, ocfl, manifest, tree, checkpoint, proof
+//! crypto/     keys, sign, note (signed notes), merkle (RFC 9162 trees)
 //! document/   documents that carry copies: text, HTML, Markdown, mail, DOCX, PDF, WARC
 //! text/       decode, canon, sections, words
-//! digest      hashes
+//! digest, files, limits
 //! ```
 //!
 //! The library never prints; the `vellum` binary (`src/bin/vellum/`) turns
@@ -30,6 +33,7 @@ pub mod digest;
 pub mod document;
 pub mod files;
 pub mod limits;
+pub mod prove;
 pub mod report;
 pub mod seal;
 pub mod text;

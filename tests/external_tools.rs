@@ -119,20 +119,17 @@ impl Unzipped {
     fn content(&self, v: u32, file: &str) -> PathBuf {
         self.bag.join(format!("data/v{v}/content/{file}"))
     }
-    /// The signer's raw 32-byte key: bytes 10..42 of line 2 of KEY.pub.
+    /// A signature file of the signer's set.
+    fn signature(&self, v: u32, suffix: &str) -> PathBuf {
+        self.content(
+            v,
+            &format!("manifest.json.{}.{suffix}", file_tag(&self.key.public)),
+        )
+    }
+    /// The signer's raw 32-byte key.
     fn raw_key(&self) -> Vec<u8> {
         raw_key(&self.key.public)
     }
-}
-
-fn raw_key(pubfile: &Path) -> Vec<u8> {
-    let text = std::fs::read_to_string(pubfile).unwrap();
-    let line = text.lines().nth(1).expect("line 2 of the .pub file");
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(line.trim())
-        .expect("base64");
-    assert_eq!(raw.len(), 42);
-    raw[10..42].to_vec()
 }
 
 /// Flip one byte of a file (the first 'a' becomes 'b', or byte 0 flips).
@@ -204,14 +201,14 @@ fn sha256sum_checks_the_bag_manifests() {
         let o = run(Command::new(&sha).arg("-c").arg(m).current_dir(&u.bag));
         ok(&o, &format!("sha256sum -c {m}"));
     }
-    tamper(&u.content(2, "canonical.txt"));
+    tamper(&u.content(2, "original.txt"));
     let o = run(Command::new(&sha)
         .arg("-c")
         .arg("manifest-sha256.txt")
         .current_dir(&u.bag));
     rejected(&o, "sha256sum -c manifest-sha256.txt");
     assert!(
-        stdout(&o).contains("data/v2/content/canonical.txt: FAILED"),
+        stdout(&o).contains("data/v2/content/original.txt: FAILED"),
         "{}",
         describe(&o)
     );
@@ -228,7 +225,7 @@ fn ocfl_validate_accepts_the_object_and_rejects_changed_content() {
     ok(&o, "ocfl-validate.py");
     assert!(stdout(&o).contains("is VALID"), "{}", describe(&o));
 
-    tamper(&u.content(1, "canonical.txt"));
+    tamper(&u.content(1, "original.txt"));
     let o = run(Command::new(&ocfl).arg(&data));
     rejected(&o, "ocfl-validate.py");
     assert!(all_output(&o).contains("INVALID"), "{}", describe(&o));
@@ -262,7 +259,7 @@ fn minisign_verifies_each_manifest_and_rejects_a_changed_one() {
             .arg("-m")
             .arg(&m)
             .arg("-x")
-            .arg(u.content(v, "manifest.json.minisig")));
+            .arg(u.signature(v, "minisig")));
         ok(&o, &format!("minisign -V v{v}"));
         // The trusted comment (signed too) names the archive, version and
         // the manifest's SHA-256.
@@ -286,7 +283,7 @@ fn minisign_verifies_each_manifest_and_rejects_a_changed_one() {
         .arg("-m")
         .arg(u.content(1, "manifest.json"))
         .arg("-x")
-        .arg(u.content(1, "manifest.json.minisig")));
+        .arg(u.signature(1, "minisig")));
     rejected(&o, "minisign -V with another key");
 
     // A changed manifest: rejected.
@@ -299,7 +296,7 @@ fn minisign_verifies_each_manifest_and_rejects_a_changed_one() {
         .arg("-m")
         .arg(&m)
         .arg("-x")
-        .arg(u.content(2, "manifest.json.minisig")));
+        .arg(u.signature(2, "minisig")));
     rejected(&o, "minisign -V (manifest changed)");
     assert!(
         all_output(&o).contains("Signature verification failed"),
@@ -315,9 +312,10 @@ fn openssl_verifies_the_raw_signature_and_rejects_a_changed_manifest() {
     let mut der = hex::decode("302a300506032b6570032100").unwrap();
     der.extend_from_slice(&u.raw_key());
     let der_path = u.env.write("pub.der", &der);
+    let tag = file_tag(&u.key.public);
     let verify = |file: &Path| {
         let mut sig = file.as_os_str().to_owned();
-        sig.push(".sig");
+        sig.push(format!(".{tag}.sig"));
         run(Command::new(&openssl)
             .args(["pkeyutl", "-verify", "-pubin", "-keyform", "DER", "-inkey"])
             .arg(&der_path)
@@ -352,19 +350,15 @@ fn ssh_keygen_verifies_the_sshsig_and_rejects_a_changed_manifest() {
     let u = unzipped();
     let ssh_keygen = tool("ssh-keygen", "openssh-client");
     // allowed_signers: `vellum ssh-ed25519 BASE64(string "ssh-ed25519" || string key)`.
-    let mut blob = Vec::new();
-    for part in [b"ssh-ed25519".as_slice(), &u.raw_key()] {
-        blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        blob.extend_from_slice(part);
-    }
     let line = format!(
         "vellum ssh-ed25519 {}\n",
-        base64::engine::general_purpose::STANDARD.encode(&blob)
+        base64::engine::general_purpose::STANDARD.encode(ssh_blob(&u.key.public))
     );
     let allowed = u.env.write("allowed_signers", &line);
+    let tag = file_tag(&u.key.public);
     let verify = |file: &Path, namespace: &str| {
         let mut sig = file.as_os_str().to_owned();
-        sig.push(".sshsig");
+        sig.push(format!(".{tag}.sshsig"));
         run(Command::new(&ssh_keygen)
             .args(["-Y", "verify", "-f"])
             .arg(&allowed)
@@ -394,31 +388,192 @@ fn ssh_keygen_verifies_the_sshsig_and_rejects_a_changed_manifest() {
 // ---------------------------------------------------------------- the chain
 
 #[test]
-fn the_signed_manifest_binds_the_texts() {
+fn the_signed_manifest_and_checkpoint_bind_the_texts() {
     // What the by-hand recipe relies on: the manifest that the signatures
-    // cover names the SHA-256 of the original and canonical texts, and v2's
-    // names v1's manifest.
+    // cover names the SHA-256 of the original, v2's names v1's manifest,
+    // and each checkpoint names its manifest and the checkpoint before.
     let u = unzipped();
     for v in [1u32, 2] {
         let m: serde_json::Value =
             serde_json::from_slice(&std::fs::read(u.content(v, "manifest.json")).unwrap()).unwrap();
-        for (field, file) in [("original", "original.txt"), ("canonical", "canonical.txt")] {
-            let bytes = std::fs::read(u.content(v, file)).unwrap();
-            assert_eq!(
-                m[field]["sha256"],
-                sha256_hex(&bytes).as_str(),
-                "v{v} {file}"
-            );
-            assert_eq!(m[field]["bytes"], bytes.len() as u64, "v{v} {file}");
-        }
+        let bytes = std::fs::read(u.content(v, "original.txt")).unwrap();
+        assert_eq!(m["original"]["sha256"], sha256_hex(&bytes).as_str(), "v{v}");
+        assert_eq!(m["original"]["bytes"], bytes.len() as u64, "v{v}");
         assert_eq!(m["version"], v);
         assert_eq!(m["archive_id"], BAG);
-        assert_eq!(m["signer_key_id"], u.key.id.as_str());
+        assert_eq!(m["signers"][0], u.key.fingerprint.as_str());
+        assert!(
+            !u.content(v, "canonical.txt").exists(),
+            "the canonical text is derived, not stored"
+        );
+        let cp = std::fs::read_to_string(u.content(v, "checkpoint")).unwrap();
+        let manifest = std::fs::read(u.content(v, "manifest.json")).unwrap();
+        assert!(cp.starts_with(&format!("vellum/{BAG}/v{v}\n30\n")), "{cp}");
+        assert!(cp.contains(&format!("\nmanifest-sha256 {}\n", sha256_hex(&manifest))));
+        assert!(cp.contains(&format!("\noriginal-sha256 {}\n", sha256_hex(&bytes))));
+        assert!(cp.contains(&format!("\nsigner {}\n", u.key.fingerprint)));
     }
     let m1 = std::fs::read(u.content(1, "manifest.json")).unwrap();
     let m2: serde_json::Value =
         serde_json::from_slice(&std::fs::read(u.content(2, "manifest.json")).unwrap()).unwrap();
     assert_eq!(m2["previous_manifest_sha256"], sha256_hex(&m1).as_str());
+    let c1 = std::fs::read(u.content(1, "checkpoint")).unwrap();
+    let c2 = std::fs::read_to_string(u.content(2, "checkpoint")).unwrap();
+    assert!(c2.contains(&format!(
+        "\nprevious-checkpoint-sha256 {}\n",
+        sha256_hex(&c1)
+    )));
+}
+
+/// vellum's fingerprint of a key is the one `ssh-keygen -l` prints for it.
+#[test]
+fn fingerprints_are_the_ones_ssh_keygen_prints() {
+    let u = unzipped();
+    let ssh_keygen = tool("ssh-keygen", "openssh-client");
+    let line = format!(
+        "ssh-ed25519 {} vellum\n",
+        base64::engine::general_purpose::STANDARD.encode(ssh_blob(&u.key.public))
+    );
+    let f = u.env.write("key.ssh", &line);
+    let o = run(Command::new(&ssh_keygen).arg("-l").arg("-f").arg(&f));
+    ok(&o, "ssh-keygen -l");
+    assert!(
+        stdout(&o).contains(&format!("256 {} vellum (ED25519)", u.key.fingerprint)),
+        "{}",
+        describe(&o)
+    );
+    let v = u.env.verify(&u.archive, &u.key);
+    assert!(stdout(&v).contains(&u.key.fingerprint), "{}", describe(&v));
+}
+
+// ---------------------------------------------------------------- proofs and checkpoints, by Go
+
+/// `tests/go/proofcheck.go`, with Debian's Go and golang.org/x/mod.
+fn go_check(env: &TestEnv, what: &str, file: &Path, key: &Path) -> Output {
+    let go = tool("go", "golang-go");
+    let gopath = Path::new("/usr/share/gocode");
+    assert!(
+        gopath
+            .join("src/golang.org/x/mod/sumdb/tlog/tlog.go")
+            .is_file(),
+        "MISSING golang.org/x/mod (Debian package `golang-golang-x-mod-dev`); {SETUP}"
+    );
+    run(Command::new(go)
+        .arg("run")
+        .arg(repo_root().join("tests/go/proofcheck.go"))
+        .arg(what)
+        .arg(file)
+        .arg(key)
+        .env("GO111MODULE", "off")
+        .env("GOPATH", gopath)
+        .env("GOCACHE", env.path("go-cache"))
+        .env("GOFLAGS", "")
+        .current_dir(env.root()))
+}
+
+/// A proof made by `vellum prove`.
+fn prove(env: &TestEnv, archive: &Path, key: &Key, id: &str, out: &Path) {
+    let o = env.vellum([
+        std::ffi::OsStr::new("prove"),
+        archive.as_os_str(),
+        std::ffi::OsStr::new(id),
+        std::ffi::OsStr::new("-o"),
+        out.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        key.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "vellum prove");
+}
+
+#[test]
+fn go_checks_proofs_and_checkpoints_and_rejects_tampered_ones() {
+    let u = unzipped();
+    for v in [1, 2] {
+        let o = go_check(
+            &u.env,
+            "checkpoint",
+            &u.content(v, "checkpoint"),
+            &u.key.public,
+        );
+        ok(&o, &format!("Go: checkpoint of v{v}"));
+        assert!(
+            stdout(&o).contains(&format!("OK checkpoint vellum/{BAG}/v{v}: 30 leaves")),
+            "{}",
+            describe(&o)
+        );
+    }
+    let other = u.env.keygen("other");
+    let o = go_check(
+        &u.env,
+        "checkpoint",
+        &u.content(1, "checkpoint"),
+        &other.public,
+    );
+    rejected(&o, "Go: a checkpoint against another key");
+    for id in ["paragraph-1", "point-7", "closing-2"] {
+        let p = u.env.path(format!("{id}.proof"));
+        prove(&u.env, &u.archive, &u.key, id, &p);
+        let o = go_check(&u.env, "proof", &p, &u.key.public);
+        ok(&o, &format!("Go: proof of {id}"));
+        assert!(
+            stdout(&o).contains(&format!("OK {id} leaf ")),
+            "{}",
+            describe(&o)
+        );
+    }
+    let good = std::fs::read_to_string(u.env.path("point-7.proof")).unwrap();
+    for (what, bad) in tampered_proofs(&good) {
+        let p = u.env.write("bad.proof", bad);
+        rejected(
+            &go_check(&u.env, "proof", &p, &u.key.public),
+            &format!("Go: {what}"),
+        );
+    }
+}
+
+/// A proof changed in each way a proof can be: the text, a path hash, the
+/// index, the root, the size, the leaf.
+fn tampered_proofs(good: &str) -> Vec<(&'static str, String)> {
+    let lines: Vec<&str> = good.lines().collect();
+    let at = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap();
+    let with_line = |i: usize, new: &str| {
+        let mut l: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
+        l[i] = new.to_owned();
+        l.join("\n") + "\n"
+    };
+    let idx = at("index ");
+    let origin = at("vellum/");
+    let flip = |s: &str| {
+        let mut b = base64::engine::general_purpose::STANDARD.decode(s).unwrap();
+        b[0] ^= 1;
+        base64::engine::general_purpose::STANDARD.encode(b)
+    };
+    vec![
+        ("an edited text", good.replacen("text We", "text we", 1)),
+        (
+            "an edited path hash",
+            with_line(idx + 1, &flip(lines[idx + 1])),
+        ),
+        (
+            "another index",
+            with_line(
+                idx,
+                &format!("index {}", lines[idx][6..].parse::<u64>().unwrap() + 1),
+            ),
+        ),
+        (
+            "another root",
+            with_line(origin + 2, &flip(lines[origin + 2])),
+        ),
+        ("another size", with_line(origin + 1, "31")),
+        (
+            "another leaf",
+            with_line(
+                at("extra "),
+                &format!("extra {}", flip(&lines[at("extra ")][6..])),
+            ),
+        ),
+    ]
 }
 
 // ---------------------------------------------------------------- the documented recipe
@@ -499,6 +654,14 @@ fn recipe_env() -> (TestEnv, Key, PathBuf) {
     std::fs::create_dir(env.path("keys")).unwrap();
     let key = env.keygen("keys/secretariat");
     let archive = env.seal_two_versions(&key, &format!("archive/{ARCHIVE}"));
+    std::fs::create_dir(env.path("examples")).unwrap();
+    prove(
+        &env,
+        &archive,
+        &key,
+        "point-7",
+        &env.path("examples/point-7.proof"),
+    );
     (env, key, archive)
 }
 
@@ -515,7 +678,7 @@ fn the_readme_recipe_verifies_a_sealed_archive_and_fails_on_a_tampered_one() {
         "Signature Verified Successfully",
         "Good \"vellum-manifest\" signature for vellum",
         "original.txt: OK",
-        "canonical.txt: OK",
+        &format!("vellum/{BAG}/v2: leaf 23 of 30 leads to the root; its text hashes to the leaf"),
     ] {
         assert!(
             all.contains(want),
@@ -523,6 +686,14 @@ fn the_readme_recipe_verifies_a_sealed_archive_and_fails_on_a_tampered_one() {
             describe(&o)
         );
     }
+    // Every way of changing the proof makes the recipe fail.
+    let good = std::fs::read_to_string(env.path("examples/point-7.proof")).unwrap();
+    for (what, bad) in tampered_proofs(&good) {
+        env.write("examples/point-7.proof", bad);
+        let o = run_script(&env, &readme_recipe());
+        rejected(&o, &format!("the README recipe on a proof with {what}"));
+    }
+    env.write("examples/point-7.proof", &good);
     // Change one byte of the newest original text: the recipe must fail.
     let mut entries = read_zip(&archive);
     let name = entries
@@ -557,8 +728,9 @@ fn the_documented_recipe_verifies_a_sealed_archive() {
         "Signature Verified Successfully",               // openssl
         "Good \"vellum-manifest\" signature for vellum", // ssh-keygen
         "original.txt: OK",
-        "canonical.txt: OK",
         "manifest.json: OK",
+        " (ED25519)", // ssh-keygen -l: the fingerprint
+        "leads to the root; its text hashes to the leaf",
     ] {
         assert!(
             all.contains(want),
@@ -571,6 +743,11 @@ fn the_documented_recipe_verifies_a_sealed_archive() {
             .count(),
         2,
         "both versions"
+    );
+    assert_eq!(
+        all.matches("Signature Verified Successfully").count(),
+        4,
+        "both manifests, the checkpoint, the proof's checkpoint"
     );
 }
 

@@ -7,7 +7,7 @@ mod common;
 use base64::Engine;
 use common::*;
 use std::ffi::OsStr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 fn bytes(p: &Path) -> Vec<u8> {
     std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
@@ -121,11 +121,7 @@ fn passphrase_from_a_file_encrypts_the_key_and_opens_it() {
         "encrypted with scrypt: {secret}"
     );
 
-    let key = Key {
-        public: env.path("k.pub"),
-        secret: env.path("k.key"),
-        id: String::new(),
-    };
+    let key = Key::at(env.path("k.pub"), env.path("k.key"));
     let o = env.seal(
         declaration(),
         &key,
@@ -175,11 +171,7 @@ fn passphrase_from_the_environment_and_a_wrong_one() {
         &[("VELLUM_PASSPHRASE", "s3cret phrase")],
     );
     assert_code(&o, 0, "keygen with VELLUM_PASSPHRASE");
-    let key = Key {
-        public: env.path("k.pub"),
-        secret: env.path("k.key"),
-        id: String::new(),
-    };
+    let key = Key::at(env.path("k.pub"), env.path("k.key"));
     let seal_args = |time: &str| {
         vec![
             "seal".to_owned(),
@@ -275,7 +267,11 @@ fn seal_two_versions_then_verify_and_log() {
     assert_code(&o, 0, "seal v1");
     assert_says(&o, "as version 1 of", "seal v1");
     assert_says(&o, "(30 sections, key ", "seal v1");
-    assert_says(&o, &k.id, "seal v1 names the key");
+    assert_says(
+        &o,
+        &format!("key {} {}", k.id, k.fingerprint),
+        "seal v1 names the key by id and fingerprint",
+    );
 
     let v2 = env.write("v2.txt", declaration_v2());
     let o = env.seal(&v2, &k, &a, T2, "correct the amount", &[]);
@@ -290,12 +286,13 @@ fn seal_two_versions_then_verify_and_log() {
         "{}",
         describe(&o)
     );
+    // Signers are named by fingerprint and the .pub file they matched.
     assert!(
-        out.contains(&format!("v1  {T1}  signed by {}", k.id)),
+        out.contains(&format!("v1  {T1}  signed by {}  30 sections", k.named())),
         "{out}"
     );
     assert!(
-        out.contains(&format!("v2  {T2}  signed by {}", k.id)),
+        out.contains(&format!("v2  {T2}  signed by {}", k.named())),
         "{out}"
     );
 
@@ -319,7 +316,11 @@ fn seal_two_versions_then_verify_and_log() {
     assert_eq!(numbers, [1, 2]);
     assert_eq!(versions[0]["created"], T1);
     assert_eq!(versions[1]["message"], "correct the amount");
-    assert_eq!(versions[1]["signer_key_id"], k.id.as_str());
+    let signer = &versions[1]["signers"][0];
+    assert_eq!(signer["fingerprint"], k.fingerprint.as_str());
+    assert_eq!(signer["key_id"], k.id.as_str());
+    assert_eq!(signer["key_file"], k.public.display().to_string().as_str());
+    assert_eq!(signer["trusted"], true);
     assert_eq!(versions[1]["key_change"], false);
     assert_ne!(
         versions[0]["canonical_sha256"],
@@ -393,7 +394,7 @@ fn verify_against_another_trusted_key_fails() {
     assert!(
         out.contains(&format!(
             "signed by key {}, which is not among the trusted keys",
-            signer.id
+            signer.fingerprint
         )),
         "{}",
         describe(&o)
@@ -414,8 +415,18 @@ fn verify_against_another_trusted_key_fails() {
     assert_code(&o, 1, "verify --json with the wrong trusted key");
     let doc = json(&o);
     assert_eq!(doc["valid"], false);
-    assert_eq!(doc["versions"][0]["signer_trusted"], false);
-    assert!(!doc["problems"].as_array().unwrap().is_empty());
+    assert_eq!(doc["versions"][0]["signers"][0]["trusted"], false);
+    assert_eq!(
+        doc["versions"][0]["signers"][0]["key_file"],
+        serde_json::Value::Null
+    );
+    let problems = doc["problems"].as_array().unwrap();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p["kind"] == "untrusted" && p["rule"] == "V13d"),
+        "problems carry their kind and rule: {problems:?}"
+    );
 
     // Trusting both is fine.
     let o = env.vellum([
@@ -543,8 +554,8 @@ fn seal_refuses_another_key_without_key_change() {
     let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
     assert_refused(&env, &a, o, &before, "pass --key-change");
     let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
-    assert_says(&o, &a_key.id, "names the previous key");
-    assert_says(&o, &b_key.id, "names this key");
+    assert_says(&o, &a_key.fingerprint, "names the previous key");
+    assert_says(&o, &b_key.fingerprint, "names this key");
 
     // Bob, not trusting Alice: the archive does not verify for him.
     let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--key-change"]);
@@ -561,8 +572,8 @@ fn seal_refuses_another_key_without_key_change() {
     );
     assert_code(&o, 0, "seal --key-change");
     assert_eq!(
-        manifest_of(&a, 2)["key_change"]["previous_key_id"],
-        a_key.id.as_str()
+        manifest_of(&a, 2)["key_change"]["previous_signers"][0],
+        a_key.fingerprint.as_str()
     );
 
     let o = env.vellum([
@@ -578,7 +589,10 @@ fn seal_refuses_another_key_without_key_change() {
     let doc = json(&o);
     assert_eq!(doc["versions"][0]["key_change"], false);
     assert_eq!(doc["versions"][1]["key_change"], true);
-    assert_eq!(doc["versions"][1]["signer_key_id"], b_key.id.as_str());
+    assert_eq!(
+        doc["versions"][1]["signers"][0]["fingerprint"],
+        b_key.fingerprint.as_str()
+    );
 
     let o = env.vellum([
         std::ffi::OsStr::new("log"),
@@ -591,7 +605,7 @@ fn seal_refuses_another_key_without_key_change() {
     assert_code(&o, 0, "log after a key change");
     assert_says(
         &o,
-        &format!("key {} (key change)", b_key.id),
+        &format!("key {} (key change)", b_key.named()),
         "log shows the key change",
     );
 
@@ -656,11 +670,8 @@ fn sealing_is_deterministic() {
     // Same key file in both places.
     std::fs::copy(&k.secret, two.path("k.key")).unwrap();
     std::fs::copy(&k.public, two.path("k.pub")).unwrap();
-    let k2 = Key {
-        public: two.path("k.pub"),
-        secret: two.path("k.key"),
-        id: k.id.clone(),
-    };
+    let mut k2 = Key::at(two.path("k.pub"), two.path("k.key"));
+    k2.id = k.id.clone();
     let a1 = one.seal_v1(&k, &format!("out/{ARCHIVE}"));
     let a2 = two.seal_v1(&k2, &format!("elsewhere/deeper/{ARCHIVE}"));
     assert_ne!(a1, a2);
@@ -690,7 +701,7 @@ fn every_help_shows_an_example_of_its_command() {
     assert_code(&o, 0, "vellum --help");
     let top = stdout(&o);
     for cmd in [
-        "keygen", "sections", "seal", "verify", "log", "check", "diff",
+        "keygen", "sections", "seal", "verify", "prove", "log", "check", "diff",
     ] {
         assert!(top.contains(cmd), "vellum --help lists {cmd}\n{top}");
         let o = env.vellum([cmd, "--help"]);
@@ -741,4 +752,265 @@ fn texts_larger_than_vellum_reads_are_refused_in_one_line() {
         assert!(line.contains("big.txt"), "{what}: names the file: {line}");
     }
     assert!(!archive.exists(), "no archive was written");
+}
+
+// ---------------------------------------------------------------- signers known by their keys
+
+/// A .pub file holding `key`'s key under the key id of `id_of` (a key id is
+/// eight bytes anyone can write into their own .pub file).
+fn with_id_of(env: &TestEnv, key: &Key, id_of: &Key, name: &str) -> PathBuf {
+    use base64::engine::general_purpose::STANDARD as B64;
+    let raw_id = |k: &Key| {
+        let t = std::fs::read_to_string(&k.public).unwrap();
+        B64.decode(t.lines().nth(1).unwrap()).unwrap()
+    };
+    let mut raw = raw_id(key);
+    raw[2..10].copy_from_slice(&raw_id(id_of)[2..10]);
+    env.write(
+        name,
+        format!(
+            "untrusted comment: minisign public key\n{}\n",
+            B64.encode(raw)
+        ),
+    )
+}
+
+/// Issue 12 point 1: a partner who gives its own key the secretariat's key
+/// id does not become the secretariat. A trust set holding both keys is
+/// refused in one line; a version the partner seals into the secretariat's
+/// archive is a key change, shown with the partner's fingerprint.
+#[test]
+fn a_copied_key_id_does_not_make_a_key_the_same() {
+    let env = TestEnv::new();
+    let sec = env.keygen("secretariat");
+    let partner = env.keygen("partner");
+    let a = env.seal_v1(&sec, ARCHIVE);
+    let forged = with_id_of(&env, &partner, &sec, "partner-with-secretariat-id.pub");
+
+    // Both trusted: two different keys under one id, refused (exit 2).
+    for cmd in ["verify", "log"] {
+        let o = env.vellum([
+            OsStr::new(cmd),
+            a.as_os_str(),
+            OsStr::new("--trust"),
+            sec.public.as_os_str(),
+            OsStr::new("--trust"),
+            forged.as_os_str(),
+        ]);
+        assert_code(&o, 2, cmd);
+        let line = assert_one_line_error(&o, "two different keys with the same key id", cmd);
+        assert!(
+            line.contains(&sec.id) && line.contains("partner-with-secretariat-id.pub"),
+            "{line}"
+        );
+    }
+
+    // The partner seals a version: its key is not the secretariat's, so it
+    // is a key change, refused without --key-change even though its trusted
+    // .pub claims the secretariat's id.
+    let v2 = env.write("v2.txt", declaration_v2());
+    let before = bytes(&a);
+    let trust = sec.public.display().to_string();
+    let o = env.seal(&v2, &partner, &a, T2, "partner", &["--trust", &trust]);
+    assert_refused(&env, &a, o, &before, "pass --key-change");
+    let o = env.seal(
+        &v2,
+        &partner,
+        &a,
+        T2,
+        "partner",
+        &["--key-change", "--trust", &trust],
+    );
+    assert_code(&o, 0, "seal --key-change by the partner");
+
+    // Trusting the secretariat alone, the partner's version is not the
+    // secretariat's: it is named by its own fingerprint, untrusted.
+    let o = env.verify(&a, &sec);
+    assert_code(&o, 1, "verify trusting only the secretariat");
+    assert_says(
+        &o,
+        &format!(
+            "signed by key {}, which is not among the trusted keys",
+            partner.fingerprint
+        ),
+        "the partner's version is the partner's",
+    );
+    // Trusting the forged .pub alone: the partner's key, under the
+    // secretariat's id, verifies the partner's version only, and the
+    // output shows whose key it is and which file it came from.
+    let o = env.vellum([
+        OsStr::new("log"),
+        a.as_os_str(),
+        OsStr::new("--trust"),
+        forged.as_os_str(),
+        OsStr::new("--json"),
+    ]);
+    assert_code(&o, 1, "log trusting the forged .pub");
+    let doc = json(&o);
+    assert_eq!(
+        doc["versions"][0]["signers"][0]["fingerprint"],
+        sec.fingerprint.as_str()
+    );
+    assert_eq!(doc["versions"][0]["signers"][0]["trusted"], false);
+    let v2s = &doc["versions"][1]["signers"][0];
+    assert_eq!(v2s["fingerprint"], partner.fingerprint.as_str());
+    assert_eq!(v2s["key_id"], sec.id.as_str(), "the id is the forged label");
+    assert!(v2s["key_file"]
+        .as_str()
+        .unwrap()
+        .ends_with("partner-with-secretariat-id.pub"));
+    assert_eq!(doc["versions"][1]["key_change"], true);
+}
+
+/// Issue 12 point 1: a .pub file swapped for another key's is that other
+/// key: the archive the real key sealed fails, naming its signer by
+/// fingerprint, and one the other key sealed verifies, showing the other
+/// fingerprint beside the file's name, for the user to compare with the
+/// publisher's.
+#[test]
+fn a_swapped_pub_file_is_named_by_the_key_it_holds() {
+    let env = TestEnv::new();
+    let sec = env.keygen("real/secretariat");
+    let other = env.keygen("other/mallory");
+    env.seal_v1(&sec, ARCHIVE);
+    let m = env.seal_v1(&other, &format!("m/{ARCHIVE}"));
+    std::fs::create_dir(env.path("keys")).unwrap();
+    std::fs::copy(&other.public, env.path("keys/secretariat.pub")).unwrap();
+
+    let o = env.vellum(["verify", ARCHIVE, "--trust", "keys"]);
+    assert_code(&o, 1, "the real archive against the swapped .pub");
+    assert_says(
+        &o,
+        &format!(
+            "signed by key {}, which is not among the trusted keys",
+            sec.fingerprint
+        ),
+        "names the real signer",
+    );
+    let o = env.vellum([
+        OsStr::new("verify"),
+        m.as_os_str(),
+        OsStr::new("--trust"),
+        OsStr::new("keys"),
+    ]);
+    assert_code(&o, 0, "the other key's archive against the swapped .pub");
+    assert_says(
+        &o,
+        &format!("signed by {} (keys/secretariat.pub)", other.fingerprint),
+        "shows the key the file holds",
+    );
+    assert!(!stdout(&o).contains(&sec.fingerprint));
+}
+
+/// Issue 12 point 1: a key change between two keys that share a key id is
+/// still a key change: a version whose manifest and checkpoint were signed
+/// again by the new key with the key change removed is reported.
+#[test]
+fn a_key_change_between_keys_sharing_an_id_is_a_key_change() {
+    use vellum::crypto::keys::read_secret_key;
+    let env = TestEnv::new();
+    let a_key = env.keygen("a");
+    let b_key = env.keygen("b");
+    let a = env.seal_v1(&a_key, ARCHIVE);
+    let v2 = env.write("v2.txt", declaration_v2());
+    let trust = a_key.public.display().to_string();
+    let o = env.seal(
+        &v2,
+        &b_key,
+        &a,
+        T2,
+        "b",
+        &["--key-change", "--trust", &trust],
+    );
+    assert_code(&o, 0, "seal v2 by b");
+    // B's key, as a .pub file under A's id: what a verifier trusts for it.
+    let b_as_a = with_id_of(&env, &b_key, &a_key, "b-as-a.pub");
+
+    // Remove the key change from v2's manifest, and sign the manifest and
+    // the checkpoint again with B's key, every checksum recomputed.
+    let sk = read_secret_key(&b_key.secret, None).unwrap();
+    let mut entries = read_zip(&a);
+    let tag = file_tag(&b_key.public);
+    let mrel = "data/v2/content/manifest.json";
+    let old_manifest = get(&mut entries, mrel).clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&old_manifest).unwrap();
+    m["key_change"] = serde_json::Value::Null;
+    let mbytes = serde_json::to_vec(&m).unwrap();
+    *get(&mut entries, mrel) = mbytes.clone();
+    let mut olds = vec![(mrel.to_owned(), old_manifest)];
+    let sigs = [
+        ("sig", vellum::crypto::sign::raw_signature(&sk, &mbytes)),
+        (
+            "minisig",
+            vellum::crypto::sign::minisign_signature(
+                &sk,
+                &mbytes,
+                &format!("manifest-sha256:{}", sha256_hex(&mbytes)),
+            )
+            .into_bytes(),
+        ),
+        (
+            "sshsig",
+            vellum::crypto::sign::ssh_signature(&sk, &mbytes).into_bytes(),
+        ),
+    ];
+    for (suffix, bytes) in sigs {
+        let rel = format!("data/v2/content/manifest.json.{tag}.{suffix}");
+        olds.push((
+            rel.clone(),
+            std::mem::replace(get(&mut entries, &rel), bytes),
+        ));
+    }
+    let crel = "data/v2/content/checkpoint";
+    let cp_old = get(&mut entries, crel).clone();
+    let signed = vellum::archive::checkpoint::SignedCheckpoint::parse(&cp_old).unwrap();
+    let mut cp = signed.checkpoint;
+    cp.manifest_sha256 = sha256_hex(&mbytes);
+    *get(&mut entries, crel) = cp.sign(&[&sk]).into_bytes();
+    olds.push((crel.to_owned(), cp_old));
+    let olds_ref: Vec<(&str, Vec<u8>)> =
+        olds.iter().map(|(r, o)| (r.as_str(), o.clone())).collect();
+    refix(&mut entries, &olds_ref);
+    let forged = env.path(format!("forged/{ARCHIVE}"));
+    std::fs::create_dir_all(forged.parent().unwrap()).unwrap();
+    write_zip(&forged, &entries);
+
+    for trust_b in [b_key.public.clone(), b_as_a] {
+        let o = env.vellum([
+            OsStr::new("verify"),
+            forged.as_os_str(),
+            OsStr::new("--trust"),
+            a_key.public.as_os_str(),
+            OsStr::new("--trust"),
+            trust_b.as_os_str(),
+        ]);
+        if trust_b.ends_with("b-as-a.pub") {
+            // Two keys under one id cannot even be trusted together.
+            assert_code(&o, 2, "b's key under a's id, beside a's");
+            continue;
+        }
+        assert_code(&o, 1, "the key change removed");
+        let ps = stdout(&o);
+        assert!(
+            ps.contains("v2 manifest.json: signer changed without a recorded key change"),
+            "{}",
+            describe(&o)
+        );
+    }
+    // Trusting only B's key under A's id: still B's key, v1 untrusted.
+    let o = env.vellum([
+        OsStr::new("verify"),
+        forged.as_os_str(),
+        OsStr::new("--trust"),
+        env.path("b-as-a.pub").as_os_str(),
+    ]);
+    assert_code(&o, 1, "only b's key, under a's id");
+    assert_says(
+        &o,
+        &format!(
+            "v1 manifest.json: signed by key {}, which is not among the trusted keys",
+            a_key.fingerprint
+        ),
+        "a's version is a's",
+    );
 }

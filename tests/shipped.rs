@@ -105,3 +105,26 @@ fn no_secret_key_is_in_the_repository() {
         }
     }
 }
+
+#[test]
+fn shipped_proof_verifies_and_keys_readme_names_the_key() {
+    let o = vellum(&["verify", "examples/point-7.proof"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.starts_with("examples/point-7.proof: PROVEN point-7 of paris-2014-02-08 version 1, section 24 of 30, signed by SHA256:"),
+        "{out}"
+    );
+    // keys/README.md names the fingerprint that vellum derives from the
+    // key in keys/secretariat.pub.
+    let fp = out
+        .split("signed by ")
+        .nth(1)
+        .and_then(|r| r.split(' ').next())
+        .unwrap();
+    let readme = std::fs::read_to_string(root().join("keys/README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("`{fp}`")),
+        "keys/README.md does not name {fp}"
+    );
+}

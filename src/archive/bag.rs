@@ -28,31 +28,65 @@ pub fn manifest_text(files: &BTreeMap<String, String>) -> String {
     s
 }
 
-/// Parse a manifest into path -> digest. Paths must be unique.
-pub fn parse_manifest(text: &str) -> Result<BTreeMap<String, String>, String> {
+/// A line of a bag manifest that does not read (B5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManifestLineError {
+    /// The line, from 1.
+    pub line: usize,
+    /// What is wrong.
+    pub kind: ManifestLineProblem,
+}
+
+/// What is wrong with a bag manifest line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestLineProblem {
+    /// No space between digest and path.
+    NotDigestPath,
+    /// Not 64 hex digits.
+    NotSha256,
+    /// A `%` in the path.
+    PercentEncoded,
+    /// This path was listed before.
+    Twice(String),
+}
+
+impl std::fmt::Display for ManifestLineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}: ", self.line)?;
+        match &self.kind {
+            ManifestLineProblem::NotDigestPath => f.write_str("not `digest path`"),
+            ManifestLineProblem::NotSha256 => f.write_str("not a SHA-256 digest"),
+            ManifestLineProblem::PercentEncoded => {
+                f.write_str("percent-encoded paths are not used by vellum")
+            }
+            ManifestLineProblem::Twice(p) => write!(f, "{p} is listed twice"),
+        }
+    }
+}
+
+/// Parse a manifest into path -> digest (B5). Paths must be unique.
+pub fn parse_manifest(text: &str) -> Result<BTreeMap<String, String>, ManifestLineError> {
     let mut out = BTreeMap::new();
     for (n, line) in text.lines().enumerate() {
         if line.trim().is_empty() {
             continue;
         }
+        let err = |kind| ManifestLineError { line: n + 1, kind };
         let (digest, path) = line
             .split_once(' ')
-            .ok_or_else(|| format!("line {}: not `digest path`", n + 1))?;
+            .ok_or_else(|| err(ManifestLineProblem::NotDigestPath))?;
         let path = path.trim_start_matches([' ', '*']);
         if digest.len() != 64 || !digest.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(format!("line {}: not a SHA-256 digest", n + 1));
+            return Err(err(ManifestLineProblem::NotSha256));
         }
         if path.contains('%') {
-            return Err(format!(
-                "line {}: percent-encoded paths are not used by vellum",
-                n + 1
-            ));
+            return Err(err(ManifestLineProblem::PercentEncoded));
         }
         if out
             .insert(path.to_owned(), digest.to_ascii_lowercase())
             .is_some()
         {
-            return Err(format!("line {}: {path} is listed twice", n + 1));
+            return Err(err(ManifestLineProblem::Twice(path.to_owned())));
         }
     }
     Ok(out)

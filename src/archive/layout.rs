@@ -12,41 +12,49 @@
 //!             ├── inventory.json  inventory.json.sha512
 //!             └── content/           only files new in vN
 //!                 ├── original.txt   the text exactly as submitted
-//!                 ├── canonical.txt  its canonical form
 //!                 ├── manifest.json  the signed version manifest
-//!                 └── manifest.json.sig  .minisig  .sshsig
+//!                 ├── manifest.json.<TAG>.sig  .minisig  .sshsig   one set per signer
+//!                 └── checkpoint     the signed tree checkpoint
 //! ```
+//!
+//! The canonical text is not stored: it is derived from the original
+//! (rule O4), so the archive holds the text once.
 
 use crate::archive::bag::DATA_DIR;
 use crate::archive::ocfl::{version_name, INVENTORY_NAME, SIDECAR_NAME};
+use crate::crypto::keys::Fingerprint;
 
-/// Format id of the archive as a whole (recorded in every manifest through
-/// the manifest format, and in bag-info.txt).
-pub const ARCHIVE_FORMAT: &str = "vellum-archive-v1";
+/// Format id of the archive as a whole (in bag-info.txt, B2).
+pub const ARCHIVE_FORMAT: &str = "vellum-archive-v2";
 /// Logical name of the submitted text.
 pub const ORIGINAL: &str = "original.txt";
-/// Logical name of the canonical text.
-pub const CANONICAL: &str = "canonical.txt";
 /// Logical name of the version manifest.
 pub const MANIFEST: &str = "manifest.json";
+/// Logical name of the signed checkpoint.
+pub const CHECKPOINT: &str = "checkpoint";
 
-/// Logical names of the detached manifest signatures.
-pub fn signature_names() -> [String; 3] {
+/// Logical names of one signer's detached manifest signatures (O4):
+/// `manifest.json.<TAG>.sig`, `.minisig`, `.sshsig`, TAG being
+/// [`Fingerprint::file_tag`].
+pub fn signature_names(signer: &Fingerprint) -> [String; 3] {
+    let tag = signer.file_tag();
     [
-        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_RAW),
-        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_MINISIGN),
-        format!("{MANIFEST}{}", crate::crypto::sign::SUFFIX_SSH),
+        format!("{MANIFEST}.{tag}{}", crate::crypto::sign::SUFFIX_RAW),
+        format!("{MANIFEST}.{tag}{}", crate::crypto::sign::SUFFIX_MINISIGN),
+        format!("{MANIFEST}.{tag}{}", crate::crypto::sign::SUFFIX_SSH),
     ]
 }
 
-/// Every logical file a version holds.
-pub fn logical_files() -> Vec<String> {
+/// Every logical file a version signed by these keys holds (O4), sorted.
+pub fn logical_files(signers: &[Fingerprint]) -> Vec<String> {
     let mut v = vec![
         ORIGINAL.to_owned(),
-        CANONICAL.to_owned(),
         MANIFEST.to_owned(),
+        CHECKPOINT.to_owned(),
     ];
-    v.extend(signature_names());
+    for s in signers {
+        v.extend(signature_names(s));
+    }
     v.sort();
     v
 }

@@ -1,9 +1,16 @@
-//! The version manifest: what one sealed version says about itself, in a
-//! canonical JSON byte form (RFC 8785: keys sorted, no insignificant white
-//! space, integers only), signed by the publisher.
+//! The version manifest (rules M1–M6 of docs/archive-format.md): what one
+//! sealed version says about itself, in a canonical JSON byte form (RFC
+//! 8785: keys sorted, no insignificant white space, integers only), signed
+//! by the publisher three ways (G3–G5) and bound by the checkpoint (P2).
 
+use crate::archive::tree::{LEAF_FORMAT, MAX_TILES};
+use crate::crypto::keys::Fingerprint;
+use crate::crypto::merkle::Hash;
 use crate::limits::{MAX_TOKEN_BYTES, MAX_WARNINGS};
-use crate::text::sections::{Kind, Section};
+use crate::text::canon::Mode;
+use crate::text::sections::Kind;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -12,9 +19,81 @@ use std::io::{Read, Write};
 /// Format id of a version manifest.
 pub const MANIFEST_FORMAT: &str = "vellum-manifest";
 /// Version of the manifest format written by this build.
-pub const MANIFEST_FORMAT_VERSION: u32 = 1;
+pub const MANIFEST_FORMAT_VERSION: u32 = 2;
+/// Most chunks an index lists: one per [`crate::text::canon::CHUNK_BYTES`]
+/// of the largest text, and the first.
+pub const MAX_CHUNKS: usize =
+    (crate::limits::MAX_TEXT / crate::text::canon::CHUNK_BYTES as u64) as usize + 1;
+/// Most signers a version names.
+pub const MAX_SIGNERS: usize = crate::archive::checkpoint::MAX_SIGNERS;
 
-/// One section as the manifest records it.
+/// Why bytes are not a manifest this build reads (M2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ManifestError {
+    /// Not JSON of the manifest's shape (serde's reason, which names a
+    /// string or number over [`MAX_TOKEN_BYTES`], an unknown field, too
+    /// many warnings...).
+    Json(String),
+    /// Another `format`.
+    UnknownFormat(String),
+    /// Another `format_version`.
+    FormatVersion(u32),
+    /// Another canonical-text specification.
+    CanonicalText(String),
+    /// Another leaf format.
+    LeafFormat(String),
+    /// Parsed, but not the canonical bytes of what was parsed.
+    NotCanonical,
+}
+
+impl std::fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ManifestError::Json(e) => write!(f, "not a vellum manifest: {e}"),
+            ManifestError::UnknownFormat(x) => write!(f, "unknown manifest format {x:?}"),
+            ManifestError::FormatVersion(v) => write!(
+                f,
+                "manifest format version {v} is not supported by this vellum (knows {MANIFEST_FORMAT_VERSION})"
+            ),
+            ManifestError::CanonicalText(x) => write!(
+                f,
+                "canonical text {x:?} is not supported (knows {})",
+                crate::text::canon::SPEC_ID
+            ),
+            ManifestError::LeafFormat(x) => write!(
+                f,
+                "tree leaf format {x:?} is not supported (knows {LEAF_FORMAT})"
+            ),
+            ManifestError::NotCanonical => f.write_str("manifest is not in canonical JSON form"),
+        }
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// A tree hash, written as padded base64 (the way checkpoints write
+/// roots).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct B64Hash(pub Hash);
+
+impl Serialize for B64Hash {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&B64.encode(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for B64Hash {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<B64Hash, D::Error> {
+        let s = String::deserialize(d)?;
+        B64.decode(&s)
+            .ok()
+            .and_then(|b| b.try_into().ok())
+            .map(B64Hash)
+            .ok_or_else(|| de::Error::custom("not a hash in base64"))
+    }
+}
+
+/// One section as the manifest records it (M1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionEntry {
@@ -28,11 +107,150 @@ pub struct SectionEntry {
     pub number: Option<u32>,
     /// SHA-256 of the section's canonical text (lowercase hex).
     pub sha256: String,
-    /// Ed25519 signature (hex) over the section message
-    /// ([`crate::crypto::sign::section_message`]).
-    pub signature: String,
-    /// Byte offset of the section's text in the canonical text file.
+    /// Byte offset of the section's text in the canonical text.
     pub start: u64,
+}
+
+/// The leaf hashes (T1) of a version's sections, in order, on all cores.
+pub fn leaf_hashes(entries: &[SectionEntry]) -> Vec<Hash> {
+    use rayon::prelude::*;
+    entries
+        .par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .map(|(i, e)| e.leaf(i as u64).hash())
+        .collect()
+}
+
+impl SectionEntry {
+    /// The entry of a section of the text.
+    pub fn of(s: &crate::text::sections::Section) -> SectionEntry {
+        SectionEntry {
+            id: s.id.clone(),
+            kind: s.kind,
+            number: s.number,
+            start: s.start,
+            len: s.text.len() as u64,
+            sha256: s.sha256.clone(),
+        }
+    }
+
+    /// The section's leaf (T1), at this index.
+    pub fn leaf(&self, index: u64) -> crate::archive::tree::Leaf {
+        crate::archive::tree::Leaf {
+            index,
+            id: self.id.clone(),
+            kind: self.kind,
+            number: self.number,
+            start: self.start,
+            len: self.len,
+            sha256: self.sha256.clone(),
+        }
+    }
+}
+
+/// The canonical text as the manifest records it: derived from the
+/// original, never stored (M1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextDigest {
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 (lowercase hex).
+    pub sha256: String,
+}
+
+/// How many sections of each kind come before a point of the text.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindCounts {
+    /// Bullets.
+    pub bullet: u64,
+    /// Closing lines.
+    pub closing: u64,
+    /// Headings.
+    pub heading: u64,
+    /// Paragraphs.
+    pub paragraph: u64,
+    /// Points.
+    pub point: u64,
+}
+
+impl KindCounts {
+    /// The count of one kind.
+    pub fn get(&self, k: Kind) -> u64 {
+        match k {
+            Kind::Bullet => self.bullet,
+            Kind::Closing => self.closing,
+            Kind::Heading => self.heading,
+            Kind::Paragraph => self.paragraph,
+            Kind::Point => self.point,
+        }
+    }
+    /// The counts in [`Kind::ALL`] order.
+    pub fn to_array(&self) -> [u64; 5] {
+        Kind::ALL.map(|k| self.get(k))
+    }
+
+    /// Count one more of a kind.
+    pub fn add(&mut self, k: Kind) {
+        match k {
+            Kind::Bullet => self.bullet += 1,
+            Kind::Closing => self.closing += 1,
+            Kind::Heading => self.heading += 1,
+            Kind::Paragraph => self.paragraph += 1,
+            Kind::Point => self.point += 1,
+        }
+    }
+}
+
+/// Where the original can be cut into parts that canonicalize on their own
+/// (M6, C33), and what stands before each.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chunk {
+    /// Canonical-text bytes written before this chunk's first section's
+    /// separator.
+    pub canonical: u64,
+    /// Sections of each kind before this chunk.
+    pub counts: KindCounts,
+    /// Index of the first section of this chunk (sections before it).
+    pub section: u64,
+    /// Byte offset of the chunk in `original.txt`.
+    pub source: u64,
+}
+
+/// The index of a version (M6): how its original is cut into chunks, and
+/// the roots of its tree's tiles, so that one section can be proven, and a
+/// text verified on several cores, without the whole text at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Index {
+    /// The chunks, the first at 0.
+    #[serde(deserialize_with = "bounded_chunks")]
+    pub chunks: Vec<Chunk>,
+    /// Index of the last section that is neither a heading nor a closing
+    /// line, if any: the short lines after it are closing lines (C30).
+    pub last_body: Option<u64>,
+    /// The text's line mode (C9).
+    pub mode: Mode,
+    /// Tiles are subtrees of 2^tile_height leaves (T3).
+    pub tile_height: u32,
+    /// The root of every tile, in order, the last one possibly partial.
+    #[serde(deserialize_with = "bounded_tiles")]
+    pub tiles: Vec<B64Hash>,
+}
+
+/// The version's tree, as the manifest records it (T2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TreeInfo {
+    /// Always [`LEAF_FORMAT`].
+    pub leaf_format: String,
+    /// The root.
+    pub root: B64Hash,
+    /// Number of leaves (= sections).
+    pub size: u64,
 }
 
 /// A stored file as the manifest records it.
@@ -47,12 +265,13 @@ pub struct FileEntry {
     pub sha256: String,
 }
 
-/// A deliberate change of signing key, recorded in the manifest.
+/// A deliberate change of signing key, recorded in the manifest (M1, K10).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct KeyChange {
-    /// Key id of the previous version's signer.
-    pub previous_key_id: String,
+    /// The previous version's signers.
+    #[serde(deserialize_with = "bounded_signers")]
+    pub previous_signers: Vec<Fingerprint>,
 }
 
 /// The signed manifest of one version. `S` is what is kept of its
@@ -64,8 +283,8 @@ pub struct KeyChange {
 pub struct Manifest<S = Vec<SectionEntry>> {
     /// The archive's id (the bag's folder name).
     pub archive_id: String,
-    /// Its canonical form.
-    pub canonical: FileEntry,
+    /// Its canonical form (derived from the original, not stored).
+    pub canonical: TextDigest,
     /// Canonical-text specification id, e.g. `vellum-text-v1`.
     pub canonical_text: String,
     /// When the version was sealed (RFC 3339, UTC).
@@ -74,7 +293,9 @@ pub struct Manifest<S = Vec<SectionEntry>> {
     pub format: String,
     /// Format version; [`MANIFEST_FORMAT_VERSION`] for this build.
     pub format_version: u32,
-    /// Set when this version is signed by a different key than the last.
+    /// Chunks and tiles (M6).
+    pub index: Index,
+    /// Set when this version is signed by other keys than the last.
     pub key_change: Option<KeyChange>,
     /// The publisher's message.
     pub message: String,
@@ -84,8 +305,11 @@ pub struct Manifest<S = Vec<SectionEntry>> {
     pub previous_manifest_sha256: Option<String>,
     /// Every section, in order.
     pub sections: S,
-    /// Key id of the signer, as minisign shows it.
-    pub signer_key_id: String,
+    /// The signers, by fingerprint (K8): today one, the sealer.
+    #[serde(deserialize_with = "bounded_signers")]
+    pub signers: Vec<Fingerprint>,
+    /// The tree of the sections (T2).
+    pub tree: TreeInfo,
     /// Version number, from 1.
     pub version: u32,
     /// Warnings recorded at sealing (e.g. allowed bidi controls): at most
@@ -143,20 +367,26 @@ pub fn record_warnings(mut all: Vec<String>) -> Vec<String> {
     all
 }
 
-fn bounded_warnings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
-    struct Bounded;
-    impl<'de> Visitor<'de> for Bounded {
-        type Value = Vec<String>;
+/// A list of at most `max` items, refused as soon as it holds more, so
+/// that a hostile manifest cannot make its reader hold millions of them.
+fn bounded<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+    max: usize,
+    what: &'static str,
+) -> Result<Vec<T>, D::Error> {
+    struct Bounded<T>(usize, &'static str, std::marker::PhantomData<T>);
+    impl<'de, T: Deserialize<'de>> Visitor<'de> for Bounded<T> {
+        type Value = Vec<T>;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            write!(f, "at most {} warnings", MAX_WARNINGS + 1)
+            write!(f, "at most {} {}", self.0, self.1)
         }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<String>, A::Error> {
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
             let mut v = Vec::new();
-            while let Some(w) = seq.next_element::<String>()? {
-                if v.len() > MAX_WARNINGS {
+            while let Some(w) = seq.next_element::<T>()? {
+                if v.len() == self.0 {
                     return Err(de::Error::custom(format!(
-                        "more than {} warnings",
-                        MAX_WARNINGS + 1
+                        "more than {} {}",
+                        self.0, self.1
                     )));
                 }
                 v.push(w);
@@ -164,7 +394,23 @@ fn bounded_warnings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::E
             Ok(v)
         }
     }
-    d.deserialize_seq(Bounded)
+    d.deserialize_seq(Bounded(max, what, std::marker::PhantomData))
+}
+
+fn bounded_warnings<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
+    bounded(d, MAX_WARNINGS + 1, "warnings")
+}
+
+fn bounded_signers<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Fingerprint>, D::Error> {
+    bounded(d, MAX_SIGNERS, "signers")
+}
+
+fn bounded_chunks<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Chunk>, D::Error> {
+    bounded(d, MAX_CHUNKS, "chunks")
+}
+
+fn bounded_tiles<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<B64Hash>, D::Error> {
+    bounded(d, MAX_TILES as usize, "tiles")
 }
 
 /// A stored manifest as serde_json reads it: every string and number at
@@ -244,24 +490,230 @@ const READ_BUFFER: usize = 256 * 1024;
 
 impl<S> Manifest<S> {
     /// The format, format version and text spec are ones this build knows.
-    fn check_ids(&self) -> Result<(), String> {
+    fn check_ids(&self) -> Result<(), ManifestError> {
         if self.format != MANIFEST_FORMAT {
-            return Err(format!("unknown manifest format {:?}", self.format));
+            return Err(ManifestError::UnknownFormat(self.format.clone()));
         }
         if self.format_version != MANIFEST_FORMAT_VERSION {
-            return Err(format!(
-                "manifest format version {} is not supported by this vellum (knows {})",
-                self.format_version, MANIFEST_FORMAT_VERSION
-            ));
+            return Err(ManifestError::FormatVersion(self.format_version));
         }
         if self.canonical_text != crate::text::canon::SPEC_ID {
-            return Err(format!(
-                "canonical text {:?} is not supported (knows {})",
-                self.canonical_text,
-                crate::text::canon::SPEC_ID
-            ));
+            return Err(ManifestError::CanonicalText(self.canonical_text.clone()));
+        }
+        if self.tree.leaf_format != LEAF_FORMAT {
+            return Err(ManifestError::LeafFormat(self.tree.leaf_format.clone()));
         }
         Ok(())
+    }
+}
+
+/// What a manifest says before its sections: every field whose key sorts
+/// before `sections` (M2), read without the rest ([`read_head`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Head {
+    /// The archive id.
+    pub archive_id: String,
+    /// The canonical text's digest.
+    pub canonical: TextDigest,
+    /// Canonical-text specification id.
+    pub canonical_text: String,
+    /// When the version was sealed.
+    pub created: String,
+    /// Always [`MANIFEST_FORMAT`].
+    pub format: String,
+    /// Always [`MANIFEST_FORMAT_VERSION`].
+    pub format_version: u32,
+    /// The index (M6).
+    pub index: Index,
+    /// A deliberate change of signing key.
+    pub key_change: Option<KeyChange>,
+    /// The publisher's message.
+    pub message: String,
+    /// The text as submitted.
+    pub original: FileEntry,
+    /// SHA-256 of the previous version's manifest file.
+    pub previous_manifest_sha256: Option<String>,
+}
+
+/// What a manifest says after its sections: the fields whose keys sort
+/// after `sections` (M2), read with them ([`read_body`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Tail {
+    /// The signers, by fingerprint.
+    pub signers: Vec<Fingerprint>,
+    /// The tree of the sections.
+    pub tree: TreeInfo,
+    /// Version number.
+    pub version: u32,
+    /// Warnings recorded at sealing.
+    pub warnings: Vec<String>,
+}
+
+/// A manifest's keys, in order (M2).
+const KEYS: [&str; 16] = [
+    "archive_id",
+    "canonical",
+    "canonical_text",
+    "created",
+    "format",
+    "format_version",
+    "index",
+    "key_change",
+    "message",
+    "original",
+    "previous_manifest_sha256",
+    "sections",
+    "signers",
+    "tree",
+    "version",
+    "warnings",
+];
+
+/// The keys a [`Head`] holds: those before `sections`.
+const HEAD_KEYS: &[&str] = KEYS.split_at(11).0;
+
+/// The bounded lists of [`Tail`], read as serde_json reads newtypes (their
+/// content).
+#[derive(Deserialize)]
+struct Signers(#[serde(deserialize_with = "bounded_signers")] Vec<Fingerprint>);
+#[derive(Deserialize)]
+struct Warnings(#[serde(deserialize_with = "bounded_warnings")] Vec<String>);
+
+/// Store the next value of `map` in `slot`; a key twice is an error, as
+/// serde's derived readers make it.
+fn once<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+    key: &'static str,
+) -> Result<(), A::Error> {
+    if slot.is_some() {
+        return Err(de::Error::duplicate_field(key));
+    }
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+/// The static name of a manifest key, or the unknown-field error.
+fn known_key<E: de::Error>(key: &str) -> Result<&'static str, E> {
+    KEYS.iter()
+        .find(|k| **k == key)
+        .copied()
+        .ok_or_else(|| de::Error::unknown_field(key, &KEYS))
+}
+
+/// Read a stored manifest only as far as its sections: `prove`, which
+/// must not read a large manifest whole, and verify, which must know the
+/// index before the sections stream past, read this much first. The
+/// format fields are checked. Keys that belong after the sections but come
+/// before them are skipped (the form check then fails).
+pub fn read_head(r: &mut dyn Read) -> Result<Head, ManifestError> {
+    const STOP: &str = "\u{0}read as far as the sections";
+    #[derive(Default)]
+    struct Found {
+        archive_id: Option<String>,
+        canonical: Option<TextDigest>,
+        canonical_text: Option<String>,
+        created: Option<String>,
+        format: Option<String>,
+        format_version: Option<u32>,
+        index: Option<Index>,
+        key_change: Option<Option<KeyChange>>,
+        message: Option<String>,
+        original: Option<FileEntry>,
+        previous_manifest_sha256: Option<Option<String>>,
+    }
+    struct V<'a>(&'a mut Found);
+    impl<'de> Visitor<'de> for V<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a vellum manifest")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+            let f = self.0;
+            while let Some(key) = map.next_key::<String>()? {
+                match known_key(&key)? {
+                    k @ "archive_id" => once(&mut map, &mut f.archive_id, k)?,
+                    k @ "canonical" => once(&mut map, &mut f.canonical, k)?,
+                    k @ "canonical_text" => once(&mut map, &mut f.canonical_text, k)?,
+                    k @ "created" => once(&mut map, &mut f.created, k)?,
+                    k @ "format" => once(&mut map, &mut f.format, k)?,
+                    k @ "format_version" => once(&mut map, &mut f.format_version, k)?,
+                    k @ "index" => once(&mut map, &mut f.index, k)?,
+                    k @ "key_change" => once(&mut map, &mut f.key_change, k)?,
+                    k @ "message" => once(&mut map, &mut f.message, k)?,
+                    k @ "original" => once(&mut map, &mut f.original, k)?,
+                    k @ "previous_manifest_sha256" => {
+                        once(&mut map, &mut f.previous_manifest_sha256, k)?
+                    }
+                    "sections" => return Err(de::Error::custom(STOP)),
+                    _ => {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(())
+        }
+    }
+    let mut found = Found::default();
+    let mut de = serde_json::Deserializer::from_reader(limited(r));
+    match de.deserialize_map(V(&mut found)) {
+        Err(e) if !e.to_string().contains(STOP) => return Err(ManifestError::Json(e.to_string())),
+        _ => {}
+    }
+    let f = found;
+    if f.format.as_deref() != Some(MANIFEST_FORMAT) {
+        return Err(ManifestError::UnknownFormat(f.format.unwrap_or_default()));
+    }
+    if f.format_version != Some(MANIFEST_FORMAT_VERSION) {
+        return Err(ManifestError::FormatVersion(f.format_version.unwrap_or(0)));
+    }
+    if f.canonical_text.as_deref() != Some(crate::text::canon::SPEC_ID) {
+        return Err(ManifestError::CanonicalText(
+            f.canonical_text.unwrap_or_default(),
+        ));
+    }
+    let missing = |what: &str| ManifestError::Json(format!("missing field `{what}`"));
+    Ok(Head {
+        archive_id: f.archive_id.ok_or_else(|| missing("archive_id"))?,
+        canonical: f.canonical.ok_or_else(|| missing("canonical"))?,
+        canonical_text: f.canonical_text.unwrap_or_default(),
+        created: f.created.ok_or_else(|| missing("created"))?,
+        format: f.format.unwrap_or_default(),
+        format_version: MANIFEST_FORMAT_VERSION,
+        index: f.index.ok_or_else(|| missing("index"))?,
+        key_change: f.key_change.ok_or_else(|| missing("key_change"))?,
+        message: f.message.ok_or_else(|| missing("message"))?,
+        original: f.original.ok_or_else(|| missing("original"))?,
+        previous_manifest_sha256: f
+            .previous_manifest_sha256
+            .ok_or_else(|| missing("previous_manifest_sha256"))?,
+    })
+}
+
+impl Head {
+    /// The header of a manifest whose head this is, with its sections
+    /// counted and its tail read; the ids it holds are checked.
+    pub fn into_header(self, sections: u64, tail: Tail) -> Result<Header, ManifestError> {
+        let h = Header {
+            archive_id: self.archive_id,
+            canonical: self.canonical,
+            canonical_text: self.canonical_text,
+            created: self.created,
+            format: self.format,
+            format_version: self.format_version,
+            index: self.index,
+            key_change: self.key_change,
+            message: self.message,
+            original: self.original,
+            previous_manifest_sha256: self.previous_manifest_sha256,
+            sections: SectionCount(sections),
+            signers: tail.signers,
+            tree: tail.tree,
+            version: tail.version,
+            warnings: tail.warnings,
+        };
+        h.check_ids()?;
+        Ok(h)
     }
 }
 
@@ -269,9 +721,9 @@ impl Header {
     /// Read a stored manifest's header, counting its sections; the caller
     /// checks its canonical form with a [`FormCheck`] as the sections
     /// stream past.
-    pub fn read(r: &mut dyn Read) -> Result<Header, String> {
-        let h: Header = serde_json::from_reader(limited(r))
-            .map_err(|e| format!("not a vellum manifest: {e}"))?;
+    pub fn read(r: &mut dyn Read) -> Result<Header, ManifestError> {
+        let h: Header =
+            serde_json::from_reader(limited(r)).map_err(|e| ManifestError::Json(e.to_string()))?;
         h.check_ids()?;
         Ok(h)
     }
@@ -304,33 +756,31 @@ impl std::io::Write for Hashed {
     }
 }
 
-/// Checks that a manifest read in pieces is in canonical form: its header
-/// and each section, serialized again, must hash to the stored bytes.
+/// Checks that a manifest read in pieces is in canonical form: its head,
+/// each section and its tail, serialized again, must hash to the stored
+/// bytes. The head is known before the sections stream past, the tail only
+/// after them.
 pub struct FormCheck {
     hashed: Hashed,
     first: bool,
-    /// The canonical bytes after the sections array's opening bracket.
-    tail: Vec<u8>,
 }
 
 impl FormCheck {
-    /// Start with the header's canonical bytes up to the sections.
-    pub fn new(h: &Header) -> FormCheck {
-        let bytes = serde_json::to_vec(h).expect("manifest is serializable");
-        // Sorted keys: "sections" comes after "previous_manifest_sha256"; an
-        // unescaped `"sections":[` cannot occur inside a string value.
-        const KEY: &[u8] = b"\"sections\":[";
-        let at = bytes
-            .windows(KEY.len())
-            .position(|w| w == KEY)
-            .expect("a header serializes its sections")
-            + KEY.len();
+    /// Start with the head's canonical bytes and the sections' key.
+    pub fn new(h: &Head) -> FormCheck {
+        // Sorted keys (M2): a Head serializes the fields before "sections"
+        // exactly as the whole manifest does, then its closing brace.
+        let bytes = serde_json::to_vec(h).expect("manifest head is serializable");
         let mut hashed = Hashed::default();
-        hashed.write_all(&bytes[..at]).expect("hashing cannot fail");
+        hashed
+            .write_all(&bytes[..bytes.len() - 1])
+            .expect("hashing cannot fail");
+        hashed
+            .write_all(b",\"sections\":[")
+            .expect("hashing cannot fail");
         FormCheck {
             hashed,
             first: true,
-            tail: bytes[at..].to_vec(),
         }
     }
 
@@ -343,35 +793,74 @@ impl FormCheck {
     }
 
     /// Whether the stored bytes (their SHA-256, lowercase hex, and length)
-    /// are the canonical form of what was read.
-    pub fn matches(mut self, sha256: &str, len: u64) -> bool {
+    /// are the canonical form of what was read, ending with `tail`.
+    pub fn matches(mut self, tail: &Tail, sha256: &str, len: u64) -> bool {
+        let bytes = serde_json::to_vec(tail).expect("manifest tail is serializable");
+        self.hashed.write_all(b"],").expect("hashing cannot fail");
         self.hashed
-            .write_all(&self.tail)
+            .write_all(&bytes[1..])
             .expect("hashing cannot fail");
         let mut want = [0u8; 32];
         hex::decode_to_slice(sha256, &mut want).is_ok() && self.hashed.matches(&want, len)
     }
 }
 
-/// Read a stored manifest again, handing each of its sections, in order,
-/// to `f`; every other field is skipped (the [`Header`] has them).
-pub fn for_each_section(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result<(), String> {
+/// Read a stored manifest whole, handing each of its sections, in order,
+/// to `f`, and giving back its tail; the fields of its head are skipped
+/// ([`read_head`] has read them). Unknown, missing and repeated fields are
+/// errors, as for a [`Header`].
+pub fn read_body(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result<Tail, ManifestError> {
     struct Whole<F>(F);
     struct Sections<'a, F>(&'a mut F);
     impl<'de, F: FnMut(SectionEntry)> Visitor<'de> for Whole<F> {
-        type Value = ();
+        type Value = Tail;
         fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
             f.write_str("a vellum manifest")
         }
-        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
+        fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Tail, A::Error> {
+            let mut sections = false;
+            let mut signers: Option<Signers> = None;
+            let mut tree: Option<TreeInfo> = None;
+            let mut version: Option<u32> = None;
+            let mut warnings: Option<Warnings> = None;
+            let mut head = [false; HEAD_KEYS.len()];
             while let Some(key) = map.next_key::<String>()? {
-                if key == "sections" {
-                    map.next_value_seed(Sections(&mut self.0))?;
-                } else {
-                    map.next_value::<IgnoredAny>()?;
+                match known_key(&key)? {
+                    "sections" => {
+                        if std::mem::replace(&mut sections, true) {
+                            return Err(de::Error::duplicate_field("sections"));
+                        }
+                        map.next_value_seed(Sections(&mut self.0))?;
+                    }
+                    k @ "signers" => once(&mut map, &mut signers, k)?,
+                    k @ "tree" => once(&mut map, &mut tree, k)?,
+                    k @ "version" => once(&mut map, &mut version, k)?,
+                    k @ "warnings" => once(&mut map, &mut warnings, k)?,
+                    k => {
+                        let i = HEAD_KEYS.iter().position(|h| *h == k).unwrap_or(0);
+                        if std::mem::replace(&mut head[i], true) {
+                            return Err(de::Error::duplicate_field(k));
+                        }
+                        map.next_value::<IgnoredAny>()?;
+                    }
                 }
             }
-            Ok(())
+            if let Some(i) = head.iter().position(|seen| !seen) {
+                return Err(de::Error::missing_field(HEAD_KEYS[i]));
+            }
+            if !sections {
+                return Err(de::Error::missing_field("sections"));
+            }
+            Ok(Tail {
+                signers: signers
+                    .ok_or_else(|| de::Error::missing_field("signers"))?
+                    .0,
+                tree: tree.ok_or_else(|| de::Error::missing_field("tree"))?,
+                version: version.ok_or_else(|| de::Error::missing_field("version"))?,
+                warnings: warnings
+                    .ok_or_else(|| de::Error::missing_field("warnings"))?
+                    .0,
+            })
         }
     }
     impl<'de, F: FnMut(SectionEntry)> DeserializeSeed<'de> for Sections<'_, F> {
@@ -393,9 +882,11 @@ pub fn for_each_section(r: &mut dyn Read, f: impl FnMut(SectionEntry)) -> Result
         }
     }
     let mut de = serde_json::Deserializer::from_reader(limited(r));
-    de.deserialize_map(Whole(f))
-        .and_then(|()| de.end())
-        .map_err(|e: serde_json::Error| format!("not a vellum manifest: {e}"))
+    let tail = de
+        .deserialize_map(Whole(f))
+        .and_then(|t| de.end().map(|()| t))
+        .map_err(|e: serde_json::Error| ManifestError::Json(e.to_string()))?;
+    Ok(tail)
 }
 
 impl Manifest {
@@ -419,43 +910,15 @@ impl Manifest {
     }
 
     /// Parse manifest bytes, insisting they are in canonical form.
-    pub fn parse(bytes: &[u8]) -> Result<Manifest, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Manifest, ManifestError> {
         let m: Manifest =
-            serde_json::from_slice(bytes).map_err(|e| format!("not a vellum manifest: {e}"))?;
+            serde_json::from_slice(bytes).map_err(|e| ManifestError::Json(e.to_string()))?;
         m.check_ids()?;
         if !m.is_canonical_form_of(bytes) {
-            return Err("manifest is not in canonical JSON form".into());
+            return Err(ManifestError::NotCanonical);
         }
         Ok(m)
     }
-}
-
-/// Manifest entries for sections, signed. `starts` gives each section's
-/// byte offset in the canonical text.
-pub fn section_entries(
-    archive_id: &str,
-    version: u32,
-    sections: &[Section],
-    starts: &[u64],
-    sk: &crate::crypto::keys::SecretKey,
-) -> Vec<SectionEntry> {
-    use rayon::prelude::*;
-    sections
-        .par_iter()
-        .zip(starts.par_iter())
-        .map(|(s, &start)| SectionEntry {
-            id: s.id.clone(),
-            kind: s.kind,
-            number: s.number,
-            start,
-            len: s.text.len() as u64,
-            signature: crate::crypto::sign::sign_hex(
-                sk,
-                &crate::crypto::sign::section_message(archive_id, version, &s.id, &s.sha256),
-            ),
-            sha256: s.sha256.clone(),
-        })
-        .collect()
 }
 
 /// An RFC 3339 time in the one form manifests use: UTC, to the second,
@@ -484,19 +947,36 @@ mod tests {
     use super::*;
 
     fn sample() -> Manifest {
+        let fp = crate::crypto::keys::SecretKey::from_seed(&[1; 32])
+            .public
+            .fingerprint();
+        let fp2 = crate::crypto::keys::SecretKey::from_seed(&[2; 32])
+            .public
+            .fingerprint();
         Manifest {
             archive_id: "a".into(),
-            canonical: FileEntry {
+            canonical: TextDigest {
                 bytes: 3,
-                path: "canonical.txt".into(),
                 sha256: "ab".into(),
             },
             canonical_text: crate::text::canon::SPEC_ID.into(),
             created: "2014-02-08T18:00:00Z".into(),
             format: MANIFEST_FORMAT.into(),
             format_version: MANIFEST_FORMAT_VERSION,
+            index: Index {
+                chunks: vec![Chunk {
+                    canonical: 0,
+                    counts: KindCounts::default(),
+                    section: 0,
+                    source: 0,
+                }],
+                last_body: Some(0),
+                mode: Mode::Paragraphs,
+                tile_height: 8,
+                tiles: vec![B64Hash([7; 32])],
+            },
             key_change: Some(KeyChange {
-                previous_key_id: "K".into(),
+                previous_signers: vec![fp2],
             }),
             message: "m \u{2019} \"q\" \u{1}".into(),
             original: FileEntry {
@@ -511,10 +991,14 @@ mod tests {
                 len: 5,
                 number: Some(1),
                 sha256: "ef".into(),
-                signature: "00".into(),
                 start: 3,
             }],
-            signer_key_id: "K2".into(),
+            signers: vec![fp],
+            tree: TreeInfo {
+                leaf_format: LEAF_FORMAT.into(),
+                root: B64Hash([8; 32]),
+                size: 1,
+            },
             version: 2,
             warnings: vec!["w".into()],
         }
@@ -532,19 +1016,23 @@ mod tests {
         assert_eq!(Manifest::parse(&tree).unwrap(), m);
     }
 
-    /// Read in two passes (header, then sections streamed), a manifest
-    /// gives back what a whole parse gives, and the form check accepts
-    /// exactly the canonical bytes.
-    fn read_in_passes(bytes: &[u8]) -> Result<(Header, Vec<SectionEntry>, bool), String> {
-        let h = Header::read(&mut &bytes[..])?;
-        let mut form = FormCheck::new(&h);
+    /// Read in two passes (head, then the whole manifest with its sections
+    /// streamed), a manifest gives back what a whole parse gives, and the
+    /// form check accepts exactly the canonical bytes.
+    fn read_in_passes(bytes: &[u8]) -> Result<(Header, Vec<SectionEntry>, bool), ManifestError> {
+        let head = read_head(&mut &bytes[..])?;
+        let mut form = FormCheck::new(&head);
         let mut secs = Vec::new();
-        for_each_section(&mut &bytes[..], |e| {
+        let tail = read_body(&mut &bytes[..], |e| {
             form.section(&e);
             secs.push(e);
         })?;
         let sha = crate::digest::sha256(bytes);
-        Ok((h, secs, form.matches(&sha, bytes.len() as u64)))
+        let canonical = form.matches(&tail, &sha, bytes.len() as u64);
+        let h = head.into_header(secs.len() as u64, tail)?;
+        // The one-pass reader (check's) agrees.
+        assert_eq!(Header::read(&mut &bytes[..]).as_ref(), Ok(&h));
+        Ok((h, secs, canonical))
     }
 
     #[test]
@@ -556,7 +1044,6 @@ mod tests {
             len: 7,
             number: None,
             sha256: "12".into(),
-            signature: "34".into(),
             start: 9,
         });
         m.message.push_str(" \"sections\":[]");
@@ -566,7 +1053,8 @@ mod tests {
         assert_eq!(h.sections, SectionCount(2));
         assert_eq!(secs, m.sections);
         assert_eq!(h.message, m.message);
-        assert_eq!(h.signer_key_id, m.signer_key_id);
+        assert_eq!(h.signers, m.signers);
+        assert_eq!(h.index, m.index);
         assert_eq!(h.version, m.version);
 
         let mut empty = m.clone();
@@ -591,6 +1079,14 @@ mod tests {
         // Not manifests at all.
         for bad in [
             text.replacen("\"version\":2", "\"version\":2,\"extra\":1", 1),
+            text.replacen("\"version\":2", "\"version\":2,\"tree\":{}", 1),
+            text.replacen("\"tree\":", "\"signers\":[],\"tree\":", 1),
+            text.replacen("\"version\":2,", "", 1),
+            text.replacen("{", "{\"message\":\"m\",", 1),
+            text.replacen("\"sections\":[", "\"sections\":[],\"sections\":[", 1),
+            text.replacen("\"version\":2", "\"version\":2,\"tree\":{}", 1),
+            text.replacen("\"version\":2,", "", 1),
+            text.replacen("{", "{\"message\":\"m\",", 1),
             text.replacen("\"sections\":[", "\"sections\":[1,", 1),
             text.replacen("\"format\":\"vellum-manifest\"", "\"format\":\"x\"", 1),
             text[..text.len() - 1].to_owned(),
@@ -631,7 +1127,7 @@ mod tests {
                 "more than 101 warnings",
             ),
         ] {
-            let e = read_in_passes(bad.as_bytes()).unwrap_err();
+            let e = read_in_passes(bad.as_bytes()).unwrap_err().to_string();
             assert!(e.contains(why), "{e}");
         }
         // A string of exactly the limit, escapes counted as written.

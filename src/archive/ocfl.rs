@@ -70,24 +70,61 @@ pub struct Inventory {
     pub versions: BTreeMap<String, Version>,
 }
 
+/// Why bytes are not an inventory vellum reads (O2, Z5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InventoryError {
+    /// More than [`MAX_SMALL_ENTRY`] bytes.
+    TooLarge(usize),
+    /// More than [`MAX_INVENTORY_STRINGS`] strings.
+    TooManyStrings(usize),
+    /// Not JSON of an inventory's shape (serde's reason).
+    Json(String),
+    /// Another `type`.
+    Type(String),
+    /// Another digest algorithm.
+    DigestAlgorithm(String),
+    /// Versions are not v1..vN (the first one missing).
+    MissingVersion(u32, u32),
+    /// `head` is not the newest version.
+    Head(String, u32),
+}
+
+impl std::fmt::Display for InventoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            InventoryError::TooLarge(n) => write!(
+                f,
+                "is {n} bytes, more than an inventory may ({MAX_SMALL_ENTRY})"
+            ),
+            InventoryError::TooManyStrings(n) => write!(
+                f,
+                "holds {n} strings, more than an inventory may ({MAX_INVENTORY_STRINGS})"
+            ),
+            InventoryError::Json(e) => write!(f, "not an OCFL inventory: {e}"),
+            InventoryError::Type(t) => write!(f, "inventory type {t:?} is not OCFL 1.1"),
+            InventoryError::DigestAlgorithm(a) => {
+                write!(f, "digest algorithm {a:?} is not sha512")
+            }
+            InventoryError::MissingVersion(n, i) => {
+                write!(f, "versions are not v1..v{n}: v{i} is missing")
+            }
+            InventoryError::Head(h, n) => write!(f, "head {h:?} is not the newest version v{n}"),
+        }
+    }
+}
+
 /// An inventory is at most [`MAX_SMALL_ENTRY`] bytes
 /// (what verify reads) and holds at most [`MAX_INVENTORY_STRINGS`] strings,
 /// counted by their quotes before parsing (escaped quotes count too, which
 /// errs on the safe side). Verify checks this before parsing one, seal
 /// before writing one.
-pub fn check_limits(bytes: &[u8]) -> Result<(), String> {
-    let max = MAX_SMALL_ENTRY;
-    if bytes.len() as u64 > max {
-        return Err(format!(
-            "is {} bytes, more than an inventory may ({max})",
-            bytes.len()
-        ));
+pub fn check_limits(bytes: &[u8]) -> Result<(), InventoryError> {
+    if bytes.len() as u64 > MAX_SMALL_ENTRY {
+        return Err(InventoryError::TooLarge(bytes.len()));
     }
     let strings = memchr::memchr_iter(b'"', bytes).count() / 2;
     if strings > MAX_INVENTORY_STRINGS {
-        return Err(format!(
-            "holds {strings} strings, more than an inventory may ({MAX_INVENTORY_STRINGS})"
-        ));
+        return Err(InventoryError::TooManyStrings(strings));
     }
     Ok(())
 }
@@ -118,35 +155,29 @@ impl Inventory {
     }
 
     /// Parse and check the fixed fields.
-    pub fn parse(bytes: &[u8]) -> Result<Inventory, String> {
+    pub fn parse(bytes: &[u8]) -> Result<Inventory, InventoryError> {
         check_limits(bytes)?;
         let inv: Inventory =
-            serde_json::from_slice(bytes).map_err(|e| format!("not an OCFL inventory: {e}"))?;
+            serde_json::from_slice(bytes).map_err(|e| InventoryError::Json(e.to_string()))?;
         if inv.kind != INVENTORY_TYPE {
-            return Err(format!("inventory type {:?} is not OCFL 1.1", inv.kind));
+            return Err(InventoryError::Type(inv.kind));
         }
         if inv.digest_algorithm != DIGEST_ALGORITHM {
-            return Err(format!(
-                "digest algorithm {:?} is not sha512",
-                inv.digest_algorithm
-            ));
+            return Err(InventoryError::DigestAlgorithm(inv.digest_algorithm));
         }
         Ok(inv)
     }
 
     /// Number of versions, checking they are v1..vN with head vN.
-    pub fn version_count(&self) -> Result<u32, String> {
+    pub fn version_count(&self) -> Result<u32, InventoryError> {
         let n = self.versions.len() as u32;
         for i in 1..=n {
             if !self.versions.contains_key(&version_name(i)) {
-                return Err(format!("versions are not v1..v{n}: v{i} is missing"));
+                return Err(InventoryError::MissingVersion(n, i));
             }
         }
         if n == 0 || self.head != version_name(n) {
-            return Err(format!(
-                "head {:?} is not the newest version v{n}",
-                self.head
-            ));
+            return Err(InventoryError::Head(self.head.clone(), n));
         }
         Ok(n)
     }
@@ -219,10 +250,14 @@ mod tests {
     fn inventories_are_parsed_only_with_few_enough_strings() {
         assert!(check_limits(&strings(MAX_INVENTORY_STRINGS)).is_ok());
         let e = check_limits(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
-        assert_eq!(e, "holds 50001 strings, more than an inventory may (50000)");
+        assert_eq!(e, InventoryError::TooManyStrings(50_001));
+        assert_eq!(
+            e.to_string(),
+            "holds 50001 strings, more than an inventory may (50000)"
+        );
         // Counted before parsing: refused without being read as JSON.
         let e = Inventory::parse(&strings(MAX_INVENTORY_STRINGS + 1)).unwrap_err();
-        assert!(e.starts_with("holds 50001 strings"), "{e}");
+        assert_eq!(e, InventoryError::TooManyStrings(50_001));
         // A real inventory of a version is far from the limit.
         let mut inv = Inventory::new("urn:vellum:x");
         let digests: BTreeMap<String, String> = ["a.txt", "b.txt"]

@@ -4,6 +4,12 @@
 //! A public key file is a minisign public key file, so `minisign -V -p` reads
 //! it as is. Key ids are shown the way minisign shows them: 16 upper-case hex
 //! digits of the 8-byte key number read as a little-endian integer.
+//!
+//! A key id is a label: it is written in the .pub file, not derived from the
+//! key by anyone who reads it, so anyone can give their own key someone
+//! else's id. Signers are known by their [`Fingerprint`], derived from the
+//! key bytes (rule K8 of docs/archive-format.md), and a trust set in which
+//! two different keys share an id is refused (K7).
 
 use crate::limits::{MAX_KEY_FILE, SCRYPT_MAX_LOG_N};
 use base64::engine::general_purpose::STANDARD as B64;
@@ -33,17 +39,90 @@ pub const SCRYPT_P: u32 = 1;
 pub const PUB_SUFFIX: &str = "pub";
 /// File name suffix of secret keys.
 pub const SECRET_SUFFIX: &str = "key";
+/// What is wrong with a key file's content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyFormatError {
+    /// No line at all.
+    Empty,
+    /// A comment line and nothing after it.
+    NoKeyLine,
+    /// The key line is not base64.
+    NotBase64,
+    /// Not `Ed` + 8-byte id + 32-byte key.
+    NotMinisignEd25519,
+    /// The 32 bytes are not a point of the curve.
+    NotAPoint,
+    /// A small-order key, under which forgeries verify.
+    WeakKey,
+    /// Not the JSON of a vellum secret key (serde's reason).
+    NotSecretKey(String),
+    /// Another secret key format id.
+    UnknownFormat(String),
+    /// The secret is not base64.
+    SecretNotBase64,
+    /// An encrypted key and no passphrase.
+    PassphraseNeeded,
+    /// Another key derivation than scrypt.
+    UnknownKdf(String),
+    /// scrypt parameters asking for more than 1 GiB, or invalid.
+    ScryptParameters,
+    /// The salt is not base64.
+    BadSalt,
+    /// The nonce is not 12 bytes of base64.
+    BadNonce,
+    /// The decrypted secret is not 32 bytes.
+    SecretLength,
+    /// The secret's public key or id is not the one recorded beside it.
+    Mismatch,
+}
+
+impl fmt::Display for KeyFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyFormatError::Empty => f.write_str("empty public key file"),
+            KeyFormatError::NoKeyLine => f.write_str("no key after the comment line"),
+            KeyFormatError::NotBase64 => f.write_str("the key line is not base64"),
+            KeyFormatError::NotMinisignEd25519 => f.write_str("not a minisign Ed25519 public key"),
+            KeyFormatError::NotAPoint => f.write_str("not a valid Ed25519 point"),
+            KeyFormatError::WeakKey => f.write_str("a weak (small-order) Ed25519 key"),
+            KeyFormatError::NotSecretKey(e) => write!(f, "not a vellum secret key: {e}"),
+            KeyFormatError::UnknownFormat(id) => write!(f, "unknown secret key format {id:?}"),
+            KeyFormatError::SecretNotBase64 => f.write_str("secret is not base64"),
+            KeyFormatError::PassphraseNeeded => {
+                f.write_str("the key is encrypted: a passphrase is needed")
+            }
+            KeyFormatError::UnknownKdf(alg) => write!(f, "unknown key derivation {alg:?}"),
+            KeyFormatError::ScryptParameters => f.write_str("scrypt parameters too large"),
+            KeyFormatError::BadSalt => f.write_str("bad salt"),
+            KeyFormatError::BadNonce => f.write_str("bad nonce"),
+            KeyFormatError::SecretLength => f.write_str("the secret is not 32 bytes"),
+            KeyFormatError::Mismatch => {
+                f.write_str("the secret does not match the public key recorded with it")
+            }
+        }
+    }
+}
+
 /// Errors about keys.
 #[derive(Debug)]
 pub enum KeyError {
     /// Reading or writing a key file failed.
     Io(PathBuf, std::io::Error),
     /// A key file is not in the expected format.
-    Format(PathBuf, String),
+    Format(PathBuf, KeyFormatError),
     /// The passphrase does not open the secret key.
     WrongPassphrase(PathBuf),
     /// A file that should not be overwritten exists.
     Exists(PathBuf),
+    /// Two trusted key files hold different keys with the same key id.
+    IdCollision {
+        /// The id both files claim.
+        id: KeyId,
+        /// The first file.
+        first: PathBuf,
+        /// The second file.
+        second: PathBuf,
+    },
 }
 
 impl fmt::Display for KeyError {
@@ -62,6 +141,12 @@ impl fmt::Display for KeyError {
                 f,
                 "{}: already exists; refusing to overwrite a key (remove it first if you mean to)",
                 p.display()
+            ),
+            KeyError::IdCollision { id, first, second } => write!(
+                f,
+                "{} and {}: two different keys with the same key id {id}; a key id does not tell keys apart, so this trust set is refused (remove one)",
+                first.display(),
+                second.display()
             ),
         }
     }
@@ -90,6 +175,85 @@ impl fmt::Display for KeyId {
     }
 }
 
+/// A signer's fingerprint: SHA-256 of the key as an OpenSSH public key
+/// blob (`string "ssh-ed25519" || string key`), written `SHA256:` and
+/// unpadded base64, exactly as `ssh-keygen -l` prints it for the same key
+/// (rule K8). Derived from the key bytes, so it cannot be copied onto
+/// another key the way a key id can.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Fingerprint(pub [u8; 32]);
+
+/// What a fingerprint is written after.
+pub const FINGERPRINT_PREFIX: &str = "SHA256:";
+/// What the note key name of a signer starts with (rule K9).
+pub const NOTE_NAME_PREFIX: &str = "vellum-";
+
+impl Fingerprint {
+    /// The fingerprint of a key.
+    pub fn of(pk: &VerifyingKey) -> Fingerprint {
+        Fingerprint(crate::digest::sha256_raw(&ssh_key_blob(pk)))
+    }
+
+    /// Read `SHA256:<base64>`.
+    pub fn parse(s: &str) -> Option<Fingerprint> {
+        let b64 = s.strip_prefix(FINGERPRINT_PREFIX)?;
+        let raw = base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(b64)
+            .ok()?;
+        Some(Fingerprint(raw.try_into().ok()?))
+    }
+
+    /// The name this key signs notes under: `vellum-` and the first 16
+    /// bytes of the fingerprint in hex (rule K9).
+    pub fn note_name(&self) -> String {
+        format!("{NOTE_NAME_PREFIX}{}", hex::encode(&self.0[..16]))
+    }
+
+    /// The tag in the names of this key's manifest signature files: the
+    /// first 8 bytes of the fingerprint in hex (rule O4).
+    pub fn file_tag(&self) -> String {
+        hex::encode(&self.0[..8])
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{FINGERPRINT_PREFIX}{}",
+            base64::engine::general_purpose::STANDARD_NO_PAD.encode(self.0)
+        )
+    }
+}
+
+impl serde::Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Fingerprint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Fingerprint, D::Error> {
+        let s = String::deserialize(d)?;
+        Fingerprint::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a key fingerprint")))
+    }
+}
+
+/// The key as an OpenSSH public key blob (`ssh-ed25519` wire format).
+pub(crate) fn ssh_key_blob(pk: &VerifyingKey) -> Vec<u8> {
+    let mut b = Vec::with_capacity(51);
+    ssh_string(&mut b, b"ssh-ed25519");
+    ssh_string(&mut b, pk.as_bytes());
+    b
+}
+
+/// Append an SSH wire-format string (u32 big-endian length, then bytes).
+pub(crate) fn ssh_string(out: &mut Vec<u8>, s: &[u8]) {
+    out.extend_from_slice(&(s.len() as u32).to_be_bytes());
+    out.extend_from_slice(s);
+}
+
 /// A public key with its key number.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublicKey {
@@ -108,6 +272,11 @@ impl PublicKey {
         }
     }
 
+    /// The key's fingerprint.
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(&self.key)
+    }
+
     /// The minisign public key file text.
     pub fn to_minisign(&self) -> String {
         let mut raw = Vec::with_capacity(42);
@@ -122,28 +291,25 @@ impl PublicKey {
     }
 
     /// Parse a minisign public key file.
-    pub fn from_minisign(text: &str) -> Result<PublicKey, String> {
+    pub fn from_minisign(text: &str) -> Result<PublicKey, KeyFormatError> {
         let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-        let first = lines.next().ok_or("empty public key file")?;
+        let first = lines.next().ok_or(KeyFormatError::Empty)?;
         let b64 = if first.starts_with("untrusted comment:") {
-            lines.next().ok_or("no key after the comment line")?
+            lines.next().ok_or(KeyFormatError::NoKeyLine)?
         } else {
             first
         };
-        let raw = B64
-            .decode(b64)
-            .map_err(|_| "the key line is not base64".to_owned())?;
+        let raw = B64.decode(b64).map_err(|_| KeyFormatError::NotBase64)?;
         if raw.len() != 42 || &raw[..2] != MINISIGN_KEY_ALG {
-            return Err("not a minisign Ed25519 public key".into());
+            return Err(KeyFormatError::NotMinisignEd25519);
         }
         let mut id = [0u8; 8];
         id.copy_from_slice(&raw[2..10]);
         let mut pk = [0u8; 32];
         pk.copy_from_slice(&raw[10..42]);
-        let key =
-            VerifyingKey::from_bytes(&pk).map_err(|_| "not a valid Ed25519 point".to_owned())?;
+        let key = VerifyingKey::from_bytes(&pk).map_err(|_| KeyFormatError::NotAPoint)?;
         if key.is_weak() {
-            return Err("a weak (small-order) Ed25519 key".into());
+            return Err(KeyFormatError::WeakKey);
         }
         Ok(PublicKey { id: KeyId(id), key })
     }
@@ -213,9 +379,9 @@ struct Kdf {
     salt: String,
 }
 
-fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, String> {
+fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, KeyFormatError> {
     if kdf.alg != "scrypt" {
-        return Err(format!("unknown key derivation {:?}", kdf.alg));
+        return Err(KeyFormatError::UnknownKdf(kdf.alg.clone()));
     }
     // Memory scrypt needs is 128 * r * 2^log_n bytes: at most 1 GiB.
     if kdf.log_n > SCRYPT_MAX_LOG_N
@@ -224,13 +390,14 @@ fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, String> {
         || kdf.p > 16
         || (128u64 * kdf.r as u64) << kdf.log_n > 1 << 30
     {
-        return Err("scrypt parameters too large".into());
+        return Err(KeyFormatError::ScryptParameters);
     }
-    let salt = B64.decode(&kdf.salt).map_err(|_| "bad salt".to_owned())?;
+    let salt = B64.decode(&kdf.salt).map_err(|_| KeyFormatError::BadSalt)?;
     let params = scrypt::Params::new(kdf.log_n, kdf.r, kdf.p, 32)
-        .map_err(|e| format!("bad scrypt parameters: {e}"))?;
+        .map_err(|_| KeyFormatError::ScryptParameters)?;
     let mut out = Zeroizing::new([0u8; 32]);
-    scrypt::scrypt(pass, &salt, &params, out.as_mut()).map_err(|e| e.to_string())?;
+    scrypt::scrypt(pass, &salt, &params, out.as_mut())
+        .map_err(|_| KeyFormatError::ScryptParameters)?;
     Ok(out)
 }
 
@@ -290,35 +457,35 @@ pub fn secret_key_file(sk: &SecretKey, passphrase: Option<&[u8]>) -> String {
 /// Whether a secret key file needs a passphrase.
 pub fn is_encrypted(path: &Path) -> Result<bool, KeyError> {
     let text = Zeroizing::new(read_small(path)?);
-    let f: SecretFile = serde_json::from_str(&text)
-        .map_err(|e| KeyError::Format(path.to_owned(), format!("not a vellum secret key: {e}")))?;
+    let f: SecretFile = serde_json::from_str(&text).map_err(|e| {
+        KeyError::Format(path.to_owned(), KeyFormatError::NotSecretKey(e.to_string()))
+    })?;
     Ok(f.kdf.is_some())
 }
 
 /// Read a secret key file, with the passphrase if it is encrypted.
 pub fn read_secret_key(path: &Path, passphrase: Option<&[u8]>) -> Result<SecretKey, KeyError> {
-    let fmt_err = |m: String| KeyError::Format(path.to_owned(), m);
+    let fmt_err = |m: KeyFormatError| KeyError::Format(path.to_owned(), m);
     let text = Zeroizing::new(read_small(path)?);
     let f: SecretFile = serde_json::from_str(&text)
-        .map_err(|e| fmt_err(format!("not a vellum secret key: {e}")))?;
+        .map_err(|e| fmt_err(KeyFormatError::NotSecretKey(e.to_string())))?;
     if f.format != SECRET_KEY_FORMAT {
-        return Err(fmt_err(format!("unknown secret key format {:?}", f.format)));
+        return Err(fmt_err(KeyFormatError::UnknownFormat(f.format.clone())));
     }
     let blob = Zeroizing::new(
         B64.decode(&f.secret)
-            .map_err(|_| fmt_err("secret is not base64".into()))?,
+            .map_err(|_| fmt_err(KeyFormatError::SecretNotBase64))?,
     );
     let seed: Zeroizing<Vec<u8>> = match &f.kdf {
         None => blob,
         Some(kdf) => {
-            let pass = passphrase
-                .ok_or_else(|| fmt_err("the key is encrypted: a passphrase is needed".into()))?;
+            let pass = passphrase.ok_or_else(|| fmt_err(KeyFormatError::PassphraseNeeded))?;
             let key = aead_key(pass, kdf).map_err(fmt_err)?;
             let nonce = B64
                 .decode(f.nonce.as_deref().unwrap_or(""))
-                .map_err(|_| fmt_err("bad nonce".into()))?;
+                .map_err(|_| fmt_err(KeyFormatError::BadNonce))?;
             if nonce.len() != 12 {
-                return Err(fmt_err("bad nonce length".into()));
+                return Err(fmt_err(KeyFormatError::BadNonce));
             }
             let cipher = ChaCha20Poly1305::new(Key::from_slice(key.as_ref()));
             let aad = format!("{SECRET_KEY_FORMAT}\0{}\0{}", f.key_id, f.public_key);
@@ -338,13 +505,11 @@ pub fn read_secret_key(path: &Path, passphrase: Option<&[u8]>) -> Result<SecretK
     let seed: &[u8; 32] = seed
         .as_slice()
         .try_into()
-        .map_err(|_| fmt_err("the secret is not 32 bytes".into()))?;
+        .map_err(|_| fmt_err(KeyFormatError::SecretLength))?;
     let sk = SecretKey::from_seed(seed);
     if B64.encode(sk.public.key.as_bytes()) != f.public_key || sk.public.id.to_string() != f.key_id
     {
-        return Err(fmt_err(
-            "the secret does not match the public key recorded with it".into(),
-        ));
+        return Err(fmt_err(KeyFormatError::Mismatch));
     }
     Ok(sk)
 }
@@ -408,25 +573,78 @@ fn write_new(path: &Path, data: &[u8], mode: u32) -> Result<(), KeyError> {
     f.sync_all().map_err(io)
 }
 
-/// The trusted public keys: from .pub files and folders of them.
-pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<PublicKey>, KeyError> {
-    let mut keys = Vec::new();
+/// A public key the user trusts, and the file it was read from: outputs
+/// that name a signer show both (rule K7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedKey {
+    /// The key.
+    pub key: PublicKey,
+    /// The .pub file (or, for a sealing key trusted for its own archive,
+    /// the secret key file).
+    pub source: PathBuf,
+}
+
+impl TrustedKey {
+    /// The key's fingerprint.
+    pub fn fingerprint(&self) -> Fingerprint {
+        self.key.fingerprint()
+    }
+}
+
+/// The trusted keys among which a fingerprint is looked up.
+pub fn find<'k>(trusted: &'k [TrustedKey], fp: &Fingerprint) -> Option<&'k TrustedKey> {
+    trusted.iter().find(|k| k.fingerprint() == *fp)
+}
+
+/// The trusted public keys: from .pub files and folders of them (rule K7).
+/// The same key in two files counts once (the first file names it); two
+/// different keys with the same key id are refused, since an id is only a
+/// label anyone can copy.
+pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<TrustedKey>, KeyError> {
+    let mut files = Vec::new();
     for p in paths {
         if p.is_dir() {
             let rd = std::fs::read_dir(p).map_err(|e| KeyError::Io(p.clone(), e))?;
-            let mut files: Vec<PathBuf> = rd
+            let mut found: Vec<PathBuf> = rd
                 .filter_map(|e| e.ok().map(|e| e.path()))
                 .filter(|f| f.extension().is_some_and(|x| x == PUB_SUFFIX) && f.is_file())
                 .collect();
-            files.sort();
-            for f in files {
-                keys.push(PublicKey::read(&f)?);
-            }
+            found.sort();
+            files.extend(found);
         } else {
-            keys.push(PublicKey::read(p)?);
+            files.push(p.clone());
         }
     }
+    let mut keys: Vec<TrustedKey> = Vec::new();
+    for f in files {
+        add_trusted(
+            &mut keys,
+            TrustedKey {
+                key: PublicKey::read(&f)?,
+                source: f,
+            },
+        )?;
+    }
     Ok(keys)
+}
+
+/// Add a key to a trust set: once per key, refused beside another key with
+/// the same id.
+pub fn add_trusted(keys: &mut Vec<TrustedKey>, k: TrustedKey) -> Result<(), KeyError> {
+    if let Some(other) = keys.iter().find(|o| o.key.id == k.key.id) {
+        if other.key.key != k.key.key {
+            return Err(KeyError::IdCollision {
+                id: k.key.id,
+                first: other.source.clone(),
+                second: k.source,
+            });
+        }
+        return Ok(());
+    }
+    if !keys.iter().any(|o| o.key.key == k.key.key) {
+        keys.push(k);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -498,5 +716,51 @@ mod tests {
         ));
         assert_eq!(load_trusted(&[dir.path().to_owned()]).unwrap().len(), 1);
         assert_eq!(PublicKey::read(&pubp).unwrap(), sk.public);
+    }
+
+    /// The fingerprint is the one `ssh-keygen -l` prints for the key, and
+    /// reads back; a note name and file tag are cut from it.
+    #[test]
+    fn fingerprints_are_derived_from_the_key() {
+        let sk = SecretKey::from_seed(&[7u8; 32]);
+        let fp = sk.public.fingerprint();
+        let s = fp.to_string();
+        assert!(s.starts_with("SHA256:") && s.len() == 7 + 43, "{s}");
+        assert_eq!(Fingerprint::parse(&s), Some(fp));
+        assert_eq!(Fingerprint::parse("SHA256:xyz"), None);
+        assert_eq!(fp.note_name().len(), "vellum-".len() + 32);
+        assert_eq!(fp.file_tag().len(), 16);
+        // A copied id does not copy the fingerprint.
+        let other = SecretKey::from_seed(&[8u8; 32]);
+        let forged = PublicKey {
+            id: sk.public.id,
+            key: other.public.key,
+        };
+        assert_ne!(forged.fingerprint(), fp);
+    }
+
+    /// Two different keys claiming one id are refused; one key in two files
+    /// counts once.
+    #[test]
+    fn a_trust_set_with_two_keys_of_one_id_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = SecretKey::from_seed(&[1u8; 32]);
+        let b = SecretKey::from_seed(&[2u8; 32]);
+        let forged = PublicKey {
+            id: a.public.id,
+            key: b.public.key,
+        };
+        std::fs::write(dir.path().join("a.pub"), a.public.to_minisign()).unwrap();
+        std::fs::write(dir.path().join("a-copy.pub"), a.public.to_minisign()).unwrap();
+        assert_eq!(load_trusted(&[dir.path().to_owned()]).unwrap().len(), 1);
+        std::fs::write(dir.path().join("b.pub"), forged.to_minisign()).unwrap();
+        let e = load_trusted(&[dir.path().to_owned()]).unwrap_err();
+        assert!(matches!(e, KeyError::IdCollision { id, .. } if id == a.public.id));
+        let line = e.to_string();
+        assert!(
+            line.contains("a-copy.pub") && line.contains("b.pub"),
+            "{line}"
+        );
+        assert_eq!(line.lines().count(), 1);
     }
 }

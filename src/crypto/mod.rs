@@ -1,5 +1,9 @@
-//! Keys and signatures: Ed25519 key pairs and key files ([`keys`]), and the
-//! signature forms standard tools check ([`sign`]).
+//! Keys and signatures: Ed25519 key pairs, fingerprints and key files
+//! ([`keys`]), the detached signature forms standard tools check
+//! ([`sign`]), C2SP signed notes ([`note`]) and RFC 9162 Merkle trees
+//! ([`merkle`]).
 
 pub mod keys;
+pub mod merkle;
+pub mod note;
 pub mod sign;

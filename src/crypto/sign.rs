@@ -1,19 +1,18 @@
-//! Signatures: the domain-separated messages vellum signs, and the three
-//! detached signature files written beside each version manifest so that
-//! standard tools can check it: `.sig` (raw 64-byte Ed25519, for OpenSSL),
-//! `.minisig` (minisign, prehashed `ED` form) and `.sshsig` (OpenSSH SSHSIG).
+//! Signatures: the three detached signature files written beside each
+//! version manifest so that standard tools can check it: `.sig` (raw
+//! 64-byte Ed25519, for OpenSSL; rule G3), `.minisig` (minisign, prehashed
+//! `ED` form; G4) and `.sshsig` (OpenSSH SSHSIG; G5). The checkpoint's
+//! signed note is [`crate::crypto::note`].
 //!
-//! Every check uses `verify_strict`.
+//! Every check uses `verify_strict` (G1).
 
-use crate::crypto::keys::{KeyId, PublicKey, SecretKey};
+use crate::crypto::keys::{ssh_key_blob, ssh_string, KeyId, PublicKey, SecretKey};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use blake2::{Blake2b512, Digest};
 use ed25519_dalek::{Signature, Signer};
 use sha2::Sha512;
 
-/// Domain tag of a section signature.
-pub const SECTION_TAG: &[u8] = b"vellum/v1/section\0";
 /// minisign signature algorithm: Ed25519 over BLAKE2b-512 of the file.
 pub const MINISIGN_SIG_ALG_PREHASHED: &[u8; 2] = b"ED";
 /// minisign legacy algorithm: Ed25519 over the file itself.
@@ -34,40 +33,6 @@ pub const SUFFIX_RAW: &str = ".sig";
 pub const SUFFIX_MINISIGN: &str = ".minisig";
 /// OpenSSH signature suffix.
 pub const SUFFIX_SSH: &str = ".sshsig";
-
-/// The message a section signature covers: tag, archive id, version, section
-/// id and the section's SHA-256, each length-prefixed so no two different
-/// tuples give the same bytes.
-pub fn section_message(
-    archive_id: &str,
-    version: u32,
-    section_id: &str,
-    sha256_hex: &str,
-) -> Vec<u8> {
-    let mut m = Vec::with_capacity(128);
-    m.extend_from_slice(SECTION_TAG);
-    for part in [archive_id.as_bytes(), section_id.as_bytes()] {
-        m.extend_from_slice(&(part.len() as u32).to_be_bytes());
-        m.extend_from_slice(part);
-    }
-    m.extend_from_slice(&version.to_be_bytes());
-    m.extend_from_slice(&(sha256_hex.len() as u32).to_be_bytes());
-    m.extend_from_slice(sha256_hex.as_bytes());
-    m
-}
-
-/// Sign bytes, returning hex.
-pub fn sign_hex(sk: &SecretKey, msg: &[u8]) -> String {
-    hex::encode(sk.signing.sign(msg).to_bytes())
-}
-
-/// Check a hex signature strictly.
-pub fn verify_hex(pk: &PublicKey, msg: &[u8], sig_hex: &str) -> bool {
-    let Ok(raw) = hex::decode(sig_hex) else {
-        return false;
-    };
-    verify_raw(pk, msg, &raw)
-}
 
 /// Check a raw 64-byte signature strictly.
 pub fn verify_raw(pk: &PublicKey, msg: &[u8], sig: &[u8]) -> bool {
@@ -176,8 +141,42 @@ pub fn minisign_signature(sk: &SecretKey, file: &[u8], trusted_comment: &str) ->
     )
 }
 
+/// Why a detached signature file does not check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SigError {
+    /// Not a file of this signature format.
+    Malformed(&'static str),
+    /// A minisign signature of the legacy `Ed` form where `ED` is required.
+    LegacyMinisign,
+    /// Signed by a key with another key id (minisign) or another key (SSH).
+    OtherKey,
+    /// Another namespace or hash algorithm than vellum's (SSH).
+    WrongNamespace,
+    /// The signature does not verify.
+    Mismatch,
+    /// The minisign trusted comment's own signature does not verify.
+    TrustedCommentMismatch,
+}
+
+impl std::fmt::Display for SigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SigError::Malformed(what) => f.write_str(what),
+            SigError::LegacyMinisign => {
+                f.write_str("legacy (Ed) minisign signature; a manifest's must be prehashed (ED)")
+            }
+            SigError::OtherKey => f.write_str("signed by another key"),
+            SigError::WrongNamespace => f.write_str("unexpected namespace or hash algorithm"),
+            SigError::Mismatch => f.write_str("signature does not match"),
+            SigError::TrustedCommentMismatch => {
+                f.write_str("trusted comment signature does not match")
+            }
+        }
+    }
+}
+
 /// Check a minisign signature file; returns the trusted comment.
-pub fn verify_minisign(pk: &PublicKey, file: &[u8], sigfile: &str) -> Result<String, String> {
+pub fn verify_minisign(pk: &PublicKey, file: &[u8], sigfile: &str) -> Result<String, SigError> {
     check_minisign(pk, Signed::File(file), sigfile)
 }
 
@@ -188,7 +187,7 @@ pub fn verify_minisign_hashed(
     pk: &PublicKey,
     hashes: &FileHashes,
     sigfile: &str,
-) -> Result<String, String> {
+) -> Result<String, SigError> {
     check_minisign(pk, Signed::Hashes(hashes), sigfile)
 }
 
@@ -199,20 +198,20 @@ enum Signed<'a> {
     Hashes(&'a FileHashes),
 }
 
-fn check_minisign(pk: &PublicKey, file: Signed, sigfile: &str) -> Result<String, String> {
+fn check_minisign(pk: &PublicKey, file: Signed, sigfile: &str) -> Result<String, SigError> {
     let lines: Vec<&str> = sigfile.lines().collect();
     if lines.len() < 4 || !lines[0].starts_with("untrusted comment:") {
-        return Err("not a minisign signature file".into());
+        return Err(SigError::Malformed("not a minisign signature file"));
     }
     let blob = B64
         .decode(lines[1].trim())
-        .map_err(|_| "signature line is not base64".to_owned())?;
+        .map_err(|_| SigError::Malformed("signature line is not base64"))?;
     if blob.len() != 74 {
-        return Err("signature has the wrong length".into());
+        return Err(SigError::Malformed("signature has the wrong length"));
     }
     let alg = &blob[..2];
     if KeyId(blob[2..10].try_into().expect("8 bytes")) != pk.id {
-        return Err("signed by another key id".into());
+        return Err(SigError::OtherKey);
     }
     let sig = &blob[10..];
     let ok = if alg == MINISIGN_SIG_ALG_PREHASHED {
@@ -223,44 +222,26 @@ fn check_minisign(pk: &PublicKey, file: Signed, sigfile: &str) -> Result<String,
     } else if alg == MINISIGN_SIG_ALG_LEGACY {
         match file {
             Signed::File(f) => verify_raw(pk, f, sig),
-            Signed::Hashes(_) => {
-                return Err(
-                    "legacy (Ed) minisign signature; a manifest's must be prehashed (ED)".into(),
-                )
-            }
+            Signed::Hashes(_) => return Err(SigError::LegacyMinisign),
         }
     } else {
-        return Err("unknown minisign algorithm".into());
+        return Err(SigError::Malformed("unknown minisign algorithm"));
     };
     if !ok {
-        return Err("signature does not match".into());
+        return Err(SigError::Mismatch);
     }
     let tc = lines[2]
         .strip_prefix("trusted comment: ")
-        .ok_or("no trusted comment")?;
+        .ok_or(SigError::Malformed("no trusted comment"))?;
     let gsig = B64
         .decode(lines[3].trim())
-        .map_err(|_| "global signature is not base64".to_owned())?;
+        .map_err(|_| SigError::Malformed("global signature is not base64"))?;
     let mut global = sig.to_vec();
     global.extend_from_slice(tc.as_bytes());
     if !verify_raw(pk, &global, &gsig) {
-        return Err("trusted comment signature does not match".into());
+        return Err(SigError::TrustedCommentMismatch);
     }
     Ok(tc.to_owned())
-}
-
-/// The key as an OpenSSH public key blob (`ssh-ed25519` wire format).
-fn ssh_key_blob(pk: &PublicKey) -> Vec<u8> {
-    let mut b = Vec::new();
-    ssh_string(&mut b, b"ssh-ed25519");
-    ssh_string(&mut b, pk.key.as_bytes());
-    b
-}
-
-/// Append an SSH wire-format string (u32 big-endian length, then bytes).
-fn ssh_string(out: &mut Vec<u8>, s: &[u8]) {
-    out.extend_from_slice(&(s.len() as u32).to_be_bytes());
-    out.extend_from_slice(s);
 }
 
 /// The data an SSHSIG signature covers, from the file's SHA-512.
@@ -276,14 +257,19 @@ fn sshsig_signed_data(sha512: &[u8]) -> Vec<u8> {
 
 /// An armored OpenSSH signature (`ssh-keygen -Y verify -n vellum-manifest`).
 pub fn ssh_signature(sk: &SecretKey, file: &[u8]) -> String {
-    let sig = sk.signing.sign(&sshsig_signed_data(&Sha512::digest(file)));
+    ssh_signature_hashed(sk, &Sha512::digest(file).into())
+}
+
+/// An armored OpenSSH signature of a file given by its SHA-512.
+pub fn ssh_signature_hashed(sk: &SecretKey, sha512: &[u8; 64]) -> String {
+    let sig = sk.signing.sign(&sshsig_signed_data(sha512));
     let mut sig_blob = Vec::new();
     ssh_string(&mut sig_blob, b"ssh-ed25519");
     ssh_string(&mut sig_blob, &sig.to_bytes());
     let mut blob = Vec::new();
     blob.extend_from_slice(SSHSIG_MAGIC);
     blob.extend_from_slice(&1u32.to_be_bytes());
-    ssh_string(&mut blob, &ssh_key_blob(&sk.public));
+    ssh_string(&mut blob, &ssh_key_blob(&sk.public.key));
     ssh_string(&mut blob, SSHSIG_NAMESPACE.as_bytes());
     ssh_string(&mut blob, b"");
     ssh_string(&mut blob, SSHSIG_HASH.as_bytes());
@@ -314,13 +300,13 @@ fn read_ssh_string<'a>(b: &mut &'a [u8]) -> Option<&'a [u8]> {
 }
 
 /// Check an armored OpenSSH signature against a trusted key.
-pub fn verify_ssh(pk: &PublicKey, file: &[u8], armored: &str) -> Result<(), String> {
+pub fn verify_ssh(pk: &PublicKey, file: &[u8], armored: &str) -> Result<(), SigError> {
     verify_ssh_hashed(pk, &Sha512::digest(file).into(), armored)
 }
 
 /// Check an armored OpenSSH signature against a trusted key and the signed
 /// file's SHA-512.
-pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Result<(), String> {
+pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Result<(), SigError> {
     let body: String = armored
         .lines()
         .map(str::trim)
@@ -330,15 +316,15 @@ pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Re
         .collect();
     let blob = B64
         .decode(body)
-        .map_err(|_| "not an SSH signature".to_owned())?;
-    let bad = || "malformed SSH signature".to_owned();
+        .map_err(|_| SigError::Malformed("not an SSH signature"))?;
+    let bad = || SigError::Malformed("malformed SSH signature");
     let mut b = blob.as_slice();
     if !b.starts_with(SSHSIG_MAGIC) || b.len() < 10 {
         return Err(bad());
     }
     b = &b[6..];
     if u32::from_be_bytes(b[..4].try_into().map_err(|_| bad())?) != 1 {
-        return Err("unknown SSH signature version".into());
+        return Err(SigError::Malformed("unknown SSH signature version"));
     }
     b = &b[4..];
     let key = read_ssh_string(&mut b).ok_or_else(bad)?;
@@ -346,39 +332,84 @@ pub fn verify_ssh_hashed(pk: &PublicKey, sha512: &[u8; 64], armored: &str) -> Re
     let _reserved = read_ssh_string(&mut b).ok_or_else(bad)?;
     let hash = read_ssh_string(&mut b).ok_or_else(bad)?;
     let mut sig = read_ssh_string(&mut b).ok_or_else(bad)?;
-    if key != ssh_key_blob(pk).as_slice() {
-        return Err("signed by another key".into());
+    if key != ssh_key_blob(&pk.key).as_slice() {
+        return Err(SigError::OtherKey);
     }
     if ns != SSHSIG_NAMESPACE.as_bytes() || hash != SSHSIG_HASH.as_bytes() {
-        return Err("unexpected namespace or hash algorithm".into());
+        return Err(SigError::WrongNamespace);
     }
     let alg = read_ssh_string(&mut sig).ok_or_else(bad)?;
     let raw = read_ssh_string(&mut sig).ok_or_else(bad)?;
     if alg != b"ssh-ed25519" || !verify_raw(pk, &sshsig_signed_data(sha512), raw) {
-        return Err("signature does not match".into());
+        return Err(SigError::Mismatch);
     }
     Ok(())
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn key(n: u8) -> SecretKey {
         SecretKey::from_seed(&[n; 32])
     }
 
+    /// Known answers, in the style of rust-minisign's tests: a fixed key
+    /// (seed 01 02 ... 20) and the exact bytes of each signature form over
+    /// a fixed message. Ed25519 is deterministic, so signing must give
+    /// these bytes again. They were checked once with the tools themselves:
+    /// `minisign -V` (0.11), `openssl pkeyutl -verify -rawin` (3.0) and
+    /// `ssh-keygen -Y verify -n vellum-manifest` (OpenSSH 9.2) accept them,
+    /// and `ssh-keygen -l` prints the fingerprint below for the key.
+    pub(crate) mod kat {
+        /// The seed.
+        pub(crate) fn seed() -> [u8; 32] {
+            core::array::from_fn(|i| i as u8 + 1)
+        }
+        pub(crate) const PUBLIC_KEY_FILE: &str = "untrusted comment: minisign public key D98B62FDFD2B63AE\nRWSuYyv9/WKL2Xm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk\n";
+        pub(crate) const KEY_ID: &str = "D98B62FDFD2B63AE";
+        pub(crate) const FINGERPRINT: &str = "SHA256:eVkCKHnc5RjanBduU2vmOecbFl3M9wOgHdk24INJytY";
+        pub(crate) const MESSAGE: &[u8] =
+            b"vellum known-answer test: the message signed three ways\n";
+        pub(crate) const RAW: &str = "85af3945b2db36ba2971993f3c7580c42f01d7b34836ddf44966f77fb71ecdd1ef8cbded5eca97fd08f720058e80ca606099f9e17b9829590919e54459346d08";
+        pub(crate) const MINISIGN: &str = "untrusted comment: signature from vellum secret key D98B62FDFD2B63AE\nRUSuYyv9/WKL2bY5XROHWKjDauLYEUGjhT02/py4MTwJiP5Ih+eDTccYl9Hitrs6ifYPtv/lKMtkm/bZ6Zzs2wE+329tbBk/TQ0=\ntrusted comment: vellum known-answer test\n8xUGd/Ypm7VKY3AX6kc2lldlSwWIDQR3iN7YHt0fFMs/vwJdCQq3iphbcZXAAVMtANNJY+rB1zvpWicG5dBdAQ==\n";
+        pub(crate) const SSH: &str = "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAQAAADMAAAALc3NoLWVkMjU1MTkAAAAgebVWLo/mVPlAeLES6KmLp5AfhT\nrmlb7X4OORC60ElmQAAAAPdmVsbHVtLW1hbmlmZXN0AAAAAAAAAAZzaGE1MTIAAABTAAAA\nC3NzaC1lZDI1NTE5AAAAQITU5Xd8YpXWAk06+4yT68TZZYU1mGS+BT+AMo1O5n5rYXbW1x\nXO9+psKKfJ2tbgO21XZW1ffQA7ns37XFkFrw0=\n-----END SSH SIGNATURE-----\n";
+    }
+
     #[test]
-    fn section_messages_are_unambiguous() {
-        assert_ne!(
-            section_message("a", 1, "bc", "00"),
-            section_message("ab", 1, "c", "00")
+    fn known_answers_for_each_signature_form() {
+        let sk = SecretKey::from_seed(&kat::seed());
+        assert_eq!(sk.public.to_minisign(), kat::PUBLIC_KEY_FILE);
+        assert_eq!(sk.public.id.to_string(), kat::KEY_ID);
+        assert_eq!(sk.public.fingerprint().to_string(), kat::FINGERPRINT);
+        let pk = crate::crypto::keys::PublicKey::from_minisign(kat::PUBLIC_KEY_FILE).unwrap();
+        let m = kat::MESSAGE;
+        // Raw (OpenSSL), minisign, SSH: signed again, the same bytes ...
+        assert_eq!(hex::encode(raw_signature(&sk, m)), kat::RAW);
+        assert_eq!(
+            minisign_signature(&sk, m, "vellum known-answer test"),
+            kat::MINISIGN
         );
-        assert_ne!(
-            section_message("a", 1, "b", "00"),
-            section_message("a", 2, "b", "00")
+        assert_eq!(ssh_signature(&sk, m), kat::SSH);
+        // ... that verify, by the file and by its digests ...
+        assert!(verify_raw(&pk, m, &hex::decode(kat::RAW).unwrap()));
+        assert_eq!(
+            verify_minisign(&pk, m, kat::MINISIGN).unwrap(),
+            "vellum known-answer test"
         );
-        assert!(section_message("a", 1, "b", "00").starts_with(SECTION_TAG));
+        assert!(verify_minisign_hashed(&pk, &FileHashes::of(m), kat::MINISIGN).is_ok());
+        assert_eq!(verify_ssh(&pk, m, kat::SSH), Ok(()));
+        let mut c = StreamCheck::new(&pk, &hex::decode(kat::RAW).unwrap());
+        c.update(m);
+        assert!(c.verifies());
+        // ... and not over another message.
+        let other = b"vellum known-answer test: another message\n";
+        assert!(!verify_raw(&pk, other, &hex::decode(kat::RAW).unwrap()));
+        assert_eq!(
+            verify_minisign(&pk, other, kat::MINISIGN),
+            Err(SigError::Mismatch)
+        );
+        assert_eq!(verify_ssh(&pk, other, kat::SSH), Err(SigError::Mismatch));
     }
 
     #[test]

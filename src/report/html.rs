@@ -102,24 +102,29 @@ fn page(title: &str, body: &str) -> String {
 
 fn meta(a: &Against) -> String {
     format!(
-        "<dl class=\"meta\"><dt>Archive</dt><dd>{}</dd><dt>Archive id</dt><dd>{}</dd><dt>Version</dt><dd>v{}</dd><dt>Sealed on (the signer&#39;s clock)</dt><dd>{}</dd><dt>Signed by (key id)</dt><dd>{}</dd><dt>Sealed text&#39;s fingerprint (manifest SHA-256)</dt><dd>{}</dd><dt>How the text is compared (canonical text)</dt><dd>{}</dd></dl>",
+        "<dl class=\"meta\"><dt>Archive</dt><dd>{}</dd><dt>Archive id</dt><dd>{}</dd><dt>Version</dt><dd>v{}</dd><dt>Sealed on (the signer&#39;s clock)</dt><dd>{}</dd><dt>Signed by (key fingerprint)</dt><dd>{} (key id {}, from {})</dd><dt>Sealed text&#39;s fingerprint (manifest SHA-256)</dt><dd>{}</dd><dt>Signed checkpoint (SHA-256)</dt><dd>{}</dd><dt>How the text is compared (canonical text)</dt><dd>{}</dd><dt>Verified</dt><dd>{}</dd></dl>",
         text(&a.archive_path),
         text(&a.archive),
         a.version,
         text(&a.created),
+        text(&a.signer_fingerprint),
         text(&a.signer_key_id),
+        text(&a.signer_key_file),
         text(&a.manifest_sha256),
-        text(&a.canonical_text)
+        text(&a.checkpoint_sha256),
+        text(&a.canonical_text),
+        text(a.verification.describe())
     )
 }
 
 /// The line near the top that says what was verified and by whom.
 fn signed_line(a: &Against) -> String {
     format!(
-        "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by the key <span class=\"sid\">{}</span>, one you trust.</p>",
+        "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by the key <span class=\"sid\">{}</span> ({}), one you trust.</p>",
         a.version,
         text(&a.archive),
-        text(&a.signer_key_id)
+        text(&a.signer_fingerprint),
+        text(&a.signer_key_file)
     )
 }
 
@@ -282,11 +287,16 @@ fn changes_list(ch: &[Change], (from, to): (&str, &str)) -> String {
 fn verify_commands(a: &Against) -> String {
     let id = &a.archive;
     let v = a.version;
+    // The signer's files are named by its fingerprint (rule O4).
+    let tag = crate::crypto::keys::Fingerprint::parse(&a.signer_fingerprint)
+        .map(|f| f.file_tag())
+        .unwrap_or_else(|| "TAG".into());
     format!(
-        "<h2 id=\"verify\">Verify the archive yourself</h2>\n<p>With vellum, against the publisher&#39;s public key obtained from a source you trust (never from inside the archive):</p>\n<pre><code>vellum verify {path} --trust PUBLISHER.pub</code></pre>\n<p>Or with standard tools only:</p>\n<pre><code>unzip {path} -d unpacked\nbagit.py --validate unpacked/{id}\nocfl-validate.py unpacked/{id}/data\nminisign -V -p PUBLISHER.pub -m unpacked/{id}/data/v{v}/content/manifest.json -x unpacked/{id}/data/v{v}/content/manifest.json.minisig</code></pre>\n<p>The signed manifest lists the SHA-256 of the canonical text and of every section; its own SHA-256 is <code>{m}</code>.</p>",
+        "<h2 id=\"verify\">Verify the archive yourself</h2>\n<p>With vellum, against the publisher&#39;s public key obtained from a source you trust (never from inside the archive):</p>\n<pre><code>vellum verify {path} --trust PUBLISHER.pub</code></pre>\n<p>Or with standard tools only:</p>\n<pre><code>unzip {path} -d unpacked\nbagit.py --validate unpacked/{id}\nocfl-validate.py unpacked/{id}/data\nminisign -V -p PUBLISHER.pub -m unpacked/{id}/data/v{v}/content/manifest.json -x unpacked/{id}/data/v{v}/content/manifest.json.{tag}.minisig</code></pre>\n<p>The signed manifest lists the SHA-256 of the original text and of every section; its own SHA-256 is <code>{m}</code>. The signer&#39;s key fingerprint is <code>{fp}</code>: compare it with the one the publisher announces. One section can be proven to anyone with <code>vellum prove {path} SECTION</code>.</p>",
         path = text(&a.archive_path),
         id = text(id),
         m = text(&a.manifest_sha256),
+        fp = text(&a.signer_fingerprint),
     )
 }
 

@@ -181,12 +181,15 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
         check_summary(r)
     ));
     s.push_str(&format!(
-        "  against {} v{} (sealed {}, key {}) in {}\n",
+        "  against {} v{} (sealed {}, key {} {} from {}) in {}\n  verified: {}\n",
         against.archive,
         against.version,
         against.created,
         against.signer_key_id,
-        against.archive_path
+        against.signer_fingerprint,
+        against.signer_key_file,
+        against.archive_path,
+        against.verification.describe()
     ));
     for n in &r.notes {
         s.push_str(&format!("  note: {n}\n"));
@@ -331,8 +334,8 @@ fn altered_section(s: &mut String, sec: &SectionReport, st: Style) {
 fn describe(s: &DiffSide) -> String {
     match &s.meta {
         Some(m) => format!(
-            "{}  (sealed {}, key {})",
-            s.label, m.created, m.signer_key_id
+            "{}  (sealed {}, key {} {})",
+            s.label, m.created, m.signer_key_id, m.signer_fingerprint
         ),
         None => s.label.clone(),
     }
@@ -426,6 +429,16 @@ pub fn diff(old: &DiffSide, new: &DiffSide, r: &DiffReport, st: Style) -> String
     s
 }
 
+/// The signers of a version, as outputs name them (K7): fingerprint and
+/// the trusted .pub file.
+fn signers(v: &crate::verify::VersionReport) -> String {
+    v.signers
+        .iter()
+        .map(|s| s.describe())
+        .collect::<Vec<_>>()
+        .join(" and ")
+}
+
 /// Human verify result: verified with each version, or every problem.
 pub fn verify(r: &crate::verify::Report) -> String {
     let mut s = String::new();
@@ -439,7 +452,11 @@ pub fn verify(r: &crate::verify::Report) -> String {
         for v in &r.versions {
             s.push_str(&format!(
                 "  v{}  {}  signed by {}  {} sections  {}\n",
-                v.version, v.created, v.signer_key_id, v.sections, v.message
+                v.version,
+                v.created,
+                signers(v),
+                v.sections,
+                v.message
             ));
         }
     } else {
@@ -465,12 +482,13 @@ pub fn log(r: &crate::verify::Report) -> String {
     let mut s = String::new();
     for v in &r.versions {
         s.push_str(&format!(
-            "v{}  {}  key {}{}  manifest {}\n    {}\n",
+            "v{}  {}  key {}{}  manifest {}  root {}\n    {}\n",
             v.version,
             v.created,
-            v.signer_key_id,
+            signers(v),
             if v.key_change { " (key change)" } else { "" },
             &v.manifest_sha256[..16.min(v.manifest_sha256.len())],
+            v.root,
             if v.message.is_empty() {
                 "(no message)"
             } else {
@@ -485,6 +503,47 @@ pub fn log(r: &crate::verify::Report) -> String {
         ));
     }
     s
+}
+
+/// Human result of sealing.
+pub fn seal(text: &str, o: &crate::seal::SealOutcome) -> String {
+    let mut s = format!(
+        "sealed {text} as version {} of {} ({} sections, key {} {})\nmanifest SHA-256 {}\ncheckpoint SHA-256 {}, tree root {}\n",
+        o.version,
+        o.archive.display(),
+        o.sections,
+        o.signer_key_id,
+        o.signer,
+        o.manifest_sha256,
+        o.checkpoint_sha256,
+        o.root
+    );
+    for w in &o.warnings {
+        s.push_str(&format!("warning: {w}\n"));
+    }
+    s
+}
+
+/// Human result of checking proof files: one line per proof.
+pub fn proofs(file: &str, r: &crate::verify::proof::ProofFile) -> String {
+    use crate::verify::proof::ProofFile;
+    match r {
+        ProofFile::Malformed(e) => format!("{file}: REJECTED: {e}\n"),
+        ProofFile::Proofs(ps) => {
+            let mut s = String::new();
+            for p in ps {
+                match p {
+                    Ok(p) => s.push_str(&format!(
+                        "{file}: PROVEN {}\n  {}\n",
+                        p.describe(),
+                        crate::report::visible(&p.text)
+                    )),
+                    Err(e) => s.push_str(&format!("{file}: REJECTED: {e}\n")),
+                }
+            }
+            s
+        }
+    }
 }
 
 /// Human listing of a text's sections: one line each, then the canonical

@@ -26,8 +26,12 @@ pub struct CheckJson<'a> {
     version: u32,
     created: &'a str,
     signer_key_id: &'a str,
+    signer_fingerprint: &'a str,
+    signer_key_file: &'a str,
     manifest_sha256: &'a str,
+    checkpoint_sha256: &'a str,
     canonical_text: &'a str,
+    verification: crate::verify::Verification,
     #[serde(skip_serializing_if = "Option::is_none")]
     matches_version: Option<u32>,
     summary: &'a crate::compare::check::Summary,
@@ -119,8 +123,12 @@ pub fn check<'a>(
         version: against.version,
         created: &against.created,
         signer_key_id: &against.signer_key_id,
+        signer_fingerprint: &against.signer_fingerprint,
+        signer_key_file: &against.signer_key_file,
         manifest_sha256: &against.manifest_sha256,
+        checkpoint_sha256: &against.checkpoint_sha256,
         canonical_text: &against.canonical_text,
+        verification: against.verification,
         matches_version: r.matches_version,
         summary: &r.summary,
         sections: SectionsJson {
@@ -186,6 +194,62 @@ pub fn log(r: &crate::verify::Report) -> LogJson<'_> {
         valid: r.valid,
         versions: &r.versions,
         problems: &r.problems,
+    }
+}
+
+/// Schema id of proof check reports.
+pub const PROOFS_SCHEMA: &str = "vellum-proof-report-v1";
+
+/// The JSON form of checking a proof file: each proof proven or rejected.
+#[derive(Serialize)]
+pub struct ProofsJson<'a> {
+    schema: &'static str,
+    file: &'a str,
+    valid: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    proofs: Vec<ProofJson<'a>>,
+}
+
+/// One proof's outcome.
+#[derive(Serialize)]
+struct ProofJson<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proven: Option<&'a crate::verify::proof::Proven>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rejected: Option<String>,
+}
+
+/// The JSON form of checking a proof file.
+pub fn proofs<'a>(file: &'a str, r: &'a crate::verify::proof::ProofFile) -> ProofsJson<'a> {
+    use crate::verify::proof::ProofFile;
+    match r {
+        ProofFile::Malformed(e) => ProofsJson {
+            schema: PROOFS_SCHEMA,
+            file,
+            valid: false,
+            error: Some(e.to_string()),
+            proofs: vec![],
+        },
+        ProofFile::Proofs(ps) => ProofsJson {
+            schema: PROOFS_SCHEMA,
+            file,
+            valid: ps.iter().all(|p| p.is_ok()),
+            error: None,
+            proofs: ps
+                .iter()
+                .map(|p| match p {
+                    Ok(p) => ProofJson {
+                        proven: Some(p),
+                        rejected: None,
+                    },
+                    Err(e) => ProofJson {
+                        proven: None,
+                        rejected: Some(e.to_string()),
+                    },
+                })
+                .collect(),
+        },
     }
 }
 
@@ -259,8 +323,13 @@ mod tests {
             version: 1,
             created: "2014-02-08T18:00:00Z".into(),
             signer_key_id: "K".into(),
+            signer_fingerprint: "SHA256:x".into(),
+            signer_key_file: "k.pub".into(),
             manifest_sha256: "00".into(),
+            checkpoint_sha256: "11".into(),
+            root: "r".into(),
             canonical_text: crate::text::canon::SPEC_ID.into(),
+            verification: crate::verify::Verification::Signatures,
         };
         let fast = serde_json::to_string(&check("c", &against, &r, Some(&sealed))).unwrap();
         let plain = serde_json::to_string(&check("c", &against, &r, None)).unwrap();

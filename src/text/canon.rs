@@ -410,7 +410,8 @@ pub fn marker_text(m: Marker) -> String {
 }
 
 /// How lines become blocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// Blank lines separate paragraphs; single line breaks are wrapping.
     Paragraphs,
@@ -728,6 +729,11 @@ impl<S: Sink> Canonicalizer<S> {
         self.block_open = false;
     }
 
+    /// The sink, to take what it has collected so far.
+    pub fn sink_mut(&mut self) -> &mut S {
+        &mut self.sink
+    }
+
     /// Number of blocks written so far.
     pub fn blocks(&self) -> usize {
         self.blocks
@@ -1039,24 +1045,199 @@ fn part_ends(text: &str, mode: Mode, parts: usize) -> Vec<usize> {
     let mut from = 0;
     for k in 1..parts {
         let target = (b.len() / parts * k).max(from);
-        // Just after an LF that is followed by an empty line (LF or CR LF),
-        // or, in line mode, by anything.
-        let cut = memchr::memchr_iter(b'\n', &b[target..])
-            .map(|p| target + p + 1)
-            .find(|&c| match mode {
-                Mode::Lines => true,
-                Mode::Paragraphs => b[c..].starts_with(b"\n") || b[c..].starts_with(b"\r\n"),
-            });
-        match cut {
-            Some(c) if c < b.len() => {
+        match next_clean_cut(b, target, mode) {
+            Some(c) => {
                 ends.push(c);
                 from = c;
             }
-            _ => break,
+            None => break,
         }
     }
     ends.push(b.len());
     ends
+}
+
+/// Whether a text may be cut at `c` into parts that canonicalize on their
+/// own (C33): just after an LF that is followed by an empty line (LF or
+/// CR LF), or, in line mode, by anything but the end. Both parts see the
+/// canonicalizer in its fresh state but for its counts.
+pub fn is_clean_cut(b: &[u8], c: usize, mode: Mode) -> bool {
+    c > 0
+        && c < b.len()
+        && b[c - 1] == b'\n'
+        && match mode {
+            Mode::Lines => true,
+            Mode::Paragraphs => b[c..].starts_with(b"\n") || b[c..].starts_with(b"\r\n"),
+        }
+}
+
+/// The first clean cut at or after `from` (C33).
+pub fn next_clean_cut(b: &[u8], from: usize, mode: Mode) -> Option<usize> {
+    let from = from.max(1);
+    if from >= b.len() {
+        return None;
+    }
+    memchr::memchr_iter(b'\n', &b[from - 1..])
+        .map(|p| from + p)
+        .find(|&c| is_clean_cut(b, c, mode))
+}
+
+/// Least bytes a chunk of an original holds (C33): chunks are the unit in
+/// which verify canonicalizes a text on several cores and `prove` reads one
+/// section without canonicalizing the whole text.
+pub const CHUNK_BYTES: usize = 1 << 20;
+
+/// Where an original text is cut into chunks (C33): each chunk starts at
+/// the first clean cut at least [`CHUNK_BYTES`] after the previous chunk's
+/// start. `bytes` are the original's bytes (a UTF-8 BOM included); texts
+/// that also break lines with NEL, LS or PS, and texts that are not UTF-8,
+/// are one chunk. Returns the start of every chunk after the first.
+pub fn chunk_cuts(bytes: &[u8], mode: Mode, utf8: bool) -> Vec<usize> {
+    let mut f = CutFinder::new(mode);
+    f.push(bytes);
+    f.finish(utf8).into_iter().map(|c| c as usize).collect()
+}
+
+/// Finds the chunk cuts of an original (C33) as its bytes stream past, in
+/// pieces of any size, with the same result as [`chunk_cuts`].
+pub struct CutFinder {
+    mode: Mode,
+    /// Least bytes of a chunk: [`CHUNK_BYTES`] (smaller in tests).
+    chunk: u64,
+    cuts: Vec<u64>,
+    /// Bytes seen.
+    pos: u64,
+    /// Where the chunk being read started.
+    from: u64,
+    /// The last two bytes seen (to look behind and ahead across pieces).
+    tail: [u8; 2],
+    /// A candidate cut (just after an LF) waiting for the bytes after it.
+    pending: Option<u64>,
+    other_breaks: bool,
+}
+
+impl CutFinder {
+    /// A finder for a text in this mode.
+    pub fn new(mode: Mode) -> CutFinder {
+        CutFinder::with_chunk(mode, CHUNK_BYTES as u64)
+    }
+
+    fn with_chunk(mode: Mode, chunk: u64) -> CutFinder {
+        CutFinder {
+            mode,
+            chunk,
+            cuts: Vec::new(),
+            pos: 0,
+            from: 0,
+            tail: [0, 0],
+            pending: None,
+            other_breaks: false,
+        }
+    }
+
+    /// The byte at absolute offset `at`, in this piece or the tail before it.
+    fn byte(&self, piece: &[u8], at: u64) -> Option<u8> {
+        if at >= self.pos {
+            piece.get((at - self.pos) as usize).copied()
+        } else if at + 2 >= self.pos {
+            Some(self.tail[(at + 2 - self.pos) as usize])
+        } else {
+            None
+        }
+    }
+
+    /// Decide a candidate cut `c` if the bytes after it are known: `Some`
+    /// with whether it is a cut, `None` to wait for more.
+    fn decide(&self, piece: &[u8], c: u64, end: u64) -> Option<bool> {
+        if c >= end {
+            return None;
+        }
+        Some(match self.mode {
+            Mode::Lines => true,
+            Mode::Paragraphs => match self.byte(piece, c)? {
+                b'\n' => true,
+                b'\r' => {
+                    if c + 1 >= end {
+                        return None;
+                    }
+                    self.byte(piece, c + 1)? == b'\n'
+                }
+                _ => false,
+            },
+        })
+    }
+
+    /// The next piece of the text.
+    pub fn push(&mut self, piece: &[u8]) {
+        let end = self.pos + piece.len() as u64;
+        // NEL (C2 85), LS and PS (E2 80 A8/A9), also across pieces: a
+        // sequence that crosses has at most two bytes on either side.
+        if !self.other_breaks {
+            let mut look = self.tail.to_vec();
+            look.extend_from_slice(&piece[..piece.len().min(2)]);
+            self.other_breaks = [piece, &look[..]].iter().any(|h| {
+                ["\u{85}", "\u{2028}", "\u{2029}"]
+                    .iter()
+                    .any(|b| memchr::memmem::find(h, b.as_bytes()).is_some())
+            });
+        }
+        let mut at = self.pos;
+        loop {
+            if let Some(c) = self.pending {
+                match self.decide(piece, c, end) {
+                    None => break,
+                    Some(true) => {
+                        self.cuts.push(c);
+                        self.from = c;
+                        self.pending = None;
+                    }
+                    Some(false) => self.pending = None,
+                }
+                at = at.max(c);
+                continue;
+            }
+            let min = (self.from + self.chunk).max(1);
+            // An LF at min - 1 or later makes a candidate at min or later.
+            let look_from = at.max(min - 1);
+            if look_from >= end {
+                break;
+            }
+            let off = (look_from - self.pos) as usize;
+            match memchr::memchr(b'\n', &piece[off..]) {
+                Some(i) => {
+                    let lf = self.pos + (off + i) as u64;
+                    self.pending = Some(lf + 1);
+                    at = lf + 1;
+                }
+                None => break,
+            }
+        }
+        // Keep the last two bytes for the next piece.
+        match piece.len() {
+            0 => {}
+            1 => self.tail = [self.tail[1], piece[0]],
+            n => self.tail = [piece[n - 2], piece[n - 1]],
+        }
+        self.pos = end;
+    }
+
+    /// The text ended: its cuts (none if it is not UTF-8 or also breaks
+    /// lines with NEL, LS or PS).
+    pub fn finish(self, utf8: bool) -> Vec<u64> {
+        if !utf8 || self.other_breaks {
+            return Vec::new();
+        }
+        self.cuts
+    }
+}
+
+/// Canonicalize a decoded text cut at clean cuts (`cuts`, byte offsets in
+/// `text`, increasing), each part on its own, on all cores (C33). Returns
+/// the canonical text and the number of blocks each part holds.
+pub fn canonicalize_in_parts(text: &str, mode: Mode, cuts: &[usize]) -> (Canonical, Vec<usize>) {
+    let ends: Vec<usize> = cuts.iter().copied().chain([text.len()]).collect();
+    let c = run_with_ends(text, mode, false, &ends);
+    (c.0, c.1)
 }
 
 fn run_part(text: &str, mode: Mode, display: bool) -> (BlockSink, u64) {
@@ -1081,12 +1262,18 @@ fn run(text: &str, display: bool) -> Canonical {
 }
 
 fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
-    use rayon::prelude::*;
     let other_breaks = has_other_breaks(text);
     let mode = detect_mode_with(text, other_breaks);
     // NEL, LS and PS end lines too; such rare texts take one pass.
     let parts = if other_breaks { 1 } else { parts };
     let ends = part_ends(text, mode, parts);
+    run_with_ends(text, mode, display, &ends).0
+}
+
+/// Canonicalize the parts of `text` that end at `ends` (the last at the
+/// text's end), on all cores; also the number of blocks of each part.
+fn run_with_ends(text: &str, mode: Mode, display: bool, ends: &[usize]) -> (Canonical, Vec<usize>) {
+    use rayon::prelude::*;
     let starts = std::iter::once(0).chain(ends.iter().copied());
     let ranges: Vec<(usize, usize)> = starts.zip(ends.iter().copied()).collect();
     let done: Vec<(BlockSink, u64)> = ranges
@@ -1095,6 +1282,7 @@ fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
         .collect();
     let mut blocks = Vec::with_capacity(done.iter().map(|d| d.0.blocks.len()).sum());
     let mut warnings = Vec::new();
+    let per_part: Vec<usize> = done.iter().map(|d| d.0.blocks.len()).collect();
     let (mut blocks_before, mut lines_before) = (0, 0);
     for (sink, lines) in done {
         for mut w in sink.warnings {
@@ -1116,11 +1304,11 @@ fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
                 }),
         );
     }
-    Canonical { blocks, warnings }
+    (Canonical { blocks, warnings }, per_part)
 }
 
 /// Whether the text ends lines with NEL, LS or PS as well.
-fn has_other_breaks(text: &str) -> bool {
+pub fn has_other_breaks(text: &str) -> bool {
     let b = text.as_bytes();
     memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
         || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()
@@ -1136,6 +1324,25 @@ impl Canonical {
     /// Canonicalize without keeping a display form (faster; for copies).
     pub fn fast(text: &str) -> Canonical {
         run(text, false)
+    }
+
+    /// SHA-256 (lowercase hex) and length of the canonical text, without
+    /// writing it out.
+    pub fn digest(&self) -> (String, u64) {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        let mut len = 0u64;
+        let mut w = TextWriter::default();
+        let mut put = |s: &str| {
+            h.update(s.as_bytes());
+            len += s.len() as u64;
+        };
+        for b in &self.blocks {
+            w.block(b.marker, &mut put);
+            put(&b.text);
+        }
+        w.finish(&mut put);
+        (hex::encode(h.finalize()), len)
     }
 
     /// The canonical text as bytes to hash and store.
@@ -1187,6 +1394,44 @@ pub fn canonicalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// Streamed in pieces of any size, the cut finder finds the cuts
+        /// that the rule (C33) gives on the whole text: the first clean cut
+        /// at least a chunk after the previous one, none in texts that also
+        /// break lines with NEL, LS or PS.
+        #[test]
+        fn cuts_streamed_are_cuts_whole(
+            parts in proptest::collection::vec(0u8..9, 0..400),
+            chunk in 1u64..40,
+            pieces in proptest::collection::vec(1usize..9, 1..30),
+            lines in proptest::bool::ANY,
+        ) {
+            let mode = if lines { Mode::Lines } else { Mode::Paragraphs };
+            let text: String = parts.iter().map(|p| match p {
+                0 => "\n", 1 => "\r\n", 2 => "\n\n", 3 => "a", 4 => "word ",
+                5 => "\r", 6 => "\u{2028}", 7 => "\u{85}", _ => "\u{e9}",
+            }).collect();
+            let b = text.as_bytes();
+            let mut want = Vec::new();
+            let mut at = 0u64;
+            if !has_other_breaks(&text) {
+                while let Some(c) = next_clean_cut(b, (at + chunk) as usize, mode) {
+                    want.push(c as u64);
+                    at = c as u64;
+                }
+            }
+            let mut f = CutFinder::with_chunk(mode, chunk);
+            let mut rest = b;
+            let mut sizes = pieces.iter().cycle();
+            while !rest.is_empty() {
+                let n = (*sizes.next().unwrap()).min(rest.len());
+                f.push(&rest[..n]);
+                rest = &rest[n..];
+            }
+            proptest::prop_assert_eq!(f.finish(true), want);
+        }
+    }
 
     fn c(s: &str) -> String {
         canonicalize(s)

@@ -84,6 +84,29 @@ pub fn decode_vec(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
     }
 }
 
+/// Decode bytes following the canonical-text rules, borrowing them when
+/// they are UTF-8 (with or without a BOM): a large text is not copied.
+pub fn decode_borrowed(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, Encoding), DecodeError> {
+    let (enc, body, skip) = match bytes.strip_prefix(UTF8_BOM) {
+        Some(rest) => (Encoding::Utf8Bom, rest, UTF8_BOM.len()),
+        None if bytes.starts_with(UTF16LE_BOM) || bytes.starts_with(UTF16BE_BOM) => {
+            return decode(bytes).map(|(s, e)| (std::borrow::Cow::Owned(s), e))
+        }
+        None => (Encoding::Utf8, bytes, 0),
+    };
+    if body.is_empty() {
+        return Err(DecodeError::Empty);
+    }
+    let text = std::str::from_utf8(body).map_err(|e| DecodeError::Invalid {
+        encoding: "UTF-8",
+        offset: skip + e.valid_up_to(),
+    })?;
+    if let Some(pos) = memchr::memchr(0, text.as_bytes()) {
+        return Err(DecodeError::Binary { offset: skip + pos });
+    }
+    Ok((std::borrow::Cow::Borrowed(text), enc))
+}
+
 /// Decode bytes to a string following the canonical-text rules.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     let (enc, body, skip) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
@@ -164,6 +187,34 @@ fn decode_utf16(body: &[u8], le: bool) -> Result<String, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Borrowed or not, decoding gives the same text and the same errors.
+    #[test]
+    fn decoding_borrowed_is_decoding() {
+        let le: Vec<u8> = [0xFF, 0xFE, b'h', 0, 0, 0xD8, b'b', 0].to_vec();
+        for b in [
+            &b"abc"[..],
+            b"\xEF\xBB\xBFabc",
+            b"",
+            b"\xEF\xBB\xBF",
+            b"ab\0c",
+            b"\xEF\xBB\xBFa\0",
+            b"abc\xFFdef",
+            b"\xEF\xBB\xBFab\xC3",
+            &le,
+            &le[..4],
+        ] {
+            assert_eq!(
+                decode_borrowed(b).map(|(s, e)| (s.into_owned(), e)),
+                decode(b),
+                "{b:?}"
+            );
+        }
+        assert!(matches!(
+            decode_borrowed(b"abc").unwrap().0,
+            std::borrow::Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn utf8_with_and_without_bom() {

@@ -31,6 +31,20 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// Every kind, in the order of their counts.
+    pub const ALL: [Kind; 5] = [
+        Kind::Paragraph,
+        Kind::Bullet,
+        Kind::Point,
+        Kind::Heading,
+        Kind::Closing,
+    ];
+
+    /// The kind of this name.
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
     /// The kind's name, as used in ids.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -103,33 +117,61 @@ impl BlockInfo {
     }
 }
 
-fn ends_sentence(text: &str) -> bool {
+/// Whether a block's text ends like a sentence (`.`, `!`, `?`, `;`, maybe
+/// before a quote or bracket).
+pub fn ends_sentence(text: &str) -> bool {
     text.trim_end_matches(['"', '\'', ')'])
         .ends_with(['.', '!', '?', ';'])
 }
 
-/// Kind, id and number of each block.
+/// Kind, id and number of each block (C29, C30).
 pub fn classify(blocks: &[BlockInfo]) -> Vec<(String, Kind, Option<u32>)> {
     let last_body = blocks.iter().rposition(|b| !b.is_short_line());
-    let mut counts = [0usize; 5];
-    blocks
-        .iter()
-        .enumerate()
-        .map(|(i, b)| {
-            let (kind, number) = match b.marker {
-                Some(Marker::Bullet) => (Kind::Bullet, None),
-                Some(Marker::Number(n)) => (Kind::Point, Some(n)),
-                None if b.is_short_line() => match last_body {
-                    Some(l) if i > l => (Kind::Closing, None),
-                    _ => (Kind::Heading, None),
-                },
-                None => (Kind::Paragraph, None),
-            };
-            let k = kind as usize;
-            counts[k] += 1;
-            (format!("{}-{}", kind.as_str(), counts[k]), kind, number)
-        })
-        .collect()
+    let mut c = Classifier::new(0, [0; 5], last_body.map(|l| l as u64));
+    blocks.iter().map(|b| c.next(b)).collect()
+}
+
+/// Classifies blocks one after the other, from any block on, as
+/// [`classify`] does the whole text: given how many sections of each kind
+/// come before (counts in [`Kind::ALL`] order) and where the last body
+/// block is (short lines after it are closing lines, C30).
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    index: u64,
+    counts: [u64; 5],
+    last_body: Option<u64>,
+}
+
+impl Classifier {
+    /// Start at block `index`.
+    pub fn new(index: u64, counts: [u64; 5], last_body: Option<u64>) -> Classifier {
+        Classifier {
+            index,
+            counts,
+            last_body,
+        }
+    }
+
+    /// The next block's id, kind and number.
+    pub fn next(&mut self, b: &BlockInfo) -> (String, Kind, Option<u32>) {
+        let (kind, number) = match b.marker {
+            Some(Marker::Bullet) => (Kind::Bullet, None),
+            Some(Marker::Number(n)) => (Kind::Point, Some(n)),
+            None if b.is_short_line() => match self.last_body {
+                Some(l) if self.index > l => (Kind::Closing, None),
+                _ => (Kind::Heading, None),
+            },
+            None => (Kind::Paragraph, None),
+        };
+        let k = kind as usize;
+        self.counts[k] += 1;
+        self.index += 1;
+        (
+            format!("{}-{}", kind.as_str(), self.counts[k]),
+            kind,
+            number,
+        )
+    }
 }
 
 /// Split a canonical text into sections; also returns each section's byte
@@ -148,6 +190,14 @@ pub fn split_owned(c: Canonical) -> Vec<Section> {
 /// of copying them (seal: a large text is not held twice).
 pub fn split_owned_hashed(c: Canonical) -> Vec<Section> {
     split_owned_with(c, true)
+}
+
+/// [`split_owned_hashed`], and the canonical text's SHA-256 and length
+/// ([`Canonical::digest`]) worked out at the same time.
+pub fn split_owned_hashed_digest(c: Canonical) -> (Vec<Section>, (String, u64)) {
+    let (infos, digest) = rayon::join(|| block_infos(&c, true), || c.digest());
+    let secs = assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)));
+    (secs, digest)
 }
 
 fn split_owned_with(c: Canonical, hash: bool) -> Vec<Section> {
@@ -276,17 +326,23 @@ impl Sink for Digester {
         if let Some((_, h, _, words, tail)) = &mut self.block {
             h.update(s.as_bytes());
             *words += s.bytes().filter(|&b| b == b' ').count();
-            tail.push_str(s);
-            if tail.len() > 64 {
-                let mut cut = tail.len() - 16;
-                while !tail.is_char_boundary(cut) {
-                    cut += 1;
-                }
-                tail.drain(..cut);
-            }
+            keep_tail(tail, s);
         }
     }
     fn warning(&mut self, _: crate::text::canon::Warning) {}
+}
+
+/// Add `s` to the end of a block kept only as far as [`ends_sentence`]
+/// looks: at most 64 bytes are held, whatever the block's length.
+pub fn keep_tail(tail: &mut String, s: &str) {
+    tail.push_str(s);
+    if tail.len() > 64 {
+        let mut cut = tail.len() - 16;
+        while !tail.is_char_boundary(cut) {
+            cut += 1;
+        }
+        tail.drain(..cut);
+    }
 }
 
 /// What a manifest claims about one section.

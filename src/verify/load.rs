@@ -1,12 +1,54 @@
-//! Loading one sealed version for `check` and `diff`: verify the archive,
-//! pick the version, read and decode its text as published.
+//! Loading one sealed version for `check` and `diff` (rule V18 of
+//! docs/archive-format.md): verify what a verdict rests on, pick the
+//! version, read and decode its text as published.
+//!
+//! What a verdict rests on is the chain of every version's manifest and
+//! checkpoint signatures, by trusted keys, and the canonical text and
+//! section tree of the version judged against: [`Verification::Signatures`].
+//! The full audit of every file of every version (bag and OCFL fixity,
+//! every canonical text re-derived) is `vellum verify`'s, and
+//! [`Verification::Full`] runs it first.
 
-use super::{verify, VerifyError};
-use crate::archive::layout::ORIGINAL;
-use crate::crypto::keys::PublicKey;
+use super::{verify, Opened, SignerReport, VerifyError};
+use crate::archive::checkpoint::{Checkpoint, SignedCheckpoint};
+use crate::archive::container::{ReadError, ZipIn};
+use crate::archive::layout::{self, Paths, CHECKPOINT, MANIFEST, ORIGINAL};
+use crate::archive::manifest::{Header, SectionEntry};
+use crate::archive::ocfl::Inventory;
+use crate::crypto::keys::{self, Fingerprint, TrustedKey};
+use crate::crypto::note::SignatureState;
+use crate::crypto::sign::StreamCheck;
+use crate::digest::{sha256, Tee};
+use crate::limits::MAX_TEXT;
+use crate::text::canon::Canonical;
+use crate::text::sections::{self, Section};
 use serde::Serialize;
+use sha2::Digest;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// How much of an archive was verified before a version was used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verification {
+    /// Every manifest and checkpoint signature of every version, and the
+    /// judged version's canonical text and tree (V18).
+    Signatures,
+    /// All of `vellum verify` (V1–V17).
+    Full,
+}
+
+impl Verification {
+    /// In words, for reports.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Verification::Signatures => {
+                "signatures of every version, and this version's text and tree (vellum verify checks every file)"
+            }
+            Verification::Full => "every file of every version (vellum verify)",
+        }
+    }
+}
 
 /// Which sealed version a check or diff was made against.
 #[derive(Debug, Clone, Serialize)]
@@ -19,12 +61,22 @@ pub struct Against {
     pub version: u32,
     /// When that version was sealed.
     pub created: String,
-    /// Who signed it.
+    /// Who signed it: the key id the trusted .pub file gives (a label).
     pub signer_key_id: String,
+    /// Who signed it: the key's fingerprint.
+    pub signer_fingerprint: String,
+    /// The trusted .pub file the signer's key came from.
+    pub signer_key_file: String,
     /// SHA-256 of its manifest.
     pub manifest_sha256: String,
+    /// SHA-256 of its checkpoint.
+    pub checkpoint_sha256: String,
+    /// The root of its sections' tree (padded base64).
+    pub root: String,
     /// Canonical-text specification.
     pub canonical_text: String,
+    /// What was verified before the version was used.
+    pub verification: Verification,
 }
 
 /// A sealed version's text as published, and what it is.
@@ -32,6 +84,8 @@ pub struct Against {
 pub struct LoadedVersion {
     /// The text, decoded.
     pub text: String,
+    /// Its sections (display text kept), as the tree was checked on.
+    pub sections: Vec<Section>,
     /// Its archive, version and signer.
     pub against: Against,
     /// How many versions the archive holds.
@@ -41,7 +95,7 @@ pub struct LoadedVersion {
 /// Why a version could not be loaded.
 #[derive(Debug)]
 pub enum LoadError {
-    /// Verification could not look at the archive (exit 2).
+    /// The archive could not be read at all (exit 2).
     Trouble(VerifyError),
     /// The archive does not verify (exit 1): it is not used.
     Invalid {
@@ -107,86 +161,356 @@ impl LoadError {
     }
 }
 
-/// A verified archive, open for reading its versions' texts.
+/// An archive whose signatures were checked (V18, or all of V1–V17), open
+/// for reading its versions' texts.
 pub struct LoadedArchive {
     archive: PathBuf,
-    opened: super::Opened,
+    chain: Chain,
+    how: Verification,
 }
 
 impl LoadedArchive {
     /// How many versions it holds.
     pub fn versions(&self) -> u32 {
-        self.opened.versions.len() as u32
+        self.chain.versions.len() as u32
     }
 
-    /// Version `n`'s text as published, and what it is.
+    /// Version `n`'s text as published, and what it is, once its text and
+    /// tree are checked against its signed checkpoint (V18).
     pub fn version(&self, n: u32) -> Result<LoadedVersion, LoadError> {
+        let archive = &self.archive;
         let newest = self.versions();
         if n == 0 || n > newest {
             return Err(LoadError::NoSuchVersion {
-                archive: self.archive.clone(),
+                archive: archive.clone(),
                 asked: n,
                 newest,
             });
         }
+        let invalid = |problems: String| LoadError::Invalid {
+            archive: archive.clone(),
+            problems,
+        };
         let unreadable = |why: String| LoadError::Unreadable {
-            archive: self.archive.clone(),
+            archive: archive.clone(),
             version: n,
             why,
         };
-        let vh = &self.opened.versions[n as usize - 1];
-        let m = &vh.manifest;
-        let bytes = self.opened.read_text(n, ORIGINAL).map_err(unreadable)?;
-        let (text, _) =
-            crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
+        let chain = &self.chain;
+        let cv = &chain.versions[n as usize - 1];
+        let path = object_path(&chain.paths, &chain.inventory, n, ORIGINAL)
+            .ok_or_else(|| unreadable("missing".into()))?;
+        let bytes = chain
+            .zip
+            .read_whole_chunked(&path, MAX_TEXT, "a text vellum compares whole")
+            .map_err(|e| unreadable(e.to_string()))?;
+        // The text, its canonical form and its tree: what the verdict rests
+        // on. Hashes and canonical form are worked out at the same time.
+        let (original_sha256, decoded) = rayon::join(
+            || sha256(&bytes),
+            || {
+                crate::text::decode::decode(&bytes).map(|(text, _)| {
+                    let canon = Canonical::new(&text);
+                    (text, sections::split_owned_hashed_digest(canon))
+                })
+            },
+        );
+        if original_sha256 != cv.checkpoint.original_sha256 {
+            return Err(invalid(format!(
+                "v{n} {ORIGINAL}: does not match its signed checkpoint"
+            )));
+        }
+        let (text, (secs, (canonical_sha256, _))) =
+            decoded.map_err(|e| unreadable(e.to_string()))?;
+        drop(bytes);
+        if canonical_sha256 != cv.checkpoint.canonical_sha256 {
+            return Err(invalid(format!(
+                "v{n}: the canonical text re-derived from {ORIGINAL} differs from the signed one"
+            )));
+        }
+        let root = tree_root(&secs);
+        if root != cv.checkpoint.root || secs.len() as u64 != cv.checkpoint.size {
+            return Err(invalid(format!(
+                "v{n}: the tree of the text's sections is not the signed one"
+            )));
+        }
+        let signer = &cv.signer;
         Ok(LoadedVersion {
             text,
+            sections: secs,
             against: Against {
-                archive_path: self.archive.display().to_string(),
-                archive: m.archive_id.clone(),
+                archive_path: archive.display().to_string(),
+                archive: cv.header.archive_id.clone(),
                 version: n,
-                created: m.created.clone(),
-                signer_key_id: m.signer_key_id.clone(),
-                manifest_sha256: vh.manifest_sha256.clone(),
-                canonical_text: m.canonical_text.clone(),
+                created: cv.header.created.clone(),
+                signer_key_id: signer.key_id.clone().unwrap_or_default(),
+                signer_fingerprint: signer.fingerprint.to_string(),
+                signer_key_file: signer.key_file.clone().unwrap_or_default(),
+                manifest_sha256: cv.manifest_sha256.clone(),
+                checkpoint_sha256: cv.checkpoint_sha256.clone(),
+                root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
+                canonical_text: cv.header.canonical_text.clone(),
+                verification: self.how,
             },
             versions: newest,
         })
     }
 }
 
-/// Verify an archive and keep it open for reading its versions' texts.
+/// Verify what a verdict rests on (`how`) and keep the archive open for
+/// reading its versions' texts; `progress` as for [`verify`].
 pub fn load_archive(
     archive: &Path,
-    trusted: &[PublicKey],
+    trusted: &[TrustedKey],
+    how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<LoadedArchive, LoadError> {
-    let v = verify(archive, trusted, progress).map_err(LoadError::Trouble)?;
-    if !v.report.valid {
-        return Err(LoadError::Invalid {
-            archive: archive.to_owned(),
-            problems: v.report.problems_in_brief(),
-        });
-    }
-    let opened = v.opened.ok_or_else(|| LoadError::Unreadable {
+    let invalid = |problems: String| LoadError::Invalid {
         archive: archive.to_owned(),
-        version: 0,
-        why: "could not be read".into(),
-    })?;
+        problems,
+    };
+    let chain = match how {
+        Verification::Full => {
+            let v = verify(archive, trusted, progress).map_err(LoadError::Trouble)?;
+            if !v.report.valid {
+                return Err(invalid(v.report.problems_in_brief()));
+            }
+            let o = v
+                .opened
+                .ok_or_else(|| invalid("not every version could be checked".into()))?;
+            Chain::from_opened(o, trusted)
+        }
+        Verification::Signatures => signature_chain(archive, trusted).map_err(|e| match e {
+            Found::Trouble(t) => LoadError::Trouble(t),
+            Found::Invalid(m) => invalid(m),
+        })?,
+    };
     Ok(LoadedArchive {
         archive: archive.to_owned(),
-        opened,
+        chain,
+        how,
     })
 }
 
-/// Verify an archive and read one version's text (the newest when
-/// `version` is `None`); `progress` as for [`verify`].
+/// Verify what a verdict rests on and read one version's text (the newest
+/// when `version` is `None`): [`load_archive`], then
+/// [`LoadedArchive::version`].
 pub fn load_version(
     archive: &Path,
-    trusted: &[PublicKey],
+    trusted: &[TrustedKey],
     version: Option<u32>,
+    how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<LoadedVersion, LoadError> {
-    let a = load_archive(archive, trusted, progress)?;
+    let a = load_archive(archive, trusted, how, progress)?;
     a.version(version.unwrap_or(a.versions()))
+}
+
+/// The tree root of sections (T1, T2).
+fn tree_root(secs: &[Section]) -> crate::crypto::merkle::Hash {
+    let entries: Vec<SectionEntry> = secs.iter().map(SectionEntry::of).collect();
+    crate::crypto::merkle::root(&crate::archive::manifest::leaf_hashes(&entries))
+}
+
+/// One version of a checked chain.
+struct ChainVersion {
+    header: Header,
+    manifest_sha256: String,
+    checkpoint: Checkpoint,
+    checkpoint_sha256: String,
+    signer: SignerReport,
+}
+
+/// The versions of an archive whose signatures were checked.
+struct Chain {
+    zip: ZipIn,
+    paths: Paths,
+    inventory: Inventory,
+    versions: Vec<ChainVersion>,
+}
+
+impl Chain {
+    fn from_opened(o: Opened, trusted: &[TrustedKey]) -> Chain {
+        let versions = o
+            .versions
+            .into_iter()
+            .map(|v| ChainVersion {
+                signer: SignerReport::of(v.manifest.signers[0], trusted),
+                header: v.manifest,
+                manifest_sha256: v.manifest_sha256,
+                checkpoint: v.checkpoint,
+                checkpoint_sha256: v.checkpoint_sha256,
+            })
+            .collect();
+        Chain {
+            zip: o.zip,
+            paths: o.paths,
+            inventory: o.inventory,
+            versions,
+        }
+    }
+}
+
+/// Zip path of a version's logical file.
+fn object_path(paths: &Paths, inv: &Inventory, version: u32, logical: &str) -> Option<String> {
+    inv.content_path(version, logical).map(|p| paths.object(p))
+}
+
+enum Found {
+    Trouble(VerifyError),
+    Invalid(String),
+}
+
+/// V18: open the archive, and check for every version that its checkpoint
+/// is signed by each of its signers, all trusted, and binds its manifest,
+/// whose raw signature by each signer verifies too; that the versions chain
+/// (manifest and checkpoint hashes, key changes recorded); and that
+/// checkpoint and manifest say the same.
+fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Found> {
+    let zip = ZipIn::open(archive).map_err(|e| match e {
+        ReadError::Io(..) => Found::Trouble(VerifyError(e)),
+        ReadError::Invalid(m) => Found::Invalid(format!("zip: {m}")),
+    })?;
+    let bag = zip
+        .entries
+        .first()
+        .map(|e| e.name.split('/').next().unwrap_or("").to_owned())
+        .unwrap_or_default();
+    if !layout::valid_id(&bag)
+        || zip
+            .entries
+            .iter()
+            .any(|e| !e.name.starts_with(&format!("{bag}/")))
+    {
+        return Err(Found::Invalid("zip: not one bag folder".into()));
+    }
+    let paths = Paths { bag };
+    let inv_bytes = zip
+        .read_small(&paths.root_inventory())
+        .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
+    let inventory = Inventory::parse(&inv_bytes)
+        .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
+    let n = inventory
+        .version_count()
+        .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
+    let mut versions: Vec<ChainVersion> = Vec::new();
+    for v in 1..=n {
+        let bad = |m: String| Found::Invalid(format!("v{v} {m}"));
+        let file = |logical: &str| {
+            object_path(&paths, &inventory, v, logical)
+                .ok_or_else(|| bad(format!("{logical}: missing")))
+        };
+        let cp_bytes = zip
+            .read_tiny(&file(CHECKPOINT)?)
+            .map_err(|e| bad(format!("{CHECKPOINT}: {e}")))?;
+        let signed =
+            SignedCheckpoint::parse(&cp_bytes).map_err(|e| bad(format!("{CHECKPOINT}: {e}")))?;
+        let cp = signed.checkpoint.clone();
+        let mut signer_keys = Vec::new();
+        for fp in &cp.signers {
+            let k = keys::find(trusted, fp).ok_or_else(|| {
+                bad(format!(
+                    "{CHECKPOINT}: signed by key {fp}, which is not among the trusted keys"
+                ))
+            })?;
+            if signed.signed_by(k) != SignatureState::Valid {
+                return Err(bad(format!(
+                    "{CHECKPOINT}: the signature of {fp} does not verify"
+                )));
+            }
+            signer_keys.push(k);
+        }
+        // The manifest, streamed once: its hash (which the checkpoint binds),
+        // its header, and each signer's raw signature over it.
+        let mut raws = Vec::new();
+        for k in &signer_keys {
+            let name = layout::signature_names(&k.fingerprint())[0].clone();
+            let sig = zip
+                .read_tiny(&file(&name)?)
+                .map_err(|e| bad(format!("{name}: {e}")))?;
+            raws.push((name, StreamCheck::new(&k.key, &sig)));
+        }
+        // Hashed on a thread of its own while this one parses.
+        let mname = file(MANIFEST)?;
+        let (read, h, raws) = std::thread::scope(|s| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(8);
+            let hasher = s.spawn(move || {
+                let mut h = sha2::Sha256::new();
+                for b in rx {
+                    h.update(&b);
+                    for (_, c) in raws.iter_mut() {
+                        c.update(&b);
+                    }
+                }
+                (h, raws)
+            });
+            let read = zip.read_with(&mname, |r| {
+                let mut tee = Tee::new(r, |b: &[u8]| {
+                    let _ = tx.send(b.to_vec());
+                });
+                let header = Header::read(&mut tee);
+                let _ = std::io::copy(&mut tee, &mut std::io::sink());
+                header
+            });
+            drop(tx);
+            let (h, raws) = hasher.join().expect("hashing does not panic");
+            (read, h, raws)
+        });
+        let header = read
+            .map_err(|e| bad(format!("{MANIFEST}: {e}")))?
+            .map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
+        let msha = hex::encode(h.finalize());
+        for (name, c) in raws {
+            if !c.verifies() {
+                return Err(bad(format!("{name}: manifest signature does not verify")));
+            }
+        }
+        if cp.manifest_sha256 != msha {
+            return Err(bad(format!(
+                "{CHECKPOINT}: does not name this version's manifest"
+            )));
+        }
+        let prev = versions.last();
+        let consistent = header.archive_id == paths.bag
+            && cp.archive_id == paths.bag
+            && header.version == v
+            && cp.version == v
+            && header.signers == cp.signers
+            && header.tree.root.0 == cp.root
+            && header.tree.size == cp.size
+            && header.original.sha256 == cp.original_sha256
+            && header.canonical.sha256 == cp.canonical_sha256
+            && header.previous_manifest_sha256 == prev.map(|p| p.manifest_sha256.clone())
+            && cp.previous_checkpoint_sha256 == prev.map(|p| p.checkpoint_sha256.clone());
+        if !consistent {
+            return Err(bad(format!(
+                "{MANIFEST}: manifest, checkpoint and the version before do not agree"
+            )));
+        }
+        let prev_signers: Option<&Vec<Fingerprint>> = prev.map(|p| &p.header.signers);
+        let key_change_ok = match (prev_signers, &header.key_change) {
+            (None, None) => true,
+            (Some(p), None) => *p == header.signers,
+            (Some(p), Some(k)) => k.previous_signers == *p && *p != header.signers,
+            (None, Some(_)) => false,
+        };
+        if !key_change_ok {
+            return Err(bad(format!(
+                "{MANIFEST}: the signer changed without a recorded key change (or a key change is recorded wrongly)"
+            )));
+        }
+        versions.push(ChainVersion {
+            signer: SignerReport::of(cp.signers[0], trusted),
+            header,
+            manifest_sha256: msha,
+            checkpoint_sha256: sha256(&cp_bytes),
+            checkpoint: cp,
+        });
+    }
+    Ok(Chain {
+        zip,
+        paths,
+        inventory,
+        versions,
+    })
 }

@@ -56,6 +56,67 @@ pub struct Key {
     pub secret: PathBuf,
     /// Key id as keygen printed it.
     pub id: String,
+    /// The key's fingerprint, `SHA256:` and base64 of SHA-256 of its
+    /// OpenSSH blob, computed here from the .pub file.
+    pub fingerprint: String,
+}
+
+/// The raw 32-byte Ed25519 key of a .pub file (bytes 10..42 of line 2).
+pub fn raw_key(pubfile: &Path) -> Vec<u8> {
+    use base64::Engine;
+    let text = std::fs::read_to_string(pubfile).expect("read .pub");
+    let line = text.lines().nth(1).expect("line 2 of the .pub file");
+    let raw = base64::engine::general_purpose::STANDARD
+        .decode(line.trim())
+        .expect("base64");
+    assert_eq!(raw.len(), 42);
+    raw[10..42].to_vec()
+}
+
+/// The OpenSSH public key blob of a .pub file's key.
+pub fn ssh_blob(pubfile: &Path) -> Vec<u8> {
+    let mut blob = Vec::new();
+    for part in [b"ssh-ed25519".as_slice(), &raw_key(pubfile)] {
+        blob.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        blob.extend_from_slice(part);
+    }
+    blob
+}
+
+/// The fingerprint of a .pub file's key, as vellum and `ssh-keygen -l`
+/// write it.
+pub fn fingerprint(pubfile: &Path) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!(
+        "SHA256:{}",
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .encode(sha2::Sha256::digest(ssh_blob(pubfile)))
+    )
+}
+
+/// The tag of a key's signature files: 16 hex digits of the fingerprint.
+pub fn file_tag(pubfile: &Path) -> String {
+    use sha2::Digest;
+    hex::encode(&sha2::Sha256::digest(ssh_blob(pubfile))[..8])
+}
+
+impl Key {
+    /// A key from its two files.
+    pub fn at(public: PathBuf, secret: PathBuf) -> Key {
+        Key {
+            fingerprint: fingerprint(&public),
+            public,
+            secret,
+            id: String::new(),
+        }
+    }
+
+    /// How outputs name this key when trusted through `public`:
+    /// `SHA256:... (PATH)`.
+    pub fn named(&self) -> String {
+        format!("{} ({})", self.fingerprint, self.public.display())
+    }
 }
 
 impl Default for TestEnv {
@@ -146,8 +207,10 @@ impl TestEnv {
             .expect("keygen prints `key id ID` first")
             .trim()
             .to_owned();
+        let public = self.path(format!("{base}.pub"));
         Key {
-            public: self.path(format!("{base}.pub")),
+            fingerprint: fingerprint(&public),
+            public,
             secret: self.path(format!("{base}.key")),
             id,
         }
@@ -406,4 +469,58 @@ pub fn refix(entries: &mut [(String, Vec<u8>)], changed: &[(&str, Vec<u8>)]) {
         tags.push_str(&format!("{}  {t}\n", sha256_hex(get(entries, t))));
     }
     *get(entries, "tagmanifest-sha256.txt") = tags.into_bytes();
+}
+
+/// Edit version `v`'s manifest (as JSON) and its checkpoint, then sign both
+/// again with `key` (made with --no-passphrase), every checksum recomputed:
+/// what a forger holding the key could make. Verify must still catch what
+/// no longer agrees with the text. Edit the newest version only (the next
+/// one's chain would break).
+pub fn resign(
+    entries: &mut [(String, Vec<u8>)],
+    v: u32,
+    key: &Key,
+    edit: impl FnOnce(&mut serde_json::Value),
+    edit_checkpoint: impl FnOnce(&mut vellum::archive::checkpoint::Checkpoint),
+) {
+    use vellum::crypto::sign;
+    let sk = vellum::crypto::keys::read_secret_key(&key.secret, None).expect("an unencrypted key");
+    let tag = file_tag(&key.public);
+    let mrel = format!("data/v{v}/content/manifest.json");
+    let old_manifest = get(entries, &mrel).clone();
+    let mut m: serde_json::Value = serde_json::from_slice(&old_manifest).expect("manifest JSON");
+    edit(&mut m);
+    // serde_json's maps are sorted: the canonical form again.
+    let mbytes = serde_json::to_vec(&m).expect("JSON");
+    let msha = sha256_hex(&mbytes);
+    *get(entries, &mrel) = mbytes.clone();
+    let mut olds = vec![(mrel, old_manifest)];
+    let comment = format!(
+        "archive:{} version:{v} created:{} manifest-sha256:{msha}",
+        m["archive_id"].as_str().unwrap_or(""),
+        m["created"].as_str().unwrap_or("")
+    );
+    for (suffix, bytes) in [
+        ("sig", sign::raw_signature(&sk, &mbytes)),
+        (
+            "minisig",
+            sign::minisign_signature(&sk, &mbytes, &comment).into_bytes(),
+        ),
+        ("sshsig", sign::ssh_signature(&sk, &mbytes).into_bytes()),
+    ] {
+        let rel = format!("data/v{v}/content/manifest.json.{tag}.{suffix}");
+        olds.push((rel.clone(), std::mem::replace(get(entries, &rel), bytes)));
+    }
+    let crel = format!("data/v{v}/content/checkpoint");
+    let cp_old = get(entries, &crel).clone();
+    let mut cp = vellum::archive::checkpoint::SignedCheckpoint::parse(&cp_old)
+        .expect("a checkpoint")
+        .checkpoint;
+    cp.manifest_sha256 = msha;
+    edit_checkpoint(&mut cp);
+    *get(entries, &crel) = cp.sign(&[&sk]).into_bytes();
+    olds.push((crel, cp_old));
+    let olds_ref: Vec<(&str, Vec<u8>)> =
+        olds.iter().map(|(r, o)| (r.as_str(), o.clone())).collect();
+    refix(entries, &olds_ref);
 }

@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "vellum",
     version,
     about = "Keep a text honest after it leaves its authors: seal it, verify its archive, check circulated copies, diff versions.",
-    after_help = "Examples:\n  vellum keygen --out keys/secretariat\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\"\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum diff archive/paris-2014-02-08.zip\n\nExit codes: 0 verified/authentic/same, 1 failed/altered/different, 2 trouble."
+    after_help = "Examples:\n  vellum keygen --out keys/secretariat\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\"\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum prove archive/paris-2014-02-08.zip point-7 -o point-7.proof\n  vellum verify point-7.proof --trust keys/\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum diff archive/paris-2014-02-08.zip\n\nExit codes: 0 verified/authentic/same, 1 failed/altered/different, 2 trouble."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -34,11 +34,16 @@ pub(crate) enum Cmd {
         after_help = "Example:\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\""
     )]
     Seal(SealArgs),
-    /// Verify an archive: every byte, every signature, every version.
+    /// Verify an archive (every byte, every signature, every version) or proofs of sections.
     #[command(
-        after_help = "Example:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n\nExit 0 valid, 1 invalid (every problem is listed), 2 trouble."
+        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify point-7.proof --trust keys/secretariat.pub   # a proof made by vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
     )]
     Verify(VerifyArgs),
+    /// Prove sections of a sealed version: their text, and proofs anyone can check without the archive.
+    #[command(
+        after_help = "Examples:\n  vellum prove archive/paris-2014-02-08.zip point-7 -o point-7.proof\n  vellum prove archive/paris-2014-02-08.zip@v1 paragraph-1 point-7 > proofs.txt\n\nExit 0 proven, 1 the archive does not lead to its signed tree, 2 trouble (no such version or section)."
+    )]
+    Prove(ProveArgs),
     /// Check circulated copies against the sealed text: authentic, excerpt, altered or unrelated.
     #[command(
         after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json   # a folder, a page, stdin\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
@@ -51,7 +56,7 @@ pub(crate) enum Cmd {
     Diff(DiffArgs),
     /// List an archive's versions.
     #[command(after_help = "Example:\n  vellum log archive/paris-2014-02-08.zip --json")]
-    Log(VerifyArgs),
+    Log(LogArgs),
     /// Print a sealed version's text as published, or some of its sections.
     #[command(
         after_help = "Examples:\n  vellum show archive/paris-2014-02-08.zip\n  vellum show archive/paris-2014-02-08.zip@v1 point-7 bullet-8\n  vellum show archive/paris-2014-02-08.zip --canonical"
@@ -191,6 +196,18 @@ pub(crate) struct DiffArgs {
 
 #[derive(Args)]
 pub(crate) struct VerifyArgs {
+    /// An archive, or proof files (made by vellum prove).
+    #[arg(required = true)]
+    pub(crate) files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+    /// Print JSON.
+    #[arg(long)]
+    pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct LogArgs {
     /// The archive.
     pub(crate) archive: PathBuf,
     #[command(flatten)]
@@ -198,4 +215,18 @@ pub(crate) struct VerifyArgs {
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct ProveArgs {
+    /// The archive, or ARCHIVE@vN for version N (default: the newest).
+    pub(crate) archive: String,
+    /// Section ids (vellum sections lists them), e.g. point-7.
+    #[arg(required = true)]
+    pub(crate) ids: Vec<String>,
+    /// Write the proofs to this file (default: standard output).
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) out: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
 }

@@ -7,7 +7,7 @@ use crate::output::{
 use rayon::prelude::*;
 use std::path::PathBuf;
 use vellum::compare::check::{self, Sealed};
-use vellum::crypto::keys::PublicKey;
+use vellum::crypto::keys::TrustedKey;
 use vellum::limits::MAX_TEXT;
 use vellum::report::{self, Against, Style};
 
@@ -34,7 +34,7 @@ impl Source {
 struct Config {
     archive: PathBuf,
     copies: Vec<Source>,
-    trusted: Vec<PublicKey>,
+    trusted: Vec<TrustedKey>,
     version: Option<u32>,
     json: bool,
     html: Option<PathBuf>,
@@ -150,9 +150,14 @@ struct Versions {
 impl Versions {
     fn older(&self) -> impl Iterator<Item = (u32, &Sealed)> {
         self.older.iter().filter_map(|(n, cell)| {
-            cell.get_or_init(|| self.archive.version(*n).ok().map(|v| Sealed::new(&v.text)))
-                .as_ref()
-                .map(|s| (*n, s))
+            cell.get_or_init(|| {
+                self.archive
+                    .version(*n)
+                    .ok()
+                    .map(|v| Sealed::from_sections(v.sections))
+            })
+            .as_ref()
+            .map(|s| (*n, s))
         })
     }
 }
@@ -317,8 +322,9 @@ pub fn run(a: CheckArgs) -> Outcome {
         vec![]
     };
     let versions = Versions {
-        sealed: Sealed::new(&loaded.text),
-        text: loaded.text.clone(),
+        // The sections the signed tree was checked on.
+        sealed: Sealed::from_sections(loaded.sections),
+        text: loaded.text,
         against: loaded.against,
         archive,
         older,

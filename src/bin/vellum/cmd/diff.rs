@@ -5,7 +5,7 @@ use crate::output::{json_text, out, trouble, Failure, Outcome, EXIT_FAIL, EXIT_O
 use std::path::{Path, PathBuf};
 use vellum::compare::check::Sealed;
 use vellum::compare::diff;
-use vellum::crypto::keys::PublicKey;
+use vellum::crypto::keys::TrustedKey;
 use vellum::document::ReadOptions;
 use vellum::report::DiffSide;
 
@@ -54,11 +54,11 @@ fn parse_spec(s: &str) -> Result<Spec, Failure> {
 /// Trusted keys, resolved once and only when a side is an archive.
 struct Trust<'a> {
     args: &'a crate::args::TrustArgs,
-    keys: Option<Vec<PublicKey>>,
+    keys: Option<Vec<TrustedKey>>,
 }
 
 impl Trust<'_> {
-    fn get(&mut self) -> Result<&[PublicKey], Failure> {
+    fn get(&mut self) -> Result<&[TrustedKey], Failure> {
         if self.keys.is_none() {
             self.keys = Some(super::trusted_keys(self.args)?);
         }

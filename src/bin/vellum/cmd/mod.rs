@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod help;
 mod keygen;
+mod prove;
 mod seal;
 mod sections;
 mod show;
@@ -14,7 +15,7 @@ mod verify;
 use crate::args::{Cmd, TrustArgs};
 use crate::output::{trouble, Failure, Outcome};
 use std::path::{Path, PathBuf};
-use vellum::crypto::keys::{self, PublicKey};
+use vellum::crypto::keys::{self, TrustedKey};
 use zeroize::Zeroizing;
 
 /// Environment variable holding a passphrase, for automation.
@@ -26,8 +27,9 @@ pub fn run(cmd: Cmd) -> Outcome {
         Cmd::Keygen(a) => keygen::run(a),
         Cmd::Sections(a) => sections::run(a),
         Cmd::Seal(a) => seal::run(a),
-        Cmd::Verify(a) => verify::run(a, false),
-        Cmd::Log(a) => verify::run(a, true),
+        Cmd::Verify(a) => verify::run(a),
+        Cmd::Log(a) => verify::log(a),
+        Cmd::Prove(a) => prove::run(a),
         Cmd::Check(a) => check::run(a),
         Cmd::Diff(a) => diff::run(a),
         Cmd::Show(a) => show::run(a),
@@ -38,7 +40,7 @@ pub fn run(cmd: Cmd) -> Outcome {
 
 /// The trusted keys named by `--trust`, or those in `./keys`; trouble
 /// when there are none.
-pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<PublicKey>, Failure> {
+pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
     let paths = if t.trust.is_empty() {
         vellum::verify::default_trust()
     } else {
@@ -128,16 +130,22 @@ pub fn load_failure(e: vellum::verify::LoadError) -> Failure {
     Failure(code, e.to_string())
 }
 
-/// Verify an archive, with a progress bar, and keep it open.
+/// Verify what a verdict rests on (every version's signatures; V18), with a
+/// progress bar, and keep the archive open.
 pub fn load_archive(
     archive: &Path,
-    trusted: &[PublicKey],
+    trusted: &[TrustedKey],
 ) -> Result<vellum::verify::LoadedArchive, Failure> {
     if !archive.exists() {
         return Err(trouble(format!("{}: no such file", archive.display())));
     }
     let p = crate::output::Progress::new("verifying");
-    let r = vellum::verify::load_archive(archive, trusted, &|d, t| p.update(d, t));
+    let r = vellum::verify::load_archive(
+        archive,
+        trusted,
+        vellum::verify::Verification::Signatures,
+        &|d, t| p.update(d, t),
+    );
     p.finish();
     r.map_err(load_failure)
 }
@@ -202,10 +210,11 @@ pub fn require_text(p: &Path, bytes: &[u8]) -> Result<(), Failure> {
     }
 }
 
-/// Verify an archive and load one version (the newest by default).
+/// Verify what a verdict rests on and load one version (the newest by
+/// default): its text and tree are checked against its checkpoint.
 pub fn load_version(
     archive: &Path,
-    trusted: &[PublicKey],
+    trusted: &[TrustedKey],
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
     let a = load_archive(archive, trusted)?;

@@ -31,26 +31,15 @@ pub fn run(a: SealArgs) -> Outcome {
         allow_bidi: a.allow_bidi,
     };
     let result = with_spinner("sealing", || {
-        vellum::seal::seal(&a.text, &text, &sk, &a.archive, &trusted, &opts)
+        vellum::seal::seal(&a.text, &text, &sk, &a.key, &a.archive, &trusted, &opts)
     });
     match result {
-        Ok(o) => {
-            let mut s = format!(
-                "sealed {} as version {} of {} ({} sections, key {})\nmanifest SHA-256 {}\n",
-                a.text.display(),
-                o.version,
-                o.archive.display(),
-                o.sections,
-                o.signer_key_id,
-                o.manifest_sha256
-            );
-            for w in &o.warnings {
-                s.push_str(&format!("warning: {w}\n"));
-            }
-            out(&s)
-        }
-        Err(vellum::seal::SealError::Refused(m)) => Err(refused(m)),
-        Err(vellum::seal::SealError::Io(m)) => Err(trouble(m)),
+        Ok(o) => out(&vellum::report::human::seal(
+            &a.text.display().to_string(),
+            &o,
+        )),
+        Err(e) if e.is_refusal() => Err(refused(e.to_string())),
+        Err(e) => Err(trouble(e.to_string())),
     }
 }
 

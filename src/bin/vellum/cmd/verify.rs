@@ -1,12 +1,71 @@
-//! `vellum verify` and `vellum log`.
+//! `vellum verify` (archives and proofs) and `vellum log`.
 
-use crate::args::VerifyArgs;
+use crate::args::{LogArgs, VerifyArgs};
 use crate::output::{json_text, out, trouble, Outcome, Progress, EXIT_FAIL, EXIT_OK};
+use std::path::Path;
+use vellum::crypto::keys::TrustedKey;
 
-pub fn run(a: VerifyArgs, log: bool) -> Outcome {
-    if !log {
-        crate::output::small_pages();
+/// `vellum verify`: each file is an archive or a file of proofs.
+pub fn run(a: VerifyArgs) -> Outcome {
+    let trusted = super::trusted_keys(&a.trust)?;
+    let mut code = EXIT_OK;
+    for f in &a.files {
+        let c = if is_proof_file(f)? {
+            proofs(f, &trusted, a.json)?
+        } else {
+            archive(f, &trusted, a.json)?
+        };
+        code = code.max(c);
     }
+    Ok(code)
+}
+
+/// Whether a file starts like a proof (R1); trouble if it cannot be read.
+fn is_proof_file(f: &Path) -> Result<bool, crate::output::Failure> {
+    use std::io::Read;
+    let mut head = [0u8; 32];
+    let mut file = std::fs::File::open(f).map_err(|e| trouble(format!("{}: {e}", f.display())))?;
+    let n = file.read(&mut head).unwrap_or(0);
+    Ok(vellum::verify::proof::is_proof(&head[..n]))
+}
+
+fn archive(path: &Path, trusted: &[TrustedKey], json: bool) -> Outcome {
+    crate::output::small_pages();
+    let p = Progress::new("verifying");
+    let v = vellum::verify::verify(path, trusted, &|d, t| p.update(d, t));
+    p.finish();
+    let v = v.map_err(|e| trouble(e.to_string()))?;
+    let r = &v.report;
+    let code = if r.valid { EXIT_OK } else { EXIT_FAIL };
+    let text = if json {
+        json_text(r)
+    } else {
+        vellum::report::human::verify(r)
+    };
+    out(&text)?;
+    Ok(code)
+}
+
+fn proofs(path: &Path, trusted: &[TrustedKey], json: bool) -> Outcome {
+    let bytes = vellum::files::read_bounded(path, vellum::archive::proof::MAX_PROOF_FILE)
+        .map_err(|e| trouble(e.to_string()))?;
+    let r = vellum::verify::proof::check_file(&bytes, trusted);
+    let ok = match &r {
+        vellum::verify::proof::ProofFile::Malformed(_) => false,
+        vellum::verify::proof::ProofFile::Proofs(ps) => ps.iter().all(|p| p.is_ok()),
+    };
+    let name = path.display().to_string();
+    let text = if json {
+        json_text(&vellum::report::json::proofs(&name, &r))
+    } else {
+        vellum::report::human::proofs(&name, &r)
+    };
+    out(&text)?;
+    Ok(if ok { EXIT_OK } else { EXIT_FAIL })
+}
+
+/// `vellum log`.
+pub fn log(a: LogArgs) -> Outcome {
     let trusted = super::trusted_keys(&a.trust)?;
     if !a.archive.exists() {
         return Err(trouble(format!("{}: no such file", a.archive.display())));
@@ -17,14 +76,11 @@ pub fn run(a: VerifyArgs, log: bool) -> Outcome {
     let v = v.map_err(|e| trouble(e.to_string()))?;
     let r = &v.report;
     let code = if r.valid { EXIT_OK } else { EXIT_FAIL };
-    let text = match (log, a.json) {
+    let text = if a.json {
         // The log's JSON keeps the key order of a JSON value (sorted).
-        (true, true) => {
-            json_text(&serde_json::to_value(vellum::report::json::log(r)).expect("json"))
-        }
-        (true, false) => vellum::report::human::log(r),
-        (false, true) => json_text(r),
-        (false, false) => vellum::report::human::verify(r),
+        json_text(&serde_json::to_value(vellum::report::json::log(r)).expect("json"))
+    } else {
+        vellum::report::human::log(r)
     };
     out(&text)?;
     Ok(code)

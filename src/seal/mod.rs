@@ -1,0 +1,780 @@
+//! Sealing (rules S1–S8, W1 of docs/archive-format.md): canonicalize a text,
+//! make the tree of its sections, sign its manifest and checkpoint, and
+//! write it as the next version of an archive, atomically.
+//!
+//! [`seal`] is a sequence of phases: [`text::prepare`] (S1a–S3b), then the
+//! archive it appends to ([`open_base`], S4), the new version's place
+//! ([`plan`], S5–S7a), its content ([`text::content`], T1–T3, M6), its
+//! manifest ([`manifest`], M1–M6, S7b), its signatures ([`sign`], G3–G5,
+//! P1–P3), and the zip ([`write`], O3–O6, B1–B4, S7c, Z3–Z6, W1).
+
+mod text;
+mod write;
+
+use crate::archive::checkpoint::Checkpoint;
+use crate::archive::layout;
+use crate::archive::manifest::{self, FileEntry, KeyChange, Manifest, TextDigest};
+use crate::crypto::keys::{self, Fingerprint, KeyError, SecretKey, TrustedKey};
+use crate::crypto::sign;
+use crate::digest::{self, sha256, FileDigests};
+use crate::limits::MAX_ENTRY_SIZE;
+use crate::text::decode::DecodeError;
+use crate::verify::{self, Opened, VerifyError};
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How to seal.
+#[derive(Debug, Clone, Default)]
+pub struct SealOptions {
+    /// The version's message.
+    pub message: String,
+    /// The created time (RFC 3339); now when unset.
+    pub created: Option<String>,
+    /// Allow a signer different from the previous version's.
+    pub allow_key_change: bool,
+    /// Allow bidi controls and tag characters (recorded as warnings).
+    pub allow_bidi: bool,
+}
+
+/// What sealing did.
+#[derive(Debug, Clone)]
+pub struct SealOutcome {
+    /// The archive written.
+    pub archive: PathBuf,
+    /// Its id.
+    pub archive_id: String,
+    /// The new version's number.
+    pub version: u32,
+    /// Number of sections.
+    pub sections: usize,
+    /// SHA-256 of the new version manifest.
+    pub manifest_sha256: String,
+    /// SHA-256 of the new version's checkpoint file.
+    pub checkpoint_sha256: String,
+    /// The tree's root, padded base64 (as the checkpoint writes it).
+    pub root: String,
+    /// The signer's fingerprint.
+    pub signer: Fingerprint,
+    /// The signer's key id (a label).
+    pub signer_key_id: String,
+    /// Warnings recorded in the manifest.
+    pub warnings: Vec<String>,
+}
+
+/// Why sealing did not happen. The archive is untouched either way.
+#[derive(Debug)]
+pub enum SealError {
+    /// S1a: more than vellum archives hold.
+    TextTooLarge {
+        /// The text.
+        text: PathBuf,
+        /// Its size.
+        bytes: u64,
+    },
+    /// S2: the text does not decode.
+    Undecodable {
+        /// The text.
+        text: PathBuf,
+        /// Why.
+        error: DecodeError,
+    },
+    /// S3a: nothing but white space.
+    Empty {
+        /// The text.
+        text: PathBuf,
+    },
+    /// S3b: a bidi control or tag character, and no `--allow-bidi`.
+    Bidi {
+        /// The text.
+        text: PathBuf,
+        /// Its line.
+        line: u64,
+        /// `U+202E`.
+        codepoint: String,
+        /// Its name.
+        name: &'static str,
+    },
+    /// S4: the archive could not be read at all (trouble).
+    Unreadable(VerifyError),
+    /// S4: the archive does not verify.
+    Invalid {
+        /// The archive.
+        archive: PathBuf,
+        /// Its problems, in brief.
+        problems: String,
+    },
+    /// The trust set and the sealing key disagree (two keys, one id).
+    Keys(KeyError),
+    /// S5: the latest version has this very text.
+    Identical {
+        /// The text.
+        text: PathBuf,
+        /// The archive.
+        archive: PathBuf,
+        /// The latest version.
+        version: u32,
+    },
+    /// S6: the latest version was signed by other keys.
+    KeyChange {
+        /// The latest version.
+        version: u32,
+        /// Its signers.
+        previous: Vec<Fingerprint>,
+        /// This key.
+        this: Fingerprint,
+    },
+    /// S7: `--time` is not RFC 3339.
+    BadTime(String),
+    /// S7a: earlier than the latest version.
+    BackInTime {
+        /// This version's time.
+        created: String,
+        /// The latest version.
+        version: u32,
+        /// Its time.
+        previous: String,
+    },
+    /// S7b: a manifest larger than an entry may be.
+    ManifestTooLarge {
+        /// The text.
+        text: PathBuf,
+        /// Its sections.
+        sections: usize,
+        /// The manifest's size.
+        bytes: u64,
+    },
+    /// S7c: an inventory larger than verify reads.
+    InventoryTooLarge {
+        /// The archive.
+        archive: PathBuf,
+        /// The version.
+        version: u32,
+        /// Why.
+        why: crate::archive::ocfl::InventoryError,
+    },
+    /// W1: the archive would need zip64 (more than 4 GiB).
+    ArchiveTooLarge(PathBuf),
+    /// W1: reading or writing failed (trouble).
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// What failed.
+        error: std::io::Error,
+    },
+}
+
+impl SealError {
+    /// Whether this is a refusal (exit 1) rather than trouble (exit 2).
+    pub fn is_refusal(&self) -> bool {
+        !matches!(
+            self,
+            SealError::Unreadable(_) | SealError::Io { .. } | SealError::Keys(_)
+        )
+    }
+}
+
+fn names(fps: &[Fingerprint]) -> String {
+    fps.iter()
+        .map(|f| f.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl fmt::Display for SealError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SealError::TextTooLarge { text, bytes } => write!(
+                f,
+                "{}: {bytes} bytes is more than vellum archives hold ({} bytes)",
+                text.display(),
+                crate::limits::MAX_TEXT
+            ),
+            SealError::Undecodable { text, error } => write!(f, "{}: {error}", text.display()),
+            SealError::Empty { text } => write!(
+                f,
+                "{}: the text is empty (nothing but white space)",
+                text.display()
+            ),
+            SealError::Bidi {
+                text,
+                line,
+                codepoint,
+                name,
+            } => write!(
+                f,
+                "{}: line {line}: {codepoint} {name} can make readers see something other than the text; pass --allow-bidi to seal it anyway (it is recorded as a warning)",
+                text.display()
+            ),
+            SealError::Unreadable(e) => e.fmt(f),
+            SealError::Invalid { archive, problems } => write!(
+                f,
+                "{}: does not verify, so nothing is appended ({problems})",
+                archive.display()
+            ),
+            SealError::Keys(e) => e.fmt(f),
+            SealError::Identical {
+                text,
+                archive,
+                version,
+            } => write!(
+                f,
+                "{}: identical to version {version} of {}; nothing to seal",
+                text.display(),
+                archive.display()
+            ),
+            SealError::KeyChange {
+                version,
+                previous,
+                this,
+            } => write!(
+                f,
+                "version {version} was signed by key {}, this key is {this}; pass --key-change to change keys (it is recorded in the manifest)",
+                names(previous)
+            ),
+            SealError::BadTime(t) => write!(f, "--time {t:?} is not an RFC 3339 time"),
+            SealError::BackInTime {
+                created,
+                version,
+                previous,
+            } => write!(
+                f,
+                "created time {created} is earlier than version {version}'s ({previous}); versions must not go back in time"
+            ),
+            SealError::ManifestTooLarge {
+                text,
+                sections,
+                bytes,
+            } => write!(
+                f,
+                "{}: {sections} sections make a manifest of {bytes} bytes, more than vellum archives hold",
+                text.display()
+            ),
+            SealError::InventoryTooLarge {
+                archive,
+                version,
+                why,
+            } => write!(
+                f,
+                "{}: version {version} would make an inventory that {why}",
+                archive.display()
+            ),
+            SealError::ArchiveTooLarge(a) => write!(
+                f,
+                "{}: the archive would grow past 4 GiB, the most a zip without zip64 holds",
+                a.display()
+            ),
+            SealError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+        }
+    }
+}
+
+impl std::error::Error for SealError {}
+
+/// Seal `text` (the bytes of `text_name`) as the next version of `archive`,
+/// signed by `sk` (`key_file`, the file it was read from, names it when it
+/// is trusted for its own earlier versions).
+pub fn seal(
+    text_name: &Path,
+    text: &[u8],
+    sk: &SecretKey,
+    key_file: &Path,
+    archive_path: &Path,
+    trusted: &[TrustedKey],
+    opts: &SealOptions,
+) -> Result<SealOutcome, SealError> {
+    let chunking = text::chunking(text_name, text)?;
+    // The original is compressed (the largest single job) while the rest
+    // is worked out; a refusal wastes it.
+    let (compressed, version) = rayon::join(
+        || crate::archive::container::prepare(text, Some(&chunking.cuts)),
+        || {
+            new_version(
+                text_name,
+                text,
+                &chunking,
+                sk,
+                key_file,
+                archive_path,
+                trusted,
+                opts,
+            )
+        },
+    );
+    let (plan, base, version, outcome) = version?;
+    write::write(
+        archive_path,
+        &plan,
+        base.as_ref(),
+        write::VersionFiles {
+            original: write::Ready {
+                bytes: text,
+                digests: version.original,
+                compressed: Some(compressed),
+            },
+            manifest: write::Ready {
+                bytes: &version.manifest,
+                digests: version.manifest_digests,
+                compressed: None,
+            },
+            signatures: version.signatures,
+            checkpoint: version.checkpoint.into_bytes(),
+        },
+        sk,
+        opts,
+    )?;
+    Ok(outcome)
+}
+
+/// What a new version consists of, before it is written.
+struct NewVersion {
+    original: FileDigests,
+    manifest: Vec<u8>,
+    manifest_digests: FileDigests,
+    signatures: BTreeMap<String, Vec<u8>>,
+    checkpoint: String,
+}
+
+/// Everything but the zip: S3–S8.
+#[allow(clippy::too_many_arguments)]
+fn new_version(
+    text_name: &Path,
+    text: &[u8],
+    chunking: &text::Chunking,
+    sk: &SecretKey,
+    key_file: &Path,
+    archive_path: &Path,
+    trusted: &[TrustedKey],
+    opts: &SealOptions,
+) -> Result<(Plan, Option<Opened>, NewVersion, SealOutcome), SealError> {
+    let (original, prepared) = rayon::join(
+        || digest::digests_par(text),
+        || text::prepare(text_name, chunking, opts.allow_bidi),
+    );
+    let prepared = prepared?;
+    let base = open_base(archive_path, sk, key_file, trusted)?;
+    let plan = plan(text_name, &original, sk, archive_path, base.as_ref(), opts)?;
+    let content = text::content(&prepared);
+    let section_count = content.entries.len();
+    let root = content.tree.root.0;
+    let m = manifest(&plan, &prepared, content, &original, sk, opts);
+    let mbytes = m.to_canonical_json();
+    if mbytes.len() as u64 > MAX_ENTRY_SIZE {
+        return Err(SealError::ManifestTooLarge {
+            text: text_name.to_owned(),
+            sections: section_count,
+            bytes: mbytes.len() as u64,
+        });
+    }
+    let warnings = m.warnings.clone();
+    // The sections are in `mbytes` now: not held while the archive is
+    // compressed and written.
+    drop(m);
+    drop(prepared.sections);
+    let manifest_digests = digest::digests_par(&mbytes);
+    let signed = sign(
+        &plan,
+        &prepared.canonical_sha256,
+        &original,
+        root,
+        section_count,
+        sk,
+        &mbytes,
+        &manifest_digests,
+    );
+    let outcome = SealOutcome {
+        archive: archive_path.to_owned(),
+        archive_id: plan.archive_id.clone(),
+        version: plan.version,
+        sections: section_count,
+        manifest_sha256: manifest_digests.sha256.clone(),
+        checkpoint_sha256: sha256(signed.checkpoint.as_bytes()),
+        root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
+        signer: sk.public.fingerprint(),
+        signer_key_id: sk.public.id.to_string(),
+        warnings,
+    };
+    Ok((
+        plan,
+        base,
+        NewVersion {
+            original,
+            manifest: mbytes,
+            manifest_digests,
+            signatures: signed.files,
+            checkpoint: signed.checkpoint,
+        },
+        outcome,
+    ))
+}
+
+/// S4: the archive to append to, if it exists, verified against the
+/// trusted keys and the sealing key itself.
+fn open_base(
+    archive: &Path,
+    sk: &SecretKey,
+    key_file: &Path,
+    trusted: &[TrustedKey],
+) -> Result<Option<Opened>, SealError> {
+    if !archive.exists() {
+        return Ok(None);
+    }
+    let mut keys = trusted.to_vec();
+    keys::add_trusted(
+        &mut keys,
+        TrustedKey {
+            key: sk.public.clone(),
+            source: key_file.to_owned(),
+        },
+    )
+    .map_err(SealError::Keys)?;
+    let v = verify::verify(archive, &keys, &|_, _| {}).map_err(SealError::Unreadable)?;
+    if !v.report.valid {
+        return Err(SealError::Invalid {
+            archive: archive.to_owned(),
+            problems: v.report.problems_in_brief(),
+        });
+    }
+    Ok(v.opened)
+}
+
+/// Where the new version goes, and what it records of the one before.
+pub(crate) struct Plan {
+    pub(crate) archive_id: String,
+    pub(crate) version: u32,
+    pub(crate) created: String,
+    pub(crate) key_change: Option<KeyChange>,
+    pub(crate) previous_manifest_sha256: Option<String>,
+    pub(crate) previous_checkpoint_sha256: Option<String>,
+}
+
+/// S5–S7a: the version number and id (Z2), the refusals that compare the
+/// text and key with the latest version, and the created time (M5).
+fn plan(
+    text_name: &Path,
+    original: &FileDigests,
+    sk: &SecretKey,
+    archive: &Path,
+    base: Option<&Opened>,
+    opts: &SealOptions,
+) -> Result<Plan, SealError> {
+    let created = match &opts.created {
+        Some(c) => manifest::normalize_time(c).ok_or_else(|| SealError::BadTime(c.clone()))?,
+        None => manifest::now_rfc3339(),
+    };
+    let Some(o) = base else {
+        return Ok(Plan {
+            archive_id: layout::id_from_path(archive),
+            version: 1,
+            created,
+            key_change: None,
+            previous_manifest_sha256: None,
+            previous_checkpoint_sha256: None,
+        });
+    };
+    let last = o.versions.last().expect("a verified archive has versions");
+    let m = &last.manifest;
+    if m.original.sha256 == original.sha256 {
+        return Err(SealError::Identical {
+            text: text_name.to_owned(),
+            archive: archive.to_owned(),
+            version: m.version,
+        });
+    }
+    let me = vec![sk.public.fingerprint()];
+    let key_change = if m.signers != me {
+        if !opts.allow_key_change {
+            return Err(SealError::KeyChange {
+                version: m.version,
+                previous: m.signers.clone(),
+                this: me[0],
+            });
+        }
+        Some(KeyChange {
+            previous_signers: m.signers.clone(),
+        })
+    } else {
+        None
+    };
+    if created < m.created {
+        return Err(SealError::BackInTime {
+            created,
+            version: m.version,
+            previous: m.created.clone(),
+        });
+    }
+    Ok(Plan {
+        archive_id: o.paths.bag.clone(),
+        version: m.version + 1,
+        created,
+        key_change,
+        previous_manifest_sha256: Some(last.manifest_sha256.clone()),
+        previous_checkpoint_sha256: Some(last.checkpoint_sha256.clone()),
+    })
+}
+
+/// M1–M6: the manifest of the new version.
+fn manifest(
+    plan: &Plan,
+    p: &text::Prepared,
+    content: text::Content,
+    original: &FileDigests,
+    sk: &SecretKey,
+    opts: &SealOptions,
+) -> Manifest {
+    Manifest {
+        format: manifest::MANIFEST_FORMAT.into(),
+        format_version: manifest::MANIFEST_FORMAT_VERSION,
+        canonical_text: crate::text::canon::SPEC_ID.into(),
+        archive_id: plan.archive_id.clone(),
+        version: plan.version,
+        created: plan.created.clone(),
+        message: opts.message.clone(),
+        signers: vec![sk.public.fingerprint()],
+        key_change: plan.key_change.clone(),
+        original: FileEntry {
+            path: layout::ORIGINAL.into(),
+            bytes: original.len,
+            sha256: original.sha256.clone(),
+        },
+        canonical: TextDigest {
+            bytes: p.canonical_len,
+            sha256: p.canonical_sha256.clone(),
+        },
+        index: content.index,
+        tree: content.tree,
+        sections: content.entries,
+        previous_manifest_sha256: plan.previous_manifest_sha256.clone(),
+        warnings: p.warnings.clone(),
+    }
+}
+
+/// The signed files of a version.
+struct Signed {
+    /// The three detached manifest signatures (G3–G5), by logical name.
+    files: BTreeMap<String, Vec<u8>>,
+    /// The checkpoint, signed (P1–P3).
+    checkpoint: String,
+}
+
+/// G3–G5, P1–P3: the manifest signed three ways, and the checkpoint of
+/// the tree, which binds the texts, the manifest and the previous
+/// checkpoint.
+#[allow(clippy::too_many_arguments)]
+fn sign(
+    plan: &Plan,
+    canonical_sha256: &str,
+    original: &FileDigests,
+    root: crate::crypto::merkle::Hash,
+    size: usize,
+    sk: &SecretKey,
+    mbytes: &[u8],
+    mdigests: &FileDigests,
+) -> Signed {
+    let trusted_comment = format!(
+        "archive:{} version:{} created:{} manifest-sha256:{}",
+        plan.archive_id, plan.version, plan.created, mdigests.sha256
+    );
+    let fp = sk.public.fingerprint();
+    let [raw, mini, ssh] = layout::signature_names(&fp);
+    let mut sha512 = [0u8; 64];
+    hex::decode_to_slice(&mdigests.sha512, &mut sha512).expect("a SHA-512 in hex");
+    let (raw_sig, (mini_sig, ssh_sig)) = rayon::join(
+        || sign::raw_signature(sk, mbytes),
+        || {
+            rayon::join(
+                || sign::minisign_signature(sk, mbytes, &trusted_comment),
+                || sign::ssh_signature_hashed(sk, &sha512),
+            )
+        },
+    );
+    let mut files = BTreeMap::new();
+    files.insert(raw, raw_sig);
+    files.insert(mini, mini_sig.into_bytes());
+    files.insert(ssh, ssh_sig.into_bytes());
+    let checkpoint = Checkpoint {
+        archive_id: plan.archive_id.clone(),
+        version: plan.version,
+        size: size as u64,
+        root,
+        original_sha256: original.sha256.clone(),
+        canonical_sha256: canonical_sha256.to_owned(),
+        manifest_sha256: mdigests.sha256.clone(),
+        previous_checkpoint_sha256: plan.previous_checkpoint_sha256.clone(),
+        signers: vec![fp],
+    };
+    Signed {
+        files,
+        checkpoint: checkpoint.sign(&[sk]),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts() -> SealOptions {
+        SealOptions {
+            message: "m".into(),
+            created: Some("2020-01-01T00:00:00Z".into()),
+            ..SealOptions::default()
+        }
+    }
+
+    fn trusted(sk: &SecretKey) -> Vec<TrustedKey> {
+        vec![TrustedKey {
+            key: sk.public.clone(),
+            source: "k.pub".into(),
+        }]
+    }
+
+    /// The archive verify's phase tests read (`src/verify/testdata`,
+    /// committed so that verify's tests need not seal) is what sealing
+    /// makes today: a fixed key, fixed texts and times, a deterministic
+    /// zip. When the format changes on purpose, rewrite it with
+    /// `VELLUM_WRITE_FIXTURES=1 cargo test --lib verify_fixture`.
+    #[test]
+    fn verify_fixture_is_what_seal_makes() {
+        const FIXTURE: &str = "src/verify/testdata/two-versions.zip";
+        let sk = SecretKey::from_seed(&[9; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("arch.zip");
+        for (t, time) in [
+            (
+                "A first paragraph.\n\nA second one.\n",
+                "2020-01-01T00:00:00Z",
+            ),
+            (
+                "A first paragraph.\n\nA second one, changed.\n",
+                "2020-02-01T00:00:00Z",
+            ),
+        ] {
+            let o = SealOptions {
+                message: "m".into(),
+                created: Some(time.into()),
+                ..Default::default()
+            };
+            seal(
+                Path::new("t"),
+                t.as_bytes(),
+                &sk,
+                Path::new("k"),
+                &a,
+                &[],
+                &o,
+            )
+            .unwrap();
+        }
+        let made = std::fs::read(&a).unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE);
+        if std::env::var_os("VELLUM_WRITE_FIXTURES").is_some() {
+            std::fs::write(&fixture, &made).unwrap();
+        }
+        let committed = std::fs::read(&fixture).unwrap();
+        assert!(
+            made == committed,
+            "{FIXTURE} is not what seal makes now; if the format changed on purpose, \
+             rewrite it (see this test's doc)"
+        );
+    }
+
+    /// Seal and verify must canonicalize alike whatever the line ends,
+    /// including the ones only the full mode detector knows (NEL, LS, PS),
+    /// and lone list markers.
+    #[test]
+    fn odd_texts_seal_into_archives_that_verify() {
+        let sk = SecretKey::from_seed(&[5u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        for (i, t) in [
+            "\u{2028}\n\nb\nc",
+            "a\u{85}\n\nb",
+            "x\u{2029}y\r\nz",
+            "\u{2022}\n\u{2022}\ntext\n\nz",
+            "1.\nfirst\n\n2)\nsecond",
+            "Sharia-\nbound\n\nend",
+            "\u{FEFF}caf\u{e9}\r\nline\rtwo",
+        ]
+        .iter()
+        .enumerate()
+        {
+            let path = dir.path().join(format!("t{i}.zip"));
+            seal(
+                Path::new("t.txt"),
+                t.as_bytes(),
+                &sk,
+                Path::new("k.key"),
+                &path,
+                &[],
+                &opts(),
+            )
+            .unwrap();
+            let v = verify::verify(&path, &trusted(&sk), &|_, _| {}).unwrap();
+            assert!(v.report.valid, "{t:?}: {:?}", v.report.problems);
+        }
+    }
+
+    /// Each refusal is a variant that carries what a caller needs.
+    #[test]
+    fn refusals_carry_their_reasons() {
+        let sk = SecretKey::from_seed(&[5u8; 32]);
+        let other = SecretKey::from_seed(&[6u8; 32]);
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("a.zip");
+        let k = Path::new("k.key");
+        let s = |t: &str, key: &SecretKey, o: &SealOptions| {
+            seal(
+                Path::new("t.txt"),
+                t.as_bytes(),
+                key,
+                k,
+                &a,
+                &trusted(&sk),
+                o,
+            )
+        };
+        assert!(matches!(
+            s(" \n\t", &sk, &opts()),
+            Err(SealError::Empty { .. })
+        ));
+        assert!(matches!(
+            s("a \u{202E}b", &sk, &opts()),
+            Err(SealError::Bidi { line: 1, ref codepoint, .. }) if codepoint == "U+202E"
+        ));
+        let bad_time = SealOptions {
+            created: Some("yesterday".into()),
+            ..opts()
+        };
+        assert!(matches!(s("x", &sk, &bad_time), Err(SealError::BadTime(t)) if t == "yesterday"));
+        s("first text", &sk, &opts()).unwrap();
+        assert!(matches!(
+            s("first text", &sk, &opts()),
+            Err(SealError::Identical { version: 1, .. })
+        ));
+        match s("second text", &other, &opts()) {
+            Err(SealError::KeyChange {
+                version: 1,
+                previous,
+                this,
+            }) => {
+                assert_eq!(previous, vec![sk.public.fingerprint()]);
+                assert_eq!(this, other.public.fingerprint());
+            }
+            r => panic!("{r:?}"),
+        }
+        let earlier = SealOptions {
+            created: Some("2019-01-01T00:00:00Z".into()),
+            ..opts()
+        };
+        assert!(matches!(
+            s("second text", &sk, &earlier),
+            Err(SealError::BackInTime { version: 1, .. })
+        ));
+        for e in [
+            SealError::Empty { text: "t".into() },
+            SealError::BadTime("x".into()),
+        ] {
+            assert!(e.is_refusal());
+            assert_eq!(e.to_string().lines().count(), 1);
+        }
+    }
+}

@@ -1,0 +1,316 @@
+//! Seal's last phase: the new version's files in the OCFL object (O3–O6),
+//! the bag around it (B1–B4), and the zip, written atomically (Z3–Z6, W1).
+
+use super::{Plan, SealError, SealOptions};
+use crate::archive::bag;
+use crate::archive::container::{prepare, Prepared, WriteError, ZipIn, ZipOut};
+use crate::archive::layout::{self, Paths};
+use crate::archive::ocfl::{self, Inventory};
+use crate::crypto::keys::SecretKey;
+use crate::digest::{sha256, sha512, FileDigests};
+use crate::verify::Opened;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A new file whose digests are known, and maybe its compressed form.
+pub(super) struct Ready<'a> {
+    pub(super) bytes: &'a [u8],
+    pub(super) digests: FileDigests,
+    pub(super) compressed: Option<Prepared>,
+}
+
+/// The logical files of the new version (O4).
+pub(super) struct VersionFiles<'a> {
+    /// `original.txt`, compressed in its text's chunks (Z6).
+    pub(super) original: Ready<'a>,
+    /// `manifest.json`.
+    pub(super) manifest: Ready<'a>,
+    /// The signer's three signature files, by logical name.
+    pub(super) signatures: BTreeMap<String, Vec<u8>>,
+    /// `checkpoint`.
+    pub(super) checkpoint: Vec<u8>,
+}
+
+/// Where an entry's bytes come from.
+enum Source<'a> {
+    /// New bytes.
+    New(Vec<u8>),
+    /// A new file whose digests (and compressed form) are known.
+    Ready(Ready<'a>),
+    /// An entry of the old archive, copied as it is.
+    Existing(String),
+}
+
+impl Source<'_> {
+    fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            Source::New(b) => Some(b),
+            Source::Ready(r) => Some(r.bytes),
+            Source::Existing(_) => None,
+        }
+    }
+    fn sha512(&self) -> Option<String> {
+        match self {
+            Source::New(b) => Some(sha512(b)),
+            Source::Ready(r) => Some(r.digests.sha512.clone()),
+            Source::Existing(_) => None,
+        }
+    }
+    fn sha256(&self) -> Option<String> {
+        match self {
+            Source::New(b) => Some(sha256(b)),
+            Source::Ready(r) => Some(r.digests.sha256.clone()),
+            Source::Existing(_) => None,
+        }
+    }
+}
+
+/// O3–O6, B1–B4, S7c, then W1.
+pub(super) fn write(
+    archive: &Path,
+    plan: &Plan,
+    base: Option<&Opened>,
+    files: VersionFiles,
+    sk: &SecretKey,
+    opts: &SealOptions,
+) -> Result<(), SealError> {
+    let mut logical: BTreeMap<String, Source> = BTreeMap::new();
+    logical.insert(layout::ORIGINAL.into(), Source::Ready(files.original));
+    logical.insert(layout::MANIFEST.into(), Source::Ready(files.manifest));
+    logical.insert(layout::CHECKPOINT.into(), Source::New(files.checkpoint));
+    for (name, bytes) in files.signatures {
+        logical.insert(name, Source::New(bytes));
+    }
+    let digests: BTreeMap<String, String> = logical
+        .par_iter()
+        .map(|(k, v)| (k.clone(), v.sha512().expect("new files")))
+        .collect();
+    let mut inventory = match base {
+        Some(o) => o.inventory.clone(),
+        None => Inventory::new(&format!("urn:vellum:{}", plan.archive_id)),
+    };
+    let fp = sk.public.fingerprint();
+    let new_content = inventory.add_version(
+        plan.version,
+        &digests,
+        &plan.created,
+        &opts.message,
+        ocfl::User {
+            name: format!("vellum signer {fp}"),
+            address: Some(format!("urn:vellum:key:sha256:{}", hex::encode(fp.0))),
+        },
+    );
+    let inv_bytes = inventory.to_bytes();
+    // Never write an archive that verify would refuse to read.
+    ocfl::check_limits(&inv_bytes).map_err(|why| SealError::InventoryTooLarge {
+        archive: archive.to_owned(),
+        version: plan.version,
+        why,
+    })?;
+    let sidecar = ocfl::sidecar(&inv_bytes).into_bytes();
+
+    // Payload: path relative to the bag -> where its bytes come from.
+    let mut payload: BTreeMap<String, Source> = BTreeMap::new();
+    let data = |rel: &str| format!("{}/{rel}", bag::DATA_DIR);
+    match base {
+        Some(o) => {
+            let prefix = format!("{}/", o.paths.bag);
+            for e in o.zip.entries.iter().filter(|e| !e.is_dir) {
+                let rel = &e.name[prefix.len()..];
+                if rel.starts_with("data/")
+                    && rel != data(ocfl::INVENTORY_NAME)
+                    && rel != data(ocfl::SIDECAR_NAME)
+                {
+                    payload.insert(rel.to_owned(), Source::Existing(e.name.clone()));
+                }
+            }
+        }
+        None => {
+            payload.insert(
+                data(ocfl::NAMASTE_NAME),
+                Source::New(ocfl::NAMASTE_TEXT.as_bytes().to_vec()),
+            );
+        }
+    }
+    let vname = ocfl::version_name(plan.version);
+    for (name, content_path) in new_content {
+        let src = logical.remove(&name).expect("logical file exists");
+        payload.insert(data(&content_path), src);
+    }
+    payload.insert(
+        data(&format!("{vname}/{}", ocfl::INVENTORY_NAME)),
+        Source::New(inv_bytes.clone()),
+    );
+    payload.insert(
+        data(&format!("{vname}/{}", ocfl::SIDECAR_NAME)),
+        Source::New(sidecar.clone()),
+    );
+    payload.insert(data(ocfl::INVENTORY_NAME), Source::New(inv_bytes));
+    payload.insert(data(ocfl::SIDECAR_NAME), Source::New(sidecar));
+
+    let tags = tag_files(archive, plan, base, &payload)?;
+    let paths = Paths {
+        bag: plan.archive_id.clone(),
+    };
+    let mut all: BTreeMap<String, Source> = BTreeMap::new();
+    for (rel, src) in payload {
+        all.insert(paths.tag(&rel), src);
+    }
+    for (rel, b) in tags {
+        all.insert(paths.tag(&rel), Source::New(b));
+    }
+    write_atomically(archive, all, base.map(|o| &o.zip))
+}
+
+/// B1–B4: the bag's tag files, with the digests of copied files taken from
+/// the old bag manifest (which verify has just checked).
+fn tag_files(
+    archive: &Path,
+    plan: &Plan,
+    base: Option<&Opened>,
+    payload: &BTreeMap<String, Source>,
+) -> Result<BTreeMap<String, Vec<u8>>, SealError> {
+    let old_manifest = match base {
+        Some(o) => o
+            .zip
+            .read_small(&o.paths.tag(bag::MANIFEST_NAME))
+            .ok()
+            .and_then(|b| bag::parse_manifest(&String::from_utf8_lossy(&b)).ok())
+            .unwrap_or_default(),
+        None => BTreeMap::new(),
+    };
+    let digests: Vec<(String, Option<String>, u64)> = payload
+        .par_iter()
+        .map(|(rel, src)| match src.bytes() {
+            Some(b) => (rel.clone(), src.sha256(), b.len() as u64),
+            None => {
+                let size = match src {
+                    Source::Existing(name) => base
+                        .and_then(|o| o.zip.get(name))
+                        .map(|e| e.size)
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                (rel.clone(), old_manifest.get(rel).cloned(), size)
+            }
+        })
+        .collect();
+    let mut lines = BTreeMap::new();
+    let mut octets = 0u64;
+    for (rel, digest, size) in digests {
+        let digest = digest.ok_or_else(|| SealError::Io {
+            path: archive.to_owned(),
+            error: std::io::Error::other(format!("{rel}: not in the bag manifest")),
+        })?;
+        octets += size;
+        lines.insert(rel, digest);
+    }
+    let bag_info = bag::bag_info(
+        layout::ARCHIVE_FORMAT,
+        &plan.archive_id,
+        &plan.created[..10.min(plan.created.len())],
+        octets,
+        payload.len(),
+        plan.version,
+    );
+    let mut tags: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    tags.insert(bag::BAGIT_NAME.into(), bag::BAGIT_TXT.as_bytes().to_vec());
+    tags.insert(bag::BAG_INFO_NAME.into(), bag_info.into_bytes());
+    tags.insert(
+        bag::MANIFEST_NAME.into(),
+        bag::manifest_text(&lines).into_bytes(),
+    );
+    let tag_lines: BTreeMap<String, String> =
+        tags.iter().map(|(k, v)| (k.clone(), sha256(v))).collect();
+    tags.insert(
+        bag::TAGMANIFEST_NAME.into(),
+        bag::manifest_text(&tag_lines).into_bytes(),
+    );
+    Ok(tags)
+}
+
+/// W1: write entries (sorted by name) to a temporary file beside `dest`,
+/// sync it, then rename it over `dest`: readers see the old archive or the
+/// new one, never half of one.
+fn write_atomically(
+    dest: &Path,
+    entries: BTreeMap<String, Source>,
+    old: Option<&ZipIn>,
+) -> Result<(), SealError> {
+    let dir = match dest.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let io = |error: std::io::Error| SealError::Io {
+        path: dest.to_owned(),
+        error,
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".vellum-")
+        .suffix(".zip.tmp")
+        .tempfile_in(&dir)
+        .map_err(|e| SealError::Io {
+            path: dir.clone(),
+            error: std::io::Error::new(e.kind(), format!("cannot create a temporary file: {e}")),
+        })?;
+    // Archives are for publishing: readable by all, like a file `cp` makes
+    // (an existing archive keeps its mode).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dest)
+            .map(|m| m.permissions().mode() & 0o777)
+            .unwrap_or(0o644);
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
+    let file = tmp.reopen().map_err(io)?;
+    // Compress new entries on all cores, then write everything in order.
+    let mut prepared: BTreeMap<&String, Prepared> = entries
+        .par_iter()
+        .filter_map(|(name, src)| match src {
+            Source::New(b) => Some((name, prepare(b, None))),
+            Source::Ready(r) if r.compressed.is_none() => Some((name, prepare(r.bytes, None))),
+            _ => None,
+        })
+        .collect();
+    let mut out = ZipOut::new(file);
+    let werr = |e: WriteError| match e {
+        WriteError::TooLarge => SealError::ArchiveTooLarge(dest.to_owned()),
+        WriteError::Io(error) => SealError::Io {
+            path: dest.to_owned(),
+            error,
+        },
+        WriteError::Read(r) => SealError::Io {
+            path: dest.to_owned(),
+            error: std::io::Error::other(r.to_string()),
+        },
+    };
+    for (name, src) in &entries {
+        match src {
+            Source::Existing(old_name) => {
+                let o = old.expect("existing entries come from an old archive");
+                out.copy_from(o, old_name).map_err(werr)?;
+            }
+            Source::Ready(Ready {
+                compressed: Some(c),
+                ..
+            }) => out.add(name, c).map_err(werr)?,
+            _ => {
+                let p = prepared.remove(name).expect("prepared above");
+                out.add(name, &p).map_err(werr)?;
+            }
+        }
+    }
+    let mut f = out.finish().map_err(werr)?;
+    f.flush().map_err(io)?;
+    f.sync_all().map_err(io)?;
+    tmp.persist(dest).map_err(|e| io(e.error))?;
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
