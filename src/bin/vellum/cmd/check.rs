@@ -145,6 +145,11 @@ struct Versions {
     /// Versions before the newest, newest first, when checking against the
     /// newest.
     older: Vec<(u32, std::sync::OnceLock<Option<Sealed>>)>,
+    /// Whether documents go through the prefilter (L0) before they are
+    /// read: when there are many. One document is read whole anyway, and
+    /// the prefilter of a long sealed text costs more to build than the
+    /// one check it could save.
+    prefilter: bool,
 }
 
 impl Versions {
@@ -292,7 +297,8 @@ fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions)
 /// sealed text, or it has no words at all (then it is reported empty, not
 /// unrelated).
 fn keep(v: &Versions, bytes: &[u8]) -> bool {
-    v.sealed.may_carry(bytes)
+    !v.prefilter
+        || v.sealed.may_carry(bytes)
         || !bytes.iter().any(u8::is_ascii_alphanumeric) && !bytes.iter().any(|&b| b >= 0x80)
 }
 
@@ -321,7 +327,13 @@ pub fn run(a: CheckArgs) -> Outcome {
     } else {
         vec![]
     };
+    let warcs: Vec<bool> = c
+        .copies
+        .iter()
+        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
+        .collect();
     let versions = Versions {
+        prefilter: c.copies.len() > 1 || warcs.iter().any(|&w| w),
         // The sections the signed tree was checked on.
         sealed: Sealed::from_sections(loaded.sections),
         text: loaded.text,
@@ -334,11 +346,6 @@ pub fn run(a: CheckArgs) -> Outcome {
     } else {
         None
     };
-    let warcs: Vec<bool> = c
-        .copies
-        .iter()
-        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
-        .collect();
     // One JSON object per line, and a blank line between human reports,
     // whenever there may be more than one document.
     c.lines = c.copies.len() > 1 || warcs.iter().any(|&w| w);
