@@ -729,6 +729,218 @@ impl Header {
     }
 }
 
+impl Header {
+    /// Read a stored manifest's header without reading its sections one by
+    /// one: they are skipped as JSON text, only counted. For readers whose
+    /// verdict rests on sections they derive themselves from the text and
+    /// compare with the signed tree (`check`, V18); the full audit of the
+    /// section list is `verify`'s ([`read_body`]). Bounded like
+    /// [`Header::read`]: the head and the tail are read by serde_json
+    /// within [`MAX_TOKEN_BYTES`] a token and [`MAX_SKIMMED_PARTS`] bytes
+    /// each.
+    pub fn read_skimming_sections(r: &mut dyn Read) -> Result<Header, ManifestError> {
+        let bad = |m: &str| ManifestError::Json(m.to_owned());
+        let mut skim = Skim::default();
+        let mut buf = vec![0u8; READ_BUFFER];
+        loop {
+            let n = match r.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(ManifestError::Json(e.to_string())),
+            };
+            skim.push(&buf[..n]).map_err(bad)?;
+        }
+        if skim.part != SkimPart::Tail {
+            return Err(bad("no complete sections array"));
+        }
+        let mut json = skim.head;
+        json.extend_from_slice(b"[]");
+        json.extend_from_slice(&skim.tail);
+        let mut h = Header::read(&mut json.as_slice())?;
+        h.sections = SectionCount(skim.count);
+        Ok(h)
+    }
+}
+
+/// The most bytes the head or the tail of a skimmed manifest may have.
+pub const MAX_SKIMMED_PARTS: usize = 16 << 20;
+
+/// Where a skimming reader is in a manifest.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+enum SkimPart {
+    /// Before the sections' array: bytes kept.
+    #[default]
+    Head,
+    /// Inside it: bytes skipped, top-level elements counted.
+    Sections,
+    /// After it: bytes kept.
+    Tail,
+}
+
+/// A manifest's bytes split into head, sections (skipped) and tail, as
+/// JSON text: strings (with their escapes) and nesting are followed, so
+/// the array ends where a JSON parser would end it.
+#[derive(Default)]
+struct Skim {
+    part: SkimPart,
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    /// Nesting depth (objects and arrays) outside strings.
+    depth: u32,
+    in_string: bool,
+    escaped: bool,
+    /// The last string closed at depth 1, while in the head (a key).
+    key: Vec<u8>,
+    /// Whether the last token at depth 1 was the key `"sections"` and a
+    /// colon followed it.
+    after_sections_key: u8,
+    /// Sections counted; whether the array has had a value yet.
+    count: u64,
+    nonempty: bool,
+}
+
+impl Skim {
+    fn push(&mut self, mut b: &[u8]) -> Result<(), &'static str> {
+        while !b.is_empty() {
+            let take = match self.part {
+                SkimPart::Head => self.head_bytes(b)?,
+                SkimPart::Sections => self.section_bytes(b)?,
+                SkimPart::Tail => {
+                    if self.tail.len() + b.len() > MAX_SKIMMED_PARTS {
+                        return Err("the manifest's tail is too long");
+                    }
+                    self.tail.extend_from_slice(b);
+                    b.len()
+                }
+            };
+            b = &b[take..];
+        }
+        Ok(())
+    }
+
+    /// Head bytes up to the array after `"sections":`; how many were taken.
+    fn head_bytes(&mut self, b: &[u8]) -> Result<usize, &'static str> {
+        for (i, &c) in b.iter().enumerate() {
+            if self.in_string {
+                if self.depth == 1 && self.key.len() <= 16 {
+                    self.key.push(c);
+                }
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == b'\\' {
+                    self.escaped = true;
+                } else if c == b'"' {
+                    self.in_string = false;
+                    if self.depth == 1 {
+                        self.after_sections_key = u8::from(self.key == b"sections\"");
+                    }
+                }
+                continue;
+            }
+            match c {
+                b'"' => {
+                    self.in_string = true;
+                    self.key.clear();
+                }
+                b':' if self.after_sections_key == 1 && self.depth == 1 => {
+                    self.after_sections_key = 2;
+                }
+                b'[' if self.after_sections_key == 2 && self.depth == 1 => {
+                    self.part = SkimPart::Sections;
+                    self.depth = 2;
+                    self.head.extend_from_slice(&b[..i]);
+                    return Ok(i + 1);
+                }
+                b'{' | b'[' => {
+                    self.depth += 1;
+                    self.after_sections_key = 0;
+                }
+                b'}' | b']' => {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.after_sections_key = 0;
+                }
+                c if c.is_ascii_whitespace() => {}
+                _ => {
+                    if self.after_sections_key == 2 {
+                        return Err("the manifest's sections are not an array");
+                    }
+                    if c != b':' {
+                        self.after_sections_key = 0;
+                    }
+                }
+            }
+        }
+        if self.head.len() + b.len() > MAX_SKIMMED_PARTS {
+            return Err("the manifest's head is too long");
+        }
+        self.head.extend_from_slice(b);
+        Ok(b.len())
+    }
+
+    /// Bytes of the sections' array, skipped; how many were taken (all, or
+    /// up to and including its closing bracket).
+    fn section_bytes(&mut self, b: &[u8]) -> Result<usize, &'static str> {
+        let mut i = 0;
+        while i < b.len() {
+            if self.in_string {
+                if self.escaped {
+                    // The byte after a backslash is taken as it is.
+                    self.escaped = false;
+                    i += 1;
+                    continue;
+                }
+                match memchr::memchr2(b'"', b'\\', &b[i..]) {
+                    None => return Ok(b.len()),
+                    Some(k) => {
+                        i += k;
+                        if b[i] == b'\\' {
+                            self.escaped = true;
+                        } else {
+                            self.in_string = false;
+                        }
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            let c = b[i];
+            i += 1;
+            match c {
+                b'"' => {
+                    self.in_string = true;
+                    self.escaped = false;
+                }
+                b'{' | b'[' => {
+                    if self.depth == 2 && !self.nonempty {
+                        self.nonempty = true;
+                        self.count = 1;
+                    }
+                    self.depth += 1;
+                }
+                b'}' | b']' => {
+                    self.depth -= 1;
+                    if self.depth == 1 {
+                        if c != b']' {
+                            return Err("the manifest's sections are not an array");
+                        }
+                        self.part = SkimPart::Tail;
+                        return Ok(i);
+                    }
+                }
+                b',' if self.depth == 2 => self.count += 1,
+                c if c.is_ascii_whitespace() => {}
+                _ if self.depth == 2 && !self.nonempty => {
+                    self.nonempty = true;
+                    self.count = 1;
+                }
+                _ => {}
+            }
+        }
+        Ok(b.len())
+    }
+}
+
 /// A writer that keeps only the SHA-256 and the length of what is written:
 /// serialized manifests are compared with stored ones through it, so no
 /// second copy of a large manifest is made.
@@ -1030,9 +1242,74 @@ mod tests {
         let sha = crate::digest::sha256(bytes);
         let canonical = form.matches(&tail, &sha, bytes.len() as u64);
         let h = head.into_header(secs.len() as u64, tail)?;
-        // The one-pass reader (check's) agrees.
+        // The one-pass reader agrees, and so does the skimming one (check's),
+        // given the bytes at once or one at a time.
         assert_eq!(Header::read(&mut &bytes[..]).as_ref(), Ok(&h));
+        assert_eq!(
+            Header::read_skimming_sections(&mut &bytes[..]).as_ref(),
+            Ok(&h)
+        );
+        assert_eq!(
+            Header::read_skimming_sections(&mut OneByte(bytes)).as_ref(),
+            Ok(&h)
+        );
         Ok((h, secs, canonical))
+    }
+
+    /// A reader that gives one byte a read.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl std::io::Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            match (self.0.split_first(), buf.first_mut()) {
+                (Some((&b, rest)), Some(slot)) => {
+                    *slot = b;
+                    self.0 = rest;
+                    Ok(1)
+                }
+                _ => Ok(0),
+            }
+        }
+    }
+
+    #[test]
+    fn skimmed_sections_are_followed_as_json_text() {
+        let m = sample();
+        let text = String::from_utf8(m.to_canonical_json()).unwrap();
+        let at = text.find("\"sections\":[").unwrap() + "\"sections\":".len();
+        let end = text.find("],\"signers\"").unwrap() + 1;
+        // Strings that hold brackets, braces, commas, quotes and backslashes,
+        // nested arrays: three sections, whatever their content.
+        let sections = r#"[{"id":"a]},{\"\\","x":[1,[2,3]]} , {"id":"\\"}, [] ]"#;
+        let skimmed = format!("{}{sections}{}", &text[..at], &text[end..]);
+        for h in [
+            Header::read_skimming_sections(&mut skimmed.as_bytes()),
+            Header::read_skimming_sections(&mut OneByte(skimmed.as_bytes())),
+        ] {
+            let h = h.unwrap();
+            assert_eq!(h.sections, SectionCount(3));
+            assert_eq!(
+                (h.version, &h.signers, &h.tree),
+                (m.version, &m.signers, &m.tree)
+            );
+        }
+        // Not a manifest: the array never closes, the sections are no
+        // array, nothing follows them, a field after them is unknown.
+        for bad in [
+            format!("{}[{{\"id\":\"a\"}}", &text[..at]),
+            format!("{}{{}}{}", &text[..at], &text[end..]),
+            format!("{}[]", &text[..at]),
+            format!(
+                "{}[]{}",
+                &text[..at],
+                &text[end..].replacen("\"tree\"", "\"trees\"", 1)
+            ),
+        ] {
+            assert!(
+                Header::read_skimming_sections(&mut bad.as_bytes()).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

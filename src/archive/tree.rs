@@ -63,23 +63,66 @@ impl fmt::Display for LeafError {
     }
 }
 
+/// The bytes of a leaf (T1) from its fields: `vellum-leaf-v1 INDEX ID KIND
+/// NUMBER START LEN SHA256\n`, NUMBER `-` when the section has none. Written
+/// without formatting machinery: a text's tree hashes one a section.
+pub fn leaf_bytes(
+    index: u64,
+    id: &str,
+    kind: Kind,
+    number: Option<u32>,
+    start: u64,
+    len: u64,
+    sha256: &str,
+) -> Vec<u8> {
+    fn decimal(v: &mut Vec<u8>, mut n: u64) {
+        let mut digits = [0u8; 20];
+        let mut k = digits.len();
+        loop {
+            k -= 1;
+            digits[k] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        v.extend_from_slice(&digits[k..]);
+    }
+    let mut v = Vec::with_capacity(LEAF_FORMAT.len() + id.len() + sha256.len() + 64);
+    v.extend_from_slice(LEAF_FORMAT.as_bytes());
+    v.push(b' ');
+    decimal(&mut v, index);
+    v.push(b' ');
+    v.extend_from_slice(id.as_bytes());
+    v.push(b' ');
+    v.extend_from_slice(kind.as_str().as_bytes());
+    v.push(b' ');
+    match number {
+        Some(n) => decimal(&mut v, n.into()),
+        None => v.push(b'-'),
+    }
+    v.push(b' ');
+    decimal(&mut v, start);
+    v.push(b' ');
+    decimal(&mut v, len);
+    v.push(b' ');
+    v.extend_from_slice(sha256.as_bytes());
+    v.push(b'\n');
+    v
+}
+
 impl Leaf {
     /// The leaf's bytes (T1).
     pub fn bytes(&self) -> Vec<u8> {
-        let number = self
-            .number
-            .map(|n| n.to_string())
-            .unwrap_or_else(|| "-".into());
-        format!(
-            "{LEAF_FORMAT} {} {} {} {number} {} {} {}\n",
+        leaf_bytes(
             self.index,
-            self.id,
-            self.kind.as_str(),
+            &self.id,
+            self.kind,
+            self.number,
             self.start,
             self.len,
-            self.sha256
+            &self.sha256,
         )
-        .into_bytes()
     }
 
     /// The leaf's tree hash.

@@ -200,30 +200,7 @@ pub fn tokenize_into(s: &str, out: &mut Vec<(usize, usize)>) {
             }
             WORD => {
                 let start = i;
-                i += 1;
-                loop {
-                    while i < n && CLASS[b[i] as usize] == WORD {
-                        i += 1;
-                    }
-                    // WB6/7 (letters around MidLetter or MidNumLet) and
-                    // WB11/12 (digits around MidNum or MidNumLet).
-                    if i + 1 < n && CLASS[b[i + 1] as usize] == WORD {
-                        let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
-                        let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
-                        let digits = prev.is_ascii_digit() && next.is_ascii_digit();
-                        let joins = match mid {
-                            b'\'' | b'.' => letters || digits,
-                            b':' => letters,
-                            b',' | b';' => digits,
-                            _ => false,
-                        };
-                        if joins {
-                            i += 1;
-                            continue;
-                        }
-                    }
-                    break;
-                }
+                i = ascii_word_end(b, i + 1);
                 if i < n && CLASS[b[i] as usize] == HIGH {
                     i = slow_run(s, run_start, run_first, i, out);
                     continue;
@@ -233,6 +210,70 @@ pub fn tokenize_into(s: &str, out: &mut Vec<(usize, usize)>) {
             _ => i = slow_run(s, run_start, run_first, i, out),
         }
     }
+}
+
+/// Where an ASCII word that goes on at `i` ends: over word bytes, and over
+/// one joining byte between letters or digits (WB6/7: letters around
+/// MidLetter or MidNumLet; WB11/12: digits around MidNum or MidNumLet).
+#[inline]
+fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
+    let n = b.len();
+    loop {
+        while i < n && CLASS[b[i] as usize] == WORD {
+            i += 1;
+        }
+        if i + 1 < n && CLASS[b[i + 1] as usize] == WORD {
+            let (prev, mid, next) = (b[i - 1], b[i], b[i + 1]);
+            let letters = prev.is_ascii_alphabetic() && next.is_ascii_alphabetic();
+            let digits = prev.is_ascii_digit() && next.is_ascii_digit();
+            let joins = match mid {
+                b'\'' | b'.' => letters || digits,
+                b':' => letters,
+                b',' | b';' => digits,
+                _ => false,
+            };
+            if joins {
+                i += 1;
+                continue;
+            }
+        }
+        return i;
+    }
+}
+
+/// How many tokens `s` has, and how many of them are words (begin with a
+/// letter or digit), as [`tokenize_into`] would give them: counted without
+/// keeping them when `s` is ASCII, the common case (summaries count every
+/// sealed section's words); `scratch` holds the tokens otherwise.
+pub fn count_tokens(s: &str, scratch: &mut Vec<(usize, usize)>) -> (usize, usize) {
+    if !s.is_ascii() {
+        scratch.clear();
+        tokenize_into(s, scratch);
+        let words = scratch
+            .iter()
+            .filter(|&&(a, _)| s[a..].chars().next().is_some_and(char::is_alphanumeric))
+            .count();
+        return (scratch.len(), words);
+    }
+    let b = s.as_bytes();
+    let n = b.len();
+    let (mut tokens, mut words, mut i) = (0, 0, 0);
+    while i < n {
+        match CLASS[b[i] as usize] {
+            SPACE => i += 1,
+            WORD => {
+                let start = i;
+                i = ascii_word_end(b, i + 1);
+                tokens += 1;
+                words += usize::from(b[start].is_ascii_alphanumeric());
+            }
+            _ => {
+                tokens += 1;
+                i += 1;
+            }
+        }
+    }
+    (tokens, words)
 }
 
 /// A run holding non-ASCII: take back its tokens and redo it with UAX #29.
@@ -278,6 +319,36 @@ pub fn words(s: &str) -> Vec<&str> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What count_tokens says, from the tokens themselves.
+    fn counted(s: &str) -> (usize, usize) {
+        let t = words(s);
+        let w = t
+            .iter()
+            .filter(|w| w.chars().next().is_some_and(char::is_alphanumeric))
+            .count();
+        (t.len(), w)
+    }
+
+    #[test]
+    fn counts_agree_with_tokens() {
+        for s in [
+            "",
+            " ",
+            "The 2,500 members' \"rights\" - e.g. U.S. 3:30 a:b _x x_ 1;2 ;.",
+            "a.b. .a a. 'a' a'b'c 1.2.3 1,,2",
+            "caf\u{e9} na\u{ef}ve \u{201c}quoted\u{201d} \u{645}\u{62c}\u{644}\u{633} x",
+        ] {
+            assert_eq!(count_tokens(s, &mut Vec::new()), counted(s), "{s:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn counts_agree_with_tokens_anywhere(s in "[ a-c0-2_.,;:'\"\n\t!-]{0,40}|.{0,20}") {
+            prop_assert_eq!(count_tokens(&s, &mut Vec::new()), counted(&s));
+        }
+    }
 
     #[test]
     fn keeps_words_whole() {

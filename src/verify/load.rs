@@ -13,7 +13,7 @@ use super::{verify, Opened, SignerReport, VerifyError};
 use crate::archive::checkpoint::{Checkpoint, SignedCheckpoint};
 use crate::archive::container::{ReadError, ZipIn};
 use crate::archive::layout::{self, Paths, CHECKPOINT, MANIFEST, ORIGINAL};
-use crate::archive::manifest::{Header, SectionEntry};
+use crate::archive::manifest::Header;
 use crate::archive::ocfl::Inventory;
 use crate::crypto::keys::{self, Fingerprint, TrustedKey};
 use crate::crypto::note::SignatureState;
@@ -84,6 +84,8 @@ pub struct Against {
 pub struct LoadedVersion {
     /// The text, decoded.
     pub text: String,
+    /// SHA-256 (hex) of the text as submitted, as its checkpoint signs it.
+    pub original_sha256: String,
     /// Its sections (display text kept), as the tree was checked on.
     pub sections: Vec<Section>,
     /// Its archive, version and signer.
@@ -178,7 +180,24 @@ impl LoadedArchive {
     /// Version `n`'s text as published, and what it is, once its text and
     /// tree are checked against its signed checkpoint (V18).
     pub fn version(&self, n: u32) -> Result<LoadedVersion, LoadError> {
+        let newest = self.versions();
+        if n == 0 || n > newest {
+            return Err(LoadError::NoSuchVersion {
+                archive: self.archive.clone(),
+                asked: n,
+                newest,
+            });
+        }
+        let chain = &self.chain;
+        let derived = derive(&self.archive, &chain.zip, &chain.paths, &chain.inventory, n)?;
+        self.accept(derived)
+    }
+
+    /// A version worked out from the archive's bytes, once it is what the
+    /// signed checkpoint of its version says (V18).
+    fn accept(&self, d: Derived) -> Result<LoadedVersion, LoadError> {
         let archive = &self.archive;
+        let n = d.version;
         let newest = self.versions();
         if n == 0 || n > newest {
             return Err(LoadError::NoSuchVersion {
@@ -191,53 +210,22 @@ impl LoadedArchive {
             archive: archive.clone(),
             problems,
         };
-        let unreadable = |why: String| LoadError::Unreadable {
-            archive: archive.clone(),
-            version: n,
-            why,
-        };
-        let chain = &self.chain;
-        let cv = &chain.versions[n as usize - 1];
-        let path = object_path(&chain.paths, &chain.inventory, n, ORIGINAL)
-            .ok_or_else(|| unreadable("missing".into()))?;
-        let bytes = chain
-            .zip
-            .read_whole_chunked(&path, MAX_TEXT, "a text vellum compares whole")
-            .map_err(|e| unreadable(e.to_string()))?;
-        // The text, its canonical form and its tree: what the verdict rests
-        // on. Hashes and canonical form are worked out at the same time.
-        let (original_sha256, decoded) = rayon::join(
-            || sha256(&bytes),
-            || {
-                crate::text::decode::decode(&bytes).map(|(text, _)| {
-                    let canon = Canonical::new(&text);
-                    (text, sections::split_owned_hashed_digest(canon))
-                })
-            },
-        );
-        if original_sha256 != cv.checkpoint.original_sha256 {
-            return Err(invalid(format!(
-                "v{n} {ORIGINAL}: does not match its signed checkpoint"
-            )));
-        }
-        let (text, (secs, (canonical_sha256, _))) =
-            decoded.map_err(|e| unreadable(e.to_string()))?;
-        drop(bytes);
-        if canonical_sha256 != cv.checkpoint.canonical_sha256 {
+        let cv = &self.chain.versions[n as usize - 1];
+        if d.canonical_sha256 != cv.checkpoint.canonical_sha256 {
             return Err(invalid(format!(
                 "v{n}: the canonical text re-derived from {ORIGINAL} differs from the signed one"
             )));
         }
-        let root = tree_root(&secs);
-        if root != cv.checkpoint.root || secs.len() as u64 != cv.checkpoint.size {
+        if d.root != cv.checkpoint.root || d.sections.len() as u64 != cv.checkpoint.size {
             return Err(invalid(format!(
                 "v{n}: the tree of the text's sections is not the signed one"
             )));
         }
         let signer = &cv.signer;
         Ok(LoadedVersion {
-            text,
-            sections: secs,
+            text: d.text,
+            original_sha256: cv.checkpoint.original_sha256.clone(),
+            sections: d.sections,
             against: Against {
                 archive_path: archive.display().to_string(),
                 archive: cv.header.archive_id.clone(),
@@ -248,13 +236,116 @@ impl LoadedArchive {
                 signer_key_file: signer.key_file.clone().unwrap_or_default(),
                 manifest_sha256: cv.manifest_sha256.clone(),
                 checkpoint_sha256: cv.checkpoint_sha256.clone(),
-                root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, root),
+                root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, d.root),
                 canonical_text: cv.header.canonical_text.clone(),
                 verification: self.how,
             },
             versions: newest,
         })
     }
+}
+
+impl LoadedVersion {
+    /// Whether `text` is the signed original byte for byte (UTF-8 as
+    /// submitted): the text was worked out unsigned, its canonical form is
+    /// what was checked.
+    pub fn is_signed_original(&self, text: &str) -> bool {
+        text == self.text && sha256(text.as_bytes()) == self.original_sha256
+    }
+}
+
+/// A version's text, canonical sections and tree, worked out from the
+/// archive's bytes: nothing in it counts until [`LoadedArchive::accept`]
+/// has compared it with the version's signed checkpoint.
+struct Derived {
+    version: u32,
+    text: String,
+    sections: Vec<Section>,
+    canonical_sha256: String,
+    root: crate::crypto::merkle::Hash,
+}
+
+/// Work out version `n` (the newest when 0) of an opened archive: its text
+/// as published, decoded, its canonical form split into sections, hashed,
+/// and their tree. The original's own hash is not needed for a verdict (the
+/// canonical text and tree are what is judged against, V18); it is checked
+/// where the text is shown as the original ([`LoadedVersion::is_original`]).
+fn derive(
+    archive: &Path,
+    zip: &ZipIn,
+    paths: &Paths,
+    inventory: &Inventory,
+    n: u32,
+) -> Result<Derived, LoadError> {
+    let n = if n == 0 {
+        inventory.version_count().map_err(|e| LoadError::Invalid {
+            archive: archive.to_owned(),
+            problems: format!("{}: {e}", paths.root_inventory()),
+        })?
+    } else {
+        n
+    };
+    let unreadable = |why: String| LoadError::Unreadable {
+        archive: archive.to_owned(),
+        version: n,
+        why,
+    };
+    let path =
+        object_path(paths, inventory, n, ORIGINAL).ok_or_else(|| unreadable("missing".into()))?;
+    let bytes = zip
+        .read_whole_chunked(&path, MAX_TEXT, "a text vellum compares whole")
+        .map_err(|e| unreadable(e.to_string()))?;
+    let (text, _) = crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
+    drop(bytes);
+    let canon = Canonical::new(&text);
+    let (secs, (canonical_sha256, _)) = sections::split_owned_hashed_digest(canon);
+    let root = tree_root(&secs);
+    Ok(Derived {
+        version: n,
+        text,
+        sections: secs,
+        canonical_sha256,
+        root,
+    })
+}
+
+/// Open an archive for a verdict: what it rests on is verified (`how`)
+/// while, for [`Verification::Signatures`], the text of the version asked
+/// for (the newest by default) is worked out from a second reading of the
+/// file on the other core; it counts once it matches the signed checkpoint.
+/// A version that changed between the two readings fails that comparison.
+pub fn open_version(
+    archive: &Path,
+    trusted: &[TrustedKey],
+    version: Option<u32>,
+    how: Verification,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<(LoadedArchive, LoadedVersion), LoadError> {
+    if how == Verification::Full {
+        let a = load_archive(archive, trusted, how, progress)?;
+        let v = a.version(version.unwrap_or(a.versions()))?;
+        return Ok((a, v));
+    }
+    let early = || -> Result<Derived, LoadError> {
+        let o = open(archive).map_err(|e| match e {
+            Found::Trouble(t) => LoadError::Trouble(t),
+            Found::Invalid(m) => LoadError::Invalid {
+                archive: archive.to_owned(),
+                problems: m,
+            },
+        })?;
+        derive(archive, &o.0, &o.1, &o.2, version.unwrap_or(0))
+    };
+    let (a, d) = rayon::join(|| load_archive(archive, trusted, how, progress), early);
+    let a = a?;
+    let v = match d {
+        // Checked against the chain, which names the versions there are.
+        Ok(d) if version.is_some() || d.version == a.versions() => a.accept(d)?,
+        // Not read (a version that does not exist, a damaged text): the
+        // chain decides what is wrong, reading again.
+        _ => a.version(version.unwrap_or(a.versions()))?,
+    };
+    Ok((a, v))
 }
 
 /// Verify what a verdict rests on (`how`) and keep the archive open for
@@ -308,8 +399,24 @@ pub fn load_version(
 
 /// The tree root of sections (T1, T2).
 fn tree_root(secs: &[Section]) -> crate::crypto::merkle::Hash {
-    let entries: Vec<SectionEntry> = secs.iter().map(SectionEntry::of).collect();
-    crate::crypto::merkle::root(&crate::archive::manifest::leaf_hashes(&entries))
+    use rayon::prelude::*;
+    let leaves: Vec<_> = secs
+        .par_iter()
+        .enumerate()
+        .with_min_len(1024)
+        .map(|(i, s)| {
+            crate::crypto::merkle::leaf_hash(&crate::archive::tree::leaf_bytes(
+                i as u64,
+                &s.id,
+                s.kind,
+                s.number,
+                s.start,
+                s.text.len() as u64,
+                &s.sha256,
+            ))
+        })
+        .collect();
+    crate::crypto::merkle::root(&leaves)
 }
 
 /// One version of a checked chain.
@@ -361,12 +468,8 @@ enum Found {
     Invalid(String),
 }
 
-/// V18: open the archive, and check for every version that its checkpoint
-/// is signed by each of its signers, all trusted, and binds its manifest,
-/// whose raw signature by each signer verifies too; that the versions chain
-/// (manifest and checkpoint hashes, key changes recorded); and that
-/// checkpoint and manifest say the same.
-fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Found> {
+/// Open an archive's zip, its one bag folder and its root inventory.
+fn open(archive: &Path) -> Result<(ZipIn, Paths, Inventory), Found> {
     let zip = ZipIn::open(archive).map_err(|e| match e {
         ReadError::Io(..) => Found::Trouble(VerifyError(e)),
         ReadError::Invalid(m) => Found::Invalid(format!("zip: {m}")),
@@ -390,6 +493,16 @@ fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Foun
         .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
     let inventory = Inventory::parse(&inv_bytes)
         .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
+    Ok((zip, paths, inventory))
+}
+
+/// V18: open the archive, and check for every version that its checkpoint
+/// is signed by each of its signers, all trusted, and binds its manifest,
+/// whose raw signature by each signer verifies too; that the versions chain
+/// (manifest and checkpoint hashes, key changes recorded); and that
+/// checkpoint and manifest say the same.
+fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Found> {
+    let (zip, paths, inventory) = open(archive)?;
     let n = inventory
         .version_count()
         .map_err(|e| Found::Invalid(format!("{}: {e}", paths.root_inventory())))?;
@@ -448,7 +561,9 @@ fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Foun
                 let mut tee = Tee::new(r, |b: &[u8]| {
                     let _ = tx.send(b.to_vec());
                 });
-                let header = Header::read(&mut tee);
+                // The sections are derived from the text and checked
+                // against the signed tree; here they are only skipped.
+                let header = Header::read_skimming_sections(&mut tee);
                 let _ = std::io::copy(&mut tee, &mut std::io::sink());
                 header
             });

@@ -26,7 +26,8 @@ pub mod proof;
 mod stream;
 
 pub use load::{
-    load_archive, load_version, Against, LoadError, LoadedArchive, LoadedVersion, Verification,
+    load_archive, load_version, open_version, Against, LoadError, LoadedArchive, LoadedVersion,
+    Verification,
 };
 
 use crate::archive::bag;

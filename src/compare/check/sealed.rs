@@ -331,13 +331,8 @@ impl Sealed {
                 .par_iter()
                 .with_min_len(256)
                 .map_init(Vec::new, |spans, s| {
-                    spans.clear();
-                    crate::text::words::tokenize_into(&s.text, spans);
-                    let words = spans
-                        .iter()
-                        .filter(|&&(a, b)| is_word(&s.text[a..b]))
-                        .count();
-                    (spans.len() as u32, words as u32)
+                    let (tokens, words) = crate::text::words::count_tokens(&s.text, spans);
+                    (tokens as u32, words as u32)
                 })
                 .collect()
         })

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use vellum::compare::check::{self, Sealed};
 use vellum::crypto::keys::TrustedKey;
 use vellum::limits::MAX_TEXT;
-use vellum::report::{self, Against, Style};
+use vellum::report::{self, Style};
 
 /// Copies checked in parallel before their reports are written (enough to
 /// keep both cores busy, few enough to keep memory small).
@@ -138,9 +138,8 @@ fn expand(paths: &[PathBuf]) -> Result<Vec<Source>, Failure> {
 /// one: outdated).
 struct Versions {
     sealed: Sealed,
-    /// The sealed text as published.
-    text: String,
-    against: Against,
+    /// The version judged against (its sections are in `sealed`).
+    loaded: vellum::verify::LoadedVersion,
     archive: vellum::verify::LoadedArchive,
     /// Versions before the newest, newest first, when checking against the
     /// newest.
@@ -189,7 +188,7 @@ fn check_document(
     v: &Versions,
     lines: bool,
 ) -> Written {
-    let (sealed, against) = (&v.sealed, &v.against);
+    let (sealed, against) = (&v.sealed, &v.loaded.against);
     let doc = match doc {
         Ok(d) => d,
         Err(e) => return trouble_line(c, name, &format!("{name}: {e}")),
@@ -213,7 +212,7 @@ fn check_document(
         check::check_versions(sealed, v.older(), &input)
     };
     // The very text that was sealed, character for character.
-    if rep.verdict == check::Verdict::Authentic && doc.text == v.text {
+    if rep.verdict == check::Verdict::Authentic && v.loaded.is_signed_original(&doc.text) {
         rep.identical = true;
     }
     // What the reader noticed comes first (an encoding guessed, a part
@@ -266,31 +265,59 @@ fn document_name(
     }
 }
 
-/// Check every document of a file (or of standard input) read whole.
-fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> Vec<Written> {
+/// A document of a file, named as reports name it, or why it is not.
+type Named = (
+    String,
+    Result<vellum::document::Document, vellum::document::DocumentError>,
+);
+
+/// Read every document of a file (or of standard input) whole; `keep`
+/// says which are read in full (the others are dismissed unread).
+fn read_source(
+    c: &Config,
+    src: &Source,
+    stdin: &Option<Vec<u8>>,
+    keep: &(dyn Fn(&[u8]) -> bool + Sync),
+) -> Result<Vec<Named>, Written> {
     let name = src.name();
     let bytes = match src {
         Source::Stdin => stdin.clone().unwrap_or_default(),
         Source::File(p) => match vellum::files::read_bounded(p, MAX_TEXT) {
             Ok(b) => b,
-            Err(e) => return vec![trouble_line(c, &name, &e.to_string())],
+            Err(e) => return Err(trouble_line(c, &name, &e.to_string())),
         },
     };
     let fname = match src {
         Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
         Source::Stdin => None,
     };
-    let keep = |b: &[u8]| keep(v, b);
-    let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, &keep);
+    let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, keep);
     drop(bytes);
     let several = docs.len() > 1;
-    docs.into_iter()
+    Ok(docs
+        .into_iter()
         .enumerate()
-        .map(|(n, d)| {
-            let dn = document_name(&name, n + 1, &d, several);
-            check_document(c, &dn, d, v, c.lines || several)
-        })
-        .collect()
+        .map(|(n, d)| (document_name(&name, n + 1, &d, several), d))
+        .collect())
+}
+
+/// Check documents read from one source.
+fn check_read(c: &Config, docs: Result<Vec<Named>, Written>, v: &Versions) -> Vec<Written> {
+    match docs {
+        Err(w) => vec![w],
+        Ok(docs) => {
+            let several = docs.len() > 1;
+            docs.into_iter()
+                .map(|(dn, d)| check_document(c, &dn, d, v, c.lines || several))
+                .collect()
+        }
+    }
+}
+
+/// Check every document of a file (or of standard input) read whole.
+fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> Vec<Written> {
+    let keep = |b: &[u8]| keep(v, b);
+    check_read(c, read_source(c, src, stdin, &keep), v)
 }
 
 /// Whether a document is read in full: it may carry a passage of the
@@ -315,10 +342,28 @@ fn is_warc(p: &std::path::Path) -> bool {
 /// Run `vellum check`.
 pub fn run(a: CheckArgs) -> Outcome {
     let mut c = Config::new(a)?;
-    let archive = super::load_archive(&c.archive, &c.trusted)?;
-    let newest = archive.versions();
-    let n = c.version.unwrap_or(newest);
-    let loaded = archive.version(n).map_err(super::load_failure)?;
+    let warcs: Vec<bool> = c
+        .copies
+        .iter()
+        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
+        .collect();
+    // One document is read while the archive is verified (it goes through
+    // no prefilter, which needs the sealed text).
+    let one = c.copies.len() == 1 && !warcs[0] && matches!(c.copies[0], Source::File(_));
+    let (opened, first) = if one {
+        let (o, d) = rayon::join(
+            || super::open_version(&c.archive, &c.trusted, c.version),
+            || read_source(&c, &c.copies[0], &None, &|_| true),
+        );
+        (o?, Some(d))
+    } else {
+        (
+            super::open_version(&c.archive, &c.trusted, c.version)?,
+            None,
+        )
+    };
+    let (archive, mut loaded) = opened;
+    let n = loaded.against.version;
     let older = if c.version.is_none() {
         (1..n)
             .rev()
@@ -327,17 +372,11 @@ pub fn run(a: CheckArgs) -> Outcome {
     } else {
         vec![]
     };
-    let warcs: Vec<bool> = c
-        .copies
-        .iter()
-        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
-        .collect();
     let versions = Versions {
         prefilter: c.copies.len() > 1 || warcs.iter().any(|&w| w),
         // The sections the signed tree was checked on.
-        sealed: Sealed::from_sections(loaded.sections),
-        text: loaded.text,
-        against: loaded.against,
+        sealed: Sealed::from_sections(std::mem::take(&mut loaded.sections)),
+        loaded,
         archive,
         older,
     };
@@ -359,6 +398,11 @@ pub fn run(a: CheckArgs) -> Outcome {
     // its documents checked in parallel in batches. Memory stays bounded
     // however many documents there are; a batch is written while the next
     // is checked.
+    if let Some(docs) = first {
+        out.batch(|| check_read(&c, docs, &versions))?;
+        progress.finish();
+        return out.finish();
+    }
     let mut k = 0;
     while k < c.copies.len() {
         if warcs[k] {

@@ -131,21 +131,19 @@ pub fn load_failure(e: vellum::verify::LoadError) -> Failure {
 }
 
 /// Verify what a verdict rests on (every version's signatures; V18), with a
-/// progress bar, and keep the archive open.
-pub fn load_archive(
+/// progress bar, and load a version (`version`, the newest by default)
+/// while doing so: its text and tree are checked against its checkpoint.
+pub fn open_version(
     archive: &Path,
     trusted: &[TrustedKey],
-) -> Result<vellum::verify::LoadedArchive, Failure> {
+    version: Option<u32>,
+) -> Result<(vellum::verify::LoadedArchive, vellum::verify::LoadedVersion), Failure> {
     if !archive.exists() {
         return Err(trouble(format!("{}: no such file", archive.display())));
     }
     let p = crate::output::Progress::new("verifying");
-    let r = vellum::verify::load_archive(
-        archive,
-        trusted,
-        vellum::verify::Verification::Signatures,
-        &|d, t| p.update(d, t),
-    );
+    let how = vellum::verify::Verification::Signatures;
+    let r = vellum::verify::open_version(archive, trusted, version, how, &|d, t| p.update(d, t));
     p.finish();
     r.map_err(load_failure)
 }
@@ -217,7 +215,5 @@ pub fn load_version(
     trusted: &[TrustedKey],
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
-    let a = load_archive(archive, trusted)?;
-    a.version(version.unwrap_or(a.versions()))
-        .map_err(load_failure)
+    Ok(open_version(archive, trusted, version)?.1)
 }
