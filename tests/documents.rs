@@ -18,3 +18,23 @@ fn documents_dir() -> PathBuf {
 fn every_document_is_judged_as_expected() {
     common::cases::every_case(&documents_dir(), 40);
 }
+
+/// The JSON report names what each document was read as by the ids
+/// docs/check-report.md lists.
+#[test]
+fn json_names_the_format_read() {
+    let sealed = common::cases::Sealed::new();
+    for (file, want) in [
+        ("browser-copy.txt", "text"),
+        ("page-semantic.html", "html"),
+        ("email-forward.eml", "email"),
+        ("docx-faithful.docx", "docx"),
+        ("pdf-faithful.pdf", "pdf"),
+        ("markdown-full.md", "markdown"),
+    ] {
+        let out = sealed.check(&documents_dir().join(file));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{file}: {e}: {}", String::from_utf8_lossy(&out.stdout)));
+        assert_eq!(v["format"], want, "{file}");
+    }
+}

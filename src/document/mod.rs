@@ -72,6 +72,21 @@ pub enum Format {
 }
 
 impl Format {
+    /// The format's id in machine-readable reports (docs/check-report.md):
+    /// `text`, `html`, `email`, `mbox`, `docx`, `pdf`, `markdown`, `warc`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Email => "email",
+            Format::Mbox => "mbox",
+            Format::Docx => "docx",
+            Format::Pdf => "pdf",
+            Format::Markdown => "markdown",
+            Format::Warc => "warc",
+        }
+    }
+
     /// The name users know the format by: "HTML", "DOCX", "PDF".
     pub fn name(self) -> &'static str {
         match self {

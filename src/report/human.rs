@@ -145,7 +145,21 @@ pub fn check_summary(r: &CheckReport) -> String {
                 .iter()
                 .filter(|p| p.status == PassageStatus::Altered)
                 .count();
-            let head = if np <= 1 {
+            let head = if np == 0 {
+                // Compared whole (a long text): sections, not passages.
+                let count = |st: Status| r.sections.iter().filter(|s| s.status == st).count();
+                let mut parts = vec![format!("{} altered", count(Status::Altered))];
+                for (st, what) in [
+                    (Status::Missing, "missing"),
+                    (Status::Added, "added"),
+                    (Status::Moved, "moved"),
+                ] {
+                    if count(st) > 0 {
+                        parts.push(format!("{} {what}", count(st)));
+                    }
+                }
+                format!("sections: {}", parts.join(", "))
+            } else if np == 1 {
                 format!("{}, altered", passages(np))
             } else {
                 format!(

@@ -233,7 +233,7 @@ fn check_document(
     };
     let text = if c.json {
         let mut j = report::json::check(name, against, &rep, Some(sealed));
-        j.document(doc.url.as_deref(), doc.format.name());
+        j.document(doc.url.as_deref(), doc.format.id());
         if lines {
             format!("{}\n", serde_json::to_string(&j).expect("json"))
         } else {
