@@ -260,3 +260,98 @@ fn what_is_not_a_text_is_named() {
     assert_code(&o, 2, "check a copy with no words");
     assert_one_line_error(&o, "empty: no words", "check a copy with no words");
 }
+
+/// The README's tour, extracted from the README, runs as printed in a
+/// folder laid out like a fresh clone, in order: each command exits as its
+/// comment says (0 unless "exit N"), and the files it says it writes exist.
+#[test]
+fn the_readme_tour_runs_as_printed() {
+    let readme = std::fs::read_to_string(common::repo_root().join("README.md")).unwrap();
+    let tour = readme
+        .split("## A short tour")
+        .nth(1)
+        .and_then(|t| t.split("```sh\n").nth(1))
+        .and_then(|t| t.split("\n```").next())
+        .expect("README has a tour in a sh block");
+    // Commands, continuation lines joined, with the exit code each expects.
+    let mut commands: Vec<(String, i32)> = Vec::new();
+    let mut pending = String::new();
+    for line in tour.lines() {
+        pending.push_str(line.trim_end_matches('\\'));
+        if line.ends_with('\\') {
+            continue;
+        }
+        let cmd = std::mem::take(&mut pending);
+        if cmd.trim().is_empty() || cmd.trim_start().starts_with('#') {
+            continue;
+        }
+        // "(exit N: why)" in the comment.
+        let want = cmd
+            .split_once("# ")
+            .and_then(|(_, c)| c.split("(exit ").nth(1))
+            .and_then(|n| n.split_once(':'))
+            .and_then(|(n, _)| n.parse().ok())
+            .unwrap_or(0);
+        commands.push((cmd, want));
+    }
+    assert!(
+        commands.len() >= 10,
+        "the tour has {} commands",
+        commands.len()
+    );
+    let env = TestEnv::new();
+    let root = common::repo_root();
+    for d in ["declaration", "examples", "archive", "keys"] {
+        std::os::unix::fs::symlink(root.join(d), env.path(d)).unwrap();
+    }
+    let home = env.path("home");
+    std::fs::create_dir(&home).unwrap();
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_vellum"))
+        .parent()
+        .unwrap()
+        .to_owned();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let mut script = String::new();
+    for (k, (cmd, _)) in commands.iter().enumerate() {
+        script.push_str(&format!(
+            "{{ {cmd}\n}} >out-{k}.txt 2>&1; echo \"$?\" >rc-{k}.txt\n"
+        ));
+    }
+    let o = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(&script)
+        .current_dir(env.root())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", "")
+        .env("PATH", path)
+        .env("NO_COLOR", "1")
+        .env("VELLUM_PASSPHRASE", "a tour passphrase")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("bash");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (k, (cmd, want)) in commands.iter().enumerate() {
+        let rc: i32 = std::fs::read_to_string(env.path(format!("rc-{k}.txt")))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let out = std::fs::read_to_string(env.path(format!("out-{k}.txt"))).unwrap_or_default();
+        assert_eq!(rc, *want, "README tour: `{cmd}` exited {rc}:\n{out}");
+    }
+    for written in [
+        "tour.zip",
+        "amended.txt",
+        "diff.html",
+        "point-7.proof",
+        "report.html",
+    ] {
+        assert!(env.path(written).is_file(), "the tour writes {written}");
+    }
+    assert!(home.join(".config/vellum/signing.key").is_file());
+}
