@@ -24,6 +24,43 @@
 //!
 //! The library never prints; the `vellum` binary (`src/bin/vellum/`) turns
 //! results into output and exit codes.
+//!
+//! # A first program
+//!
+//! A sealed text is read into its canonical sections; a copy is checked
+//! against them passage by passage, and its changes come back located and
+//! classed. (An archive's verified version gives the same sections:
+//! [`verify::open_version`].)
+//!
+//! ```
+//! use vellum::compare::check::{self, Sealed, Status, Verdict};
+//! use vellum::text::{canon::Canonical, sections};
+//!
+//! let text = "Declaration\n\n\
+//!     1. The convention was attended by delegates of 87 associations.\n\n\
+//!     2. The regime is not the representative of the Iranian people.\n";
+//! let sealed = Sealed::from_sections(sections::split_owned_hashed(Canonical::new(text)));
+//!
+//! // Reflowed onto one line, with a number changed.
+//! let copy = "Declaration 1. The convention was attended by delegates of \
+//!     97 associations. 2. The regime is not the representative of the \
+//!     Iranian people.";
+//! let input = check::Input { text: copy, quoted_lines: &[], set_aside: &[] };
+//! let report = check::check_input(&sealed, &input);
+//! assert_eq!(report.verdict, Verdict::Altered);
+//! let changed: Vec<&str> = report
+//!     .sections
+//!     .iter()
+//!     .filter(|s| s.status == Status::Altered)
+//!     .map(|s| s.id.as_str())
+//!     .collect();
+//! assert_eq!(changed, ["point-1"]);
+//!
+//! // The same words, only the layout changed: authentic.
+//! let reflowed = copy.replace("97", "87");
+//! let input = check::Input { text: &reflowed, quoted_lines: &[], set_aside: &[] };
+//! assert_eq!(check::check_input(&sealed, &input).verdict, Verdict::Authentic);
+//! ```
 #![deny(missing_docs)]
 
 pub mod archive;
