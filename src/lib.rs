@@ -45,7 +45,7 @@
 //! let copy = "Declaration 1. The convention was attended by delegates of \
 //!     97 associations. 2. The regime is not the representative of the \
 //!     Iranian people.";
-//! let input = check::Input { text: copy, quoted_lines: &[], set_aside: &[] };
+//! let input = check::Input { text: copy, ..Default::default() };
 //! let report = check::check_input(&sealed, &input);
 //! assert_eq!(report.verdict, Verdict::Altered);
 //! let changed: Vec<&str> = report
@@ -58,7 +58,7 @@
 //!
 //! // The same words, only the layout changed: authentic.
 //! let reflowed = copy.replace("97", "87");
-//! let input = check::Input { text: &reflowed, quoted_lines: &[], set_aside: &[] };
+//! let input = check::Input { text: &reflowed, ..Default::default() };
 //! assert_eq!(check::check_input(&sealed, &input).verdict, Verdict::Authentic);
 //! ```
 #![deny(missing_docs)]

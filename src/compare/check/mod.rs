@@ -324,6 +324,9 @@ pub struct Input<'a> {
     /// What the reader set aside: (what, words, the line of `text` it stood
     /// before when it sat inside the text).
     pub set_aside: &'a [(String, usize, Option<u32>)],
+    /// Its canonical form ([`Canonical::fast`]), when the caller has worked
+    /// it out already (while the archive was being verified, say).
+    pub canonical: Option<&'a Canonical>,
 }
 
 /// The report on a document dismissed unread (L0): it shares no word pair
@@ -360,7 +363,14 @@ pub fn check(sealed: &Sealed, text: &str) -> CheckReport {
 
 /// Check a document against a sealed version.
 pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
-    let canon = Canonical::fast(input.text);
+    let owned;
+    let canon = match input.canonical {
+        Some(c) => c,
+        None => {
+            owned = Canonical::fast(input.text);
+            &owned
+        }
+    };
     if let Some(mut report) = same_blocks(sealed, &canon) {
         let block_section: Vec<Option<usize>> = (0..canon.blocks.len()).map(Some).collect();
         add_warnings(&mut report, sealed, &canon, &block_section);
@@ -514,6 +524,18 @@ pub fn check_versions<'a>(
     older: impl IntoIterator<Item = (u32, &'a Sealed)>,
     input: &Input,
 ) -> CheckReport {
+    // Canonicalized once for every version.
+    let owned;
+    let input = &match input.canonical {
+        Some(_) => *input,
+        None => {
+            owned = Canonical::fast(input.text);
+            Input {
+                canonical: Some(&owned),
+                ..*input
+            }
+        }
+    };
     let mut report = check_input(newest, input);
     if report.verdict.is_ok() {
         return report;

@@ -185,6 +185,7 @@ fn check_document(
     c: &Config,
     name: &str,
     doc: Result<vellum::document::Document, vellum::document::DocumentError>,
+    canon: Option<&vellum::text::canon::Canonical>,
     v: &Versions,
     lines: bool,
 ) -> Written {
@@ -208,6 +209,7 @@ fn check_document(
             text: &doc.text,
             quoted_lines: &doc.quoted_lines,
             set_aside: &set_aside,
+            canonical: canon,
         };
         check::check_versions(sealed, v.older(), &input)
     };
@@ -265,10 +267,12 @@ fn document_name(
     }
 }
 
-/// A document of a file, named as reports name it, or why it is not.
+/// A document of a file, named as reports name it, or why it is not; and
+/// its canonical form when it was worked out ahead.
 type Named = (
     String,
     Result<vellum::document::Document, vellum::document::DocumentError>,
+    Option<vellum::text::canon::Canonical>,
 );
 
 /// Read every document of a file (or of standard input) whole; `keep`
@@ -297,7 +301,7 @@ fn read_source(
     Ok(docs
         .into_iter()
         .enumerate()
-        .map(|(n, d)| (document_name(&name, n + 1, &d, several), d))
+        .map(|(n, d)| (document_name(&name, n + 1, &d, several), d, None))
         .collect())
 }
 
@@ -308,7 +312,9 @@ fn check_read(c: &Config, docs: Result<Vec<Named>, Written>, v: &Versions) -> Ve
         Ok(docs) => {
             let several = docs.len() > 1;
             docs.into_iter()
-                .map(|(dn, d)| check_document(c, &dn, d, v, c.lines || several))
+                .map(|(dn, d, canon)| {
+                    check_document(c, &dn, d, canon.as_ref(), v, c.lines || several)
+                })
                 .collect()
         }
     }
@@ -353,7 +359,21 @@ pub fn run(a: CheckArgs) -> Outcome {
     let (opened, first) = if one {
         let (o, d) = rayon::join(
             || super::open_version(&c.archive, &c.trusted, c.version),
-            || read_source(&c, &c.copies[0], &None, &|_| true),
+            || {
+                // Canonicalized here too, on the core the archive leaves.
+                read_source(&c, &c.copies[0], &None, &|_| true).map(|docs| {
+                    docs.into_iter()
+                        .map(|(n, d, _)| {
+                            let canon = d
+                                .as_ref()
+                                .ok()
+                                .filter(|d| !d.dismissed)
+                                .map(|d| vellum::text::canon::Canonical::fast(&d.text));
+                            (n, d, canon)
+                        })
+                        .collect()
+                })
+            },
         );
         (o?, Some(d))
     } else {
@@ -560,7 +580,7 @@ fn check_records(
         })
         .map(|(n, d)| {
             let dn = document_name(name, n, &d, true);
-            check_document(c, &dn, d, v, true)
+            check_document(c, &dn, d, None, v, true)
         })
         .collect()
 }
