@@ -371,15 +371,15 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
             &owned
         }
     };
-    if let Some(mut report) = same_blocks(sealed, &canon) {
+    if let Some(mut report) = same_blocks(sealed, canon) {
         let block_section: Vec<Option<usize>> = (0..canon.blocks.len()).map(Some).collect();
-        add_warnings(&mut report, sealed, &canon, &block_section);
+        add_warnings(&mut report, sealed, canon, &block_section);
         return report;
     }
     if sealed.text_bytes >= PLAN_MIN_BYTES {
-        return check_whole(sealed, &canon, Counts::Exact);
+        return check_whole(sealed, canon, Counts::Exact);
     }
-    let doc = Doc::new(&canon);
+    let doc = Doc::new(canon);
     let quoted_blocks: Vec<bool> = canon
         .blocks
         .iter()
@@ -391,7 +391,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         })
         .collect();
     let words = locate::Words::of(&doc);
-    let spans = match whole_copy(sealed, &canon, &doc, &quoted_blocks) {
+    let spans = match whole_copy(sealed, canon, &doc, &quoted_blocks) {
         // A copy of the whole text with nothing around it: no need to
         // locate it.
         Some(span) => vec![span],
@@ -404,7 +404,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
                 && located.grams > 0
                 && located.gram_hits * 2 >= located.grams
             {
-                return check_whole(sealed, &canon, Counts::Exact);
+                return check_whole(sealed, canon, Counts::Exact);
             }
             located.spans
         }
@@ -430,7 +430,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         sealed,
         &doc,
         &words,
-        &canon,
+        canon,
         input,
         &judged,
         changes,
@@ -442,7 +442,7 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
     if let Some(run) = run_sealed {
         truncated(&mut report, sealed, &run);
     }
-    add_warnings(&mut report, sealed, &canon, &block_section);
+    add_warnings(&mut report, sealed, canon, &block_section);
     report
 }
 
