@@ -13,6 +13,12 @@ fn vellum(args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        // The record of versions seen (F1) in a temporary folder, never
+        // the user's.
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("vellum-test-state-{}", std::process::id())),
+        )
         .output()
         .expect("run vellum")
 }
@@ -112,13 +118,13 @@ fn shipped_proof_verifies_and_keys_readme_names_the_key() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(
-        out.starts_with("examples/point-7.proof: PROVEN point-7 of paris-2014-02-08 version 1, section 24 of 30, signed by SHA256:"),
+        out.starts_with("examples/point-7.proof: PROVEN point-7 of paris-2014-02-08 version 1, section 24 of 30, signed by key SHA256:"),
         "{out}"
     );
     // keys/README.md names the fingerprint that vellum derives from the
     // key in keys/secretariat.pub.
     let fp = out
-        .split("signed by ")
+        .split("signed by key ")
         .nth(1)
         .and_then(|r| r.split(' ').next())
         .unwrap();

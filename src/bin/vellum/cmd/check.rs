@@ -7,7 +7,6 @@ use crate::output::{
 use rayon::prelude::*;
 use std::path::PathBuf;
 use vellum::compare::check::{self, Sealed};
-use vellum::crypto::keys::TrustedKey;
 use vellum::limits::MAX_TEXT;
 use vellum::report::{self, Against, Style};
 
@@ -34,7 +33,8 @@ impl Source {
 struct Config {
     archive: PathBuf,
     copies: Vec<Source>,
-    trusted: Vec<TrustedKey>,
+    trusted: vellum::trust::Trust,
+    state: crate::args::StateArgs,
     version: Option<u32>,
     json: bool,
     html: Option<PathBuf>,
@@ -84,6 +84,7 @@ impl Config {
             archive: a.archive,
             copies,
             trusted,
+            state: a.state,
             version: a.version,
             json: a.json,
             html: a.html,
@@ -316,6 +317,13 @@ fn is_warc(p: &std::path::Path) -> bool {
 pub fn run(a: CheckArgs) -> Outcome {
     let mut c = Config::new(a)?;
     let archive = super::load_archive(&c.archive, &c.trusted)?;
+    // F2–F4: no verdict against an older copy than one verified here.
+    if let Some(w) = super::remember(&c.state, &archive.newest())? {
+        return Err(Failure(
+            crate::output::EXIT_FAIL,
+            format!("{}: {w}", c.archive.display()),
+        ));
+    }
     let newest = archive.versions();
     let n = c.version.unwrap_or(newest);
     let loaded = archive.version(n).map_err(super::load_failure)?;
