@@ -15,10 +15,12 @@
 //! seal/       writing the next version of an archive
 //! prove       proofs of single sections
 //! verify/     checking an archive (and loading a version), checking proofs
+//! trust       trusted keys and the trust policy (holders, threshold, hand-overs)
 //! archive/    layout, container (zip), bag, ocfl, manifest, tree, checkpoint, proof
 //! crypto/     keys, sign, note (signed notes), merkle (RFC 9162 trees)
 //! document/   documents that carry copies: text, HTML, Markdown, mail, DOCX, PDF, WARC
 //! text/       decode, canon, sections, words
+//! seen        versions verified here, for rollback warnings
 //! digest, files, limits
 //! ```
 //!
@@ -73,5 +75,7 @@ pub mod limits;
 pub mod prove;
 pub mod report;
 pub mod seal;
+pub mod seen;
 pub mod text;
+pub mod trust;
 pub mod verify;

@@ -24,6 +24,7 @@ use crate::digest::sha256;
 use crate::text::canon::{Canonicalizer, LineSplitter, Marker, Sink};
 use crate::text::decode::StreamDecoder;
 use crate::text::sections::{self, BlockInfo, Classifier, Kind};
+use crate::trust::Trust;
 use std::fmt;
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -149,11 +150,11 @@ pub fn prove(
     archive: &Path,
     version: Option<u32>,
     ids: &[String],
-    trusted: &[TrustedKey],
+    trust: &Trust,
 ) -> Result<Vec<SectionProof>, ProveError> {
-    let v = open(archive, version, trusted)?;
+    let v = open(archive, version, &trust.keys)?;
     ids.iter()
-        .map(|id| prove_one(archive, &v, id, trusted))
+        .map(|id| prove_one(archive, &v, id, trust))
         .collect()
 }
 
@@ -200,9 +201,20 @@ fn open(
             .map(|p| paths.object(p))
             .ok_or_else(|| not(format!("v{n} has no {logical}")))
     };
-    let checkpoint = zip.read_tiny(&file(CHECKPOINT)?).map_err(unreadable)?;
-    let signed =
+    let mut checkpoint = zip.read_tiny(&file(CHECKPOINT)?).map_err(unreadable)?;
+    let mut signed =
         SignedCheckpoint::parse(&checkpoint).map_err(|e| not(format!("v{n} {CHECKPOINT}: {e}")))?;
+    // X2: the co-signed checkpoint, over the same text with every line,
+    // goes into the proof when there is one.
+    if let Some((bytes, cosigned)) = zip
+        .read_tiny(&paths.tag(&layout::cosigned_checkpoint(n)))
+        .ok()
+        .and_then(|b| SignedCheckpoint::parse(&b).ok().map(|s| (b, s)))
+        .filter(|(_, c)| c.note.text == signed.note.text)
+    {
+        checkpoint = bytes;
+        signed = cosigned;
+    }
     if signed.trusted_signers(trusted).is_empty() {
         return Err(ProveError::Untrusted {
             archive: archive.to_owned(),
@@ -267,7 +279,7 @@ fn prove_one(
     archive: &Path,
     v: &Version,
     id: &str,
-    trusted: &[TrustedKey],
+    trust: &Trust,
 ) -> Result<SectionProof, ProveError> {
     let no_section = || ProveError::NoSuchSection {
         archive: archive.to_owned(),
@@ -405,7 +417,7 @@ fn prove_one(
         checkpoint: v.checkpoint.clone(),
     };
     // What is written must verify as the reader will check it.
-    crate::verify::proof::check(&proof, trusted)
+    crate::verify::proof::check(&proof, trust)
         .map_err(|e| inconsistent(&format!("the proof does not check ({e})")))?;
     Ok(proof)
 }

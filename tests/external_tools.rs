@@ -450,6 +450,11 @@ fn fingerprints_are_the_ones_ssh_keygen_prints() {
 
 /// `tests/go/proofcheck.go`, with Debian's Go and golang.org/x/mod.
 fn go_check(env: &TestEnv, what: &str, file: &Path, key: &Path) -> Output {
+    go_check_all(env, what, file, &[key])
+}
+
+/// `tests/go/proofcheck.go`, requiring every key's signature.
+fn go_check_all(env: &TestEnv, what: &str, file: &Path, keys: &[&Path]) -> Output {
     let go = tool("go", "golang-go");
     let gopath = Path::new("/usr/share/gocode");
     assert!(
@@ -463,7 +468,7 @@ fn go_check(env: &TestEnv, what: &str, file: &Path, key: &Path) -> Output {
         .arg(repo_root().join("tests/go/proofcheck.go"))
         .arg(what)
         .arg(file)
-        .arg(key)
+        .args(keys)
         .env("GO111MODULE", "off")
         .env("GOPATH", gopath)
         .env("GOCACHE", env.path("go-cache"))
@@ -529,6 +534,110 @@ fn go_checks_proofs_and_checkpoints_and_rejects_tampered_ones() {
             &format!("Go: {what}"),
         );
     }
+}
+
+// ---------------------------------------------------------------- co-signatures
+
+/// A co-signed archive (X1–X4), unzipped, is still a valid bag and a valid
+/// OCFL object; each signer's minisign signature verifies with minisign;
+/// Go's note verifier reads the co-signed checkpoint's several lines, in a
+/// proof too; and a co-signature over a changed manifest is rejected.
+#[test]
+fn a_cosigned_archive_is_checked_by_bagit_ocfl_minisign_and_go() {
+    let env = TestEnv::new();
+    let sec = env.keygen("secretariat");
+    let assoc = env.keygen("association");
+    let archive = env.seal_two_versions(&sec, ARCHIVE);
+    let trust = env.path("trusted");
+    std::fs::create_dir(&trust).unwrap();
+    for k in [&sec, &assoc] {
+        std::fs::copy(&k.public, trust.join(k.public.file_name().unwrap())).unwrap();
+    }
+    let o = env.vellum([
+        std::ffi::OsStr::new("cosign"),
+        std::ffi::OsStr::new(&format!("{}@v1", archive.display())),
+        std::ffi::OsStr::new("--key"),
+        assoc.secret.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        trust.as_os_str(),
+    ]);
+    assert_code(&o, 0, "vellum cosign");
+    let out = env.path("unzipped");
+    extract_zip(&archive, &out);
+    let bag = out.join(BAG);
+
+    let bagit = python_tool("bagit.py", "bagit");
+    let o = run(Command::new(&bagit).arg("--validate").arg(&bag));
+    ok(&o, "bagit.py --validate (co-signed)");
+    let ocfl = python_tool("ocfl-validate.py", "ocfl-py");
+    let o = run(Command::new(&ocfl).arg(bag.join("data")));
+    ok(&o, "ocfl-validate.py (co-signed)");
+    assert!(stdout(&o).contains("is VALID"), "{}", describe(&o));
+
+    let minisign = tool("minisign", "minisign");
+    let manifest = bag.join("data/v1/content/manifest.json");
+    let mini = |k: &Key, sig: &Path| {
+        run(Command::new(&minisign)
+            .arg("-V")
+            .arg("-p")
+            .arg(&k.public)
+            .arg("-m")
+            .arg(&manifest)
+            .arg("-x")
+            .arg(sig))
+    };
+    let sealer_sig = bag.join(format!(
+        "data/v1/content/manifest.json.{}.minisig",
+        file_tag(&sec.public)
+    ));
+    let co_sig = bag.join(format!(
+        "cosignatures/v1/manifest.json.{}.minisig",
+        file_tag(&assoc.public)
+    ));
+    ok(&mini(&sec, &sealer_sig), "minisign -V, the sealer");
+    ok(&mini(&assoc, &co_sig), "minisign -V, the co-signer");
+    rejected(
+        &mini(&sec, &co_sig),
+        "minisign -V, the co-signature with the sealer's key",
+    );
+
+    let cp = bag.join("cosignatures/v1/checkpoint");
+    let o = go_check_all(&env, "checkpoint", &cp, &[&sec.public, &assoc.public]);
+    ok(&o, "Go: the co-signed checkpoint, both keys");
+    assert!(
+        stdout(&o).contains(&format!("OK checkpoint vellum/{BAG}/v1: 30 leaves")),
+        "{}",
+        describe(&o)
+    );
+    // The version's own checkpoint carries the sealer's line only.
+    let own = bag.join("data/v1/content/checkpoint");
+    rejected(
+        &go_check_all(&env, "checkpoint", &own, &[&sec.public, &assoc.public]),
+        "Go: the version's checkpoint has no co-signer's line",
+    );
+    // A proof of v1 carries the co-signed checkpoint.
+    let p = env.path("point-7.proof");
+    let o = env.vellum([
+        std::ffi::OsStr::new("prove"),
+        std::ffi::OsStr::new(&format!("{}@v1", archive.display())),
+        std::ffi::OsStr::new("point-7"),
+        std::ffi::OsStr::new("-o"),
+        p.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        trust.as_os_str(),
+    ]);
+    assert_code(&o, 0, "vellum prove v1");
+    ok(
+        &go_check_all(&env, "proof", &p, &[&sec.public, &assoc.public]),
+        "Go: a proof of a co-signed version, both keys",
+    );
+
+    // A changed manifest: the co-signature no longer verifies.
+    tamper(&manifest);
+    rejected(
+        &mini(&assoc, &co_sig),
+        "minisign -V, the co-signature, manifest changed",
+    );
 }
 
 /// A proof changed in each way a proof can be: the text, a path hash, the

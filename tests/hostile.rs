@@ -712,6 +712,7 @@ fn peak_rss_kib(env: &TestEnv, args: &[&std::ffi::OsStr]) -> (Output, u64) {
         .args(args)
         .current_dir(env.root())
         .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", env.path(".state"))
         .stdin(std::process::Stdio::null())
         .output()
         .expect("run /usr/bin/time");

@@ -321,7 +321,8 @@ fn seal_two_versions_then_verify_and_log() {
     assert_eq!(signer["key_id"], k.id.as_str());
     assert_eq!(signer["key_file"], k.public.display().to_string().as_str());
     assert_eq!(signer["trusted"], true);
-    assert_eq!(versions[1]["key_change"], false);
+    assert_eq!(versions[1]["key_change"], serde_json::Value::Null);
+    assert_eq!(versions[1]["cosigners"], serde_json::json!([]));
     assert_ne!(
         versions[0]["canonical_sha256"],
         versions[1]["canonical_sha256"]
@@ -541,7 +542,7 @@ fn seal_refuses_bidi_controls_unless_allowed_and_then_records_them() {
 }
 
 #[test]
-fn seal_refuses_another_key_without_key_change() {
+fn seal_refuses_another_key_without_a_handover() {
     let env = TestEnv::new();
     let a_key = env.keygen("alice");
     let b_key = env.keygen("bob");
@@ -550,30 +551,31 @@ fn seal_refuses_another_key_without_key_change() {
     let v2 = env.write("v2.txt", declaration_v2());
     let trust_a = a_key.public.display().to_string();
 
-    // Bob, trusting Alice (so the archive verifies), without --key-change.
+    // Bob, trusting Alice (so the archive verifies), without a hand-over.
     let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
-    assert_refused(&env, &a, o, &before, "pass --key-change");
+    assert_refused(&env, &a, o, &before, "--handover-key");
     let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--trust", &trust_a]);
     assert_says(&o, &a_key.fingerprint, "names the previous key");
     assert_says(&o, &b_key.fingerprint, "names this key");
 
-    // Bob, not trusting Alice: the archive does not verify for him.
-    let o = env.seal(&v2, &b_key, &a, T2, "bob", &["--key-change"]);
-    assert_refused(&env, &a, o, &before, "does not verify");
-
-    // With --key-change and Alice trusted: sealed, and recorded.
+    // Alice hands over to Bob: sealed, signed by both, and recorded.
+    let alice_secret = a_key.secret.display().to_string();
     let o = env.seal(
         &v2,
         &b_key,
         &a,
         T2,
         "bob",
-        &["--key-change", "--trust", &trust_a],
+        &["--handover-key", &alice_secret, "--trust", &trust_a],
     );
-    assert_code(&o, 0, "seal --key-change");
+    assert_code(&o, 0, "seal --handover-key");
     assert_eq!(
         manifest_of(&a, 2)["key_change"]["previous_signers"][0],
         a_key.fingerprint.as_str()
+    );
+    assert_eq!(
+        manifest_of(&a, 2)["signers"],
+        serde_json::json!([b_key.fingerprint, a_key.fingerprint])
     );
 
     let o = env.vellum([
@@ -585,10 +587,13 @@ fn seal_refuses_another_key_without_key_change() {
         b_key.public.as_os_str(),
         std::ffi::OsStr::new("--json"),
     ]);
-    assert_code(&o, 0, "verify after a key change, trusting both");
+    assert_code(&o, 0, "verify after a hand-over, trusting both");
     let doc = json(&o);
-    assert_eq!(doc["versions"][0]["key_change"], false);
-    assert_eq!(doc["versions"][1]["key_change"], true);
+    assert_eq!(doc["versions"][0]["key_change"], serde_json::Value::Null);
+    assert_eq!(
+        doc["versions"][1]["key_change"]["authorised_by"],
+        "handover"
+    );
     assert_eq!(
         doc["versions"][1]["signers"][0]["fingerprint"],
         b_key.fingerprint.as_str()
@@ -605,7 +610,7 @@ fn seal_refuses_another_key_without_key_change() {
     assert_code(&o, 0, "log after a key change");
     assert_says(
         &o,
-        &format!("key {} (key change)", b_key.named()),
+        &format!("key change at v2: handed over by {}", a_key.named()),
         "log shows the key change",
     );
 
@@ -806,22 +811,29 @@ fn a_copied_key_id_does_not_make_a_key_the_same() {
     }
 
     // The partner seals a version: its key is not the secretariat's, so it
-    // is a key change, refused without --key-change even though its trusted
+    // is a key change, refused without a hand-over even though its trusted
     // .pub claims the secretariat's id.
     let v2 = env.write("v2.txt", declaration_v2());
     let before = bytes(&a);
     let trust = sec.public.display().to_string();
     let o = env.seal(&v2, &partner, &a, T2, "partner", &["--trust", &trust]);
-    assert_refused(&env, &a, o, &before, "pass --key-change");
-    let o = env.seal(
-        &v2,
-        &partner,
-        &a,
-        T2,
-        "partner",
-        &["--key-change", "--trust", &trust],
-    );
-    assert_code(&o, 0, "seal --key-change by the partner");
+    assert_refused(&env, &a, o, &before, "--handover-key");
+    // Where a trust policy names the partner for the archive, it seals.
+    let lets = env.path("lets");
+    std::fs::create_dir(&lets).unwrap();
+    std::fs::copy(&sec.public, lets.join("secretariat.pub")).unwrap();
+    std::fs::copy(&partner.public, lets.join("partner.pub")).unwrap();
+    std::fs::write(
+        lets.join("trust.toml"),
+        format!(
+            "format = \"vellum-trust-v1\"\n[[archive]]\nid = \"{BAG}\"\nkeys = [\"{}\"]\n",
+            partner.fingerprint
+        ),
+    )
+    .unwrap();
+    let lets_s = lets.display().to_string();
+    let o = env.seal(&v2, &partner, &a, T2, "partner", &["--trust", &lets_s]);
+    assert_code(&o, 0, "seal by the partner, named by a policy");
 
     // Trusting the secretariat alone, the partner's version is not the
     // secretariat's: it is named by its own fingerprint, untrusted.
@@ -859,7 +871,14 @@ fn a_copied_key_id_does_not_make_a_key_the_same() {
         .as_str()
         .unwrap()
         .ends_with("partner-with-secretariat-id.pub"));
-    assert_eq!(doc["versions"][1]["key_change"], true);
+    assert_eq!(
+        doc["versions"][1]["key_change"]["new"]["fingerprint"],
+        partner.fingerprint.as_str()
+    );
+    assert_eq!(
+        doc["versions"][1]["key_change"]["authorised_by"],
+        serde_json::Value::Null
+    );
 }
 
 /// Issue 12 point 1: a .pub file swapped for another key's is that other
@@ -896,7 +915,7 @@ fn a_swapped_pub_file_is_named_by_the_key_it_holds() {
     assert_code(&o, 0, "the other key's archive against the swapped .pub");
     assert_says(
         &o,
-        &format!("signed by {} (keys/secretariat.pub)", other.fingerprint),
+        &format!("signed by key {} (keys/secretariat.pub)", other.fingerprint),
         "shows the key the file holds",
     );
     assert!(!stdout(&o).contains(&sec.fingerprint));
@@ -914,13 +933,14 @@ fn a_key_change_between_keys_sharing_an_id_is_a_key_change() {
     let a = env.seal_v1(&a_key, ARCHIVE);
     let v2 = env.write("v2.txt", declaration_v2());
     let trust = a_key.public.display().to_string();
+    let a_secret = a_key.secret.display().to_string();
     let o = env.seal(
         &v2,
         &b_key,
         &a,
         T2,
         "b",
-        &["--key-change", "--trust", &trust],
+        &["--handover-key", &a_secret, "--trust", &trust],
     );
     assert_code(&o, 0, "seal v2 by b");
     // B's key, as a .pub file under A's id: what a verifier trusts for it.

@@ -13,6 +13,12 @@ fn vellum(args: &[&str]) -> std::process::Output {
         .args(args)
         .current_dir(root())
         .env("NO_COLOR", "1")
+        // The record of versions seen (F1) in a temporary folder, never
+        // the user's.
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("vellum-test-state-{}", std::process::id())),
+        )
         .output()
         .expect("run vellum")
 }
@@ -36,7 +42,29 @@ fn shipped_archive_verifies_against_keys() {
             out.contains("verified, 1 version(s), archive id paris-2014-02-08"),
             "{out}"
         );
+        // Co-signed (issue 13): two named holders, two distinct keys, the
+        // threshold of keys/trust.toml.
+        assert!(
+            out.contains("signed by Secretariat of the Convention (key SHA256:YY4yb7QDV9KL8BUZckEsTI5iAeKuLjnDVSgAuJ3DJ+0), co-signed by Association of Iranian Academics, Berlin (key SHA256:bF0/y57Gf2Ky/07/DeMO54k5anKIsgDVj6xQLAH7ZZo)  [2 distinct trusted key(s), threshold 2]"),
+            "{out}"
+        );
     }
+    // Trusting the secretariat's key alone, the policy's threshold is gone
+    // and the co-signer is not trusted: listed, not counted.
+    let o = vellum(&[
+        "verify",
+        "archive/paris-2014-02-08.zip",
+        "--trust",
+        "keys/secretariat.pub",
+        "--threshold",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("signed by 1 distinct trusted key(s) that count; the threshold is 2"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -84,6 +112,25 @@ fn main_job_gives_the_verdicts_the_readme_promises() {
     assert_eq!(verdicts["forwarded-altered.txt"], "altered");
     assert_eq!(verdicts["news-site-page.html"], "authentic");
     assert_eq!(verdicts["news-article-misquote.html"], "altered");
+    // Every verdict says who stands behind the sealed text.
+    for line in String::from_utf8_lossy(&o.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(v["distinct_signers"], 2, "{line}");
+        assert_eq!(
+            v["signer_name"],
+            "Secretariat of the Convention (key SHA256:YY4yb7QDV9KL8BUZckEsTI5iAeKuLjnDVSgAuJ3DJ+0)"
+        );
+        assert_eq!(
+            v["cosigners"][0]["holder"],
+            "Association of Iranian Academics, Berlin"
+        );
+    }
+    let o = vellum(&["check", "archive/paris-2014-02-08.zip", "examples/copies/"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("  signed by Secretariat of the Convention (key SHA256:YY4yb7QDV9KL8BUZckEsTI5iAeKuLjnDVSgAuJ3DJ+0), co-signed by Association of Iranian Academics, Berlin (key SHA256:bF0/y57Gf2Ky/07/DeMO54k5anKIsgDVj6xQLAH7ZZo): 2 distinct trusted key(s)\n"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -112,19 +159,23 @@ fn shipped_proof_verifies_and_keys_readme_names_the_key() {
     let out = String::from_utf8_lossy(&o.stdout);
     assert_eq!(o.status.code(), Some(0), "{out}");
     assert!(
-        out.starts_with("examples/point-7.proof: PROVEN point-7 of paris-2014-02-08 version 1, section 24 of 30, signed by SHA256:"),
+        out.starts_with("examples/point-7.proof: PROVEN point-7 of paris-2014-02-08 version 1, section 24 of 30, signed by Secretariat of the Convention (key SHA256:"),
         "{out}"
     );
-    // keys/README.md names the fingerprint that vellum derives from the
-    // key in keys/secretariat.pub.
-    let fp = out
-        .split("signed by ")
-        .nth(1)
-        .and_then(|r| r.split(' ').next())
-        .unwrap();
+    // The proof carries the co-signed checkpoint: both keys signed it, and
+    // keys/README.md names the fingerprints vellum derives from the keys
+    // in keys/.
+    let fps: Vec<&str> = out
+        .split("(key ")
+        .skip(1)
+        .filter_map(|r| r.split(')').next())
+        .collect();
+    assert_eq!(fps.len(), 2, "{out}");
     let readme = std::fs::read_to_string(root().join("keys/README.md")).unwrap();
-    assert!(
-        readme.contains(&format!("`{fp}`")),
-        "keys/README.md does not name {fp}"
-    );
+    for fp in fps {
+        assert!(
+            readme.contains(&format!("`{fp}`")),
+            "keys/README.md does not name {fp}"
+        );
+    }
 }

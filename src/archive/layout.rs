@@ -15,6 +15,9 @@
 //!                 ├── manifest.json  the signed version manifest
 //!                 ├── manifest.json.<TAG>.sig  .minisig  .sshsig   one set per signer
 //!                 └── checkpoint     the signed tree checkpoint
+//!     └── cosignatures/vN/           signatures added later (X1–X4): a bag tag folder
+//!         ├── checkpoint             vN's checkpoint with every signature line
+//!         └── manifest.json.<TAG>.sig  .minisig  .sshsig  <TAG>.pub   one set per co-signer
 //! ```
 //!
 //! The canonical text is not stored: it is derived from the original
@@ -32,6 +35,35 @@ pub const ORIGINAL: &str = "original.txt";
 pub const MANIFEST: &str = "manifest.json";
 /// Logical name of the signed checkpoint.
 pub const CHECKPOINT: &str = "checkpoint";
+
+/// The bag's tag folder of co-signatures (X1): outside the OCFL object,
+/// whose versions are immutable.
+pub const COSIGNATURES_DIR: &str = "cosignatures";
+/// What a co-signer's public key file in it ends with (X3).
+pub const COSIGNER_KEY_SUFFIX: &str = ".pub";
+
+/// The bag-relative folder of a version's co-signatures (X1).
+pub fn cosignature_dir(version: u32) -> String {
+    format!("{COSIGNATURES_DIR}/{}", version_name(version))
+}
+
+/// The bag-relative names of one co-signer's files for a version (X3): its
+/// three manifest signatures ([`signature_names`]) and its public key.
+pub fn cosigner_files(version: u32, signer: &Fingerprint) -> [String; 4] {
+    let dir = cosignature_dir(version);
+    let [raw, mini, ssh] = signature_names(signer);
+    [
+        format!("{dir}/{raw}"),
+        format!("{dir}/{mini}"),
+        format!("{dir}/{ssh}"),
+        format!("{dir}/{}{COSIGNER_KEY_SUFFIX}", signer.file_tag()),
+    ]
+}
+
+/// The bag-relative name of a version's co-signed checkpoint (X2).
+pub fn cosigned_checkpoint(version: u32) -> String {
+    format!("{}/{CHECKPOINT}", cosignature_dir(version))
+}
 
 /// Logical names of one signer's detached manifest signatures (O4):
 /// `manifest.json.<TAG>.sig`, `.minisig`, `.sshsig`, TAG being

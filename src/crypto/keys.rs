@@ -339,6 +339,13 @@ pub struct SecretKey {
     pub public: PublicKey,
 }
 
+/// Only the public half shows: a secret key never goes into a log.
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretKey({})", self.public.fingerprint())
+    }
+}
+
 impl SecretKey {
     /// A fresh random key.
     pub fn generate() -> SecretKey {

@@ -117,15 +117,52 @@ fn meta(a: &Against) -> String {
     )
 }
 
-/// The line near the top that says what was verified and by whom.
+/// The line near the top that says what was verified and by whom: in
+/// plain words, who sealed the version and how many co-signed it (N2).
 fn signed_line(a: &Against) -> String {
-    format!(
-        "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by the key <span class=\"sid\">{}</span> ({}), one you trust.</p>",
+    let named = !a.signer_name.starts_with("key ");
+    if a.cosigners.is_empty() && !named {
+        return format!(
+            "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by the key <span class=\"sid\">{}</span> ({}), one you trust.</p>",
+            a.version,
+            text(&a.archive),
+            text(&a.signer_fingerprint),
+            text(&a.signer_key_file)
+        );
+    }
+    let mut s = format!(
+        "<p class=\"signed\">Signature valid: version {} of <span class=\"sid\">{}</span> was signed by {}, one you trust.",
         a.version,
         text(&a.archive),
-        text(&a.signer_fingerprint),
-        text(&a.signer_key_file)
-    )
+        text(&a.signer_name)
+    );
+    let counted: Vec<&crate::verify::SignerReport> =
+        a.cosigners.iter().filter(|c| c.counts).collect();
+    if !counted.is_empty() {
+        let names: Vec<String> = counted.iter().map(|c| text(&c.name)).collect();
+        s.push_str(&format!(
+            " {} more {} you trust co-signed it: {}.",
+            counted.len(),
+            if counted.len() == 1 { "key" } else { "keys" },
+            names.join("; ")
+        ));
+    }
+    let others = a.cosigners.len() - counted.len();
+    if others > 0 {
+        s.push_str(&format!(
+            " {others} co-signature(s) by keys you do not trust (or no longer count) were not counted."
+        ));
+    }
+    s.push_str(&format!(
+        " In all, {} distinct trusted {} stand behind this version.</p>",
+        a.distinct_signers,
+        if a.distinct_signers == 1 {
+            "key"
+        } else {
+            "keys"
+        }
+    ));
+    s
 }
 
 /// One section of a report, for check and diff alike.

@@ -205,6 +205,7 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
         against.archive_path,
         against.verification.describe()
     ));
+    s.push_str(&who_signed(against));
     for n in &r.notes {
         s.push_str(&format!("  note: {n}\n"));
     }
@@ -443,14 +444,61 @@ pub fn diff(old: &DiffSide, new: &DiffSide, r: &DiffReport, st: Style) -> String
     s
 }
 
+/// "  signed by HOLDER (key ...), co-signed by ...: N distinct trusted
+/// key(s)", when a holder is named or the version is co-signed (N2).
+fn who_signed(a: &crate::verify::Against) -> String {
+    if a.cosigners.is_empty() && a.signer_name.starts_with("key ") {
+        return String::new();
+    }
+    let mut s = format!("  signed by {}", a.signer_name);
+    if !a.cosigners.is_empty() {
+        let names: Vec<String> = a.cosigners.iter().map(|c| c.describe()).collect();
+        s.push_str(&format!(", co-signed by {}", names.join(" and ")));
+    }
+    s.push_str(&format!(
+        ": {} distinct trusted key(s)\n",
+        a.distinct_signers
+    ));
+    if let Some(k) = &a.key_change {
+        s.push_str(&format!("  {}\n", k.describe()));
+    }
+    s
+}
+
 /// The signers of a version, as outputs name them (K7): fingerprint and
 /// the trusted .pub file.
 fn signers(v: &crate::verify::VersionReport) -> String {
-    v.signers
-        .iter()
-        .map(|s| s.describe())
-        .collect::<Vec<_>>()
-        .join(" and ")
+    let names = |l: &[crate::verify::SignerReport]| {
+        l.iter()
+            .map(|s| s.describe())
+            .collect::<Vec<_>>()
+            .join(" and ")
+    };
+    let mut s = names(&v.signers);
+    if !v.cosigners.is_empty() {
+        s.push_str(&format!(", co-signed by {}", names(&v.cosigners)));
+    }
+    s
+}
+
+/// "2 distinct trusted keys (threshold 2)", when more than one key signed
+/// or more than one is needed.
+fn counted(v: &crate::verify::VersionReport) -> String {
+    if v.signers.len() + v.cosigners.len() < 2 && v.threshold < 2 {
+        return String::new();
+    }
+    format!(
+        "  [{} distinct trusted key(s), threshold {}]",
+        v.distinct_signers, v.threshold
+    )
+}
+
+/// The key-change line of a version, if its sealer changed (K12).
+fn key_change_line(v: &crate::verify::VersionReport) -> String {
+    v.key_change
+        .as_ref()
+        .map(|k| format!("      {}\n", k.describe()))
+        .unwrap_or_default()
 }
 
 /// Human verify result: verified with each version, or every problem.
@@ -465,13 +513,15 @@ pub fn verify(r: &crate::verify::Report) -> String {
         ));
         for v in &r.versions {
             s.push_str(&format!(
-                "  v{}  {}  signed by {}  {} sections  {}\n",
+                "  v{}  {}  signed by {}{}  {} sections  {}\n",
                 v.version,
                 v.created,
                 signers(v),
+                counted(v),
                 v.sections,
                 v.message
             ));
+            s.push_str(&key_change_line(v));
         }
     } else {
         s.push_str(&format!(
@@ -496,13 +546,14 @@ pub fn log(r: &crate::verify::Report) -> String {
     let mut s = String::new();
     for v in &r.versions {
         s.push_str(&format!(
-            "v{}  {}  key {}{}  manifest {}  root {}\n    {}\n",
+            "v{}  {}  key {}{}  manifest {}  root {}\n{}    {}\n",
             v.version,
             v.created,
             signers(v),
-            if v.key_change { " (key change)" } else { "" },
+            counted(v),
             &v.manifest_sha256[..16.min(v.manifest_sha256.len())],
             v.root,
+            key_change_line(v).replace("      ", "    "),
             if v.message.is_empty() {
                 "(no message)"
             } else {
@@ -536,6 +587,18 @@ pub fn seal(text: &str, o: &crate::seal::SealOutcome) -> String {
         s.push_str(&format!("warning: {w}\n"));
     }
     s
+}
+
+/// Human result of co-signing.
+pub fn cosign(o: &crate::seal::cosign::CosignOutcome) -> String {
+    format!(
+        "co-signed version {} of {} ({}) by {}; {} key(s) sign it now\n",
+        o.version,
+        o.archive.display(),
+        o.archive_id,
+        o.signer_name,
+        o.signers
+    )
 }
 
 /// Human result of checking proof files: one line per proof.

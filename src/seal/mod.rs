@@ -8,6 +8,7 @@
 //! manifest ([`manifest`], M1–M6, S7b), its signatures ([`sign`], G3–G5,
 //! P1–P3), and the zip ([`write`], O3–O6, B1–B4, S7c, Z3–Z6, W1).
 
+pub mod cosign;
 mod text;
 mod write;
 
@@ -19,6 +20,7 @@ use crate::crypto::sign;
 use crate::digest::{self, sha256, FileDigests};
 use crate::limits::MAX_ENTRY_SIZE;
 use crate::text::decode::DecodeError;
+use crate::trust::Trust;
 use crate::verify::{self, Opened, VerifyError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -31,8 +33,9 @@ pub struct SealOptions {
     pub message: String,
     /// The created time (RFC 3339); now when unset.
     pub created: Option<String>,
-    /// Allow a signer different from the previous version's.
-    pub allow_key_change: bool,
+    /// The previous version's sealer, handing the archive over to this
+    /// key: it signs the new version too (K12, `--handover-key`).
+    pub handover: Option<std::sync::Arc<SecretKey>>,
     /// Allow bidi controls and tag characters (recorded as warnings).
     pub allow_bidi: bool,
 }
@@ -124,6 +127,32 @@ pub enum SealError {
         /// This key.
         this: Fingerprint,
     },
+    /// S6: `--handover-key` is not the latest version's sealer, or there
+    /// is nothing to hand over.
+    Handover {
+        /// The handing-over key.
+        handover: Fingerprint,
+        /// The latest version's sealer, if any.
+        previous: Option<Fingerprint>,
+    },
+    /// X6: the archive has no such version.
+    NoSuchVersion {
+        /// The archive.
+        archive: PathBuf,
+        /// The version asked for.
+        asked: u32,
+        /// How many versions it has.
+        newest: u32,
+    },
+    /// X6: this key signs the version already.
+    AlreadySigned {
+        /// The archive.
+        archive: PathBuf,
+        /// The version.
+        version: u32,
+        /// The key.
+        signer: Fingerprint,
+    },
     /// S7: `--time` is not RFC 3339.
     BadTime(String),
     /// S7a: earlier than the latest version.
@@ -169,7 +198,10 @@ impl SealError {
     pub fn is_refusal(&self) -> bool {
         !matches!(
             self,
-            SealError::Unreadable(_) | SealError::Io { .. } | SealError::Keys(_)
+            SealError::Unreadable(_)
+                | SealError::Io { .. }
+                | SealError::Keys(_)
+                | SealError::NoSuchVersion { .. }
         )
     }
 }
@@ -229,8 +261,33 @@ impl fmt::Display for SealError {
                 this,
             } => write!(
                 f,
-                "version {version} was signed by key {}, this key is {this}; pass --key-change to change keys (it is recorded in the manifest)",
+                "version {version} was sealed by key {}, this key is {this}; a key change needs the previous signer's signature (--handover-key OLD.key) or the trust policy naming this key for the archive (trust.toml)",
                 names(previous)
+            ),
+            SealError::Handover { handover, previous } => match previous {
+                None => write!(f, "--handover-key {handover}: a new archive has no previous signer to hand over"),
+                Some(p) => write!(
+                    f,
+                    "--handover-key {handover}: the previous version was sealed by key {p}; only that key hands over, to another key"
+                ),
+            },
+            SealError::NoSuchVersion {
+                archive,
+                asked,
+                newest,
+            } => write!(
+                f,
+                "{}: has versions 1 to {newest}, not {asked}",
+                archive.display()
+            ),
+            SealError::AlreadySigned {
+                archive,
+                version,
+                signer,
+            } => write!(
+                f,
+                "{}: key {signer} signs version {version} already",
+                archive.display()
             ),
             SealError::BadTime(t) => write!(f, "--time {t:?} is not an RFC 3339 time"),
             SealError::BackInTime {
@@ -280,7 +337,7 @@ pub fn seal(
     sk: &SecretKey,
     key_file: &Path,
     archive_path: &Path,
-    trusted: &[TrustedKey],
+    trust: &Trust,
     opts: &SealOptions,
 ) -> Result<SealOutcome, SealError> {
     let chunking = text::chunking(text_name, text)?;
@@ -296,7 +353,7 @@ pub fn seal(
                 sk,
                 key_file,
                 archive_path,
-                trusted,
+                trust,
                 opts,
             )
         },
@@ -344,7 +401,7 @@ fn new_version(
     sk: &SecretKey,
     key_file: &Path,
     archive_path: &Path,
-    trusted: &[TrustedKey],
+    trust: &Trust,
     opts: &SealOptions,
 ) -> Result<(Plan, Option<Opened>, NewVersion, SealOutcome), SealError> {
     let (original, prepared) = rayon::join(
@@ -352,8 +409,16 @@ fn new_version(
         || text::prepare(text_name, chunking, opts.allow_bidi),
     );
     let prepared = prepared?;
-    let base = open_base(archive_path, sk, key_file, trusted)?;
-    let plan = plan(text_name, &original, sk, archive_path, base.as_ref(), opts)?;
+    let base = open_base(archive_path, sk, key_file, opts, trust)?;
+    let plan = plan(
+        text_name,
+        &original,
+        sk,
+        archive_path,
+        base.as_ref(),
+        trust,
+        opts,
+    )?;
     let content = text::content(&prepared);
     let section_count = content.entries.len();
     let root = content.tree.root.0;
@@ -379,6 +444,7 @@ fn new_version(
         root,
         section_count,
         sk,
+        opts,
         &mbytes,
         &manifest_digests,
     );
@@ -414,28 +480,48 @@ fn open_base(
     archive: &Path,
     sk: &SecretKey,
     key_file: &Path,
-    trusted: &[TrustedKey],
+    opts: &SealOptions,
+    trust: &Trust,
 ) -> Result<Option<Opened>, SealError> {
     if !archive.exists() {
         return Ok(None);
     }
-    let mut keys = trusted.to_vec();
-    keys::add_trusted(
-        &mut keys,
-        TrustedKey {
-            key: sk.public.clone(),
-            source: key_file.to_owned(),
-        },
-    )
-    .map_err(SealError::Keys)?;
-    let v = verify::verify(archive, &keys, &|_, _| {}).map_err(SealError::Unreadable)?;
-    if !v.report.valid {
+    let keys: Vec<&SecretKey> = std::iter::once(sk)
+        .chain(opts.handover.as_deref())
+        .collect();
+    Ok(verified_base(archive, trust, &keys, key_file)?.opened)
+}
+
+/// S4, X6: an archive verified before anything is written to it, against
+/// the trusted keys and the writer's own, at threshold 1 (the threshold is
+/// the reader's; writing needs the chain sound); refused when it does not
+/// verify.
+pub(crate) fn verified_base(
+    archive: &Path,
+    trust: &Trust,
+    keys: &[&SecretKey],
+    key_file: &Path,
+) -> Result<verify::Verified, SealError> {
+    let mut trust = trust.clone();
+    trust.threshold_override = Some(1);
+    for k in keys {
+        keys::add_trusted(
+            &mut trust.keys,
+            TrustedKey {
+                key: k.public.clone(),
+                source: key_file.to_owned(),
+            },
+        )
+        .map_err(SealError::Keys)?;
+    }
+    let v = verify::verify_with(archive, &trust, &|_, _| {}).map_err(SealError::Unreadable)?;
+    if !v.report.valid || v.opened.is_none() {
         return Err(SealError::Invalid {
             archive: archive.to_owned(),
             problems: v.report.problems_in_brief(),
         });
     }
-    Ok(v.opened)
+    Ok(v)
 }
 
 /// Where the new version goes, and what it records of the one before.
@@ -456,13 +542,21 @@ fn plan(
     sk: &SecretKey,
     archive: &Path,
     base: Option<&Opened>,
+    trust: &Trust,
     opts: &SealOptions,
 ) -> Result<Plan, SealError> {
+    let handover = opts.handover.as_ref().map(|k| k.public.fingerprint());
     let created = match &opts.created {
         Some(c) => manifest::normalize_time(c).ok_or_else(|| SealError::BadTime(c.clone()))?,
         None => manifest::now_rfc3339(),
     };
     let Some(o) = base else {
+        if let Some(h) = handover {
+            return Err(SealError::Handover {
+                handover: h,
+                previous: None,
+            });
+        }
         return Ok(Plan {
             archive_id: layout::id_from_path(archive),
             version: 1,
@@ -481,15 +575,29 @@ fn plan(
             version: m.version,
         });
     }
-    let me = vec![sk.public.fingerprint()];
-    let key_change = if m.signers != me {
-        if !opts.allow_key_change {
+    let this = sk.public.fingerprint();
+    let sealer = m.signers[0];
+    // K12: another sealer needs the previous one's signature (a hand-over)
+    // or the trust policy's word for this archive.
+    match handover {
+        Some(h) if h != sealer || sealer == this => {
+            return Err(SealError::Handover {
+                handover: h,
+                previous: Some(sealer),
+            })
+        }
+        Some(_) => {}
+        None if sealer != this && !trust.authorised(&o.paths.bag, &this) => {
             return Err(SealError::KeyChange {
                 version: m.version,
                 previous: m.signers.clone(),
-                this: me[0],
+                this,
             });
         }
+        None => {}
+    }
+    let me = signers(sk, opts);
+    let key_change = if m.signers != me {
         Some(KeyChange {
             previous_signers: m.signers.clone(),
         })
@@ -513,6 +621,14 @@ fn plan(
     })
 }
 
+/// The new version's signers: the sealer, then the key handing over.
+fn signers(sk: &SecretKey, opts: &SealOptions) -> Vec<Fingerprint> {
+    std::iter::once(sk)
+        .chain(opts.handover.as_deref())
+        .map(|k| k.public.fingerprint())
+        .collect()
+}
+
 /// M1–M6: the manifest of the new version.
 fn manifest(
     plan: &Plan,
@@ -530,7 +646,7 @@ fn manifest(
         version: plan.version,
         created: plan.created.clone(),
         message: opts.message.clone(),
-        signers: vec![sk.public.fingerprint()],
+        signers: signers(sk, opts),
         key_change: plan.key_change.clone(),
         original: FileEntry {
             path: layout::ORIGINAL.into(),
@@ -568,12 +684,54 @@ fn sign(
     root: crate::crypto::merkle::Hash,
     size: usize,
     sk: &SecretKey,
+    opts: &SealOptions,
     mbytes: &[u8],
     mdigests: &FileDigests,
 ) -> Signed {
+    let keys: Vec<&SecretKey> = std::iter::once(sk)
+        .chain(opts.handover.as_deref())
+        .collect();
+    let mut files = BTreeMap::new();
+    for k in &keys {
+        files.extend(manifest_signatures(
+            k,
+            &plan.archive_id,
+            plan.version,
+            &plan.created,
+            mbytes,
+            mdigests,
+        ));
+    }
+    let checkpoint = Checkpoint {
+        archive_id: plan.archive_id.clone(),
+        version: plan.version,
+        size: size as u64,
+        root,
+        original_sha256: original.sha256.clone(),
+        canonical_sha256: canonical_sha256.to_owned(),
+        manifest_sha256: mdigests.sha256.clone(),
+        previous_checkpoint_sha256: plan.previous_checkpoint_sha256.clone(),
+        signers: keys.iter().map(|k| k.public.fingerprint()).collect(),
+    };
+    Signed {
+        files,
+        checkpoint: checkpoint.sign(&keys),
+    }
+}
+
+/// G3–G5: one key's three signatures of a version's manifest, by logical
+/// name (seal's, and a co-signer's, X3).
+pub(crate) fn manifest_signatures(
+    sk: &SecretKey,
+    archive_id: &str,
+    version: u32,
+    created: &str,
+    mbytes: &[u8],
+    mdigests: &FileDigests,
+) -> BTreeMap<String, Vec<u8>> {
     let trusted_comment = format!(
-        "archive:{} version:{} created:{} manifest-sha256:{}",
-        plan.archive_id, plan.version, plan.created, mdigests.sha256
+        "archive:{archive_id} version:{version} created:{created} manifest-sha256:{}",
+        mdigests.sha256
     );
     let fp = sk.public.fingerprint();
     let [raw, mini, ssh] = layout::signature_names(&fp);
@@ -592,21 +750,7 @@ fn sign(
     files.insert(raw, raw_sig);
     files.insert(mini, mini_sig.into_bytes());
     files.insert(ssh, ssh_sig.into_bytes());
-    let checkpoint = Checkpoint {
-        archive_id: plan.archive_id.clone(),
-        version: plan.version,
-        size: size as u64,
-        root,
-        original_sha256: original.sha256.clone(),
-        canonical_sha256: canonical_sha256.to_owned(),
-        manifest_sha256: mdigests.sha256.clone(),
-        previous_checkpoint_sha256: plan.previous_checkpoint_sha256.clone(),
-        signers: vec![fp],
-    };
-    Signed {
-        files,
-        checkpoint: checkpoint.sign(&[sk]),
-    }
+    files
 }
 
 #[cfg(test)]
@@ -660,7 +804,7 @@ mod tests {
                 &sk,
                 Path::new("k"),
                 &a,
-                &[],
+                &Trust::default(),
                 &o,
             )
             .unwrap();
@@ -704,7 +848,7 @@ mod tests {
                 &sk,
                 Path::new("k.key"),
                 &path,
-                &[],
+                &Trust::default(),
                 &opts(),
             )
             .unwrap();
@@ -728,7 +872,7 @@ mod tests {
                 key,
                 k,
                 &a,
-                &trusted(&sk),
+                &Trust::from(trusted(&sk)),
                 o,
             )
         };

@@ -150,7 +150,7 @@ pub(super) fn write(
     payload.insert(data(ocfl::INVENTORY_NAME), Source::New(inv_bytes));
     payload.insert(data(ocfl::SIDECAR_NAME), Source::New(sidecar));
 
-    let tags = tag_files(archive, plan, base, &payload)?;
+    let mut tags = tag_files(archive, plan, base, &payload)?;
     let paths = Paths {
         bag: plan.archive_id.clone(),
     };
@@ -158,10 +158,82 @@ pub(super) fn write(
     for (rel, src) in payload {
         all.insert(paths.tag(&rel), src);
     }
+    // X4: co-signatures of earlier versions are kept as they are, and
+    // listed in the new tag manifest.
+    if let Some(o) = base {
+        let kept = cosignature_files(o);
+        let mut lines = bag::parse_manifest(&String::from_utf8_lossy(
+            &tags.remove(bag::TAGMANIFEST_NAME).unwrap_or_default(),
+        ))
+        .unwrap_or_default();
+        let old = old_tag_manifest(o);
+        for rel in kept {
+            let digest = old.get(&rel).cloned().ok_or_else(|| SealError::Io {
+                path: archive.to_owned(),
+                error: std::io::Error::other(format!("{rel}: not in the tag manifest")),
+            })?;
+            lines.insert(rel.clone(), digest);
+            all.insert(paths.tag(&rel), Source::Existing(o.paths.tag(&rel)));
+        }
+        tags.insert(
+            bag::TAGMANIFEST_NAME.into(),
+            bag::manifest_text(&lines).into_bytes(),
+        );
+    }
     for (rel, b) in tags {
         all.insert(paths.tag(&rel), Source::New(b));
     }
     write_atomically(archive, all, base.map(|o| &o.zip))
+}
+
+/// The bag-relative names of an archive's co-signature files (X1).
+fn cosignature_files(o: &Opened) -> Vec<String> {
+    let prefix = format!("{}/{}/", o.paths.bag, layout::COSIGNATURES_DIR);
+    o.zip
+        .entries
+        .iter()
+        .filter(|e| !e.is_dir && e.name.starts_with(&prefix))
+        .map(|e| e.name[o.paths.bag.len() + 1..].to_owned())
+        .collect()
+}
+
+/// The old tag manifest (which verify has just checked).
+fn old_tag_manifest(o: &Opened) -> BTreeMap<String, String> {
+    o.zip
+        .read_small(&o.paths.tag(bag::TAGMANIFEST_NAME))
+        .ok()
+        .and_then(|b| bag::parse_manifest(&String::from_utf8_lossy(&b)).ok())
+        .unwrap_or_default()
+}
+
+/// X4: write an archive again with these tag files added or replaced (a
+/// co-signature), every other entry copied as it is and the tag manifest
+/// made anew; atomically (W1). The payload, and so the OCFL object, does
+/// not change.
+pub(crate) fn with_tag_files(
+    archive: &Path,
+    base: &Opened,
+    files: BTreeMap<String, Vec<u8>>,
+) -> Result<(), SealError> {
+    let mut lines = old_tag_manifest(base);
+    let mut all: BTreeMap<String, Source> = BTreeMap::new();
+    let prefix = format!("{}/", base.paths.bag);
+    let tagmanifest = base.paths.tag(bag::TAGMANIFEST_NAME);
+    for e in base.zip.entries.iter().filter(|e| !e.is_dir) {
+        let rel = &e.name[prefix.len()..];
+        if e.name != tagmanifest && !files.contains_key(rel) {
+            all.insert(e.name.clone(), Source::Existing(e.name.clone()));
+        }
+    }
+    for (rel, b) in files {
+        lines.insert(rel.clone(), sha256(&b));
+        all.insert(base.paths.tag(&rel), Source::New(b));
+    }
+    all.insert(
+        tagmanifest,
+        Source::New(bag::manifest_text(&lines).into_bytes()),
+    );
+    write_atomically(archive, all, Some(&base.zip))
 }
 
 /// B1–B4: the bag's tag files, with the digests of copied files taken from

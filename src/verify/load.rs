@@ -9,19 +9,21 @@
 //! every canonical text re-derived) is `vellum verify`'s, and
 //! [`Verification::Full`] runs it first.
 
-use super::{verify, Opened, SignerReport, VerifyError};
+use super::signers::{self, KeyChangeReport};
+use super::{verify_with, Opened, SignerReport, VerifyError};
 use crate::archive::checkpoint::{Checkpoint, SignedCheckpoint};
 use crate::archive::container::{ReadError, ZipIn};
 use crate::archive::layout::{self, Paths, CHECKPOINT, MANIFEST, ORIGINAL};
 use crate::archive::manifest::Header;
 use crate::archive::ocfl::Inventory;
-use crate::crypto::keys::{self, Fingerprint, TrustedKey};
+use crate::crypto::keys::{self, Fingerprint};
 use crate::crypto::note::SignatureState;
 use crate::crypto::sign::StreamCheck;
 use crate::digest::{sha256, Tee};
 use crate::limits::MAX_TEXT;
 use crate::text::canon::Canonical;
 use crate::text::sections::{self, Section};
+use crate::trust::Trust;
 use serde::Serialize;
 use sha2::Digest;
 use std::fmt;
@@ -67,6 +69,16 @@ pub struct Against {
     pub signer_fingerprint: String,
     /// The trusted .pub file the signer's key came from.
     pub signer_key_file: String,
+    /// Who sealed it, as outputs name a signer (N2): the holder and the
+    /// fingerprint.
+    pub signer_name: String,
+    /// Keys that co-signed it (X1–X5), each listed whether it counts or
+    /// not.
+    pub cosigners: Vec<SignerReport>,
+    /// Distinct trusted keys whose signatures count (N3).
+    pub distinct_signers: usize,
+    /// Its sealer is not the previous version's (K12), authorised.
+    pub key_change: Option<KeyChangeReport>,
     /// SHA-256 of its manifest.
     pub manifest_sha256: String,
     /// SHA-256 of its checkpoint.
@@ -177,6 +189,25 @@ impl LoadedArchive {
         self.chain.versions.len() as u32
     }
 
+    /// The newest version and who signed the archive (F1).
+    pub fn newest(&self) -> super::Newest {
+        let last = self
+            .chain
+            .versions
+            .last()
+            .expect("a loaded archive has versions");
+        super::Newest::of(
+            &self.chain.paths.bag,
+            self.versions(),
+            &last.checkpoint_sha256,
+            self.chain
+                .versions
+                .iter()
+                .flat_map(|v| std::iter::once(&v.signer).chain(&v.cosigners)),
+            std::iter::once(&last.signer).chain(&last.cosigners),
+        )
+    }
+
     /// Version `n`'s text as published, and what it is, once its text and
     /// tree are checked against its signed checkpoint (V18).
     pub fn version(&self, n: u32) -> Result<LoadedVersion, LoadError> {
@@ -234,6 +265,10 @@ impl LoadedArchive {
                 signer_key_id: signer.key_id.clone().unwrap_or_default(),
                 signer_fingerprint: signer.fingerprint.to_string(),
                 signer_key_file: signer.key_file.clone().unwrap_or_default(),
+                signer_name: signer.name.clone(),
+                cosigners: cv.cosigners.clone(),
+                distinct_signers: cv.distinct,
+                key_change: cv.key_change.clone(),
                 manifest_sha256: cv.manifest_sha256.clone(),
                 checkpoint_sha256: cv.checkpoint_sha256.clone(),
                 root: base64::Engine::encode(&base64::engine::general_purpose::STANDARD, d.root),
@@ -316,7 +351,7 @@ fn derive(
 /// A version that changed between the two readings fails that comparison.
 pub fn open_version(
     archive: &Path,
-    trusted: &[TrustedKey],
+    trusted: &Trust,
     version: Option<u32>,
     how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
@@ -352,7 +387,7 @@ pub fn open_version(
 /// reading its versions' texts; `progress` as for [`verify`].
 pub fn load_archive(
     archive: &Path,
-    trusted: &[TrustedKey],
+    trust: &Trust,
     how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<LoadedArchive, LoadError> {
@@ -362,16 +397,16 @@ pub fn load_archive(
     };
     let chain = match how {
         Verification::Full => {
-            let v = verify(archive, trusted, progress).map_err(LoadError::Trouble)?;
+            let v = verify_with(archive, trust, progress).map_err(LoadError::Trouble)?;
             if !v.report.valid {
                 return Err(invalid(v.report.problems_in_brief()));
             }
             let o = v
                 .opened
                 .ok_or_else(|| invalid("not every version could be checked".into()))?;
-            Chain::from_opened(o, trusted)
+            Chain::from_opened(o, &v.report)
         }
-        Verification::Signatures => signature_chain(archive, trusted).map_err(|e| match e {
+        Verification::Signatures => signature_chain(archive, trust).map_err(|e| match e {
             Found::Trouble(t) => LoadError::Trouble(t),
             Found::Invalid(m) => invalid(m),
         })?,
@@ -388,12 +423,12 @@ pub fn load_archive(
 /// [`LoadedArchive::version`].
 pub fn load_version(
     archive: &Path,
-    trusted: &[TrustedKey],
+    trust: &Trust,
     version: Option<u32>,
     how: Verification,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<LoadedVersion, LoadError> {
-    let a = load_archive(archive, trusted, how, progress)?;
+    let a = load_archive(archive, trust, how, progress)?;
     a.version(version.unwrap_or(a.versions()))
 }
 
@@ -426,6 +461,9 @@ struct ChainVersion {
     checkpoint: Checkpoint,
     checkpoint_sha256: String,
     signer: SignerReport,
+    cosigners: Vec<SignerReport>,
+    distinct: usize,
+    key_change: Option<KeyChangeReport>,
 }
 
 /// The versions of an archive whose signatures were checked.
@@ -437,12 +475,16 @@ struct Chain {
 }
 
 impl Chain {
-    fn from_opened(o: Opened, trusted: &[TrustedKey]) -> Chain {
+    fn from_opened(o: Opened, report: &super::Report) -> Chain {
         let versions = o
             .versions
             .into_iter()
-            .map(|v| ChainVersion {
-                signer: SignerReport::of(v.manifest.signers[0], trusted),
+            .zip(&report.versions)
+            .map(|(v, r)| ChainVersion {
+                signer: r.signers[0].clone(),
+                cosigners: r.cosigners.clone(),
+                distinct: r.distinct_signers,
+                key_change: r.key_change.clone(),
                 header: v.manifest,
                 manifest_sha256: v.manifest_sha256,
                 checkpoint: v.checkpoint,
@@ -501,7 +543,8 @@ fn open(archive: &Path) -> Result<(ZipIn, Paths, Inventory), Found> {
 /// whose raw signature by each signer verifies too; that the versions chain
 /// (manifest and checkpoint hashes, key changes recorded); and that
 /// checkpoint and manifest say the same.
-fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Found> {
+fn signature_chain(archive: &Path, trust: &Trust) -> Result<Chain, Found> {
+    let trusted = &trust.keys[..];
     let (zip, paths, inventory) = open(archive)?;
     let n = inventory
         .version_count()
@@ -603,6 +646,7 @@ fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Foun
             )));
         }
         let prev_signers: Option<&Vec<Fingerprint>> = prev.map(|p| &p.header.signers);
+        let previous_sealer = prev.map(|p| p.header.signers[0]);
         let key_change_ok = match (prev_signers, &header.key_change) {
             (None, None) => true,
             (Some(p), None) => *p == header.signers,
@@ -614,8 +658,31 @@ fn signature_chain(archive: &Path, trusted: &[TrustedKey]) -> Result<Chain, Foun
                 "{MANIFEST}: the signer changed without a recorded key change (or a key change is recorded wrongly)"
             )));
         }
+        // Who stands behind it (X5, N3, K12), as verify judges it.
+        let (cos, found) = signers::cosignatures(&zip, &paths, v, &signed.note.text, &mname, &msha);
+        if let Some((place, problem)) = found.into_iter().next() {
+            return Err(Found::Invalid(format!("v{v} {place}: {problem}")));
+        }
+        let now = crate::archive::manifest::now_rfc3339();
+        let mut judged = signers::judge(
+            trust,
+            &paths.bag,
+            v,
+            &header.created,
+            &now,
+            &header.signers,
+            true,
+            &cos,
+            previous_sealer.as_ref(),
+        );
+        if let Some((_, problem)) = judged.problems.first() {
+            return Err(bad(problem.clone()));
+        }
         versions.push(ChainVersion {
-            signer: SignerReport::of(cp.signers[0], trusted),
+            signer: judged.signers.remove(0),
+            cosigners: judged.cosigners,
+            distinct: judged.distinct,
+            key_change: judged.key_change,
             header,
             manifest_sha256: msha,
             checkpoint_sha256: sha256(&cp_bytes),

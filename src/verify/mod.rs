@@ -23,7 +23,10 @@
 
 mod load;
 pub mod proof;
+mod signers;
 mod stream;
+
+pub use signers::{Authorisation, KeyChangeReport, SignerReport};
 
 pub use load::{
     load_archive, load_version, open_version, Against, LoadError, LoadedArchive, LoadedVersion,
@@ -42,6 +45,7 @@ use crate::crypto::sign;
 use crate::digest::{sha256, FileDigests};
 use crate::limits::MAX_TEXT;
 use crate::text::sections::{Mismatch, Mismatches};
+use crate::trust::Trust;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use rayon::prelude::*;
@@ -107,6 +111,14 @@ pub enum ProblemKind {
     Index,
     /// Not every version could be checked (V17).
     Incomplete,
+    /// A co-signature that does not verify, or a co-signature file out of
+    /// place (V19).
+    Cosignature,
+    /// A change of signer that neither the previous signer nor the trust
+    /// policy authorised (V20).
+    UnauthorisedKeyChange,
+    /// Fewer distinct trusted keys than the threshold (V21).
+    Threshold,
 }
 
 impl ProblemKind {
@@ -136,6 +148,9 @@ impl ProblemKind {
             Tree => "V15",
             Index => "V16",
             Incomplete => "V17",
+            Cosignature => "V19",
+            UnauthorisedKeyChange => "V20",
+            Threshold => "V21",
         }
     }
 }
@@ -166,40 +181,6 @@ impl Serialize for Problem {
     }
 }
 
-/// A signer of a version, as a report names it: by fingerprint, with the
-/// trusted key file it matched (K7).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SignerReport {
-    /// The key's fingerprint.
-    pub fingerprint: Fingerprint,
-    /// The key id the trusted .pub file gives (a label), if trusted.
-    pub key_id: Option<String>,
-    /// The trusted .pub file, if trusted.
-    pub key_file: Option<String>,
-    /// Whether the key is among the trusted ones.
-    pub trusted: bool,
-}
-
-impl SignerReport {
-    fn of(fp: Fingerprint, trusted: &[TrustedKey]) -> SignerReport {
-        let t = crate::crypto::keys::find(trusted, &fp);
-        SignerReport {
-            fingerprint: fp,
-            key_id: t.map(|k| k.key.id.to_string()),
-            key_file: t.map(|k| k.source.display().to_string()),
-            trusted: t.is_some(),
-        }
-    }
-
-    /// `SHA256:... (keys/x.pub)`, or `SHA256:... (not trusted)`.
-    pub fn describe(&self) -> String {
-        match &self.key_file {
-            Some(f) => format!("{} ({f})", self.fingerprint),
-            None => format!("{} (not trusted)", self.fingerprint),
-        }
-    }
-}
-
 /// What verification found about one version.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionReport {
@@ -209,11 +190,17 @@ pub struct VersionReport {
     pub created: String,
     /// The publisher's message.
     pub message: String,
-    /// Its signers.
+    /// Its sealers: the manifest's signers (the first sealed it).
     pub signers: Vec<SignerReport>,
-    /// The version was signed by other keys than the one before, on
-    /// purpose.
-    pub key_change: bool,
+    /// Keys that signed it later (X1–X5), each listed whether it counts or
+    /// not.
+    pub cosigners: Vec<SignerReport>,
+    /// Distinct trusted keys whose signatures count (N3).
+    pub distinct_signers: usize,
+    /// The threshold that was required (N3).
+    pub threshold: u32,
+    /// Its sealer is not the previous version's (K12).
+    pub key_change: Option<KeyChangeReport>,
     /// SHA-256 of the version manifest file.
     pub manifest_sha256: String,
     /// SHA-256 of the checkpoint file.
@@ -241,7 +228,62 @@ pub struct Report {
     pub problems: Vec<Problem>,
 }
 
+/// What the record of versions seen here (F1) needs of a verified archive.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Newest {
+    /// The archive id.
+    pub archive_id: String,
+    /// Its newest version.
+    pub version: u32,
+    /// SHA-256 of that version's checkpoint file.
+    pub checkpoint_sha256: String,
+    /// The trusted keys whose signatures count on any of its versions
+    /// (whose records it is compared with, F2).
+    pub signers: Vec<Fingerprint>,
+    /// Those on its newest version (whose records it raises, F4).
+    pub newest_signers: Vec<Fingerprint>,
+}
+
+impl Newest {
+    fn of<'a>(
+        archive_id: &str,
+        version: u32,
+        checkpoint_sha256: &str,
+        signers: impl Iterator<Item = &'a SignerReport>,
+        newest: impl Iterator<Item = &'a SignerReport>,
+    ) -> Newest {
+        fn counting<'a>(i: impl Iterator<Item = &'a SignerReport>) -> Vec<Fingerprint> {
+            i.filter(|s| s.counts)
+                .map(|s| s.fingerprint)
+                .collect::<BTreeSet<Fingerprint>>()
+                .into_iter()
+                .collect()
+        }
+        Newest {
+            archive_id: archive_id.to_owned(),
+            version,
+            checkpoint_sha256: checkpoint_sha256.to_owned(),
+            signers: counting(signers),
+            newest_signers: counting(newest),
+        }
+    }
+}
+
 impl Report {
+    /// The newest version and who signed the archive, when it is valid.
+    pub fn newest(&self) -> Option<Newest> {
+        let last = self.versions.last().filter(|_| self.valid)?;
+        Some(Newest::of(
+            self.archive_id.as_deref()?,
+            last.version,
+            &last.checkpoint_sha256,
+            self.versions
+                .iter()
+                .flat_map(|v| v.signers.iter().chain(&v.cosigners)),
+            last.signers.iter().chain(&last.cosigners),
+        ))
+    }
+
     /// How many problems, and the first, in a few words for a one-line
     /// error message.
     pub fn problems_in_brief(&self) -> String {
@@ -354,13 +396,24 @@ impl Problems {
     }
 }
 
-/// Verify an archive against trusted keys. `progress` is told how many
-/// payload bytes have been read so far, and the total, as work goes on.
+/// Verify an archive against trusted keys and no policy: [`verify_with`].
 pub fn verify(
     path: &Path,
     trusted: &[TrustedKey],
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<Verified, VerifyError> {
+    verify_with(path, &Trust::from(trusted.to_vec()), progress)
+}
+
+/// Verify an archive against trusted keys and their policy. `progress` is
+/// told how many payload bytes have been read so far, and the total, as
+/// work goes on.
+pub fn verify_with(
+    path: &Path,
+    trust: &Trust,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> Result<Verified, VerifyError> {
+    let trusted = &trust.keys[..];
     let mut p = Problems::default();
     let done = |p: Problems, id: Option<String>, versions, opened| {
         let problems = p.0;
@@ -398,8 +451,7 @@ pub fn verify(
     let mut streamed = streamed;
     for v in 1..=n {
         let Some(f) = files.get(&v) else { continue };
-        if let Some((r, h)) =
-            check_version(&opened, v, f, &mut streamed, trusted, &mut chain, &mut p)
+        if let Some((r, h)) = check_version(&opened, v, f, &mut streamed, trust, &mut chain, &mut p)
         {
             reports.push(r);
             headers.push(h);
@@ -1131,10 +1183,11 @@ fn check_version(
     v: u32,
     f: &VersionFiles,
     s: &mut Streamed,
-    trusted: &[TrustedKey],
+    trust: &Trust,
     chain: &mut Chain,
     p: &mut Problems,
 ) -> Option<(VersionReport, VersionHeader)> {
+    let trusted = &trust.keys[..];
     let Some(read) = s.reads.remove(&v) else {
         // Unreadable: reported with the payload files.
         if f.manifest.is_none() {
@@ -1174,8 +1227,19 @@ fn check_version(
             None => {}
         }
     }
+    let before = p.0.len();
     let signers = check_signatures(o, v, &m, &read.hashes, &msha, c.as_ref(), trusted, p);
     let (checkpoint, checkpoint_sha256) = check_checkpoint(o, v, &m, &msha, &signers, chain, p)?;
+    let sealed_ok = !p.0[before..].iter().any(|x| {
+        matches!(
+            x.kind,
+            ProblemKind::Signature
+                | ProblemKind::CheckpointSignature
+                | ProblemKind::Untrusted
+                | ProblemKind::Unreadable
+        )
+    });
+    let judged = judge_signers(o, v, &m, &msha, &checkpoint, sealed_ok, trust, chain, p);
     check_texts(o, v, &m, &s.digests, c.as_ref(), p);
     if let Some(c) = &c {
         check_tree(v, &m, c, p);
@@ -1196,12 +1260,11 @@ fn check_version(
         version: v,
         created: m.created.clone(),
         message: m.message.clone(),
-        signers: m
-            .signers
-            .iter()
-            .map(|fp| SignerReport::of(*fp, trusted))
-            .collect(),
-        key_change: m.key_change.is_some(),
+        signers: judged.signers,
+        cosigners: judged.cosigners,
+        distinct_signers: judged.distinct,
+        threshold: trust.threshold(),
+        key_change: judged.key_change,
         manifest_sha256: msha.clone(),
         checkpoint_sha256: checkpoint_sha256.clone(),
         canonical_sha256: m.canonical.sha256.clone(),
@@ -1217,6 +1280,50 @@ fn check_version(
             checkpoint_sha256,
         },
     ))
+}
+
+/// V19–V21: the version's co-signatures (X5), its distinct trusted keys
+/// against the threshold (N3), and a change of sealer authorised (K12).
+#[allow(clippy::too_many_arguments)]
+fn judge_signers(
+    o: &Opened,
+    v: u32,
+    m: &Header,
+    msha: &str,
+    checkpoint: &Checkpoint,
+    sealed_ok: bool,
+    trust: &Trust,
+    chain: &Chain,
+    p: &mut Problems,
+) -> signers::Judged {
+    let manifest_path = o.file_path(v, MANIFEST).unwrap_or_default();
+    let (cos, found) = signers::cosignatures(
+        &o.zip,
+        &o.paths,
+        v,
+        &checkpoint.text(),
+        &manifest_path,
+        msha,
+    );
+    for (place, problem) in found {
+        p.add(Some(v), place, ProblemKind::Cosignature, problem);
+    }
+    let now = crate::archive::manifest::now_rfc3339();
+    let judged = signers::judge(
+        trust,
+        &o.paths.bag,
+        v,
+        &m.created,
+        &now,
+        &m.signers,
+        sealed_ok,
+        &cos,
+        chain.signers.as_ref().and_then(|s| s.first()),
+    );
+    for (kind, problem) in &judged.problems {
+        p.add(Some(v), "signers", *kind, problem.clone());
+    }
+    judged
 }
 
 /// V13c: the manifest names this archive and version, chains to the

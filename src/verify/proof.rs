@@ -7,10 +7,10 @@ use super::SignerReport;
 use crate::archive::checkpoint::{CheckpointError, SignedCheckpoint};
 use crate::archive::proof::{self, ProofError, SectionProof};
 use crate::archive::tree::{Leaf, LeafError};
-use crate::crypto::keys::TrustedKey;
 use crate::crypto::merkle::{self, PathError};
 use crate::crypto::note::SignatureState;
 use crate::digest::sha256;
+use crate::trust::Trust;
 use serde::Serialize;
 use std::fmt;
 
@@ -137,16 +137,17 @@ pub fn is_proof(bytes: &[u8]) -> bool {
 }
 
 /// Check every proof of a file against trusted keys (R4–R6).
-pub fn check_file(bytes: &[u8], trusted: &[TrustedKey]) -> ProofFile {
+pub fn check_file(bytes: &[u8], trust: &Trust) -> ProofFile {
     match proof::parse_all(bytes) {
         Err(e) => ProofFile::Malformed(e),
-        Ok(ps) => ProofFile::Proofs(ps.iter().map(|p| check(p, trusted)).collect()),
+        Ok(ps) => ProofFile::Proofs(ps.iter().map(|p| check(p, trust)).collect()),
     }
 }
 
 /// R5: check one proof, in order: its leaf, what it claims, its text, its
 /// checkpoint and origin, the checkpoint's signatures, the path.
-pub fn check(p: &SectionProof, trusted: &[TrustedKey]) -> Result<Proven, Rejection> {
+pub fn check(p: &SectionProof, trust: &Trust) -> Result<Proven, Rejection> {
+    let trusted = &trust.keys[..];
     let leaf = Leaf::parse(&p.leaf).map_err(Rejection::Leaf)?;
     if leaf.index != p.index {
         return Err(Rejection::Index {
@@ -172,15 +173,25 @@ pub fn check(p: &SectionProof, trusted: &[TrustedKey]) -> Result<Proven, Rejecti
         });
     }
     let mut signers = Vec::new();
+    // A proof says nothing of when it was sealed: standing at once.
+    let now = crate::archive::manifest::now_rfc3339();
     for k in trusted {
         match signed.signed_by(k) {
-            SignatureState::Valid => signers.push(SignerReport::of(k.fingerprint(), trusted)),
+            SignatureState::Valid => {
+                signers.push(SignerReport::of(k.fingerprint(), trust, "", &now, true))
+            }
             SignatureState::Invalid => {
                 return Err(Rejection::BadSignature(k.fingerprint().to_string()))
             }
             SignatureState::Absent => {}
         }
     }
+    // In the order of their lines: the sealers first, then the co-signers
+    // (X2).
+    signers.sort_by_key(|s| {
+        let name = s.fingerprint.note_name();
+        signed.note.signatures.iter().position(|l| l.name == name)
+    });
     if signers.is_empty() {
         return Err(Rejection::Untrusted(
             signed

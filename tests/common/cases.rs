@@ -30,6 +30,12 @@ pub fn vellum(args: &[&std::ffi::OsStr], cwd: &Path) -> Output {
         .args(args)
         .current_dir(cwd)
         .env("NO_COLOR", "1")
+        // The record of versions seen (F1) in a temporary folder, never
+        // the user's.
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join(format!("vellum-test-state-{}", std::process::id())),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

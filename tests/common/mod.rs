@@ -112,10 +112,10 @@ impl Key {
         }
     }
 
-    /// How outputs name this key when trusted through `public`:
-    /// `SHA256:... (PATH)`.
+    /// How outputs name this key when trusted through `public` and no
+    /// policy names its holder: `key SHA256:... (PATH)`.
     pub fn named(&self) -> String {
-        format!("{} ({})", self.fingerprint, self.public.display())
+        format!("key {} ({})", self.fingerprint, self.public.display())
     }
 }
 
@@ -157,7 +157,8 @@ impl TestEnv {
     }
 
     /// The vellum command, ready to run in the folder: NO_COLOR=1, no
-    /// passphrase or SOURCE_DATE_EPOCH inherited, stdin closed.
+    /// passphrase or SOURCE_DATE_EPOCH inherited, stdin closed, and the
+    /// record of versions seen (rule F1) in the folder, never the user's.
     pub fn command<I, S>(&self, args: I) -> Command
     where
         I: IntoIterator<Item = S>,
@@ -170,6 +171,7 @@ impl TestEnv {
             .env_remove("VELLUM_PASSPHRASE")
             .env_remove("SOURCE_DATE_EPOCH")
             .env_remove("RUST_BACKTRACE")
+            .env("XDG_STATE_HOME", self.path(".state"))
             .stdin(Stdio::null());
         c
     }
@@ -465,7 +467,17 @@ pub fn refix(entries: &mut [(String, Vec<u8>)], changed: &[(&str, Vec<u8>)]) {
     lines.sort_by(|a, b| a[66..].cmp(&b[66..]));
     *get(entries, "manifest-sha256.txt") = lines.concat().into_bytes();
     let mut tags = String::new();
-    for t in ["bag-info.txt", "bagit.txt", "manifest-sha256.txt"] {
+    let mut tag_files: Vec<String> = ["bag-info.txt", "bagit.txt", "manifest-sha256.txt"]
+        .map(String::from)
+        .to_vec();
+    // Co-signatures are tag files too (X4).
+    tag_files.extend(entries.iter().filter_map(|(n, _)| {
+        n.strip_prefix(&prefix)
+            .filter(|r| r.starts_with("cosignatures/"))
+            .map(String::from)
+    }));
+    tag_files.sort();
+    for t in &tag_files {
         tags.push_str(&format!("{}  {t}\n", sha256_hex(get(entries, t))));
     }
     *get(entries, "tagmanifest-sha256.txt") = tags.into_bytes();

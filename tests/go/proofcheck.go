@@ -3,10 +3,12 @@
 // golang.org/x/mod/sumdb/note (signed notes) and sumdb/tlog (RFC 6962/9162
 // trees), as Debian packages them (golang-golang-x-mod-dev).
 //
-//	proofcheck proof PROOF KEY.pub     a proof file (vellum prove)
-//	proofcheck checkpoint FILE KEY.pub a version's checkpoint file
+//	proofcheck proof PROOF KEY.pub...     a proof file (vellum prove)
+//	proofcheck checkpoint FILE KEY.pub... a version's checkpoint file
 //
-// KEY.pub is a vellum (minisign) public key file. The signer's note key name
+// Each KEY.pub is a vellum (minisign) public key file; every one of them
+// must have signed the checkpoint (a co-signed checkpoint has several
+// signature lines, X2). The signer's note key name
 // is derived from the key, as docs/archive-format.md (K9) says: "vellum-" and
 // the first 16 bytes, in hex, of SHA-256 of the key's OpenSSH blob.
 // Exit 0 and "OK ..." when it checks; exit 1 and the reason otherwise.
@@ -66,11 +68,23 @@ func verifier(pubFile string) note.Verifier {
 	return v
 }
 
-// checkpoint opens a signed checkpoint and reads its origin, size and root.
-func checkpoint(msg []byte, v note.Verifier) (string, int64, tlog.Hash) {
-	n, err := note.Open(msg, note.VerifierList(v))
+// checkpoint opens a signed checkpoint, signed by every one of vs, and
+// reads its origin, size and root.
+func checkpoint(msg []byte, vs []note.Verifier) (string, int64, tlog.Hash) {
+	n, err := note.Open(msg, note.VerifierList(vs...))
 	if err != nil {
 		fail("the checkpoint's note does not verify: %v", err)
+	}
+	for _, v := range vs {
+		found := false
+		for _, s := range n.Sigs {
+			if s.Name == v.Name() && s.Hash == v.KeyHash() {
+				found = true
+			}
+		}
+		if !found {
+			fail("the checkpoint carries no valid signature of %s", v.Name())
+		}
 	}
 	lines := strings.Split(n.Text, "\n")
 	if len(lines) < 4 {
@@ -90,17 +104,24 @@ func checkpoint(msg []byte, v note.Verifier) (string, int64, tlog.Hash) {
 }
 
 func main() {
-	if len(os.Args) != 4 {
-		fail("usage: proofcheck proof|checkpoint FILE KEY.pub")
+	if len(os.Args) < 4 {
+		fail("usage: proofcheck proof|checkpoint FILE KEY.pub...")
 	}
 	data, err := os.ReadFile(os.Args[2])
 	if err != nil {
 		fail("%v", err)
 	}
-	v := verifier(os.Args[3])
+	var vs []note.Verifier
+	var names []string
+	for _, k := range os.Args[3:] {
+		v := verifier(k)
+		vs = append(vs, v)
+		names = append(names, v.Name())
+	}
+	signedBy := strings.Join(names, " and ")
 	if os.Args[1] == "checkpoint" {
-		origin, size, root := checkpoint(data, v)
-		fmt.Printf("OK checkpoint %s: %d leaves, root %s, signed by %s\n", origin, size, root, v.Name())
+		origin, size, root := checkpoint(data, vs)
+		fmt.Printf("OK checkpoint %s: %d leaves, root %s, signed by %s\n", origin, size, root, signedBy)
 		return
 	}
 	// The vellum header (R1) ends at the first blank line; the tlog-proof
@@ -137,7 +158,7 @@ func main() {
 		copy(h[:], b)
 		path = append(path, h)
 	}
-	origin, size, root := checkpoint(parts[2], v)
+	origin, size, root := checkpoint(parts[2], vs)
 	if index < 0 || index >= size {
 		fail("index %d is not below the tree size %d", index, size)
 	}
@@ -150,5 +171,5 @@ func main() {
 	if len(fields) != 8 || fields[7] != hex.EncodeToString(sum[:]) {
 		fail("the text does not hash to the leaf's SHA-256")
 	}
-	fmt.Printf("OK %s leaf %d of %d (%s) in %s, signed by %s\n", fields[2], index, size, fields[0], origin, v.Name())
+	fmt.Printf("OK %s leaf %d of %d (%s) in %s, signed by %s\n", fields[2], index, size, fields[0], origin, signedBy)
 }

@@ -34,6 +34,11 @@ pub(crate) enum Cmd {
         after_help = "Example:\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\""
     )]
     Seal(SealArgs),
+    /// Co-sign a sealed version: add this key's signatures over its checkpoint and manifest, without changing it.
+    #[command(
+        after_help = "Examples:\n  vellum cosign archive/paris-2014-02-08.zip@v1 --key ~/.config/vellum/association.key\n  vellum verify archive/paris-2014-02-08.zip --trust keys/ --threshold 2\n\nExit 0 co-signed, 1 refused (the archive does not verify, the key signs the version already), 2 trouble."
+    )]
+    Cosign(CosignArgs),
     /// Verify an archive (every byte, every signature, every version) or proofs of sections.
     #[command(
         after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify point-7.proof --trust keys/secretariat.pub   # a proof made by vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
@@ -118,9 +123,36 @@ pub(crate) struct SectionsArgs {
 
 #[derive(Args)]
 pub(crate) struct TrustArgs {
-    /// Trusted public key (.pub) or folder of them; repeatable. Default: ./keys.
+    /// Trusted public key (.pub), folder of them (with its trust.toml, if any) or trust policy (.toml); repeatable. Default: ./keys.
     #[arg(long, value_name = "PATH")]
     pub(crate) trust: Vec<PathBuf>,
+    /// Require at least K distinct trusted keys on every version (default: the trust policy's, else 1).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(1..))]
+    pub(crate) threshold: Option<u32>,
+}
+
+#[derive(Args)]
+pub(crate) struct StateArgs {
+    /// Remember the newest version verified here in this file (default: vellum/seen.json in your state folder, $XDG_STATE_HOME or ~/.local/state).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) state: Option<PathBuf>,
+    /// Neither read nor write the record of versions verified here (no rollback warning).
+    #[arg(long, conflicts_with = "state")]
+    pub(crate) no_state: bool,
+}
+
+#[derive(Args)]
+pub(crate) struct CosignArgs {
+    /// The archive, or ARCHIVE@vN for version N (default: the newest).
+    pub(crate) archive: String,
+    /// The co-signer's secret key file.
+    #[arg(long, short)]
+    pub(crate) key: PathBuf,
+    /// Read the passphrase from this file (first line).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) passphrase_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
 }
 
 #[derive(Args)]
@@ -139,9 +171,12 @@ pub(crate) struct SealArgs {
     /// Created time (RFC 3339); default now, or SOURCE_DATE_EPOCH when set.
     #[arg(long, value_name = "RFC3339")]
     pub(crate) time: Option<String>,
-    /// Sign with a different key than the previous version (recorded).
-    #[arg(long)]
-    pub(crate) key_change: bool,
+    /// The previous version's sealer's secret key, handing the archive over to --key: it signs the new version too.
+    #[arg(long, value_name = "OLD.key")]
+    pub(crate) handover_key: Option<PathBuf>,
+    /// Read the hand-over key's passphrase from this file (first line).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) handover_passphrase_file: Option<PathBuf>,
     /// Seal a text holding bidi controls or tag characters (recorded).
     #[arg(long)]
     pub(crate) allow_bidi: bool,
@@ -161,6 +196,8 @@ pub(crate) struct CheckArgs {
     pub(crate) copies: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
+    #[command(flatten)]
+    pub(crate) state: StateArgs,
     /// Check against this version (default: the newest).
     #[arg(long, value_name = "N")]
     pub(crate) version: Option<u32>,
@@ -201,6 +238,8 @@ pub(crate) struct VerifyArgs {
     pub(crate) files: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
+    #[command(flatten)]
+    pub(crate) state: StateArgs,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

@@ -7,7 +7,6 @@ use crate::output::{
 use rayon::prelude::*;
 use std::path::PathBuf;
 use vellum::compare::check::{self, Sealed};
-use vellum::crypto::keys::TrustedKey;
 use vellum::limits::MAX_TEXT;
 use vellum::report::{self, Style};
 
@@ -34,7 +33,8 @@ impl Source {
 struct Config {
     archive: PathBuf,
     copies: Vec<Source>,
-    trusted: Vec<TrustedKey>,
+    trusted: vellum::trust::Trust,
+    state: crate::args::StateArgs,
     version: Option<u32>,
     json: bool,
     html: Option<PathBuf>,
@@ -84,6 +84,7 @@ impl Config {
             archive: a.archive,
             copies,
             trusted,
+            state: a.state,
             version: a.version,
             json: a.json,
             html: a.html,
@@ -383,6 +384,13 @@ pub fn run(a: CheckArgs) -> Outcome {
         )
     };
     let (archive, mut loaded) = opened;
+    // F2–F4: no verdict against an older copy than one verified here.
+    if let Some(w) = super::remember(&c.state, &archive.newest())? {
+        return Err(Failure(
+            crate::output::EXIT_FAIL,
+            format!("{}: {w}", c.archive.display()),
+        ));
+    }
     let n = loaded.against.version;
     let older = if c.version.is_none() {
         (1..n)

@@ -5,7 +5,6 @@ use crate::output::{json_text, out, trouble, Failure, Outcome, EXIT_FAIL, EXIT_O
 use std::path::{Path, PathBuf};
 use vellum::compare::check::Sealed;
 use vellum::compare::diff;
-use vellum::crypto::keys::TrustedKey;
 use vellum::document::ReadOptions;
 use vellum::report::DiffSide;
 
@@ -54,15 +53,15 @@ fn parse_spec(s: &str) -> Result<Spec, Failure> {
 /// Trusted keys, resolved once and only when a side is an archive.
 struct Trust<'a> {
     args: &'a crate::args::TrustArgs,
-    keys: Option<Vec<TrustedKey>>,
+    keys: Option<vellum::trust::Trust>,
 }
 
 impl Trust<'_> {
-    fn get(&mut self) -> Result<&[TrustedKey], Failure> {
+    fn get(&mut self) -> Result<&vellum::trust::Trust, Failure> {
         if self.keys.is_none() {
             self.keys = Some(super::trusted_keys(self.args)?);
         }
-        Ok(self.keys.as_deref().expect("set above"))
+        Ok(self.keys.as_ref().expect("set above"))
     }
 }
 

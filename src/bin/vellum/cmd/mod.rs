@@ -3,6 +3,7 @@
 //! the exit code or a one-line failure.
 
 mod check;
+mod cosign;
 mod diff;
 mod help;
 mod keygen;
@@ -15,7 +16,7 @@ mod verify;
 use crate::args::{Cmd, TrustArgs};
 use crate::output::{trouble, Failure, Outcome};
 use std::path::{Path, PathBuf};
-use vellum::crypto::keys::{self, TrustedKey};
+use vellum::trust::Trust;
 use zeroize::Zeroizing;
 
 /// Environment variable holding a passphrase, for automation.
@@ -27,6 +28,7 @@ pub fn run(cmd: Cmd) -> Outcome {
         Cmd::Keygen(a) => keygen::run(a),
         Cmd::Sections(a) => sections::run(a),
         Cmd::Seal(a) => seal::run(a),
+        Cmd::Cosign(a) => cosign::run(a),
         Cmd::Verify(a) => verify::run(a),
         Cmd::Log(a) => verify::log(a),
         Cmd::Prove(a) => prove::run(a),
@@ -38,9 +40,10 @@ pub fn run(cmd: Cmd) -> Outcome {
     }
 }
 
-/// The trusted keys named by `--trust`, or those in `./keys`; trouble
-/// when there are none.
-pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
+/// The trusted keys named by `--trust`, or those in `./keys`, with the
+/// trust policy among them and `--threshold`; trouble when there are no
+/// keys.
+pub fn trusted_keys(t: &TrustArgs) -> Result<Trust, Failure> {
     let paths = if t.trust.is_empty() {
         vellum::verify::default_trust()
     } else {
@@ -51,8 +54,9 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
             "no trusted keys: pass --trust KEY.pub (or a folder of .pub files), or run where ./keys exists",
         ));
     }
-    let keys = keys::load_trusted(&paths).map_err(|e| trouble(e.to_string()))?;
-    if keys.is_empty() {
+    let mut trust = Trust::load(&paths).map_err(|e| trouble(e.to_string()))?;
+    trust.threshold_override = t.threshold;
+    if trust.keys.is_empty() {
         return Err(trouble(format!(
             "no .pub files in {}",
             paths
@@ -62,7 +66,56 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
                 .join(", ")
         )));
     }
-    Ok(keys)
+    Ok(trust)
+}
+
+/// The record of versions seen (F1): `--state FILE`, else
+/// `$XDG_STATE_HOME/vellum/seen.json`, else
+/// `~/.local/state/vellum/seen.json`; none with `--no-state` (or no home).
+pub fn state_path(a: &crate::args::StateArgs) -> Option<PathBuf> {
+    if a.no_state {
+        return None;
+    }
+    if let Some(p) = &a.state {
+        return Some(p.clone());
+    }
+    let base = match std::env::var_os("XDG_STATE_HOME").filter(|v| !v.is_empty()) {
+        Some(d) => PathBuf::from(d),
+        None => {
+            PathBuf::from(std::env::var_os("HOME").filter(|v| !v.is_empty())?).join(".local/state")
+        }
+    };
+    Some(base.join("vellum").join(vellum::seen::SEEN_NAME))
+}
+
+/// F2–F4: compare a verified archive with the record of versions seen
+/// here, and raise the record when it is not older; the warning, if any.
+pub fn remember(
+    a: &crate::args::StateArgs,
+    newest: &vellum::verify::Newest,
+) -> Result<Option<vellum::seen::Warning>, Failure> {
+    let Some(path) = state_path(a) else {
+        return Ok(None);
+    };
+    let mut seen = vellum::seen::Seen::load(&path).map_err(|e| trouble(e.to_string()))?;
+    if let Some(w) = seen.check(
+        &newest.archive_id,
+        newest.version,
+        &newest.checkpoint_sha256,
+        &newest.signers,
+    ) {
+        return Ok(Some(w));
+    }
+    let today = vellum::archive::manifest::now_rfc3339();
+    seen.record(
+        &newest.archive_id,
+        newest.version,
+        &newest.checkpoint_sha256,
+        &newest.newest_signers,
+        &today[..10],
+    );
+    seen.save(&path).map_err(|e| trouble(e.to_string()))?;
+    Ok(None)
 }
 
 /// Read a text whole, at most [`vellum::limits::MAX_TEXT`] bytes.
@@ -91,6 +144,22 @@ fn read_passphrase_file(p: &Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let line = s.split(|&b| b == b'\n').next().unwrap_or(&[]);
     let line = line.strip_suffix(b"\r").unwrap_or(line);
     Ok(Zeroizing::new(line.to_vec()))
+}
+
+/// A secret key, with its passphrase when it is encrypted.
+pub fn read_key(
+    key: &Path,
+    passphrase_file: &Option<PathBuf>,
+) -> Result<vellum::crypto::keys::SecretKey, Failure> {
+    use vellum::crypto::keys;
+    let encrypted = keys::is_encrypted(key).map_err(|e| trouble(e.to_string()))?;
+    let pass = if encrypted {
+        Some(passphrase(passphrase_file, false)?)
+    } else {
+        None
+    };
+    keys::read_secret_key(key, pass.as_deref().map(|p| p.as_slice()))
+        .map_err(|e| trouble(e.to_string()))
 }
 
 /// The passphrase: from `--passphrase-file`, the environment, or the
@@ -135,7 +204,7 @@ pub fn load_failure(e: vellum::verify::LoadError) -> Failure {
 /// while doing so: its text and tree are checked against its checkpoint.
 pub fn open_version(
     archive: &Path,
-    trusted: &[TrustedKey],
+    trusted: &Trust,
     version: Option<u32>,
 ) -> Result<(vellum::verify::LoadedArchive, vellum::verify::LoadedVersion), Failure> {
     if !archive.exists() {
@@ -212,7 +281,7 @@ pub fn require_text(p: &Path, bytes: &[u8]) -> Result<(), Failure> {
 /// default): its text and tree are checked against its checkpoint.
 pub fn load_version(
     archive: &Path,
-    trusted: &[TrustedKey],
+    trusted: &Trust,
     version: Option<u32>,
 ) -> Result<vellum::verify::LoadedVersion, Failure> {
     Ok(open_version(archive, trusted, version)?.1)

@@ -2,24 +2,23 @@
 
 use crate::args::SealArgs;
 use crate::output::{out, refused, trouble, with_spinner, Outcome};
-use vellum::crypto::keys;
+use vellum::trust::Trust;
 
 pub fn run(a: SealArgs) -> Outcome {
     let text = super::read_text(&a.text)?;
     super::require_text(&a.text, &text)?;
-    let encrypted = keys::is_encrypted(&a.key).map_err(|e| trouble(e.to_string()))?;
-    let pass = if encrypted {
-        Some(super::passphrase(&a.passphrase_file, false)?)
-    } else {
-        None
+    let sk = super::read_key(&a.key, &a.passphrase_file)?;
+    let handover = match &a.handover_key {
+        Some(k) => Some(std::sync::Arc::new(super::read_key(
+            k,
+            &a.handover_passphrase_file,
+        )?)),
+        None => None,
     };
-    let sk = keys::read_secret_key(&a.key, pass.as_deref().map(|p| p.as_slice()))
-        .map_err(|e| trouble(e.to_string()))?;
-    drop(pass);
     // Trust matters only when appending; the signer's own key is trusted
     // for its own earlier versions, so ./keys is optional here.
     let trusted = if a.trust.trust.is_empty() {
-        keys::load_trusted(&vellum::verify::default_trust()).map_err(|e| trouble(e.to_string()))?
+        Trust::load(&vellum::verify::default_trust()).map_err(|e| trouble(e.to_string()))?
     } else {
         super::trusted_keys(&a.trust)?
     };
@@ -27,7 +26,7 @@ pub fn run(a: SealArgs) -> Outcome {
     let opts = vellum::seal::SealOptions {
         message: a.message.clone(),
         created,
-        allow_key_change: a.key_change,
+        handover,
         allow_bidi: a.allow_bidi,
     };
     let result = with_spinner("sealing", || {

@@ -1,9 +1,9 @@
 //! `vellum verify` (archives and proofs) and `vellum log`.
 
-use crate::args::{LogArgs, VerifyArgs};
+use crate::args::{LogArgs, StateArgs, VerifyArgs};
 use crate::output::{json_text, out, trouble, Outcome, Progress, EXIT_FAIL, EXIT_OK};
 use std::path::Path;
-use vellum::crypto::keys::TrustedKey;
+use vellum::trust::Trust;
 
 /// `vellum verify`: each file is an archive or a file of proofs.
 pub fn run(a: VerifyArgs) -> Outcome {
@@ -13,7 +13,7 @@ pub fn run(a: VerifyArgs) -> Outcome {
         let c = if is_proof_file(f)? {
             proofs(f, &trusted, a.json)?
         } else {
-            archive(f, &trusted, a.json)?
+            archive(f, &trusted, &a.state, a.json)?
         };
         code = code.max(c);
     }
@@ -29,24 +29,39 @@ fn is_proof_file(f: &Path) -> Result<bool, crate::output::Failure> {
     Ok(vellum::verify::proof::is_proof(&head[..n]))
 }
 
-fn archive(path: &Path, trusted: &[TrustedKey], json: bool) -> Outcome {
+fn archive(path: &Path, trusted: &Trust, state: &StateArgs, json: bool) -> Outcome {
     crate::output::small_pages();
     let p = Progress::new("verifying");
-    let v = vellum::verify::verify(path, trusted, &|d, t| p.update(d, t));
+    let v = vellum::verify::verify_with(path, trusted, &|d, t| p.update(d, t));
     p.finish();
     let v = v.map_err(|e| trouble(e.to_string()))?;
     let r = &v.report;
-    let code = if r.valid { EXIT_OK } else { EXIT_FAIL };
-    let text = if json {
-        json_text(r)
+    // F2–F4: an older copy than one verified here is reported.
+    let seen = match r.newest() {
+        Some(n) => super::remember(state, &n)?,
+        None => None,
+    };
+    let code = if r.valid && seen.is_none() {
+        EXIT_OK
     } else {
-        vellum::report::human::verify(r)
+        EXIT_FAIL
+    };
+    let text = if json {
+        let mut j = serde_json::to_value(r).expect("json");
+        j["seen"] = serde_json::to_value(&seen).expect("json");
+        json_text(&j)
+    } else {
+        let mut t = vellum::report::human::verify(r);
+        if let Some(w) = &seen {
+            t.push_str(&format!("  {w}\n"));
+        }
+        t
     };
     out(&text)?;
     Ok(code)
 }
 
-fn proofs(path: &Path, trusted: &[TrustedKey], json: bool) -> Outcome {
+fn proofs(path: &Path, trusted: &Trust, json: bool) -> Outcome {
     let bytes = vellum::files::read_bounded(path, vellum::archive::proof::MAX_PROOF_FILE)
         .map_err(|e| trouble(e.to_string()))?;
     let r = vellum::verify::proof::check_file(&bytes, trusted);
@@ -71,7 +86,7 @@ pub fn log(a: LogArgs) -> Outcome {
         return Err(trouble(format!("{}: no such file", a.archive.display())));
     }
     let p = Progress::new("verifying");
-    let v = vellum::verify::verify(&a.archive, &trusted, &|d, t| p.update(d, t));
+    let v = vellum::verify::verify_with(&a.archive, &trusted, &|d, t| p.update(d, t));
     p.finish();
     let v = v.map_err(|e| trouble(e.to_string()))?;
     let r = &v.report;
