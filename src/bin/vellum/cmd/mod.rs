@@ -51,7 +51,7 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
             "no trusted keys: pass --trust KEY.pub (or a folder of .pub files), or run where ./keys exists",
         ));
     }
-    let keys = keys::load_trusted(&paths).map_err(|e| trouble(e.to_string()))?;
+    let keys = load_trusted(&paths)?;
     if keys.is_empty() {
         return Err(trouble(format!(
             "no .pub files in {}",
@@ -61,6 +61,17 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Vec<TrustedKey>, Failure> {
                 .collect::<Vec<_>>()
                 .join(", ")
         )));
+    }
+    Ok(keys)
+}
+
+/// The keys in these .pub files and folders; a malformed .pub file in a
+/// folder is named on stderr and skipped (K7a).
+pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<TrustedKey>, Failure> {
+    let (keys, skipped) =
+        keys::load_trusted_reporting(paths).map_err(|e| trouble(e.to_string()))?;
+    for e in skipped {
+        eprintln!("vellum: warning: {e}; skipped");
     }
     Ok(keys)
 }
@@ -170,7 +181,7 @@ pub fn archive_spec(s: &str) -> Result<(PathBuf, Option<u32>), Failure> {
 pub fn is_zip(p: &Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 4];
-    std::fs::File::open(p)
+    vellum::files::open_without_waiting(p)
         .and_then(|mut f| f.read_exact(&mut magic))
         .map(|_| &magic == b"PK\x03\x04" || &magic == b"PK\x05\x06")
         .unwrap_or(false)

@@ -19,7 +19,7 @@ pub fn run(a: SealArgs) -> Outcome {
     // Trust matters only when appending; the signer's own key is trusted
     // for its own earlier versions, so ./keys is optional here.
     let trusted = if a.trust.trust.is_empty() {
-        keys::load_trusted(&vellum::verify::default_trust()).map_err(|e| trouble(e.to_string()))?
+        super::load_trusted(&vellum::verify::default_trust())?
     } else {
         super::trusted_keys(&a.trust)?
     };
