@@ -1014,3 +1014,26 @@ fn a_key_change_between_keys_sharing_an_id_is_a_key_change() {
         "a's version is a's",
     );
 }
+
+/// Rollback is a known limit (docs/threat-model.md): verify says so after
+/// every archive it verifies, and both an archive and an older copy of it
+/// verify.
+#[test]
+fn verify_says_an_older_copy_would_also_verify() {
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    let archive = env.seal_v1(&key, ARCHIVE);
+    let older = env.write("older.zip", std::fs::read(&archive).unwrap());
+    let v2 = env.write("v2.txt", declaration_v2());
+    assert_code(&env.seal(&v2, &key, &archive, T2, "", &[]), 0, "v2");
+    for (p, n) in [(&archive, 2), (&older, 1)] {
+        let o = env.verify(p, &key);
+        assert_code(&o, 0, "both copies verify");
+        assert_says(&o, &format!("verified, {n} version(s)"), "its versions");
+        assert_says(
+            &o,
+            "an older copy of this archive would also verify",
+            "the limit",
+        );
+    }
+}
