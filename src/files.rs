@@ -58,7 +58,7 @@ pub fn size_in_words(n: u64) -> String {
 /// Read a file whole if it holds at most `limit` bytes.
 pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     let io = |e| FileError::Io(p.to_owned(), e);
-    let f = std::fs::File::open(p).map_err(io)?;
+    let f = open_without_waiting(p).map_err(io)?;
     let meta = f.metadata().map_err(io)?;
     if meta.is_dir() {
         return Err(FileError::IsFolder(p.to_owned()));
@@ -78,6 +78,20 @@ pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         });
     }
     Ok(v)
+}
+
+/// Open a file for reading without waiting: opening a FIFO blocks until
+/// someone writes to it, so it is opened non-blocking (which changes
+/// nothing for a regular file) and then refused by its metadata.
+pub fn open_without_waiting(p: &Path) -> std::io::Result<std::fs::File> {
+    let mut o = std::fs::OpenOptions::new();
+    o.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        o.custom_flags(libc::O_NONBLOCK);
+    }
+    o.open(p)
 }
 
 /// What a file that is not a regular file is, in words.

@@ -62,6 +62,12 @@ pub const MAX_TOKEN_BYTES: usize = 1 << 20;
 /// millions of bad sections gives a short report in bounded memory.
 pub const MAX_LISTED_PROBLEMS: usize = 100;
 
+/// Most problems one verification report lists in all, whatever their
+/// kinds (each kind that can repeat sums itself up after
+/// [`MAX_LISTED_PROBLEMS`]); the rest are counted in one more line, so a
+/// hostile archive of thousands of bad entries gives a short report.
+pub const MAX_REPORTED_PROBLEMS: usize = 10 * MAX_LISTED_PROBLEMS;
+
 /// Largest key file read (public or secret): real ones are under 1 KB.
 pub const MAX_KEY_FILE: u64 = 64 * 1024;
 

@@ -146,20 +146,7 @@ fn raw_entries(entries: &[(String, Vec<u8>)]) -> Vec<Raw> {
 
 // ---------------------------------------------------------------- fixtures
 
-struct Fixture {
-    env: TestEnv,
-    key: Key,
-    archive: PathBuf,
-}
-
-/// A freshly sealed two-version archive and its signer's key.
-fn fixture() -> Fixture {
-    let env = TestEnv::new();
-    let key = env.keygen("secretariat");
-    let archive = env.seal_two_versions(&key, ARCHIVE);
-    assert_code(&env.verify(&archive, &key), 0, "the fresh archive verifies");
-    Fixture { env, key, archive }
-}
+// (Fixture and fixture() are in common: the two-version archive.)
 
 impl Fixture {
     /// Write a variant as `hostile/NAME/paris-2014-02-08.zip` (same file name,

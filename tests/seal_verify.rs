@@ -1034,3 +1034,39 @@ fn a_key_change_between_keys_sharing_an_id_is_a_key_change() {
         "a's version is a's",
     );
 }
+
+/// Rollback is a known limit (docs/threat-model.md): verify says so after
+/// every archive it verifies, and both an archive and an older copy of it
+/// verify.
+#[test]
+fn verify_says_an_older_copy_would_also_verify() {
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    let archive = env.seal_v1(&key, ARCHIVE);
+    let older = env.write("older.zip", std::fs::read(&archive).unwrap());
+    let v2 = env.write("v2.txt", declaration_v2());
+    assert_code(&env.seal(&v2, &key, &archive, T2, "", &[]), 0, "v2");
+    // Where it is not remembered (no state, or a first reading), an older
+    // copy verifies, and the report says that this is a limit.
+    for (p, n) in [(&archive, 2), (&older, 1)] {
+        let o = env.vellum([
+            "verify".as_ref(),
+            p.as_os_str(),
+            "--trust".as_ref(),
+            key.public.as_os_str(),
+            "--no-state".as_ref(),
+        ]);
+        assert_code(&o, 0, "both copies verify without state");
+        assert_says(&o, &format!("verified, {n} version(s)"), "its versions");
+        assert_says(
+            &o,
+            "an older copy of this archive would also verify",
+            "the limit",
+        );
+    }
+    // Remembered here: the newest is seen, then the older copy is a rollback.
+    assert_code(&env.verify(&archive, &key), 0, "the newest");
+    let o = env.verify(&older, &key);
+    assert_code(&o, 1, "the older copy after the newest");
+    assert_says(&o, "rollback", "the older copy after the newest");
+}

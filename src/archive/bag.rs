@@ -105,6 +105,12 @@ pub fn parse_info(text: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// How `bag-info.txt`'s first line starts: the agent is vellum, then its
+/// version (the only value verify does not derive, V5b).
+pub const AGENT_PREFIX: &str = "Bag-Software-Agent: vellum ";
+/// How `bag-info.txt`'s first line ends.
+pub const AGENT_SUFFIX: &str = " <text sealing>";
+
 /// `bag-info.txt` for an archive of the given format.
 pub fn bag_info(
     format: &str,
@@ -115,7 +121,7 @@ pub fn bag_info(
     versions: u32,
 ) -> String {
     format!(
-        "Bag-Software-Agent: vellum {} <text sealing>\nBagging-Date: {date}\nExternal-Description: A text sealed by vellum: {versions} signed version(s), OCFL object in data/\nExternal-Identifier: {archive_id}\nPayload-Oxum: {octets}.{files}\n{FORMAT_LABEL}: {}\n",
+        "{AGENT_PREFIX}{}{AGENT_SUFFIX}\nBagging-Date: {date}\nExternal-Description: A text sealed by vellum: {versions} signed version(s), OCFL object in data/\nExternal-Identifier: {archive_id}\nPayload-Oxum: {octets}.{files}\n{FORMAT_LABEL}: {}\n",
         env!("CARGO_PKG_VERSION"),
         format,
     )

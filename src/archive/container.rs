@@ -3,7 +3,10 @@
 //! memory, nothing extracted to disk), and reading an entry from the middle
 //! without inflating what comes before (Z6).
 //!
-//! Only this module touches the `zip` crate, and only to read. Archives are
+//! Archives are read here too, strictly (Z5a), through one file handle:
+//! the `zip` crate (which DOCX reading uses) accepts prefixes, gaps, junk
+//! after the end and local headers that disagree with the central
+//! directory, each a place for bytes no signature covers. Archives are
 //! written here, because an entry is deflated in chunks that each start a
 //! fresh deflate state (Z6): the stream is an ordinary deflate stream that
 //! every zip reader inflates, and a reader that knows where a chunk starts
@@ -16,10 +19,9 @@ use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, 
 use std::collections::HashMap;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom, Write};
+use std::io::{BufReader, Read, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use zip::{CompressionMethod, ZipArchive};
 
 /// Deflate level used for new entries (Z4). Measured with zlib-rs on 30 MB
 /// of the benchmark prose in 1 MiB chunks: level 6 0.62 s and ratio
@@ -50,13 +52,21 @@ const ZIP32_MAX: u64 = 0xFFFF_FFFE;
 pub enum ZipProblem {
     /// Not a zip at all (why).
     NotZip(&'static str),
-    /// A zip64 end record.
+    /// A zip64 end record or entry.
     Zip64,
     /// More than [`MAX_ENTRIES`] entries.
     TooManyEntries(u64),
     /// A central directory larger than [`MAX_CENTRAL_DIRECTORY`].
     CentralDirectoryTooLarge(u64),
-    /// The zip library's reason.
+    /// Bytes that no entry, central directory or end record accounts for
+    /// (Z5a): before the first entry, between entries, after the end record.
+    Unaccounted(Unaccounted),
+    /// A zip comment or an entry comment: bytes no signature covers (Z5a).
+    Comment(Option<String>),
+    /// A local header that disagrees with its central directory record
+    /// (Z5a): the entry and the field.
+    LocalHeader(String, &'static str),
+    /// A central directory that does not parse (why).
     Unreadable(String),
     /// Duplicate entry names.
     Duplicates,
@@ -70,6 +80,8 @@ pub enum ZipProblem {
     Encrypted(String),
     /// Another compression method than stored or deflate.
     Method(String),
+    /// General-purpose flags vellum does not read (a data descriptor, say).
+    Flags(String, u16),
     /// A declared size over [`MAX_ENTRY_SIZE`].
     EntryTooLarge(String, u64),
     /// A folder entry with content.
@@ -98,6 +110,39 @@ pub enum ZipProblem {
     },
 }
 
+/// Where bytes are that the zip's structure does not account for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unaccounted {
+    /// Before the first local header (a prefix): how many.
+    Prefix(u64),
+    /// Between the end of one entry and the next header: at this offset.
+    Gap(u64),
+    /// Between the last entry and the central directory: how many.
+    BeforeDirectory(u64),
+    /// After the end-of-central-directory record (junk, a second zip).
+    AfterEnd,
+    /// Two end-of-central-directory records.
+    SecondEnd,
+}
+
+impl fmt::Display for Unaccounted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Unaccounted::Prefix(0) => f.write_str("bytes before the first entry"),
+            Unaccounted::Prefix(n) => write!(f, "{n} bytes before the first entry"),
+            Unaccounted::Gap(at) => write!(f, "bytes between two entries (at offset {at})"),
+            Unaccounted::BeforeDirectory(n) => {
+                write!(
+                    f,
+                    "{n} bytes between the last entry and the central directory"
+                )
+            }
+            Unaccounted::AfterEnd => f.write_str("bytes after the end of central directory"),
+            Unaccounted::SecondEnd => f.write_str("a second end of central directory record"),
+        }
+    }
+}
+
 impl fmt::Display for ZipProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -109,6 +154,15 @@ impl fmt::Display for ZipProblem {
             ZipProblem::CentralDirectoryTooLarge(n) => {
                 write!(f, "central directory too large ({n} bytes)")
             }
+            ZipProblem::Unaccounted(u) => write!(f, "{u}, which no signature covers"),
+            ZipProblem::Comment(None) => f.write_str("a zip comment, which no signature covers"),
+            ZipProblem::Comment(Some(n)) => {
+                write!(f, "{n}: an entry comment, which no signature covers")
+            }
+            ZipProblem::LocalHeader(n, field) => write!(
+                f,
+                "{n}: its local header and central directory disagree ({field})"
+            ),
             ZipProblem::Unreadable(e) => write!(f, "not a valid zip archive: {e}"),
             ZipProblem::Duplicates => f.write_str("duplicate entry names in the zip"),
             ZipProblem::NameNotUtf8(i) => write!(f, "entry {i} has a name that is not UTF-8"),
@@ -116,6 +170,10 @@ impl fmt::Display for ZipProblem {
             ZipProblem::Symlink(n) => write!(f, "{n}: symbolic links are not allowed"),
             ZipProblem::Encrypted(n) => write!(f, "{n}: encrypted entries are not allowed"),
             ZipProblem::Method(n) => write!(f, "{n}: unsupported compression method"),
+            ZipProblem::Flags(n, v) => write!(
+                f,
+                "{n}: general-purpose flags {v:#06x} (a data descriptor or another feature vellum archives never use)"
+            ),
             ZipProblem::EntryTooLarge(n, s) => write!(
                 f,
                 "{n}: declared size {s} exceeds the limit of {MAX_ENTRY_SIZE} bytes"
@@ -168,66 +226,495 @@ pub struct Entry {
     pub is_dir: bool,
 }
 
-/// An opened archive: its entry list. Content is read on demand, each reader
-/// with its own file handle, so entries can be read on several threads.
+/// Where an entry's data is and how it is stored, from its two headers
+/// (which agree, Z5a).
+#[derive(Debug, Clone)]
+struct Stored {
+    method: CompressionMethod,
+    crc: u32,
+    csize: u64,
+    data_start: u64,
+    seek_table: Option<SeekTable>,
+}
+
+/// How an entry's data is compressed (Z4): stored or deflated only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CompressionMethod {
+    Stored,
+    Deflated,
+}
+
+/// An opened archive: its entry list, and the one file handle every read
+/// goes through for as long as it is open (so that a file renamed over
+/// the path in the middle of a run is never mixed with the one opened).
+/// Reads are positioned (`pread`), so entries can be read on several
+/// threads at once through the same handle.
 pub struct ZipIn {
     path: PathBuf,
-    /// Entries in central-directory order.
+    file: File,
+    /// Entries in central-directory order, which is their order in the file.
     pub entries: Vec<Entry>,
+    stored: Vec<Stored>,
     by_name: HashMap<String, usize>,
 }
 
-/// Read the end of central directory record to bound what the zip parser
-/// will allocate, before handing the file to it.
-fn precheck(f: &mut File, path: &Path) -> Result<(), ReadError> {
-    let io = |e| ReadError::Io(path.to_owned(), e);
-    let invalid = |p| Err(ReadError::Invalid(p));
-    let len = f.seek(SeekFrom::End(0)).map_err(io)?;
-    if len < 22 {
-        return invalid(ZipProblem::NotZip("too short"));
+/// Signature of a local file header.
+const LOCAL_SIG: &[u8; 4] = b"PK\x03\x04";
+/// Signature of a central directory record.
+const CENTRAL_SIG: &[u8; 4] = b"PK\x01\x02";
+/// Signature of the end-of-central-directory record.
+const END_SIG: &[u8; 4] = b"PK\x05\x06";
+/// Signature of the zip64 end-of-central-directory locator.
+const ZIP64_LOCATOR_SIG: &[u8; 4] = b"PK\x06\x07";
+/// Length of the end record without its comment.
+const END_LEN: usize = 22;
+/// Length of a local header without name and extra field.
+const LOCAL_LEN: usize = 30;
+/// Length of a central record without name, extra field and comment.
+const CENTRAL_LEN: usize = 46;
+/// Header id of the zip64 extended information extra field.
+const ZIP64_EXTRA_ID: u16 = 0x0001;
+/// General-purpose flags a vellum archive's entries may carry: bits 1–2
+/// (deflate options some writers set) and 11 (UTF-8 name). Encryption
+/// (0, 6, 13) and data descriptors (3) are refused.
+const ALLOWED_FLAGS: u16 = 0b0000_1000_0000_0110;
+/// Flags that mean encryption.
+const ENCRYPTION_FLAGS: u16 = (1 << 0) | (1 << 6) | (1 << 13);
+
+/// Read exactly `buf.len()` bytes at `offset` through a shared handle.
+fn read_at(file: &File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
     }
-    let tail_len = len.min(22 + 65_535);
-    f.seek(SeekFrom::Start(len - tail_len)).map_err(io)?;
+    #[cfg(windows)]
+    {
+        let (mut buf, mut offset) = (buf, offset);
+        while !buf.is_empty() {
+            match std::os::windows::fs::FileExt::seek_read(file, buf, offset) {
+                Ok(0) => return Err(std::io::ErrorKind::UnexpectedEof.into()),
+                Ok(n) => {
+                    buf = &mut buf[n..];
+                    offset += n as u64;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A byte range of the archive file, read through the shared handle.
+struct Range<'a> {
+    file: &'a File,
+    pos: u64,
+    end: u64,
+}
+
+impl Read for Range<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = (self.end.saturating_sub(self.pos)).min(buf.len() as u64) as usize;
+        if n == 0 {
+            return Ok(0);
+        }
+        read_at(self.file, &mut buf[..n], self.pos)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+fn u16_at(b: &[u8], at: usize) -> u16 {
+    u16::from_le_bytes([b[at], b[at + 1]])
+}
+
+fn u32_at(b: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]])
+}
+
+/// The end record's fields that matter (Z5).
+struct End {
+    /// Where the record starts.
+    at: u64,
+    entries: u64,
+    cd_size: u64,
+    cd_offset: u64,
+}
+
+/// Find the end-of-central-directory record (Z5a). vellum never writes a
+/// comment, so the record is the last 22 bytes of the file; anything else
+/// is named for what it is. Only the last 65,557 bytes are looked at, and
+/// a record that a comment holds (the old trick of a fake record that a
+/// backwards search meets first) is refused with the comment.
+fn find_end(file: &File, len: u64) -> Result<End, ZipProblem> {
+    if len < END_LEN as u64 {
+        return Err(ZipProblem::NotZip("too short"));
+    }
+    let tail_len = len.min((END_LEN + 0xFFFF) as u64);
     let mut tail = vec![0u8; tail_len as usize];
-    f.read_exact(&mut tail).map_err(io)?;
-    let Some(pos) = tail.windows(4).rposition(|w| w == b"PK\x05\x06") else {
-        return invalid(ZipProblem::NotZip("no end of central directory"));
-    };
-    let eocd = &tail[pos..];
-    if eocd.len() < 22 {
-        return invalid(ZipProblem::NotZip("truncated end of central directory"));
+    read_at(file, &mut tail, len - tail_len)
+        .map_err(|_| ZipProblem::NotZip("cannot read its end"))?;
+    let at = tail.len() - END_LEN;
+    let e = &tail[at..];
+    if &e[..4] != END_SIG || u16_at(e, 20) != 0 {
+        // Where a record is in the tail says what the bytes after it are.
+        return Err(
+            match tail
+                .windows(4)
+                .enumerate()
+                .filter(|(_, w)| w == END_SIG)
+                .map(|(i, _)| i)
+                .find(|&i| i + END_LEN <= tail.len())
+            {
+                None => ZipProblem::NotZip("no end of central directory"),
+                Some(i) if i + END_LEN + u16_at(&tail, i + 20) as usize == tail.len() => {
+                    ZipProblem::Comment(None)
+                }
+                Some(_) => ZipProblem::Unaccounted(Unaccounted::AfterEnd),
+            },
+        );
     }
-    let entries = u16::from_le_bytes([eocd[10], eocd[11]]) as u64;
-    let cd_size = u32::from_le_bytes([eocd[12], eocd[13], eocd[14], eocd[15]]) as u64;
-    if entries == 0xFFFF || cd_size == 0xFFFF_FFFF {
-        return invalid(ZipProblem::Zip64);
+    if tail[..at].windows(4).any(|w| w == END_SIG) && tail[..at].len() >= END_LEN {
+        // Another record within reach: a second zip appended, or one
+        // hidden in the data. Either way two readers could disagree.
+        let before = &tail[..at];
+        if before.windows(4).enumerate().any(|(i, w)| {
+            w == END_SIG && i + END_LEN <= before.len() && is_plausible_end(&before[i..])
+        }) {
+            return Err(ZipProblem::Unaccounted(Unaccounted::SecondEnd));
+        }
+    }
+    let (disk, cd_disk) = (u16_at(e, 4), u16_at(e, 6));
+    let (on_disk, entries) = (u16_at(e, 8) as u64, u16_at(e, 10) as u64);
+    let (cd_size, cd_offset) = (u32_at(e, 12) as u64, u32_at(e, 16) as u64);
+    if entries == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
+        return Err(ZipProblem::Zip64);
+    }
+    if at >= 20 && &tail[at - 20..at - 16] == ZIP64_LOCATOR_SIG {
+        return Err(ZipProblem::Zip64);
+    }
+    if disk != 0 || cd_disk != 0 || on_disk != entries {
+        return Err(ZipProblem::NotZip("a multi-part zip"));
     }
     if entries > MAX_ENTRIES {
-        return invalid(ZipProblem::TooManyEntries(entries));
+        return Err(ZipProblem::TooManyEntries(entries));
     }
     if cd_size > MAX_CENTRAL_DIRECTORY {
-        return invalid(ZipProblem::CentralDirectoryTooLarge(cd_size));
+        return Err(ZipProblem::CentralDirectoryTooLarge(cd_size));
     }
-    f.seek(SeekFrom::Start(0)).map_err(io)?;
-    Ok(())
+    Ok(End {
+        at: len - END_LEN as u64,
+        entries,
+        cd_size,
+        cd_offset,
+    })
 }
 
-fn open_file(path: &Path) -> Result<File, ReadError> {
-    let f = File::open(path).map_err(|e| ReadError::Io(path.to_owned(), e))?;
-    if f.metadata().map(|m| m.is_dir()).unwrap_or(false) {
-        return Err(ReadError::Io(
-            path.to_owned(),
-            std::io::Error::other("is a folder, not an archive file"),
-        ));
-    }
-    Ok(f)
+/// Whether bytes starting with an end record's signature look like a
+/// record (single disk, entry counts that agree), not a chance match in
+/// compressed data.
+fn is_plausible_end(b: &[u8]) -> bool {
+    u16_at(b, 4) == 0 && u16_at(b, 6) == 0 && u16_at(b, 8) == u16_at(b, 10)
 }
 
-fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<File>>, ReadError> {
-    let mut f = open_file(path)?;
-    precheck(&mut f, path)?;
-    ZipArchive::new(BufReader::new(f))
-        .map_err(|e| ReadError::Invalid(ZipProblem::Unreadable(e.to_string())))
+/// One central directory record, parsed.
+struct Central {
+    name: Vec<u8>,
+    made_by: u16,
+    flags: u16,
+    method: u16,
+    crc: u32,
+    csize: u64,
+    size: u64,
+    mode: u32,
+    offset: u64,
+    extra: Vec<u8>,
+}
+
+/// The sizes a zip64 extra field gives for fields set to `0xFFFFFFFF`.
+fn zip64_sizes(mut extra: &[u8], size: &mut u64, csize: &mut u64) {
+    while extra.len() >= 4 {
+        let (id, len) = (u16_at(extra, 0), u16_at(extra, 2) as usize);
+        let Some(data) = extra.get(4..4 + len) else {
+            return;
+        };
+        if id == ZIP64_EXTRA_ID {
+            let mut d = data;
+            for v in [size, csize] {
+                if *v == 0xFFFF_FFFF && d.len() >= 8 {
+                    *v = u64::from_le_bytes(d[..8].try_into().expect("8"));
+                    d = &d[8..];
+                }
+            }
+            return;
+        }
+        extra = &extra[4 + len..];
+    }
+}
+
+/// Parse the central directory: exactly `entries` records filling it.
+fn parse_central(cd: &[u8], entries: u64) -> Result<Vec<Central>, ZipProblem> {
+    let bad = |why: &str| ZipProblem::Unreadable(why.to_owned());
+    let mut out = Vec::with_capacity(entries as usize);
+    let mut at = 0usize;
+    for i in 0..entries {
+        let h = cd
+            .get(at..at + CENTRAL_LEN)
+            .ok_or_else(|| bad(&format!("central directory ends within record {i}")))?;
+        if &h[..4] != CENTRAL_SIG {
+            return Err(bad(&format!(
+                "record {i} of the central directory is not one"
+            )));
+        }
+        let (n, m, k) = (
+            u16_at(h, 28) as usize,
+            u16_at(h, 30) as usize,
+            u16_at(h, 32) as usize,
+        );
+        let body = cd
+            .get(at + CENTRAL_LEN..at + CENTRAL_LEN + n + m + k)
+            .ok_or_else(|| bad(&format!("central directory ends within record {i}")))?;
+        let name = body[..n].to_vec();
+        if k != 0 {
+            let shown = String::from_utf8_lossy(&name).into_owned();
+            return Err(ZipProblem::Comment(Some(shown)));
+        }
+        if u16_at(h, 34) != 0 {
+            return Err(ZipProblem::NotZip("a multi-part zip"));
+        }
+        let mut c = Central {
+            made_by: u16_at(h, 4),
+            flags: u16_at(h, 8),
+            method: u16_at(h, 10),
+            crc: u32_at(h, 16),
+            csize: u32_at(h, 20) as u64,
+            size: u32_at(h, 24) as u64,
+            mode: u32_at(h, 38) >> 16,
+            offset: u32_at(h, 42) as u64,
+            extra: body[n..n + m].to_vec(),
+            name,
+        };
+        zip64_sizes(&c.extra, &mut c.size, &mut c.csize);
+        out.push(c);
+        at += CENTRAL_LEN + n + m + k;
+    }
+    if at != cd.len() {
+        return Err(bad("the central directory holds more than its records"));
+    }
+    Ok(out)
+}
+
+impl ZipIn {
+    /// Open an archive and list its entries, reading it strictly (Z5,
+    /// Z5a): every byte of the file is a local header, entry data, the
+    /// central directory or its end record, in that order without gaps;
+    /// each local header agrees with its central record; no comments;
+    /// structural problems (duplicate names, unsafe paths, symlinks,
+    /// oversized entries) are errors here.
+    pub fn open(path: &Path) -> Result<ZipIn, ReadError> {
+        let file = crate::files::open_without_waiting(path)
+            .map_err(|e| ReadError::Io(path.to_owned(), e))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| ReadError::Io(path.to_owned(), e))?;
+        if meta.is_dir() {
+            return Err(ReadError::Io(
+                path.to_owned(),
+                std::io::Error::other("is a folder, not an archive file"),
+            ));
+        }
+        if !meta.is_file() {
+            return Err(ReadError::Io(
+                path.to_owned(),
+                std::io::Error::other(format!(
+                    "is {}, not an archive file",
+                    crate::files::kind_of(&meta)
+                )),
+            ));
+        }
+        let (entries, stored, by_name) =
+            read_structure(&file, meta.len()).map_err(|p| match p {
+                Structure::Io(e) => ReadError::Io(path.to_owned(), e),
+                Structure::Invalid(p) => ReadError::Invalid(p),
+            })?;
+        Ok(ZipIn {
+            path: path.to_owned(),
+            file,
+            entries,
+            stored,
+            by_name,
+        })
+    }
+
+    /// Whether the file at `path` is still the file this archive was
+    /// opened from (same file, same size and time of change): seal checks
+    /// this just before it renames a new archive over the old.
+    pub fn is_still_at(&self, path: &Path) -> std::io::Result<bool> {
+        let (now, then) = (std::fs::metadata(path)?, self.file.metadata()?);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if (now.dev(), now.ino(), now.ctime(), now.ctime_nsec())
+                != (then.dev(), then.ino(), then.ctime(), then.ctime_nsec())
+            {
+                return Ok(false);
+            }
+        }
+        Ok(now.len() == then.len() && now.modified().ok() == then.modified().ok())
+    }
+}
+
+/// Why [`read_structure`] failed.
+enum Structure {
+    Io(std::io::Error),
+    Invalid(ZipProblem),
+}
+
+impl From<ZipProblem> for Structure {
+    fn from(p: ZipProblem) -> Self {
+        Structure::Invalid(p)
+    }
+}
+
+type Listing = (Vec<Entry>, Vec<Stored>, HashMap<String, usize>);
+
+/// Z5, Z5a: the end record, the central directory, and each local header
+/// against its central record, accounting for every byte of the file.
+fn read_structure(file: &File, len: u64) -> Result<Listing, Structure> {
+    let end = find_end(file, len)?;
+    let mut start = [0u8; 4];
+    if end.entries > 0 && (read_at(file, &mut start, 0).is_err() || &start != LOCAL_SIG) {
+        // The offsets of a zip with a prefix are either moved (then its
+        // first entry is not at 0) or not (then they are short by it).
+        let shift = end.at.saturating_sub(end.cd_offset + end.cd_size);
+        if shift > 0 {
+            return Err(ZipProblem::Unaccounted(Unaccounted::Prefix(shift)).into());
+        }
+    }
+    if end.cd_offset + end.cd_size != end.at {
+        return Err(if end.cd_offset + end.cd_size < end.at {
+            ZipProblem::Unaccounted(Unaccounted::BeforeDirectory(
+                end.at - end.cd_offset - end.cd_size,
+            ))
+        } else {
+            ZipProblem::NotZip("its central directory is not where its end record says")
+        }
+        .into());
+    }
+    let mut cd = vec![0u8; end.cd_size as usize];
+    read_at(file, &mut cd, end.cd_offset).map_err(Structure::Io)?;
+    let records = parse_central(&cd, end.entries)?;
+    drop(cd);
+    let invalid = |p| Structure::Invalid(p);
+    let mut entries = Vec::with_capacity(records.len());
+    let mut stored = Vec::with_capacity(records.len());
+    let mut by_name = HashMap::with_capacity(records.len());
+    let mut next = 0u64; // where the next local header must start
+    for (i, c) in records.into_iter().enumerate() {
+        let name =
+            String::from_utf8(c.name.clone()).map_err(|_| invalid(ZipProblem::NameNotUtf8(i)))?;
+        check_name(&name).map_err(|why| invalid(ZipProblem::BadName(name.clone(), why)))?;
+        if c.flags & ENCRYPTION_FLAGS != 0 {
+            return Err(invalid(ZipProblem::Encrypted(name)));
+        }
+        // A symbolic link: a Unix-made entry of file type 0o120000.
+        if c.made_by >> 8 == 3 && c.mode & 0o170000 == 0o120000 {
+            return Err(invalid(ZipProblem::Symlink(name)));
+        }
+        let method = match c.method {
+            0 => CompressionMethod::Stored,
+            8 => CompressionMethod::Deflated,
+            _ => return Err(invalid(ZipProblem::Method(name))),
+        };
+        if c.size > MAX_ENTRY_SIZE {
+            return Err(invalid(ZipProblem::EntryTooLarge(name, c.size)));
+        }
+        if c.size >= 0xFFFF_FFFF || c.csize >= 0xFFFF_FFFF || c.offset == 0xFFFF_FFFF {
+            return Err(invalid(ZipProblem::Zip64));
+        }
+        if c.flags & !ALLOWED_FLAGS != 0 {
+            return Err(invalid(ZipProblem::Flags(name, c.flags)));
+        }
+        let is_dir = name.ends_with('/');
+        if is_dir && c.size != 0 {
+            return Err(invalid(ZipProblem::FolderWithContent(name)));
+        }
+        if method == CompressionMethod::Stored && c.csize != c.size {
+            return Err(invalid(ZipProblem::LocalHeader(
+                name,
+                "stored sizes differ",
+            )));
+        }
+        if by_name.insert(name.clone(), i).is_some() {
+            return Err(invalid(ZipProblem::Duplicates));
+        }
+        // The local header: right where the previous entry ended.
+        if c.offset != next {
+            return Err(invalid(ZipProblem::Unaccounted(
+                if i == 0 && c.offset > 0 {
+                    Unaccounted::Prefix(c.offset)
+                } else if c.offset > next {
+                    Unaccounted::Gap(next)
+                } else {
+                    return Err(invalid(ZipProblem::NotZip("entries that overlap")));
+                },
+            )));
+        }
+        if c.offset + (LOCAL_LEN + c.name.len()) as u64 > end.cd_offset {
+            return Err(invalid(ZipProblem::NotZip(
+                "an entry runs into the central directory",
+            )));
+        }
+        let mut h = vec![0u8; LOCAL_LEN + c.name.len()];
+        read_at(file, &mut h, c.offset).map_err(Structure::Io)?;
+        let disagree = |field| Err(invalid(ZipProblem::LocalHeader(name.clone(), field)));
+        if &h[..4] != LOCAL_SIG {
+            return disagree("no local header where the central directory says");
+        }
+        if h[LOCAL_LEN..] != c.name[..] || u16_at(&h, 26) as usize != c.name.len() {
+            return disagree("name");
+        }
+        if u16_at(&h, 6) != c.flags {
+            return disagree("flags");
+        }
+        if u16_at(&h, 8) != c.method {
+            return disagree("method");
+        }
+        if u32_at(&h, 14) != c.crc {
+            return disagree("CRC");
+        }
+        if u32_at(&h, 18) as u64 != c.csize || u32_at(&h, 22) as u64 != c.size {
+            return disagree("sizes");
+        }
+        let data_start = c.offset + (LOCAL_LEN + c.name.len()) as u64 + u16_at(&h, 28) as u64;
+        next = data_start + c.csize;
+        if next > end.cd_offset {
+            return Err(invalid(ZipProblem::NotZip(
+                "an entry runs into the central directory",
+            )));
+        }
+        entries.push(Entry {
+            name,
+            size: c.size,
+            index: i,
+            is_dir,
+        });
+        stored.push(Stored {
+            method,
+            crc: c.crc,
+            csize: c.csize,
+            data_start,
+            seek_table: SeekTable::from_extra(&c.extra),
+        });
+    }
+    if next != end.cd_offset {
+        return Err(invalid(ZipProblem::Unaccounted(if entries.is_empty() {
+            Unaccounted::Prefix(end.cd_offset)
+        } else {
+            Unaccounted::BeforeDirectory(end.cd_offset - next)
+        })));
+    }
+    Ok((entries, stored, by_name))
 }
 
 /// Where each deflate chunk of an entry starts (Z6): pairs of
@@ -280,59 +767,6 @@ impl SeekTable {
 }
 
 impl ZipIn {
-    /// Open an archive and list its entries. Structural problems (duplicate
-    /// names, unsafe paths, symlinks, oversized entries) are errors here.
-    pub fn open(path: &Path) -> Result<ZipIn, ReadError> {
-        let mut z = open_zip(path)?;
-        let invalid = |p| ReadError::Invalid(p);
-        if z.has_duplicate_names() {
-            return Err(invalid(ZipProblem::Duplicates));
-        }
-        let mut entries = Vec::with_capacity(z.len());
-        let mut by_name = HashMap::new();
-        for i in 0..z.len() {
-            let f = z
-                .by_index_raw(i)
-                .map_err(|e| invalid(ZipProblem::Unreadable(format!("entry {i}: {e}"))))?;
-            let name = String::from_utf8(f.name_raw().to_vec())
-                .map_err(|_| invalid(ZipProblem::NameNotUtf8(i)))?;
-            check_name(&name).map_err(|why| invalid(ZipProblem::BadName(name.clone(), why)))?;
-            if f.is_symlink() {
-                return Err(invalid(ZipProblem::Symlink(name)));
-            }
-            if f.encrypted() {
-                return Err(invalid(ZipProblem::Encrypted(name)));
-            }
-            if !matches!(
-                f.compression(),
-                CompressionMethod::Stored | CompressionMethod::Deflated
-            ) {
-                return Err(invalid(ZipProblem::Method(name)));
-            }
-            if f.size() > MAX_ENTRY_SIZE {
-                return Err(invalid(ZipProblem::EntryTooLarge(name, f.size())));
-            }
-            let is_dir = name.ends_with('/');
-            if is_dir && f.size() != 0 {
-                return Err(invalid(ZipProblem::FolderWithContent(name)));
-            }
-            if by_name.insert(name.clone(), i).is_some() {
-                return Err(invalid(ZipProblem::Duplicates));
-            }
-            entries.push(Entry {
-                name,
-                size: f.size(),
-                index: i,
-                is_dir,
-            });
-        }
-        Ok(ZipIn {
-            path: path.to_owned(),
-            entries,
-            by_name,
-        })
-    }
-
     /// The entry with this name.
     pub fn get(&self, name: &str) -> Option<&Entry> {
         self.by_name.get(name).map(|&i| &self.entries[i])
@@ -341,6 +775,19 @@ impl ZipIn {
     fn entry(&self, name: &str) -> Result<&Entry, ReadError> {
         self.get(name)
             .ok_or(ReadError::Invalid(ZipProblem::Missing))
+    }
+
+    fn stored(&self, e: &Entry) -> &Stored {
+        &self.stored[e.index]
+    }
+
+    /// An entry's compressed data, read through the archive's handle.
+    fn raw(&self, s: &Stored) -> Range<'_> {
+        Range {
+            file: &self.file,
+            pos: s.data_start,
+            end: s.data_start + s.csize,
+        }
     }
 
     /// Read an inventory or the bag manifest whole (at most
@@ -401,28 +848,19 @@ impl ZipIn {
     /// An entry's chunks inflated in parallel, if its seek table fits it.
     fn inflate_chunks(&self, e: &Entry) -> Option<Vec<u8>> {
         use rayon::prelude::*;
-        let table = self.seek_table(&e.name)?;
+        let s = self.stored(e);
+        let table = s.seek_table.as_ref()?;
         if table.0.len() < 2 {
             return None;
         }
-        let mut z = open_zip(&self.path).ok()?;
-        let raw = z.by_index_raw(e.index).ok()?;
-        let (method, start, csize, crc) = (
-            raw.compression(),
-            raw.data_start()?,
-            raw.compressed_size(),
-            raw.crc32(),
-        );
-        drop(raw);
+        let csize = s.csize;
         // Deflate never makes text much larger: a compressed size past
         // this is not read into memory.
-        if method != CompressionMethod::Deflated || csize > e.size + e.size / 8 + (1 << 20) {
+        if s.method != CompressionMethod::Deflated || csize > e.size + e.size / 8 + (1 << 20) {
             return None;
         }
-        let mut file = open_file(&self.path).ok()?;
-        file.seek(SeekFrom::Start(start)).ok()?;
         let mut input = vec![0u8; csize as usize];
-        file.read_exact(&mut input).ok()?;
+        read_at(&self.file, &mut input, s.data_start).ok()?;
         let mut out = vec![0u8; e.size as usize];
         let mut ends: Vec<(u64, u64)> = table.0[1..].to_vec();
         ends.push((e.size, csize));
@@ -440,7 +878,7 @@ impl ZipIn {
         let ok = jobs
             .into_par_iter()
             .all(|(i, o, last)| inflate_exactly(i, o, last));
-        (ok && crc32fast::hash(&out) == crc).then_some(out)
+        (ok && crc32fast::hash(&out) == s.crc).then_some(out)
     }
 
     /// Read an entry through `f`, which gets a reader of its content that
@@ -467,17 +905,24 @@ impl ZipIn {
     fn checked<T>(
         &self,
         name: &str,
-        f: impl FnOnce(&mut Checked<std::io::Take<zip::read::ZipFile<'_, BufReader<File>>>>) -> T,
+        f: impl FnOnce(&mut Checked<'_>) -> T,
     ) -> Result<T, ReadError> {
         let e = self.entry(name)?;
-        let mut z = open_zip(&self.path)?;
-        let file = z
-            .by_index(e.index)
-            .map_err(|err| ReadError::Invalid(ZipProblem::Unreadable(err.to_string())))?;
+        let s = self.stored(e);
+        let raw = BufReader::with_capacity(READ_CHUNK.min(s.csize as usize + 1), self.raw(s));
+        let inner = match s.method {
+            CompressionMethod::Stored => Content::Stored(raw),
+            CompressionMethod::Deflated => {
+                Content::Deflated(flate2::bufread::DeflateDecoder::new(raw))
+            }
+        };
         let mut r = Checked {
-            inner: file.take(e.size + 1),
+            inner,
             total: 0,
             size: e.size,
+            csize: s.csize,
+            crc: crc32fast::Hasher::new(),
+            want_crc: s.crc,
             problem: None,
         };
         let t = f(&mut r);
@@ -526,23 +971,7 @@ impl ZipIn {
     /// The seek table of an entry (Z6), if it has one.
     pub fn seek_table(&self, name: &str) -> Option<SeekTable> {
         let e = self.get(name)?;
-        let mut z = open_zip(&self.path).ok()?;
-        let f = z.by_index_raw(e.index).ok()?;
-        let at = f.central_header_start();
-        drop(f);
-        let mut file = open_file(&self.path).ok()?;
-        file.seek(SeekFrom::Start(at)).ok()?;
-        let mut head = [0u8; 46];
-        file.read_exact(&mut head).ok()?;
-        if head[..4] != *b"PK\x01\x02" {
-            return None;
-        }
-        let name_len = u16::from_le_bytes([head[28], head[29]]) as u64;
-        let extra_len = u16::from_le_bytes([head[30], head[31]]) as usize;
-        file.seek(SeekFrom::Current(name_len as i64)).ok()?;
-        let mut extra = vec![0u8; extra_len];
-        file.read_exact(&mut extra).ok()?;
-        SeekTable::from_extra(&extra)
+        self.stored(e).seek_table.clone()
     }
 
     /// Hand `f` an entry's content from byte `from` on, inflating from the
@@ -556,26 +985,17 @@ impl ZipIn {
         from: u64,
         mut f: impl FnMut(&[u8]) -> ControlFlow<()>,
     ) -> Result<(), ReadError> {
-        let e = self.entry(name)?.clone();
-        let (skip_to, start_at) = self
-            .seek_table(name)
+        let e = self.entry(name)?;
+        let s = self.stored(e);
+        let (skip_to, start_at) = s
+            .seek_table
+            .as_ref()
             .and_then(|t| t.0.iter().rev().find(|(u, _)| *u <= from).copied())
+            .filter(|&(_, c)| c <= s.csize)
             .unwrap_or((0, 0));
-        let mut z = open_zip(&self.path)?;
-        let raw = z
-            .by_index_raw(e.index)
-            .map_err(|err| ReadError::Invalid(ZipProblem::Unreadable(err.to_string())))?;
-        let method = raw.compression();
-        let (data_start, csize) = (raw.data_start(), raw.compressed_size());
-        drop(raw);
-        let data_start = data_start.ok_or(ReadError::Invalid(ZipProblem::Damaged(
-            "no data offset".into(),
-        )))?;
         let io = |err| ReadError::Io(self.path.clone(), err);
-        let mut file = open_file(&self.path)?;
-        file.seek(SeekFrom::Start(data_start + start_at))
-            .map_err(io)?;
-        let mut input = file.take(csize.saturating_sub(start_at));
+        let mut input = self.raw(s);
+        input.pos += start_at;
         let mut pos = skip_to;
         let mut give = |b: &[u8], pos: &mut u64| -> ControlFlow<()> {
             let end = *pos + b.len() as u64;
@@ -589,7 +1009,7 @@ impl ZipIn {
             r
         };
         let mut inbuf = vec![0u8; READ_CHUNK];
-        if method == CompressionMethod::Stored {
+        if s.method == CompressionMethod::Stored {
             loop {
                 let n = input.read(&mut inbuf).map_err(io)?;
                 if n == 0 || give(&inbuf[..n], &mut pos).is_break() {
@@ -629,29 +1049,60 @@ impl ZipIn {
     }
 }
 
+/// An entry's content stream, before it is checked.
+enum Content<'a> {
+    Stored(BufReader<Range<'a>>),
+    Deflated(flate2::bufread::DeflateDecoder<BufReader<Range<'a>>>),
+}
+
 /// An entry's content, checked as it is read: at most its declared size,
-/// and exactly that size at the end. The first problem is kept.
-struct Checked<R> {
-    inner: R,
+/// exactly that size at the end, its CRC, and (deflated) a stream that
+/// ends exactly where its compressed data does. The first problem is kept.
+struct Checked<'a> {
+    inner: Content<'a>,
     total: u64,
     size: u64,
+    csize: u64,
+    crc: crc32fast::Hasher,
+    want_crc: u32,
     problem: Option<ZipProblem>,
 }
 
-impl<R: Read> Checked<R> {
+impl Checked<'_> {
     fn fail(&mut self, p: ZipProblem) -> std::io::Error {
         let e = std::io::Error::other(p.to_string());
         self.problem.get_or_insert(p);
         e
     }
+
+    /// At the end of the content: the CRC, and every compressed byte used.
+    fn at_end(&mut self) -> std::io::Result<()> {
+        if self.crc.clone().finalize() != self.want_crc {
+            return Err(self.fail(ZipProblem::Damaged("CRC mismatch".into())));
+        }
+        if let Content::Deflated(d) = &self.inner {
+            if d.total_in() != self.csize {
+                return Err(self.fail(ZipProblem::Damaged(
+                    "compressed data past the end of its deflate stream".into(),
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
-impl<R: Read> Read for Checked<R> {
+impl Read for Checked<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.problem.is_some() {
             return Err(std::io::Error::other("already failed"));
         }
-        let n = match self.inner.read(buf) {
+        // Never more than one byte past the declared size is asked for.
+        let room = (self.size + 1 - self.total).min(buf.len() as u64) as usize;
+        let got = match &mut self.inner {
+            Content::Stored(r) => r.read(&mut buf[..room]),
+            Content::Deflated(r) => r.read(&mut buf[..room]),
+        };
+        let n = match got {
             Ok(n) => n,
             Err(err) => return Err(self.fail(ZipProblem::Damaged(err.to_string()))),
         };
@@ -659,9 +1110,13 @@ impl<R: Read> Read for Checked<R> {
         if self.total > self.size {
             return Err(self.fail(ZipProblem::Overlong));
         }
-        if n == 0 && !buf.is_empty() && self.total != self.size {
-            let (got, declared) = (self.total, self.size);
-            return Err(self.fail(ZipProblem::Short { got, declared }));
+        self.crc.update(&buf[..n]);
+        if n == 0 && !buf.is_empty() {
+            if self.total != self.size {
+                let (got, declared) = (self.total, self.size);
+                return Err(self.fail(ZipProblem::Short { got, declared }));
+            }
+            self.at_end()?;
         }
         Ok(n)
     }
@@ -912,36 +1367,25 @@ impl ZipOut {
     /// Copy an entry of an old archive as it is: its compressed bytes, CRC,
     /// sizes and seek table (Z4).
     pub fn copy_from(&mut self, old: &ZipIn, name: &str) -> Result<(), WriteError> {
-        let e = old.entry(name).map_err(WriteError::Read)?.clone();
-        let mut z = open_zip(&old.path).map_err(WriteError::Read)?;
-        let raw = z.by_index_raw(e.index).map_err(|err| {
-            WriteError::Read(ReadError::Invalid(ZipProblem::Unreadable(err.to_string())))
-        })?;
-        let method = match raw.compression() {
+        let e = old.entry(name).map_err(WriteError::Read)?;
+        let s = old.stored(e);
+        let method = match s.method {
             CompressionMethod::Stored => 0,
-            _ => 8,
+            CompressionMethod::Deflated => 8,
         };
-        let (crc, csize, size) = (raw.crc32(), raw.compressed_size(), raw.size());
-        let data_start =
-            raw.data_start()
-                .ok_or(WriteError::Read(ReadError::Invalid(ZipProblem::Damaged(
-                    "no data offset".into(),
-                ))))?;
-        drop(raw);
-        let extra = old
-            .seek_table(name)
+        let extra = s
+            .seek_table
+            .as_ref()
             .map(|t| t.to_extra())
             .unwrap_or_default();
-        let mut f = open_file(&old.path).map_err(WriteError::Read)?;
-        f.seek(SeekFrom::Start(data_start))?;
         let h = Header {
             name: name.as_bytes(),
             method,
-            crc,
-            csize,
-            size,
+            crc: s.crc,
+            csize: s.csize,
+            size: e.size,
         };
-        self.entry(h, &mut BufReader::new(f), &extra)
+        self.entry(h, &mut BufReader::new(old.raw(s)), &extra)
     }
 
     /// Finish the archive (the central directory and its end record) and
@@ -1164,6 +1608,27 @@ mod tests {
         let z = ZipIn::open(&q).unwrap();
         assert!(z.inflate_chunks(z.get("b/big.txt").unwrap()).is_none());
         assert!(z.read_whole_chunked("b/big.txt", 1 << 30, "t").is_err());
+    }
+
+    /// W3: an archive opened is known from a file renamed over its path,
+    /// and every read goes through the file opened, not the path.
+    #[test]
+    fn is_still_at() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |name: &str, body: &[u8]| {
+            let p = dir.path().join(name);
+            let mut out = ZipOut::new(File::create(&p).unwrap());
+            out.add("b/t.txt", &prepare(body, None)).unwrap();
+            out.finish().unwrap();
+            p
+        };
+        let a = write("a.zip", b"first");
+        let z = ZipIn::open(&a).unwrap();
+        assert!(z.is_still_at(&a).unwrap());
+        let b = write("b.zip", b"second");
+        std::fs::rename(&b, &a).unwrap();
+        assert!(!z.is_still_at(&a).unwrap());
+        assert_eq!(z.read_tiny("b/t.txt").unwrap(), b"first");
     }
 
     #[test]

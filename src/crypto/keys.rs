@@ -74,12 +74,17 @@ pub enum KeyFormatError {
     SecretLength,
     /// The secret's public key or id is not the one recorded beside it.
     Mismatch,
+    /// More after the key line: a second key, or anything else.
+    TrailingText,
 }
 
 impl fmt::Display for KeyFormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             KeyFormatError::Empty => f.write_str("empty public key file"),
+            KeyFormatError::TrailingText => f.write_str(
+                "more than one key line, or text after the key: a public key file holds one key",
+            ),
             KeyFormatError::NoKeyLine => f.write_str("no key after the comment line"),
             KeyFormatError::NotBase64 => f.write_str("the key line is not base64"),
             KeyFormatError::NotMinisignEd25519 => f.write_str("not a minisign Ed25519 public key"),
@@ -299,6 +304,10 @@ impl PublicKey {
         } else {
             first
         };
+        if lines.next().is_some() {
+            // Which of two keys a reader takes must never be a question.
+            return Err(KeyFormatError::TrailingText);
+        }
         let raw = B64.decode(b64).map_err(|_| KeyFormatError::NotBase64)?;
         if raw.len() != 42 || &raw[..2] != MINISIGN_KEY_ALG {
             return Err(KeyFormatError::NotMinisignEd25519);
@@ -321,14 +330,29 @@ impl PublicKey {
     }
 }
 
+/// A key file's text: at most [`MAX_KEY_FILE`] bytes of a regular file
+/// (a FIFO or a device is refused before it is read, a larger file is an
+/// error, not cut short).
 fn read_small(path: &Path) -> Result<String, KeyError> {
-    use std::io::Read;
-    let f = std::fs::File::open(path).map_err(|e| KeyError::Io(path.to_owned(), e))?;
-    let mut s = String::new();
-    f.take(MAX_KEY_FILE)
-        .read_to_string(&mut s)
-        .map_err(|e| KeyError::Io(path.to_owned(), e))?;
-    Ok(s)
+    use crate::files::FileError;
+    let bytes = crate::files::read_bounded(path, MAX_KEY_FILE).map_err(|e| {
+        let why = match &e {
+            FileError::Io(_, io) => std::io::Error::new(io.kind(), io.to_string()),
+            FileError::IsFolder(_) => std::io::Error::other("is a folder, not a file"),
+            FileError::NotAFile(_, what) => std::io::Error::other(format!("is {what}, not a file")),
+            FileError::TooLarge { limit, .. } => std::io::Error::other(format!(
+                "larger than {}, more than a key file holds",
+                crate::files::size_in_words(*limit)
+            )),
+        };
+        KeyError::Io(path.to_owned(), why)
+    })?;
+    String::from_utf8(bytes).map_err(|_| {
+        KeyError::Io(
+            path.to_owned(),
+            std::io::Error::new(std::io::ErrorKind::InvalidData, "not UTF-8 text"),
+        )
+    })
 }
 
 /// A secret key, zeroized when dropped.
@@ -608,7 +632,18 @@ pub fn find<'k>(trusted: &'k [TrustedKey], fp: &Fingerprint) -> Option<&'k Trust
 /// different keys with the same key id are refused, since an id is only a
 /// label anyone can copy.
 pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<TrustedKey>, KeyError> {
+    load_trusted_reporting(paths).map(|(keys, _)| keys)
+}
+
+/// [`load_trusted`], and the .pub files found in folders that were skipped
+/// because they do not hold one public key (K7a): one bad file in a shared
+/// folder is reported, not a reason for every verification to fail. A
+/// file named itself is never skipped: it is an error.
+pub fn load_trusted_reporting(
+    paths: &[PathBuf],
+) -> Result<(Vec<TrustedKey>, Vec<KeyError>), KeyError> {
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for p in paths {
         if p.is_dir() {
             let rd = std::fs::read_dir(p).map_err(|e| KeyError::Io(p.clone(), e))?;
@@ -617,22 +652,24 @@ pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<TrustedKey>, KeyError> {
                 .filter(|f| f.extension().is_some_and(|x| x == PUB_SUFFIX) && f.is_file())
                 .collect();
             found.sort();
-            files.extend(found);
+            files.extend(found.into_iter().map(|f| (f, true)));
         } else {
-            files.push(p.clone());
+            files.push((p.clone(), false));
         }
     }
     let mut keys: Vec<TrustedKey> = Vec::new();
-    for f in files {
-        add_trusted(
-            &mut keys,
-            TrustedKey {
-                key: PublicKey::read(&f)?,
-                source: f,
-            },
-        )?;
+    for (f, in_folder) in files {
+        let key = match PublicKey::read(&f) {
+            Ok(k) => k,
+            Err(e @ KeyError::Format(..)) if in_folder => {
+                skipped.push(e);
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        add_trusted(&mut keys, TrustedKey { key, source: f })?;
     }
-    Ok(keys)
+    Ok((keys, skipped))
 }
 
 /// Add a key to a trust set: once per key, refused beside another key with

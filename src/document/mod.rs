@@ -328,7 +328,7 @@ pub fn read_path(
     use std::io::Read;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
     let io = |e| FileError::Io(path.to_owned(), e);
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = crate::files::open_without_waiting(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if meta.is_dir() {
         return Err(FileError::IsFolder(path.to_owned()));
@@ -366,7 +366,7 @@ pub fn read_warc_path(
 ) -> Result<(), crate::files::FileError> {
     use crate::files::FileError;
     let io = |e| FileError::Io(path.to_owned(), e);
-    let file = std::fs::File::open(path).map_err(io)?;
+    let file = crate::files::open_without_waiting(path).map_err(io)?;
     let meta = file.metadata().map_err(io)?;
     if !meta.is_file() {
         return Err(FileError::NotAFile(

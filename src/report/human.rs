@@ -501,6 +501,11 @@ fn key_change_line(v: &crate::verify::VersionReport) -> String {
         .unwrap_or_default()
 }
 
+/// What a verified archive does not show (docs/threat-model.md, "Rollback
+/// and freeze"): that it is the newest. Said after every verified archive
+/// until vellum keeps state of what it has seen.
+pub const ROLLBACK_NOTE: &str = "  note: an older copy of this archive would also verify where this archive was not verified before (F1-F4 remember what was); that this copy holds the newest version is not something a signature shows\n";
+
 /// Human verify result: verified with each version, or every problem.
 pub fn verify(r: &crate::verify::Report) -> String {
     let mut s = String::new();
@@ -523,6 +528,7 @@ pub fn verify(r: &crate::verify::Report) -> String {
             ));
             s.push_str(&key_change_line(v));
         }
+        s.push_str(ROLLBACK_NOTE);
     } else {
         s.push_str(&format!(
             "{}: FAILED, {} problem(s)\n",
@@ -585,6 +591,12 @@ pub fn seal(text: &str, o: &crate::seal::SealOutcome) -> String {
     );
     for w in &o.warnings {
         s.push_str(&format!("warning: {w}\n"));
+    }
+    for p in &o.removed_stale {
+        s.push_str(&format!(
+            "removed {}, left by an earlier seal that was killed\n",
+            p.display()
+        ));
     }
     s
 }

@@ -9,6 +9,7 @@
 //! P1–P3), and the zip ([`write`], O3–O6, B1–B4, S7c, Z3–Z6, W1).
 
 pub mod cosign;
+pub mod guard;
 mod text;
 mod write;
 
@@ -63,6 +64,9 @@ pub struct SealOutcome {
     pub signer_key_id: String,
     /// Warnings recorded in the manifest.
     pub warnings: Vec<String>,
+    /// Temporary files that a seal of this archive killed outright left,
+    /// removed (W4).
+    pub removed_stale: Vec<PathBuf>,
 }
 
 /// Why sealing did not happen. The archive is untouched either way.
@@ -184,6 +188,17 @@ pub enum SealError {
     },
     /// W1: the archive would need zip64 (more than 4 GiB).
     ArchiveTooLarge(PathBuf),
+    /// W3: another seal holds the archive's lock (trouble: run again).
+    Busy {
+        /// The archive.
+        archive: PathBuf,
+    },
+    /// W3: the archive is no longer the one verified when the new one was
+    /// about to replace it (trouble: run again; nothing was written).
+    Changed {
+        /// The archive.
+        archive: PathBuf,
+    },
     /// W1: reading or writing failed (trouble).
     Io {
         /// The file or folder.
@@ -202,6 +217,8 @@ impl SealError {
                 | SealError::Io { .. }
                 | SealError::Keys(_)
                 | SealError::NoSuchVersion { .. }
+                | SealError::Busy { .. }
+                | SealError::Changed { .. }
         )
     }
 }
@@ -322,6 +339,16 @@ impl fmt::Display for SealError {
                 a.display()
             ),
             SealError::Io { path, error } => write!(f, "{}: {error}", path.display()),
+            SealError::Busy { archive } => write!(
+                f,
+                "{}: another seal is writing this archive; run again when it is done",
+                archive.display()
+            ),
+            SealError::Changed { archive } => write!(
+                f,
+                "{}: another seal changed the archive; run again",
+                archive.display()
+            ),
         }
     }
 }
@@ -341,6 +368,13 @@ pub fn seal(
     opts: &SealOptions,
 ) -> Result<SealOutcome, SealError> {
     let chunking = text::chunking(text_name, text)?;
+    // W2–W4: the file written (a link's target), held by this run alone,
+    // with what a killed run left removed and the temporary file made
+    // before any work, so that an interruption from here on leaves nothing.
+    let target = guard::target(archive_path)?;
+    let _lock = guard::Lock::take(archive_path, &target)?;
+    let removed_stale = guard::remove_stale(&target);
+    let temp = guard::Temp::create(&target)?;
     // The original is compressed (the largest single job) while the rest
     // is worked out; a refusal wastes it.
     let (compressed, version) = rayon::join(
@@ -353,14 +387,18 @@ pub fn seal(
                 sk,
                 key_file,
                 archive_path,
+                &target,
                 trust,
                 opts,
             )
         },
     );
-    let (plan, base, version, outcome) = version?;
+    let (plan, base, version, mut outcome) = version?;
+    outcome.removed_stale = removed_stale;
     write::write(
         archive_path,
+        &target,
+        temp,
         &plan,
         base.as_ref(),
         write::VersionFiles {
@@ -401,6 +439,7 @@ fn new_version(
     sk: &SecretKey,
     key_file: &Path,
     archive_path: &Path,
+    target: &Path,
     trust: &Trust,
     opts: &SealOptions,
 ) -> Result<(Plan, Option<Opened>, NewVersion, SealOutcome), SealError> {
@@ -409,7 +448,7 @@ fn new_version(
         || text::prepare(text_name, chunking, opts.allow_bidi),
     );
     let prepared = prepared?;
-    let base = open_base(archive_path, sk, key_file, opts, trust)?;
+    let base = open_base(archive_path, target, sk, key_file, opts, trust)?;
     let plan = plan(
         text_name,
         &original,
@@ -459,6 +498,7 @@ fn new_version(
         signer: sk.public.fingerprint(),
         signer_key_id: sk.public.id.to_string(),
         warnings,
+        removed_stale: Vec::new(),
     };
     Ok((
         plan,
@@ -478,12 +518,13 @@ fn new_version(
 /// trusted keys and the sealing key itself.
 fn open_base(
     archive: &Path,
+    target: &Path,
     sk: &SecretKey,
     key_file: &Path,
     opts: &SealOptions,
     trust: &Trust,
 ) -> Result<Option<Opened>, SealError> {
-    if !archive.exists() {
+    if !target.exists() {
         return Ok(None);
     }
     let keys: Vec<&SecretKey> = std::iter::once(sk)

@@ -1,6 +1,7 @@
 //! Seal's last phase: the new version's files in the OCFL object (O3–O6),
 //! the bag around it (B1–B4), and the zip, written atomically (Z3–Z6, W1).
 
+use super::guard::{PersistError, Temp};
 use super::{Plan, SealError, SealOptions};
 use crate::archive::bag;
 use crate::archive::container::{prepare, Prepared, WriteError, ZipIn, ZipOut};
@@ -68,8 +69,11 @@ impl Source<'_> {
 }
 
 /// O3–O6, B1–B4, S7c, then W1.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn write(
     archive: &Path,
+    target: &Path,
+    temp: Temp,
     plan: &Plan,
     base: Option<&Opened>,
     files: VersionFiles,
@@ -183,7 +187,7 @@ pub(super) fn write(
     for (rel, b) in tags {
         all.insert(paths.tag(&rel), Source::New(b));
     }
-    write_atomically(archive, all, base.map(|o| &o.zip))
+    write_atomically(archive, target, temp, all, base.map(|o| &o.zip))
 }
 
 /// The bag-relative names of an archive's co-signature files (X1).
@@ -233,7 +237,11 @@ pub(crate) fn with_tag_files(
         tagmanifest,
         Source::New(bag::manifest_text(&lines).into_bytes()),
     );
-    write_atomically(archive, all, Some(&base.zip))
+    // One writer at a time, through links, no temporary file left (W2-W4).
+    let target = super::guard::target(archive)?;
+    let _lock = super::guard::Lock::take(archive, &target)?;
+    let temp = super::guard::Temp::create(&target)?;
+    write_atomically(archive, &target, temp, all, Some(&base.zip))
 }
 
 /// B1–B4: the bag's tag files, with the digests of copied files taken from
@@ -303,11 +311,15 @@ fn tag_files(
     Ok(tags)
 }
 
-/// W1: write entries (sorted by name) to a temporary file beside `dest`,
-/// sync it, then rename it over `dest`: readers see the old archive or the
-/// new one, never half of one.
+/// W1: write entries (sorted by name) to the temporary file beside
+/// `dest`, sync it, then, if `dest` is still the archive that was verified
+/// (W3), rename it over `dest`: readers see the old archive or the new
+/// one, never half of one. `archive` is the name the user gave (`dest`
+/// may be the file it links to, W2).
 fn write_atomically(
+    archive: &Path,
     dest: &Path,
+    temp: Temp,
     entries: BTreeMap<String, Source>,
     old: Option<&ZipIn>,
 ) -> Result<(), SealError> {
@@ -316,17 +328,9 @@ fn write_atomically(
         _ => PathBuf::from("."),
     };
     let io = |error: std::io::Error| SealError::Io {
-        path: dest.to_owned(),
+        path: archive.to_owned(),
         error,
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".vellum-")
-        .suffix(".zip.tmp")
-        .tempfile_in(&dir)
-        .map_err(|e| SealError::Io {
-            path: dir.clone(),
-            error: std::io::Error::new(e.kind(), format!("cannot create a temporary file: {e}")),
-        })?;
     // Archives are for publishing: readable by all, like a file `cp` makes
     // (an existing archive keeps its mode).
     #[cfg(unix)]
@@ -335,11 +339,11 @@ fn write_atomically(
         let mode = std::fs::metadata(dest)
             .map(|m| m.permissions().mode() & 0o777)
             .unwrap_or(0o644);
-        tmp.as_file()
+        temp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(io)?;
     }
-    let file = tmp.reopen().map_err(io)?;
+    let file = temp.as_file().try_clone().map_err(io)?;
     // Compress new entries on all cores, then write everything in order.
     let mut prepared: BTreeMap<&String, Prepared> = entries
         .par_iter()
@@ -351,13 +355,13 @@ fn write_atomically(
         .collect();
     let mut out = ZipOut::new(file);
     let werr = |e: WriteError| match e {
-        WriteError::TooLarge => SealError::ArchiveTooLarge(dest.to_owned()),
+        WriteError::TooLarge => SealError::ArchiveTooLarge(archive.to_owned()),
         WriteError::Io(error) => SealError::Io {
-            path: dest.to_owned(),
+            path: archive.to_owned(),
             error,
         },
         WriteError::Read(r) => SealError::Io {
-            path: dest.to_owned(),
+            path: archive.to_owned(),
             error: std::io::Error::other(r.to_string()),
         },
     };
@@ -380,7 +384,22 @@ fn write_atomically(
     let mut f = out.finish().map_err(werr)?;
     f.flush().map_err(io)?;
     f.sync_all().map_err(io)?;
-    tmp.persist(dest).map_err(|e| io(e.error))?;
+    drop(f);
+    // W3: the lock keeps other seals out; this catches any other writer.
+    let unchanged = match old {
+        Some(z) => z.is_still_at(dest).unwrap_or(false),
+        None => std::fs::symlink_metadata(dest).is_err(),
+    };
+    let changed = || SealError::Changed {
+        archive: archive.to_owned(),
+    };
+    if !unchanged {
+        return Err(changed());
+    }
+    temp.persist(dest, old.is_some()).map_err(|e| match e {
+        PersistError::Exists => changed(),
+        PersistError::Io(e) => io(e),
+    })?;
     if let Ok(d) = std::fs::File::open(&dir) {
         let _ = d.sync_all();
     }

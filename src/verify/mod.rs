@@ -43,7 +43,7 @@ use crate::crypto::keys::{Fingerprint, PublicKey, TrustedKey};
 use crate::crypto::note::SignatureState;
 use crate::crypto::sign;
 use crate::digest::{sha256, FileDigests};
-use crate::limits::MAX_TEXT;
+use crate::limits::{MAX_REPORTED_PROBLEMS, MAX_TEXT};
 use crate::text::sections::{Mismatch, Mismatches};
 use crate::trust::Trust;
 use base64::engine::general_purpose::STANDARD as B64;
@@ -79,6 +79,8 @@ pub enum ProblemKind {
     Fixity,
     /// OCFL content does not match or is not listed (V12).
     OcflContent,
+    /// A payload file that no version's signed files account for (V12a).
+    Unsigned,
     /// A version does not hold exactly its logical files (V13a).
     VersionFiles,
     /// A manifest does not read or is not canonical (V13b).
@@ -136,6 +138,7 @@ impl ProblemKind {
             Unreadable => "V10",
             Fixity => "V11",
             OcflContent => "V12",
+            Unsigned => "V12a",
             VersionFiles => "V13a",
             Manifest => "V13b",
             ManifestField | HashChain | KeyChange => "V13c",
@@ -375,9 +378,11 @@ impl std::fmt::Display for VerifyError {
 
 impl std::error::Error for VerifyError {}
 
-/// Problems found so far.
+/// Problems found so far: the first [`MAX_REPORTED_PROBLEMS`] one by one,
+/// the rest counted (and summed up in one more line by [`Problems::done`]),
+/// so a hostile archive of thousands of bad entries gives a short report.
 #[derive(Default)]
-struct Problems(Vec<Problem>);
+struct Problems(Vec<Problem>, u64, Option<ProblemKind>);
 
 impl Problems {
     fn add(
@@ -387,12 +392,30 @@ impl Problems {
         kind: ProblemKind,
         problem: impl Into<String>,
     ) {
+        if self.0.len() >= MAX_REPORTED_PROBLEMS {
+            self.1 += 1;
+            self.2.get_or_insert(kind);
+            return;
+        }
         self.0.push(Problem {
             version,
             place: place.into(),
             kind,
             problem: problem.into(),
         });
+    }
+
+    /// Every problem listed, and one line more for those only counted.
+    fn done(mut self) -> Vec<Problem> {
+        if let Some(kind) = self.2 {
+            self.0.push(Problem {
+                version: None,
+                place: "archive".into(),
+                kind,
+                problem: format!("{} more problems not listed", self.1),
+            });
+        }
+        self.0
     }
 }
 
@@ -416,7 +439,7 @@ pub fn verify_with(
     let trusted = &trust.keys[..];
     let mut p = Problems::default();
     let done = |p: Problems, id: Option<String>, versions, opened| {
-        let problems = p.0;
+        let problems = p.done();
         Ok(Verified {
             report: Report {
                 archive: path.display().to_string(),
@@ -466,6 +489,9 @@ pub fn verify_with(
             ProblemKind::Incomplete,
             "not every version could be checked",
         );
+    }
+    if complete {
+        check_bag_info_is_signed(&opened, &headers, &mut p);
     }
     opened.versions = headers;
     done(p, id, reports, if complete { Some(opened) } else { None })
@@ -680,6 +706,66 @@ fn check_bag_info(zip: &ZipIn, paths: &Paths, p: &mut Problems) {
             &name,
             ProblemKind::BagInfo,
             format!("Payload-Oxum does not match the payload ({oxum})"),
+        );
+    }
+}
+
+/// V5b: `bag-info.txt`, which no signature covers, says exactly what seal
+/// writes for this archive, every value derived from its signed versions
+/// and its payload (the version count, the newest version's date, the id),
+/// but for the name and version of the vellum that wrote it, which no
+/// output shows. So nothing unsigned reaches a reader through it, and it
+/// cannot contradict the archive.
+fn check_bag_info_is_signed(o: &Opened, headers: &[VersionHeader], p: &mut Problems) {
+    let name = o.paths.tag(bag::BAG_INFO_NAME);
+    if p.0.iter().any(|q| q.place == name) {
+        return; // already reported (V5, V5a)
+    }
+    let Some(newest) = headers.last() else { return };
+    let Ok(bytes) = o.zip.read_tiny(&name) else {
+        return;
+    };
+    let prefix = format!("{}/data/", o.paths.bag);
+    let payload = o
+        .zip
+        .entries
+        .iter()
+        .filter(|e| !e.is_dir && e.name.starts_with(&prefix));
+    let want = bag::bag_info(
+        layout::ARCHIVE_FORMAT,
+        &o.paths.bag,
+        newest.manifest.created.get(..10).unwrap_or(""),
+        payload.clone().map(|e| e.size).sum(),
+        payload.count(),
+        headers.len() as u32,
+    );
+    let got = String::from_utf8_lossy(&bytes);
+    let agent_ok = |line: &str| {
+        line.strip_prefix(bag::AGENT_PREFIX)
+            .and_then(|r| r.strip_suffix(bag::AGENT_SUFFIX))
+            .is_some_and(|v| {
+                !v.is_empty()
+                    && v.len() <= 32
+                    && v.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b".+-".contains(&b))
+            })
+    };
+    let g: Vec<&str> = got.split_inclusive('\n').collect();
+    let w: Vec<&str> = want.split_inclusive('\n').collect();
+    let wrong = (0..g.len().max(w.len())).find(|&i| match (g.get(i), w.get(i)) {
+        (Some(a), Some(_)) if i == 0 => !(a.ends_with('\n') && agent_ok(a.trim_end_matches('\n'))),
+        (Some(a), Some(b)) => a != b,
+        _ => true,
+    });
+    if let Some(i) = wrong {
+        let line = w.get(i).map_or("nothing more", |l| l.trim_end());
+        p.add(
+            None,
+            name,
+            ProblemKind::BagInfo,
+            format!(
+                "does not say what the signed versions say (no signature covers it; expected {line:?})"
+            ),
         );
     }
 }
@@ -1122,11 +1208,42 @@ fn check_fixity(o: &Opened, bag: &Bag, s: &Streamed, n: u32, p: &mut Problems) {
             }
         }
     }
+    // V12a: each content file is the content of a logical file of some
+    // version, at the path that version's state gives it (O4, O5): the
+    // logical files are what the signatures cover, so a file only the
+    // unsigned inventory and bag manifest list is refused, not carried.
+    let mut named: BTreeSet<(&str, String)> = BTreeSet::new();
+    for (vname, ver) in &o.inventory.versions {
+        for (digest, names) in &ver.state {
+            for name in names {
+                named.insert((
+                    digest.as_str(),
+                    format!("{vname}/{}/{name}", ocfl::CONTENT_DIR),
+                ));
+            }
+        }
+    }
+    let in_a_state: BTreeSet<&str> = named.iter().map(|(d, _)| *d).collect();
     let mut content_paths: BTreeSet<String> = BTreeSet::new();
     for (digest, cps) in &o.inventory.manifest {
         for cp in cps {
             let zp = o.paths.object(cp);
             content_paths.insert(zp.clone());
+            if !in_a_state.contains(digest.as_str()) {
+                p.add(
+                    None,
+                    zp.clone(),
+                    ProblemKind::Unsigned,
+                    "listed in the OCFL inventory, but no version's signed files include it (added?)",
+                );
+            } else if cps.len() > 1 || !named.contains(&(digest.as_str(), cp.clone())) {
+                p.add(
+                    None,
+                    zp.clone(),
+                    ProblemKind::Unsigned,
+                    "not at the path its version's state names (renamed or duplicated?)",
+                );
+            }
             match s.digests.get(&zp) {
                 Some(Ok(d)) if &d.sha512 == digest => {}
                 Some(Ok(_)) => p.add(

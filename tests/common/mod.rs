@@ -536,3 +536,39 @@ pub fn resign(
         olds.iter().map(|(r, o)| (r.as_str(), o.clone())).collect();
     refix(entries, &olds_ref);
 }
+
+/// A freshly sealed two-version archive, its signer's key and its folder.
+pub struct Fixture {
+    /// The folder.
+    pub env: TestEnv,
+    /// The signer.
+    pub key: Key,
+    /// The archive.
+    pub archive: PathBuf,
+}
+
+/// Seal the two-version fixture; it must verify.
+pub fn fixture() -> Fixture {
+    let env = TestEnv::new();
+    let key = env.keygen("secretariat");
+    let archive = env.seal_two_versions(&key, ARCHIVE);
+    assert_code(&env.verify(&archive, &key), 0, "the fresh archive verifies");
+    Fixture { env, key, archive }
+}
+
+impl TestEnv {
+    /// `vellum seal TEXT --key KEY --archive ARCHIVE --time T2`, ready to
+    /// be spawned.
+    pub fn seal_command(&self, text: &Path, key: &Key, archive: &Path) -> Command {
+        self.command([
+            OsStr::new("seal"),
+            text.as_os_str(),
+            OsStr::new("--key"),
+            key.secret.as_os_str(),
+            OsStr::new("--archive"),
+            archive.as_os_str(),
+            OsStr::new("--time"),
+            OsStr::new(T2),
+        ])
+    }
+}

@@ -340,7 +340,8 @@ fn keep(v: &Versions, bytes: &[u8]) -> bool {
 fn is_warc(p: &std::path::Path) -> bool {
     use std::io::Read;
     let mut head = Vec::with_capacity(4096);
-    let ok = std::fs::File::open(p).and_then(|f| f.take(4096).read_to_end(&mut head));
+    let ok =
+        vellum::files::open_without_waiting(p).and_then(|f| f.take(4096).read_to_end(&mut head));
     let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
     ok.is_ok()
         && vellum::document::sniff_format(name.as_deref(), &head) == vellum::document::Format::Warc

@@ -24,7 +24,7 @@ enum Spec {
 fn is_zip(p: &Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 4];
-    std::fs::File::open(p)
+    vellum::files::open_without_waiting(p)
         .and_then(|mut f| f.read_exact(&mut magic))
         .map(|_| &magic == b"PK\x03\x04" || &magic == b"PK\x05\x06")
         .unwrap_or(false)

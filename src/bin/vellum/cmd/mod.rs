@@ -54,6 +54,13 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Trust, Failure> {
             "no trusted keys: pass --trust KEY.pub (or a folder of .pub files), or run where ./keys exists",
         ));
     }
+    // K7a: a malformed .pub in a folder is named and skipped.
+    let key_paths: Vec<PathBuf> = paths
+        .iter()
+        .filter(|p| !p.extension().is_some_and(|x| x == "toml"))
+        .cloned()
+        .collect();
+    load_trusted(&key_paths)?;
     let mut trust = Trust::load(&paths).map_err(|e| trouble(e.to_string()))?;
     trust.threshold_override = t.threshold;
     if trust.keys.is_empty() {
@@ -116,6 +123,17 @@ pub fn remember(
     );
     seen.save(&path).map_err(|e| trouble(e.to_string()))?;
     Ok(None)
+}
+
+/// The keys in these .pub files and folders; a malformed .pub file in a
+/// folder is named on stderr and skipped (K7a).
+pub fn load_trusted(paths: &[PathBuf]) -> Result<Vec<vellum::crypto::keys::TrustedKey>, Failure> {
+    let (keys, skipped) =
+        vellum::crypto::keys::load_trusted_reporting(paths).map_err(|e| trouble(e.to_string()))?;
+    for e in skipped {
+        eprintln!("vellum: warning: {e}; skipped");
+    }
+    Ok(keys)
 }
 
 /// Read a text whole, at most [`vellum::limits::MAX_TEXT`] bytes.
@@ -237,7 +255,7 @@ pub fn archive_spec(s: &str) -> Result<(PathBuf, Option<u32>), Failure> {
 pub fn is_zip(p: &Path) -> bool {
     use std::io::Read;
     let mut magic = [0u8; 4];
-    std::fs::File::open(p)
+    vellum::files::open_without_waiting(p)
         .and_then(|mut f| f.read_exact(&mut magic))
         .map(|_| &magic == b"PK\x03\x04" || &magic == b"PK\x05\x06")
         .unwrap_or(false)

@@ -24,7 +24,8 @@ pub fn run(a: VerifyArgs) -> Outcome {
 fn is_proof_file(f: &Path) -> Result<bool, crate::output::Failure> {
     use std::io::Read;
     let mut head = [0u8; 32];
-    let mut file = std::fs::File::open(f).map_err(|e| trouble(format!("{}: {e}", f.display())))?;
+    let mut file = vellum::files::open_without_waiting(f)
+        .map_err(|e| trouble(format!("{}: {e}", f.display())))?;
     let n = file.read(&mut head).unwrap_or(0);
     Ok(vellum::verify::proof::is_proof(&head[..n]))
 }
