@@ -25,7 +25,7 @@ fuzz_target!(|data: &[u8]| {
         &Input {
             text: &text,
             quoted_lines: &quoted,
-            set_aside: &[],
+            ..Input::default()
         },
     );
     let n = r.sections.iter().filter(|s| s.status != Status::Added).count();

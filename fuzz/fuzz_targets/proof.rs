@@ -7,9 +7,9 @@ use vellum::crypto::keys::{SecretKey, TrustedKey};
 
 fuzz_target!(|data: &[u8]| {
     let key = SecretKey::from_seed(&[7u8; 32]);
-    let trusted = [TrustedKey {
+    let trust = vellum::trust::Trust::from(vec![TrustedKey {
         key: key.public.clone(),
         source: "fuzz.pub".into(),
-    }];
-    let _ = vellum::verify::proof::check_file(data, &trusted);
+    }]);
+    let _ = vellum::verify::proof::check_file(data, &trust);
 });
