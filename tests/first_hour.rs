@@ -200,6 +200,207 @@ fn completions_and_manual_page() {
     );
 }
 
+/// Help examples never wrap an argument onto a second line on an 80-column
+/// terminal: every example line is a command, a comment, or the
+/// continuation of a line that ends in a backslash.
+#[test]
+fn help_examples_fit_an_80_column_terminal() {
+    let env = TestEnv::new();
+    let subs = [
+        "",
+        "keygen",
+        "sections",
+        "seal",
+        "cosign",
+        "verify",
+        "prove",
+        "check",
+        "diff",
+        "log",
+        "show",
+        "completions",
+        "manpage",
+    ];
+    for sub in subs {
+        let args: Vec<&str> = [sub, "--help"]
+            .into_iter()
+            .filter(|a| !a.is_empty())
+            .collect();
+        let o = env.vellum_env(args, &[("COLUMNS", "80"), ("LINES", "24")]);
+        assert_code(&o, 0, &format!("vellum {sub} --help"));
+        let help = stdout(&o);
+        let examples = help
+            .split_once("Example")
+            .unwrap_or_else(|| panic!("vellum {sub} --help has no examples:\n{help}"))
+            .1;
+        let mut continued = false;
+        for line in examples
+            .lines()
+            .skip(1)
+            .take_while(|l| !l.trim().is_empty())
+        {
+            assert!(
+                line.chars().count() <= 80,
+                "vellum {sub} --help: {line:?} is wider than 80"
+            );
+            let t = line.trim_start();
+            assert!(
+                continued
+                    || t.starts_with("vellum ")
+                    || t.starts_with("VELLUM_")
+                    || t.starts_with('#'),
+                "vellum {sub} --help: an example wrapped onto {line:?}"
+            );
+            assert_eq!(
+                t.matches('"').count() % 2,
+                0,
+                "vellum {sub} --help: a quote split in {line:?}"
+            );
+            continued = line.ends_with('\\');
+        }
+    }
+}
+
+/// verify, check and diff say in words that the signature is valid and who
+/// signed (holder, fingerprint, the trusted file), and explain their terms
+/// once under a report of changes.
+#[test]
+fn outputs_say_signature_valid_and_explain_their_terms() {
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    env.seal_two_versions(&key, ARCHIVE);
+    let trust = key.public.display().to_string();
+    let signed = format!("signature valid: signed by key {}", key.fingerprint);
+    let o = env.vellum(["verify", ARCHIVE, "--trust", &trust]);
+    assert_code(&o, 0, "verify");
+    assert_says(&o, &signed, "verify names the signer, in words");
+    let v1 = format!("{ARCHIVE}@v1");
+    let v2 = format!("{ARCHIVE}@v2");
+    let o = env.vellum(["diff", &v1, &v2, "--trust", &trust]);
+    assert_code(&o, 1, "diff of two versions");
+    assert_eq!(
+        stdout(&o).matches(&signed).count(),
+        2,
+        "each side's signer: {}",
+        stdout(&o)
+    );
+    assert_says(
+        &o,
+        "[-words-] are only in the first (---)",
+        "the marks explained",
+    );
+    let shown = env.vellum(["show", &v2, "--trust", &trust]);
+    assert_code(&shown, 0, "show v2");
+    let copy = env.path("copy.txt");
+    std::fs::write(&copy, stdout(&shown)).expect("copy");
+    let o = env.vellum([
+        "check",
+        ARCHIVE,
+        copy.to_str().unwrap(),
+        "--version",
+        "1",
+        "--trust",
+        &trust,
+    ]);
+    assert_code(&o, 1, "v2's text checked against v1");
+    let out = stdout(&o);
+    assert!(out.contains(&signed), "check names the signer: {out}");
+    assert!(
+        out.contains(&format!("from {trust}, minisign id ")),
+        "check names the trusted file and the key id: {out}"
+    );
+    assert_says(
+        &o,
+        "how to read this: paragraph-2, bullet-8",
+        "section ids explained",
+    );
+    assert_says(&o, "[-words-] are in the sealed text", "marks explained");
+    // An intact copy has no changes to explain.
+    let o = env.vellum(["check", ARCHIVE, copy.to_str().unwrap(), "--trust", &trust]);
+    assert_code(&o, 0, "v2's text against v2");
+    assert!(stdout(&o).contains(&signed) && !stdout(&o).contains("how to read this"));
+}
+
+/// The progress of seal, verify and check (`VELLUM_PROGRESS=plain` shows
+/// it off a terminal, as a line per tenth) rises, and says 100 % only once,
+/// when the work is done: never a full bar while work goes on.
+#[test]
+fn progress_reaches_100_percent_only_when_done() {
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    let plain = [("VELLUM_PROGRESS", "plain")];
+    let a = env.path(ARCHIVE);
+    let decl = common::declaration();
+    let trust = key.public.display().to_string();
+    let runs: Vec<(&str, Vec<String>)> = vec![
+        (
+            "sealing",
+            vec![
+                "seal".into(),
+                decl.display().to_string(),
+                "--key".into(),
+                key.secret.display().to_string(),
+                "--archive".into(),
+                a.display().to_string(),
+                "-m".into(),
+                "v1".into(),
+            ],
+        ),
+        (
+            "verifying",
+            vec![
+                "verify".into(),
+                a.display().to_string(),
+                "--trust".into(),
+                trust.clone(),
+            ],
+        ),
+        (
+            "verifying",
+            vec![
+                "check".into(),
+                a.display().to_string(),
+                decl.display().to_string(),
+                "--trust".into(),
+                trust.clone(),
+            ],
+        ),
+    ];
+    for (what, args) in runs {
+        let o = env.vellum_env(&args, &plain);
+        assert_code(&o, 0, &args[0]);
+        let lines: Vec<String> = common::stderr(&o)
+            .lines()
+            .filter(|l| l.starts_with(&format!("{what}: ")))
+            .map(str::to_owned)
+            .collect();
+        let (last, before) = lines
+            .split_last()
+            .unwrap_or_else(|| panic!("{}: no progress", args[0]));
+        assert!(
+            last.starts_with(&format!("{what}: 100%, done in ")),
+            "{}: {last}",
+            args[0]
+        );
+        let mut prev = 0;
+        for l in before {
+            let pct: u64 = l[what.len() + 2..]
+                .split('%')
+                .next()
+                .unwrap()
+                .parse()
+                .expect("a percentage");
+            assert!(
+                pct < 100,
+                "{}: 100 % before the work was done: {l}",
+                args[0]
+            );
+            assert!(pct >= prev, "{}: progress fell back: {lines:?}", args[0]);
+            prev = pct;
+        }
+    }
+}
+
 /// Devices and FIFOs given as texts or copies are refused before a byte is
 /// read; a DOCX, a PDF or a zip given where a text is expected is named
 /// as such; a copy with no words is empty, not unrelated.

@@ -128,7 +128,7 @@ fn main_job_gives_the_verdicts_the_readme_promises() {
     let o = vellum(&["check", "archive/paris-2014-02-08.zip", "examples/copies/"]);
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("  signed by Secretariat of the Convention (key SHA256:YY4yb7QDV9KL8BUZckEsTI5iAeKuLjnDVSgAuJ3DJ+0), co-signed by Association of Iranian Academics, Berlin (key SHA256:bF0/y57Gf2Ky/07/DeMO54k5anKIsgDVj6xQLAH7ZZo): 2 distinct trusted key(s)\n"),
+        out.contains("  signature valid: signed by Secretariat of the Convention (key SHA256:YY4yb7QDV9KL8BUZckEsTI5iAeKuLjnDVSgAuJ3DJ+0, from keys/secretariat.pub, minisign id 7BC3E6C544E145F8), co-signed by Association of Iranian Academics, Berlin (key SHA256:bF0/y57Gf2Ky/07/DeMO54k5anKIsgDVj6xQLAH7ZZo): 2 distinct trusted key(s)\n"),
         "{out}"
     );
 }

@@ -195,17 +195,14 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
         check_summary(r)
     ));
     s.push_str(&format!(
-        "  against {} v{} (sealed {}, key {} {} from {}) in {}\n  verified: {}\n",
-        against.archive,
-        against.version,
-        against.created,
-        against.signer_key_id,
-        against.signer_fingerprint,
-        against.signer_key_file,
-        against.archive_path,
-        against.verification.describe()
+        "  against {} v{}, sealed {} by the signer's clock, in {}\n",
+        against.archive, against.version, against.created, against.archive_path,
     ));
     s.push_str(&who_signed(against));
+    s.push_str(&format!(
+        "  verified: {}\n",
+        against.verification.describe()
+    ));
     for n in &r.notes {
         s.push_str(&format!("  note: {n}\n"));
     }
@@ -292,7 +289,23 @@ pub fn check(copy: &str, against: &Against, r: &CheckReport, st: Style) -> Strin
     for w in &r.warnings {
         s.push_str(&format!("  warning: {w}\n"));
     }
+    if r.verdict == Verdict::Altered {
+        s.push_str(&legend(
+            "in the sealed text, not in the copy",
+            "in the copy",
+        ));
+    }
     s
+}
+
+/// What the terms of a report mean, said once under it (issue 14 point 3):
+/// section ids, the word-diff marks, and key ids against fingerprints.
+fn legend(deleted: &str, inserted: &str) -> String {
+    format!(
+        "\n  how to read this: paragraph-2, bullet-8 and the like name the sealed text's sections \
+         (vellum sections ARCHIVE lists them); [-words-] are {deleted}, {{+words+}} {inserted}; \
+         a key is known by its SHA256 fingerprint, while its minisign id is a label anyone can copy\n"
+    )
 }
 
 /// "paragraph-1 to bullet-4", or the one section.
@@ -367,7 +380,19 @@ fn first_words(t: &str, n: usize) -> String {
 
 /// Human diff: a unified view of changed sections, one line of context.
 pub fn diff(old: &DiffSide, new: &DiffSide, r: &DiffReport, st: Style) -> String {
-    let mut s = format!("--- {}\n+++ {}\n", describe(old), describe(new));
+    // Who stands behind each sealed side, in words, before the unified
+    // header (patch(1) skips lines before "---").
+    let mut s = String::new();
+    for side in [old, new] {
+        if let Some(m) = &side.meta {
+            s.push_str(&format!(
+                "{}: v{} of {}\n",
+                side.label, m.version, m.archive
+            ));
+            s.push_str(&who_signed(m));
+        }
+    }
+    s.push_str(&format!("--- {}\n+++ {}\n", describe(old), describe(new)));
     if r.same {
         s.push_str("same canonical text: no differences\n");
         return s;
@@ -441,16 +466,27 @@ pub fn diff(old: &DiffSide, new: &DiffSide, r: &DiffReport, st: Style) -> String
     for n in &r.notes {
         s.push_str(&format!("note: {n}\n"));
     }
+    s.push_str(&legend(
+        "only in the first (---)",
+        "only in the second (+++)",
+    ));
     s
 }
 
-/// "  signed by HOLDER (key ...), co-signed by ...: N distinct trusted
-/// key(s)", when a holder is named or the version is co-signed (N2).
+/// "  signature valid: signed by HOLDER (key SHA256:..., from FILE,
+/// minisign id ID), co-signed by ...: N distinct trusted key(s)": who
+/// stands behind the version, in words (issue 14 point 3, N2).
 fn who_signed(a: &crate::verify::Against) -> String {
-    if a.cosigners.is_empty() && a.signer_name.starts_with("key ") {
-        return String::new();
-    }
-    let mut s = format!("  signed by {}", a.signer_name);
+    let whence = format!(
+        "from {}, minisign id {}",
+        a.signer_key_file, a.signer_key_id
+    );
+    // "HOLDER (key SHA256:...)" takes the file inside its parentheses.
+    let name = match a.signer_name.strip_suffix(')') {
+        Some(n) => format!("{n}, {whence})"),
+        None => format!("{} ({whence})", a.signer_name),
+    };
+    let mut s = format!("  signature valid: signed by {name}");
     if !a.cosigners.is_empty() {
         let names: Vec<String> = a.cosigners.iter().map(|c| c.describe()).collect();
         s.push_str(&format!(", co-signed by {}", names.join(" and ")));
@@ -518,7 +554,7 @@ pub fn verify(r: &crate::verify::Report) -> String {
         ));
         for v in &r.versions {
             s.push_str(&format!(
-                "  v{}  {}  signed by {}{}  {} sections  {}\n",
+                "  v{}  {}  signature valid: signed by {}{}  {} sections  {}\n",
                 v.version,
                 v.created,
                 signers(v),
@@ -551,12 +587,19 @@ pub fn verify(r: &crate::verify::Report) -> String {
 pub fn log(r: &crate::verify::Report) -> String {
     let mut s = String::new();
     for v in &r.versions {
+        // K7: with no trusted key among its signers a version is listed,
+        // and said to be unverified (issue 14 point 6).
+        let standing = if v.signers.iter().chain(&v.cosigners).any(|s| s.trusted) {
+            counted(v)
+        } else {
+            "  not verified: no trusted key".to_owned()
+        };
         s.push_str(&format!(
-            "v{}  {}  key {}{}  manifest {}  root {}\n{}    {}\n",
+            "v{}  {}  signed by {}{}  manifest {}  root {}\n{}    {}\n",
             v.version,
             v.created,
             signers(v),
-            counted(v),
+            standing,
             &v.manifest_sha256[..16.min(v.manifest_sha256.len())],
             v.root,
             key_change_line(v).replace("      ", "    "),

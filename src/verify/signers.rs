@@ -238,7 +238,9 @@ impl SignerReport {
             trusted: t.is_some(),
             verifies,
             counts: verifies && standing.counts(),
-            standing: if verifies {
+            // An untrusted key's signature is not checked: "not trusted"
+            // says it, not "does not verify".
+            standing: if verifies || t.is_none() {
                 standing.describe()
             } else {
                 Some("its signature does not verify".into())

@@ -10,7 +10,7 @@ use std::path::PathBuf;
     name = "vellum",
     version,
     about = "Keep a text honest after it leaves its authors: seal it, verify its archive, check circulated copies, diff versions.",
-    after_help = "Examples:\n  vellum keygen --out keys/secretariat\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\"\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum prove archive/paris-2014-02-08.zip point-7 -o point-7.proof\n  vellum verify point-7.proof --trust keys/\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum diff archive/paris-2014-02-08.zip\n\nExit codes: 0 verified/authentic/same, 1 failed/altered/different, 2 trouble."
+    after_help = "Examples:\n  vellum keygen                      # ~/.config/vellum/signing.key and .pub\n  vellum seal declaration.txt --archive archive/paris-2014-02-08.zip \\\n      --key ~/.config/vellum/signing.key -m \"first publication\"\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum prove archive/paris-2014-02-08.zip point-7 -o point-7.proof\n  vellum verify point-7.proof --trust keys/\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum diff archive/paris-2014-02-08.zip copy.txt\n\nExit codes: 0 verified/authentic/same, 1 failed/altered/different, 2 trouble."
 )]
 pub(crate) struct Cli {
     #[command(subcommand)]
@@ -21,7 +21,7 @@ pub(crate) struct Cli {
 pub(crate) enum Cmd {
     /// Make a signing key pair: PATH.pub (minisign public key) and PATH.key (secret, encrypted).
     #[command(
-        after_help = "Example:\n  vellum keygen --out keys/secretariat\n  VELLUM_PASSPHRASE=... vellum keygen --out keys/ci   # passphrase from the environment\n  vellum keygen --out /tmp/test --no-passphrase          # unencrypted, for tests"
+        after_help = "Examples:\n  vellum keygen                         # ~/.config/vellum/signing.key and .pub\n  vellum keygen --out ~/.config/vellum/partner\n  VELLUM_PASSPHRASE=... vellum keygen --out ci-key  # passphrase from the env\n  vellum keygen --out /tmp/test --no-passphrase     # unencrypted, for tests"
     )]
     Keygen(KeygenArgs),
     /// Show how a text splits into canonical sections, with ids and hashes.
@@ -31,17 +31,17 @@ pub(crate) enum Cmd {
     Sections(SectionsArgs),
     /// Seal a text as the next version of an archive (created when missing).
     #[command(
-        after_help = "Example:\n  vellum seal declaration.txt --key keys/secretariat.key --archive archive/paris-2014-02-08.zip -m \"first publication\""
+        after_help = "Example:\n  vellum seal declaration.txt --archive archive/paris-2014-02-08.zip \\\n      --key ~/.config/vellum/signing.key -m \"first publication\""
     )]
     Seal(SealArgs),
     /// Co-sign a sealed version: add this key's signatures over its checkpoint and manifest, without changing it.
     #[command(
-        after_help = "Examples:\n  vellum cosign archive/paris-2014-02-08.zip@v1 --key ~/.config/vellum/association.key\n  vellum verify archive/paris-2014-02-08.zip --trust keys/ --threshold 2\n\nExit 0 co-signed, 1 refused (the archive does not verify, the key signs the version already), 2 trouble."
+        after_help = "Examples:\n  vellum cosign archive/paris-2014-02-08.zip@v1 \\\n      --key ~/.config/vellum/association.key\n  vellum verify archive/paris-2014-02-08.zip --trust keys/ --threshold 2\n\nExit 0 co-signed, 1 refused (the archive does not verify, the key signs the version already), 2 trouble."
     )]
     Cosign(CosignArgs),
     /// Verify an archive (every byte, every signature, every version) or proofs of sections.
     #[command(
-        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify point-7.proof --trust keys/secretariat.pub   # a proof made by vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
+        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify point-7.proof --trust keys/     # a proof from vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
     )]
     Verify(VerifyArgs),
     /// Prove sections of a sealed version: their text, and proofs anyone can check without the archive.
@@ -51,12 +51,12 @@ pub(crate) enum Cmd {
     Prove(ProveArgs),
     /// Check circulated copies against the sealed text: authentic, excerpt, altered or unrelated.
     #[command(
-        after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json   # a folder, a page, stdin\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
+        after_help = "Examples:\n  vellum check archive/paris-2014-02-08.zip copy.txt\n  vellum check archive/paris-2014-02-08.zip copies/ page.html - --json\n      # a folder, a page and standard input: one JSON line each\n\nExit 0 authentic or excerpt, 1 altered or unrelated (or the archive does not verify), 2 trouble."
     )]
     Check(CheckArgs),
     /// Compare two versions or two texts, section by section and word by word.
     #[command(
-        after_help = "Examples:\n  vellum diff archive/paris-2014-02-08.zip                 # its last two versions\n  vellum diff archive/paris-2014-02-08.zip@v1 archive/paris-2014-02-08.zip@v2 --html diff.html\n  vellum diff old.txt new.txt --json\n\nExit 0 same canonical text, 1 different, 2 trouble."
+        after_help = "Examples:\n  vellum diff archive/paris-2014-02-08.zip        # its last two versions\n  vellum diff archive/paris-2014-02-08.zip@v1 archive/paris-2014-02-08.zip@v2 \\\n      --html diff.html\n  vellum diff old.txt new.txt --json\n\nExit 0 same canonical text, 1 different, 2 trouble."
     )]
     Diff(DiffArgs),
     /// List an archive's versions.

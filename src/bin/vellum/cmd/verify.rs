@@ -82,7 +82,13 @@ fn proofs(path: &Path, trusted: &Trust, json: bool) -> Outcome {
 
 /// `vellum log`.
 pub fn log(a: LogArgs) -> Outcome {
-    let trusted = super::trusted_keys(&a.trust)?;
+    // With no key to trust at all (no --trust, no ./keys) the versions are
+    // still listed, each "not verified: no trusted key" (issue 14 point 6).
+    let trusted = if a.trust.trust.is_empty() && vellum::verify::default_trust().is_empty() {
+        vellum::trust::Trust::load(&[]).map_err(|e| trouble(e.to_string()))?
+    } else {
+        super::trusted_keys(&a.trust)?
+    };
     if !a.archive.exists() {
         return Err(trouble(format!("{}: no such file", a.archive.display())));
     }
