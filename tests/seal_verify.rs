@@ -288,11 +288,17 @@ fn seal_two_versions_then_verify_and_log() {
     );
     // Signers are named by fingerprint and the .pub file they matched.
     assert!(
-        out.contains(&format!("v1  {T1}  signed by {}  30 sections", k.named())),
+        out.contains(&format!(
+            "v1  {T1}  signature valid: signed by {}  30 sections",
+            k.named()
+        )),
         "{out}"
     );
     assert!(
-        out.contains(&format!("v2  {T2}  signed by {}", k.named())),
+        out.contains(&format!(
+            "v2  {T2}  signature valid: signed by {}",
+            k.named()
+        )),
         "{out}"
     );
 
@@ -360,8 +366,11 @@ fn default_trust_is_the_keys_folder_and_without_it_verify_is_trouble() {
     assert_code(&o, 2, "verify without trust");
     assert_one_line_error(&o, "no trusted keys", "verify without trust");
     assert!(stdout(&o).is_empty(), "{}", describe(&o));
+    // log lists the versions all the same, unverified (issue 14 point 6).
     let o = env.vellum(["log", ARCHIVE]);
-    assert_code(&o, 2, "log without trust");
+    assert_code(&o, 1, "log without trust");
+    assert_says(&o, "v1  ", "log without trust lists v1");
+    assert_says(&o, "not verified: no trusted key", "log without trust");
 
     // ./keys with the signer's public key is the default trust.
     std::fs::create_dir(env.path("keys")).unwrap();
@@ -757,6 +766,45 @@ fn texts_larger_than_vellum_reads_are_refused_in_one_line() {
         assert!(line.contains("big.txt"), "{what}: names the file: {line}");
     }
     assert!(!archive.exists(), "no archive was written");
+    // check and diff against an archive refuse the copy by its size before
+    // the archive is looked at: this one has trailing bytes, which would
+    // make it fail verification (exit 1).
+    let sealed = env.path("sealed.zip");
+    assert_code(
+        &env.seal(&small, &key, &sealed, T1, "m", &[]),
+        0,
+        "seal small",
+    );
+    let mut bytes = std::fs::read(&sealed).unwrap();
+    bytes.extend_from_slice(b"trailing");
+    std::fs::write(&sealed, bytes).unwrap();
+    let trust = key.public.as_os_str();
+    for (what, o) in [
+        (
+            "check",
+            env.vellum([
+                OsStr::new("check"),
+                sealed.as_os_str(),
+                big.as_os_str(),
+                OsStr::new("--trust"),
+                trust,
+            ]),
+        ),
+        (
+            "diff",
+            env.vellum([
+                OsStr::new("diff"),
+                sealed.as_os_str(),
+                big.as_os_str(),
+                OsStr::new("--trust"),
+                trust,
+            ]),
+        ),
+    ] {
+        assert_code(&o, 2, what);
+        let line = assert_one_line_error(&o, "larger than 512 MiB, the most vellum reads", what);
+        assert!(line.contains("big.txt"), "{what}: names the file: {line}");
+    }
 }
 
 // ---------------------------------------------------------------- signers known by their keys

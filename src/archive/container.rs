@@ -1149,14 +1149,17 @@ pub struct Prepared {
     method: u16,
     crc: u32,
     size: u64,
-    data: Vec<u8>,
+    /// The compressed chunks, in order: kept apart, not joined, so that a
+    /// large text's compressed form is held once, not twice, while it is
+    /// made (seal's peak memory, issue 12 point 6).
+    data: Vec<Vec<u8>>,
     central_extra: Vec<u8>,
 }
 
 impl Prepared {
     /// Bytes it takes in the archive.
     pub fn compressed_len(&self) -> usize {
-        self.data.len()
+        self.data.iter().map(Vec::len).sum()
     }
 }
 
@@ -1165,6 +1168,16 @@ impl Prepared {
 /// else every [`DEFLATE_CHUNK`] bytes, compressed on all cores. With
 /// `cuts`, the chunks' places go into a seek table.
 pub fn prepare(data: &[u8], cuts: Option<&[usize]>) -> Prepared {
+    prepare_counting(data, cuts, &|_| {})
+}
+
+/// [`prepare`], telling `done` the bytes of each chunk once it is
+/// compressed (from any thread): a progress bar's measure.
+pub fn prepare_counting(
+    data: &[u8],
+    cuts: Option<&[usize]>,
+    done: &(dyn Fn(u64) + Sync),
+) -> Prepared {
     use rayon::prelude::*;
     let ends: Vec<usize> = match cuts {
         Some(c) => c
@@ -1188,7 +1201,11 @@ pub fn prepare(data: &[u8], cuts: Option<&[usize]>) -> Prepared {
             bounds
                 .par_iter()
                 .enumerate()
-                .map(|(i, &(a, b))| deflate_chunk(&data[a..b], i == last))
+                .map(|(i, &(a, b))| {
+                    let part = deflate_chunk(&data[a..b], i == last);
+                    done((b - a) as u64);
+                    part
+                })
                 .collect()
         },
         || {
@@ -1197,21 +1214,43 @@ pub fn prepare(data: &[u8], cuts: Option<&[usize]>) -> Prepared {
             crc.finalize()
         },
     );
-    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum());
     let mut table = Vec::with_capacity(parts.len());
+    let mut at = 0u64;
     for ((a, _), p) in bounds.iter().zip(&parts) {
-        table.push((*a as u64, out.len() as u64));
-        out.extend_from_slice(p);
+        table.push((*a as u64, at));
+        at += p.len() as u64;
     }
     Prepared {
         method: 8,
         crc,
         size: data.len() as u64,
-        data: out,
+        data: parts,
         central_extra: match cuts {
             Some(_) if table.len() > 1 => SeekTable(table).to_extra(),
             _ => Vec::new(),
         },
+    }
+}
+
+/// Compressed chunks read as one stream.
+struct Chunks<'a> {
+    parts: &'a [Vec<u8>],
+    at: usize,
+}
+
+impl Read for Chunks<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        while let Some((first, rest)) = self.parts.split_first() {
+            if self.at < first.len() {
+                let n = buf.len().min(first.len() - self.at);
+                buf[..n].copy_from_slice(&first[self.at..self.at + n]);
+                self.at += n;
+                return Ok(n);
+            }
+            self.parts = rest;
+            self.at = 0;
+        }
+        Ok(0)
     }
 }
 
@@ -1240,6 +1279,8 @@ fn deflate_chunk(data: &[u8], last: bool) -> Vec<u8> {
             _ => input.is_empty() && out.len() < out.capacity(),
         };
         if done {
+            // Held until the archive is written: no spare capacity.
+            out.shrink_to_fit();
             return out;
         }
     }
@@ -1358,10 +1399,14 @@ impl ZipOut {
             name: name.as_bytes(),
             method: p.method,
             crc: p.crc,
-            csize: p.data.len() as u64,
+            csize: p.compressed_len() as u64,
             size: p.size,
         };
-        self.entry(h, &mut p.data.as_slice(), &p.central_extra)
+        let mut chunks = Chunks {
+            parts: &p.data,
+            at: 0,
+        };
+        self.entry(h, &mut chunks, &p.central_extra)
     }
 
     /// Copy an entry of an old archive as it is: its compressed bytes, CRC,

@@ -46,7 +46,7 @@ pub fn cosign(
     key_file: &Path,
     trust: &Trust,
 ) -> Result<CosignOutcome, SealError> {
-    let v = super::verified_base(archive, trust, &[sk], key_file)?;
+    let v = super::verified_base(archive, trust, &[sk], key_file, &|_, _| {})?;
     let opened = v.opened.expect("verified_base keeps the opened archive");
     let newest = opened.versions.len() as u32;
     let n = version.unwrap_or(newest);

@@ -26,6 +26,63 @@ use crate::verify::{self, Opened, VerifyError};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Where seal reports its progress: `(done, total)` in bytes of work, from
+/// any thread; the last report is `(total, total)`, once the archive is in
+/// place.
+#[derive(Clone, Default)]
+pub struct Progress(Option<std::sync::Arc<dyn Fn(u64, u64) + Send + Sync>>);
+
+impl Progress {
+    /// Progress told to `f`.
+    pub fn new(f: impl Fn(u64, u64) + Send + Sync + 'static) -> Progress {
+        Progress(Some(std::sync::Arc::new(f)))
+    }
+    fn report(&self, done: u64, total: u64) {
+        if let Some(f) = &self.0 {
+            f(done, total);
+        }
+    }
+}
+
+impl fmt::Debug for Progress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Progress(..)"
+        } else {
+            "Progress(none)"
+        })
+    }
+}
+
+/// The work of one seal, in bytes, as its progress is told: the text
+/// compressed, the text canonicalized and split, and the archive appended
+/// to verified. Each part counts what it has done so far.
+struct Work<'a> {
+    progress: &'a Progress,
+    total: u64,
+    compressed: AtomicU64,
+    prepared: AtomicU64,
+    verified: AtomicU64,
+}
+
+impl Work<'_> {
+    fn set(&self, part: &AtomicU64, done: u64) {
+        part.store(done, Ordering::Relaxed);
+        self.tell();
+    }
+    fn add(&self, part: &AtomicU64, n: u64) {
+        part.fetch_add(n, Ordering::Relaxed);
+        self.tell();
+    }
+    fn tell(&self) {
+        let done = self.compressed.load(Ordering::Relaxed)
+            + self.prepared.load(Ordering::Relaxed)
+            + self.verified.load(Ordering::Relaxed);
+        self.progress.report(done.min(self.total), self.total);
+    }
+}
 
 /// How to seal.
 #[derive(Debug, Clone, Default)]
@@ -39,6 +96,8 @@ pub struct SealOptions {
     pub handover: Option<std::sync::Arc<SecretKey>>,
     /// Allow bidi controls and tag characters (recorded as warnings).
     pub allow_bidi: bool,
+    /// Where to report progress (nowhere by default).
+    pub progress: Progress,
 }
 
 /// What sealing did.
@@ -375,10 +434,22 @@ pub fn seal(
     let _lock = guard::Lock::take(archive_path, &target)?;
     let removed_stale = guard::remove_stale(&target);
     let temp = guard::Temp::create(&target)?;
+    let base_size = std::fs::metadata(&target).map(|m| m.len()).unwrap_or(0);
+    let work = Work {
+        progress: &opts.progress,
+        total: 2 * text.len() as u64 + base_size,
+        compressed: AtomicU64::new(0),
+        prepared: AtomicU64::new(0),
+        verified: AtomicU64::new(0),
+    };
     // The original is compressed (the largest single job) while the rest
     // is worked out; a refusal wastes it.
     let (compressed, version) = rayon::join(
-        || crate::archive::container::prepare(text, Some(&chunking.cuts)),
+        || {
+            crate::archive::container::prepare_counting(text, Some(&chunking.cuts), &|n| {
+                work.add(&work.compressed, n)
+            })
+        },
         || {
             new_version(
                 text_name,
@@ -386,10 +457,10 @@ pub fn seal(
                 &chunking,
                 sk,
                 key_file,
-                archive_path,
-                &target,
+                (archive_path, &target),
                 trust,
                 opts,
+                &work,
             )
         },
     );
@@ -418,6 +489,7 @@ pub fn seal(
         sk,
         opts,
     )?;
+    opts.progress.report(work.total, work.total);
     Ok(outcome)
 }
 
@@ -438,17 +510,18 @@ fn new_version(
     chunking: &text::Chunking,
     sk: &SecretKey,
     key_file: &Path,
-    archive_path: &Path,
-    target: &Path,
+    (archive_path, target): (&Path, &Path),
     trust: &Trust,
     opts: &SealOptions,
+    work: &Work,
 ) -> Result<(Plan, Option<Opened>, NewVersion, SealOutcome), SealError> {
     let (original, prepared) = rayon::join(
         || digest::digests_par(text),
         || text::prepare(text_name, chunking, opts.allow_bidi),
     );
-    let prepared = prepared?;
-    let base = open_base(archive_path, target, sk, key_file, opts, trust)?;
+    let mut prepared = prepared?;
+    work.set(&work.prepared, text.len() as u64);
+    let base = open_base(archive_path, target, sk, key_file, opts, trust, work)?;
     let plan = plan(
         text_name,
         &original,
@@ -459,6 +532,10 @@ fn new_version(
         opts,
     )?;
     let content = text::content(&prepared);
+    // The sections' texts are in their hashes now: not held while the
+    // manifest is made and the archive written (peak memory at most four
+    // times the text, issue 12 point 6).
+    drop(std::mem::take(&mut prepared.sections));
     let section_count = content.entries.len();
     let root = content.tree.root.0;
     let m = manifest(&plan, &prepared, content, &original, sk, opts);
@@ -471,10 +548,9 @@ fn new_version(
         });
     }
     let warnings = m.warnings.clone();
-    // The sections are in `mbytes` now: not held while the archive is
+    // The manifest is in `mbytes` now: not held while the archive is
     // compressed and written.
     drop(m);
-    drop(prepared.sections);
     let manifest_digests = digest::digests_par(&mbytes);
     let signed = sign(
         &plan,
@@ -523,6 +599,7 @@ fn open_base(
     key_file: &Path,
     opts: &SealOptions,
     trust: &Trust,
+    work: &Work,
 ) -> Result<Option<Opened>, SealError> {
     if !target.exists() {
         return Ok(None);
@@ -530,7 +607,8 @@ fn open_base(
     let keys: Vec<&SecretKey> = std::iter::once(sk)
         .chain(opts.handover.as_deref())
         .collect();
-    Ok(verified_base(archive, trust, &keys, key_file)?.opened)
+    let progress = |done: u64, _total: u64| work.set(&work.verified, done);
+    Ok(verified_base(archive, trust, &keys, key_file, &progress)?.opened)
 }
 
 /// S4, X6: an archive verified before anything is written to it, against
@@ -542,6 +620,7 @@ pub(crate) fn verified_base(
     trust: &Trust,
     keys: &[&SecretKey],
     key_file: &Path,
+    progress: &(dyn Fn(u64, u64) + Sync),
 ) -> Result<verify::Verified, SealError> {
     let mut trust = trust.clone();
     trust.threshold_override = Some(1);
@@ -555,7 +634,7 @@ pub(crate) fn verified_base(
         )
         .map_err(SealError::Keys)?;
     }
-    let v = verify::verify_with(archive, &trust, &|_, _| {}).map_err(SealError::Unreadable)?;
+    let v = verify::verify_with(archive, &trust, progress).map_err(SealError::Unreadable)?;
     if !v.report.valid || v.opened.is_none() {
         return Err(SealError::Invalid {
             archive: archive.to_owned(),

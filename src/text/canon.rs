@@ -1012,8 +1012,20 @@ struct BlockSink {
     warnings: Vec<Warning>,
 }
 
+impl BlockSink {
+    /// The last block is complete: it keeps no spare capacity (a long text's
+    /// blocks would otherwise hold a third more than their text).
+    fn seal_last(&mut self) {
+        if let Some(b) = self.blocks.last_mut() {
+            b.1.shrink_to_fit();
+            b.2.shrink_to_fit();
+        }
+    }
+}
+
 impl Sink for BlockSink {
     fn block(&mut self, marker: Option<Marker>, line: u64) {
+        self.seal_last();
         self.blocks
             .push((marker, String::new(), String::new(), line));
     }
@@ -1249,7 +1261,9 @@ fn run_part(text: &str, mode: Mode, display: bool) -> (BlockSink, u64) {
     };
     for_each_line(text, |p, e| c.push(p, e));
     let lines = c.lines();
-    (c.finish(), lines)
+    let mut sink = c.finish();
+    sink.seal_last();
+    (sink, lines)
 }
 
 fn run(text: &str, display: bool) -> Canonical {

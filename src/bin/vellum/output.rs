@@ -83,10 +83,19 @@ pub fn with_spinner<T: Send>(what: &str, work: impl FnOnce() -> T + Send) -> T {
 }
 
 /// A progress bar on a terminal, shown only once work has taken a second.
+/// It never shows 100 % before the work is done: updates stop one short of
+/// the total, and [`Progress::finish`] fills it (issue 14 point 8).
+///
+/// `VELLUM_PROGRESS=plain` shows progress wherever stderr goes (a log, a
+/// CI job), as a line per tenth of the work, from the start, and a last
+/// line when it is done.
 pub struct Progress {
     bar: indicatif::ProgressBar,
+    what: String,
     start: std::time::Instant,
     shown: std::sync::atomic::AtomicBool,
+    /// In plain mode, the last tenth of the work told.
+    plain: Option<std::sync::Mutex<Option<u64>>>,
 }
 
 impl Progress {
@@ -101,15 +110,29 @@ impl Progress {
             .progress_chars("=> "),
         );
         bar.set_message(what.to_owned());
+        let plain = std::env::var("VELLUM_PROGRESS").is_ok_and(|v| v == "plain");
         Progress {
             bar,
+            what: what.to_owned(),
             start: std::time::Instant::now(),
             shown: false.into(),
+            plain: plain.then(|| std::sync::Mutex::new(None)),
         }
     }
-    /// Report `done` of `total`.
+    /// Report `done` of `total`; shown as at most one short of the total
+    /// until [`Progress::finish`].
     pub fn update(&self, done: u64, total: u64) {
         use std::sync::atomic::Ordering;
+        let done = done.min(total.saturating_sub(1));
+        if let Some(tenths) = &self.plain {
+            let t = if total == 0 { 0 } else { done * 10 / total };
+            let mut last = tenths.lock().unwrap_or_else(|e| e.into_inner());
+            if last.is_none_or(|l| t > l) {
+                *last = Some(t);
+                eprintln!("{}: {}% ({done} of {total} bytes)", self.what, t * 10);
+            }
+            return;
+        }
         if !self.shown.load(Ordering::Relaxed)
             && self.start.elapsed().as_secs_f32() > 1.0
             && std::io::stderr().is_terminal()
@@ -121,8 +144,19 @@ impl Progress {
         self.bar.set_length(total);
         self.bar.set_position(done);
     }
-    /// Remove the bar.
+    /// The work is done: the bar at 100 %, then removed.
     pub fn finish(&self) {
+        if self.plain.is_some() {
+            eprintln!(
+                "{}: 100%, done in {:.2} s",
+                self.what,
+                self.start.elapsed().as_secs_f64()
+            );
+            return;
+        }
+        if let Some(total) = self.bar.length() {
+            self.bar.set_position(total);
+        }
         self.bar.finish_and_clear();
     }
 }

@@ -355,6 +355,13 @@ pub fn run(a: CheckArgs) -> Outcome {
         .iter()
         .map(|s| matches!(s, Source::File(p) if is_warc(p)))
         .collect();
+    // Sizes first, before the archive is verified: a copy over the limit
+    // is refused at once (web archives are read record by record).
+    for (s, &warc) in c.copies.iter().zip(&warcs) {
+        if let (Source::File(p), false) = (s, warc) {
+            vellum::files::check_size(p, MAX_TEXT).map_err(|e| trouble(e.to_string()))?;
+        }
+    }
     // One document is read while the archive is verified (it goes through
     // no prefilter, which needs the sealed text).
     let one = c.copies.len() == 1 && !warcs[0] && matches!(c.copies[0], Source::File(_));

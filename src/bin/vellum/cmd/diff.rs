@@ -108,6 +108,14 @@ pub fn run(a: DiffArgs) -> Outcome {
         Some(b) => {
             let sa = parse_spec(&a.a)?;
             let sb = parse_spec(b)?;
+            // Sizes first: a text over the limit is refused before an
+            // archive on the other side is verified.
+            for s in [&sa, &sb] {
+                if let Spec::Text(p) = s {
+                    vellum::files::check_size(p, vellum::limits::MAX_TEXT)
+                        .map_err(|e| trouble(e.to_string()))?;
+                }
+            }
             if let (Spec::Text(pa), Spec::Text(pb)) = (&sa, &sb) {
                 // Two texts: read and decode both at once.
                 let (x, y) = rayon::join(|| load_text(pa, &a.a, &opts), || load_text(pb, b, &opts));

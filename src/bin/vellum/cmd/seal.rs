@@ -1,7 +1,7 @@
 //! `vellum seal`: the next version of an archive.
 
 use crate::args::SealArgs;
-use crate::output::{out, refused, trouble, with_spinner, Outcome};
+use crate::output::{out, refused, trouble, Outcome, Progress};
 use vellum::trust::Trust;
 
 pub fn run(a: SealArgs) -> Outcome {
@@ -23,15 +23,21 @@ pub fn run(a: SealArgs) -> Outcome {
         super::trusted_keys(&a.trust)?
     };
     let created = a.time.clone().or_else(source_date_epoch);
+    // A bar of the bytes worked through, on a terminal, once sealing has
+    // taken a second (issue 14 point 8).
+    let bar = std::sync::Arc::new(Progress::new("sealing"));
     let opts = vellum::seal::SealOptions {
         message: a.message.clone(),
         created,
         handover,
         allow_bidi: a.allow_bidi,
+        progress: vellum::seal::Progress::new({
+            let bar = bar.clone();
+            move |done, total| bar.update(done, total)
+        }),
     };
-    let result = with_spinner("sealing", || {
-        vellum::seal::seal(&a.text, &text, &sk, &a.key, &a.archive, &trusted, &opts)
-    });
+    let result = vellum::seal::seal(&a.text, &text, &sk, &a.key, &a.archive, &trusted, &opts);
+    bar.finish();
     match result {
         Ok(o) => out(&vellum::report::human::seal(
             &a.text.display().to_string(),
