@@ -256,6 +256,9 @@ pub struct Trust {
     pub policy: Policy,
     /// A threshold set on the command line, over the policy's (N3).
     pub threshold_override: Option<u32>,
+    /// Certificates trusted for timestamps (`--tsa-cert`, T8): TSA
+    /// certificates, or CA certificates that issue them.
+    pub tsa_certs: Vec<crate::timestamp::TsaCert>,
 }
 
 impl From<Vec<TrustedKey>> for Trust {
@@ -308,6 +311,7 @@ impl Trust {
             keys,
             policy,
             threshold_override: None,
+            tsa_certs: Vec::new(),
         })
     }
 
@@ -399,6 +403,7 @@ mod tests {
             keys: keys.clone(),
             policy: p,
             threshold_override: None,
+            tsa_certs: Vec::new(),
         };
         assert_eq!(t.threshold(), 2);
         assert_eq!(t.name(&a), format!("Secretariat (key {a})"));
