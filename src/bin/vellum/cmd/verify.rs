@@ -7,7 +7,8 @@ use vellum::trust::Trust;
 
 /// `vellum verify`: each file is an archive or a file of proofs.
 pub fn run(a: VerifyArgs) -> Outcome {
-    let trusted = super::trusted_keys(&a.trust)?;
+    let mut trusted = super::trusted_keys(&a.trust)?;
+    super::tsa_certs(&mut trusted, &a.tsa_certs)?;
     let mut code = EXIT_OK;
     for f in &a.files {
         let c = if is_proof_file(f)? {
@@ -82,7 +83,8 @@ fn proofs(path: &Path, trusted: &Trust, json: bool) -> Outcome {
 
 /// `vellum log`.
 pub fn log(a: LogArgs) -> Outcome {
-    let trusted = super::trusted_keys(&a.trust)?;
+    let mut trusted = super::trusted_keys(&a.trust)?;
+    super::tsa_certs(&mut trusted, &a.tsa_certs)?;
     if !a.archive.exists() {
         return Err(trouble(format!("{}: no such file", a.archive.display())));
     }
