@@ -318,16 +318,23 @@ pub fn normalize_reply(bytes: &[u8]) -> Result<Vec<u8>, TokenError> {
                 // PKIStatusInfo { granted }, then the token, in a SEQUENCE.
                 let mut body = vec![0x30, 0x03, 0x02, 0x01, 0x00];
                 body.extend_from_slice(bytes);
-                let mut out = vec![0x30];
                 let n = body.len();
+                let mut out = vec![0x30];
                 if n < 0x80 {
                     out.push(n as u8);
-                } else if n < 0x100 {
-                    out.extend([0x81, n as u8]);
                 } else {
-                    out.extend([0x82, (n >> 8) as u8, n as u8]);
+                    let len = n.to_be_bytes();
+                    let skip = len.iter().take_while(|b| **b == 0).count();
+                    out.push(0x80 | (len.len() - skip) as u8);
+                    out.extend_from_slice(&len[skip..]);
                 }
                 out.extend(body);
+                if out.len() as u64 > MAX_REPLY {
+                    return Err(TokenError::Malformed(format!(
+                        "{} bytes once wrapped in a reply, more than {MAX_REPLY}",
+                        out.len()
+                    )));
+                }
                 Ok(out)
             }
             Err(_) => Err(malformed(e)),
@@ -360,7 +367,6 @@ pub struct Token {
     signed_attrs: Vec<u8>,
     /// Its signer's certificate, when it carries it.
     cert: Option<Certificate>,
-    certs: Vec<Certificate>,
     gen_time: std::time::Duration,
     nonce: Option<Vec<u8>>,
 }
@@ -476,7 +482,6 @@ pub fn examine(reply: &[u8], data: &[u8]) -> Result<Token, TokenError> {
         signer: signer.clone(),
         signed_attrs,
         cert,
-        certs,
         gen_time,
         nonce: tst.nonce.as_ref().map(|n| n.as_bytes().to_vec()),
     };
@@ -611,9 +616,9 @@ impl Token {
         })
     }
 
-    /// How many certificates the token carries.
-    pub fn certificates(&self) -> usize {
-        self.certs.len()
+    /// Whether the token carries its signer's certificate.
+    pub fn carries_certificate(&self) -> bool {
+        self.cert.is_some()
     }
 }
 

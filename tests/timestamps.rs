@@ -200,6 +200,27 @@ fn a_token_from_the_query_is_kept_and_verified_by_vellum_and_openssl() {
         describe(&o)
     );
 
+    // N6: the trust policy may name the TSA certificates instead.
+    env.write(
+        "keys/trust.toml",
+        "format = \"vellum-trust-v1\"\ntsa_certs = [\"../tsa/ca.crt\"]\n",
+    );
+    let o = verify(&env, &a, &[]);
+    assert_code(&o, 0, "verify, tsa_certs in trust.toml");
+    assert_says(
+        &o,
+        "(TSA: Test TSA); signer claims",
+        "tsa_certs in trust.toml",
+    );
+    env.write(
+        "keys/trust.toml",
+        "format = \"vellum-trust-v1\"\ntsa_certs = [\"missing.crt\"]\n",
+    );
+    let o = verify(&env, &a, &[]);
+    assert_code(&o, 2, "verify, a missing tsa_certs file");
+    assert_one_line_error(&o, "missing.crt", "a missing tsa_certs file");
+    std::fs::remove_file(env.path("keys/trust.toml")).unwrap();
+
     // The same token twice is refused.
     let o = attach(&env, &a, &r, &[]);
     assert_code(&o, 1, "the same token again");
@@ -555,8 +576,19 @@ fn seal_keeps_tokens_in_the_next_archive() {
         ],
     );
     assert_code(&o, 0, "request v2");
-    let r2 = env.path("v2.tsr");
-    tsa.reply(&q, &r2, "tsa");
+    // A bare token (-token_out) is kept wrapped in a granted reply (T2).
+    let r2 = env.path("v2.tok");
+    tsa.openssl(&[
+        "ts",
+        "-reply",
+        "-config",
+        "tsa.cnf",
+        "-queryfile",
+        q.to_str().unwrap(),
+        "-token_out",
+        "-out",
+        r2.to_str().unwrap(),
+    ]);
     let o = vellum(
         &env,
         &[
@@ -583,4 +615,12 @@ fn seal_keeps_tokens_in_the_next_archive() {
     );
     assert_code(&o, 1, "v1's reply for v2");
     assert_eq!(tokens(&a).len(), 2);
+    let o = verify(&env, &a, &[os("--tsa-cert"), ca.as_os_str()]);
+    assert_code(&o, 0, "verify both tokens");
+    assert_eq!(
+        stdout(&o).matches("existed by ").count(),
+        2,
+        "{}",
+        stdout(&o)
+    );
 }

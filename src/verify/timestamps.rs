@@ -94,6 +94,10 @@ pub(crate) fn check(
                     return Ok(TimestampStanding::Unchecked);
                 }
                 let by = t.trusted_by(trusted).map_err(|e| e.to_string())?;
+                if !t.carries_certificate() {
+                    // Named by the trusted certificate that signed it.
+                    r.tsa = Some(by.subject());
+                }
                 r.trusted_by = Some(by.source.display().to_string());
                 Ok(TimestampStanding::Verified)
             });
