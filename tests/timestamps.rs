@@ -328,6 +328,27 @@ fn a_token_signed_under_an_expired_certificate_is_a_problem() {
     let o = verify(&env, &a, &[]);
     assert_code(&o, 1, "verify, expired");
     assert_says(&o, "expired or not yet valid", "verify, expired");
+    assert_says(
+        &o,
+        "(2020-01-01T00:00:00Z to 2020-01-02T00:00:00Z)",
+        "verify, expired",
+    );
+    // openssl refuses it too.
+    let o = Command::new("openssl")
+        .args(["ts", "-verify", "-in"])
+        .arg(&r)
+        .arg("-queryfile")
+        .arg(env.path("v1.tsq"))
+        .arg("-CAfile")
+        .arg(tsa.file("ca.crt"))
+        .output()
+        .unwrap();
+    assert!(
+        !o.status.success(),
+        "openssl ts -verify, expired\n{}",
+        describe(&o)
+    );
+    assert!(stderr(&o).contains("expired"), "{}", describe(&o));
 }
 
 /// T2: a malformed reply is trouble naming the file; a malformed token

@@ -26,6 +26,9 @@ const EXT: &str = "[tsa]\nextendedKeyUsage=critical,timeStamping\nbasicConstrain
 
 const CNF: &str = "[tsa]\ndefault_tsa = tsa_config1\n[tsa_config1]\ndir = .\nserial = ./tsaserial\ncrypto_device = builtin\nsigner_cert = ./tsa.crt\nsigner_key = ./tsa.key\nsigner_digest = sha256\ndefault_policy = 1.2.3.4.1\nother_policies = 1.2.3.4.5\ndigests = sha256, sha384, sha512\naccuracy = secs:1\nordering = no\ntsa_name = no\ness_cert_id_chain = no\ness_cert_id_alg = sha256\ncerts = ./ca.crt\n";
 
+/// A minimal `openssl ca` configuration, for a certificate with fixed dates.
+const CA_CNF: &str = "[ca]\ndefault_ca = ca1\n[ca1]\ndatabase = ./index.txt\nnew_certs_dir = .\nserial = ./ca.serial\ndefault_md = sha256\npolicy = anything\nunique_subject = no\n[anything]\ncommonName = supplied\n";
+
 impl Tsa {
     /// Made in `env`'s folder `tsa/`.
     pub fn new(env: &super::TestEnv) -> Tsa {
@@ -104,25 +107,34 @@ impl Tsa {
                 &format!("{tsa}.crt"),
             ]);
         }
-        // Valid from now to a day ago: expired whenever it signs.
+        // Valid on 1 January 2020 only: expired whenever it signs. `openssl
+        // ca` takes fixed dates on every OpenSSL 3 (`x509 -not_after` is
+        // 3.4 and later, and `-days -1` means "unset" in some).
+        std::fs::write(t.dir.join("ca.cnf"), CA_CNF).unwrap();
+        std::fs::write(t.dir.join("index.txt"), "").unwrap();
+        std::fs::write(t.dir.join("ca.serial"), "1000\n").unwrap();
         t.openssl(&[
-            "x509",
-            "-req",
+            "ca",
+            "-batch",
+            "-config",
+            "ca.cnf",
+            "-cert",
+            "ca.crt",
+            "-keyfile",
+            "ca.key",
             "-in",
             "tsa.csr",
-            "-CA",
-            "ca.crt",
-            "-CAkey",
-            "ca.key",
-            "-CAcreateserial",
-            "-days",
-            "-1",
+            "-out",
+            "expired.crt",
+            "-startdate",
+            "20200101000000Z",
+            "-enddate",
+            "20200102000000Z",
             "-extfile",
             "ext.cnf",
             "-extensions",
             "tsa",
-            "-out",
-            "expired.crt",
+            "-notext",
         ]);
         t
     }
