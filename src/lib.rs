@@ -16,6 +16,7 @@
 //! prove       proofs of single sections
 //! verify/     checking an archive (and loading a version), checking proofs
 //! trust       trusted keys and the trust policy (holders, threshold, hand-overs)
+//! timestamp   RFC 3161 queries and tokens, checked against trusted TSA certificates
 //! archive/    layout, container (zip), bag, ocfl, manifest, tree, checkpoint, proof
 //! crypto/     keys, sign, note (signed notes), merkle (RFC 9162 trees)
 //! document/   documents that carry copies: text, HTML, Markdown, mail, DOCX, PDF, WARC
@@ -77,5 +78,6 @@ pub mod report;
 pub mod seal;
 pub mod seen;
 pub mod text;
+pub mod timestamp;
 pub mod trust;
 pub mod verify;

@@ -45,6 +45,8 @@ struct PolicyFile {
     key: Vec<KeyEntry>,
     #[serde(default)]
     archive: Vec<ArchiveEntry>,
+    #[serde(default)]
+    tsa_certs: Vec<PathBuf>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +89,9 @@ pub struct Policy {
     pub keys: BTreeMap<Fingerprint, KeyPolicy>,
     /// Archive id -> the keys that may seal its versions (N5).
     pub archives: BTreeMap<String, BTreeSet<Fingerprint>>,
+    /// Certificate files trusted for timestamps (N6, T8), relative paths
+    /// resolved from the policy file's folder.
+    pub tsa_certs: Vec<PathBuf>,
 }
 
 /// Why the trusted keys or the policy could not be read (exit 2).
@@ -176,9 +181,11 @@ impl Policy {
             }
             Ok(fp)
         };
+        let folder = path.parent().unwrap_or(Path::new(""));
         let mut policy = Policy {
             source: Some(path.to_owned()),
             threshold: file.threshold,
+            tsa_certs: file.tsa_certs.iter().map(|c| folder.join(c)).collect(),
             ..Policy::default()
         };
         for k in file.key {
@@ -256,6 +263,9 @@ pub struct Trust {
     pub policy: Policy,
     /// A threshold set on the command line, over the policy's (N3).
     pub threshold_override: Option<u32>,
+    /// Certificates trusted for timestamps (`--tsa-cert`, T8): TSA
+    /// certificates, or CA certificates that issue them.
+    pub tsa_certs: Vec<crate::timestamp::TsaCert>,
 }
 
 impl From<Vec<TrustedKey>> for Trust {
@@ -304,10 +314,19 @@ impl Trust {
                 Policy::parse(&p, &text, &keys)?
             }
         };
+        // N6: the policy's TSA certificates, read now (trouble if not).
+        let mut tsa_certs = Vec::new();
+        for c in &policy.tsa_certs {
+            let certs = crate::timestamp::TsaCert::load(c).map_err(|e| {
+                TrustError::Policy(policy.source.clone().unwrap_or_default(), e.to_string())
+            })?;
+            tsa_certs.extend(certs);
+        }
         Ok(Trust {
             keys,
             policy,
             threshold_override: None,
+            tsa_certs,
         })
     }
 
@@ -399,6 +418,7 @@ mod tests {
             keys: keys.clone(),
             policy: p,
             threshold_override: None,
+            tsa_certs: Vec::new(),
         };
         assert_eq!(t.threshold(), 2);
         assert_eq!(t.name(&a), format!("Secretariat (key {a})"));

@@ -904,3 +904,74 @@ fn the_documented_recipe_fails_on_a_tampered_archive() {
         describe(&o)
     );
 }
+
+// ---------------------------------------------------------------- timestamps
+
+/// A timestamped archive (T1), unzipped, is still a valid bag and a valid
+/// OCFL object, and `openssl ts -verify` checks its token over the
+/// version's checkpoint with the TSA's CA.
+#[test]
+fn a_timestamped_archive_is_checked_by_bagit_ocfl_and_openssl() {
+    use std::ffi::OsStr;
+    let env = TestEnv::new();
+    let tsa = common::tsa::Tsa::new(&env);
+    let key = env.keygen("secretariat");
+    let archive = env.seal_two_versions(&key, ARCHIVE);
+    let spec = format!("{}@v1", archive.display());
+    let q = env.path("v1.tsq");
+    let o = env.vellum([
+        OsStr::new("timestamp"),
+        OsStr::new(&spec),
+        OsStr::new("--request"),
+        q.as_os_str(),
+        OsStr::new("--trust"),
+        key.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "vellum timestamp --request");
+    let r = env.path("v1.tsr");
+    tsa.reply(&q, &r, "tsa");
+    let o = env.vellum([
+        OsStr::new("timestamp"),
+        OsStr::new(&spec),
+        OsStr::new("--tsa-reply"),
+        r.as_os_str(),
+        OsStr::new("--trust"),
+        key.public.as_os_str(),
+    ]);
+    assert_code(&o, 0, "vellum timestamp --tsa-reply");
+    let out = env.path("unzipped");
+    extract_zip(&archive, &out);
+    let bag = out.join(BAG);
+
+    let bagit = python_tool("bagit.py", "bagit");
+    let o = run(Command::new(&bagit).arg("--validate").arg(&bag));
+    ok(&o, "bagit.py --validate (timestamped)");
+    let ocfl = python_tool("ocfl-validate.py", "ocfl-py");
+    let o = run(Command::new(&ocfl).arg(bag.join("data")));
+    ok(&o, "ocfl-validate.py (timestamped)");
+    assert!(stdout(&o).contains("is VALID"), "{}", describe(&o));
+
+    let openssl = tool("openssl", "openssl");
+    let tokens: Vec<PathBuf> = std::fs::read_dir(bag.join("timestamps/v1"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(tokens.len(), 1, "{tokens:?}");
+    let check = |data: &Path| {
+        run(Command::new(&openssl)
+            .args(["ts", "-verify", "-data"])
+            .arg(data)
+            .arg("-in")
+            .arg(&tokens[0])
+            .arg("-CAfile")
+            .arg(tsa.file("ca.crt")))
+    };
+    ok(
+        &check(&bag.join("data/v1/content/checkpoint")),
+        "openssl ts -verify, v1's checkpoint",
+    );
+    rejected(
+        &check(&bag.join("data/v2/content/checkpoint")),
+        "openssl ts -verify, v2's checkpoint",
+    );
+}

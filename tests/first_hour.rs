@@ -212,6 +212,7 @@ fn help_examples_fit_an_80_column_terminal() {
         "sections",
         "seal",
         "cosign",
+        "timestamp",
         "verify",
         "prove",
         "check",

@@ -18,6 +18,8 @@
 //!     └── cosignatures/vN/           signatures added later (X1–X4): a bag tag folder
 //!         ├── checkpoint             vN's checkpoint with every signature line
 //!         └── manifest.json.<TAG>.sig  .minisig  .sshsig  <TAG>.pub   one set per co-signer
+//!     └── timestamps/vN/             RFC 3161 tokens over vN's checkpoint (T1): a bag tag folder
+//!         └── <NAME>.tsr             one TimeStampResp per token
 //! ```
 //!
 //! The canonical text is not stored: it is derived from the original
@@ -41,6 +43,24 @@ pub const CHECKPOINT: &str = "checkpoint";
 pub const COSIGNATURES_DIR: &str = "cosignatures";
 /// What a co-signer's public key file in it ends with (X3).
 pub const COSIGNER_KEY_SUFFIX: &str = ".pub";
+
+/// The bag's tag folder of trusted timestamps (T1), beside the
+/// co-signatures.
+pub const TIMESTAMPS_DIR: &str = "timestamps";
+/// What a token file in it ends with (T1).
+pub const TOKEN_SUFFIX: &str = ".tsr";
+
+/// The bag-relative folder of a version's timestamps (T1).
+pub fn timestamp_dir(version: u32) -> String {
+    format!("{TIMESTAMPS_DIR}/{}", version_name(version))
+}
+
+/// The bag-relative name of a token file (T1): named by the first 32 hex
+/// digits of its SHA-256, so the same token is one file.
+pub fn token_file(version: u32, token: &[u8]) -> String {
+    let digest = crate::digest::sha256(token);
+    format!("{}/{}{TOKEN_SUFFIX}", timestamp_dir(version), &digest[..32])
+}
 
 /// The bag-relative folder of a version's co-signatures (X1).
 pub fn cosignature_dir(version: u32) -> String {

@@ -563,6 +563,7 @@ pub fn verify(r: &crate::verify::Report) -> String {
                 v.message
             ));
             s.push_str(&key_change_line(v));
+            s.push_str(&timestamp_lines(v, "      "));
         }
         s.push_str(ROLLBACK_NOTE);
     } else {
@@ -609,6 +610,7 @@ pub fn log(r: &crate::verify::Report) -> String {
                 &v.message
             }
         ));
+        s.push_str(&timestamp_lines(v, "    "));
     }
     if !r.valid {
         s.push_str(&format!(
@@ -654,6 +656,62 @@ pub fn cosign(o: &crate::seal::cosign::CosignOutcome) -> String {
         o.signer_name,
         o.signers
     )
+}
+
+/// Human result of `vellum timestamp --request`.
+pub fn timestamp_query(o: &crate::seal::timestamp::QueryOutcome, file: &std::path::Path) -> String {
+    format!(
+        "wrote the RFC 3161 query over version {} of {} (checkpoint SHA-256 {}) to {}\nsend it to the time-stamping authority, then: vellum timestamp {}@v{} --tsa-reply REPLY.tsr\n",
+        o.version,
+        o.archive.display(),
+        o.checkpoint_sha256,
+        file.display(),
+        o.archive.display(),
+        o.version
+    )
+}
+
+/// Human result of keeping a timestamp.
+pub fn timestamp(o: &crate::seal::timestamp::TimestampOutcome) -> String {
+    let trust = match &o.trusted_by {
+        Some(p) => format!(" (trusted: {})", p.display()),
+        None => String::new(),
+    };
+    format!(
+        "timestamped version {} of {}: existed by {} (TSA: {}{trust}); signer claims {}\nkept as {}\n",
+        o.version,
+        o.archive.display(),
+        o.attested.gen_time,
+        o.attested.tsa,
+        o.created,
+        o.file
+    )
+}
+
+/// The lines of a version's timestamps (T5): what each attests, apart
+/// from the signer's claimed time.
+fn timestamp_lines(v: &crate::verify::VersionReport, indent: &str) -> String {
+    use crate::verify::TimestampStanding;
+    let mut s = String::new();
+    for t in &v.timestamps {
+        let tsa = t.tsa.as_deref().unwrap_or("unnamed TSA");
+        let at = t.gen_time.as_deref().unwrap_or("?");
+        match t.standing {
+            TimestampStanding::Verified => s.push_str(&format!(
+                "{indent}existed by {at} (TSA: {tsa}); signer claims {}\n",
+                v.created
+            )),
+            TimestampStanding::Unchecked => s.push_str(&format!(
+                "{indent}timestamp by {tsa} ({at}) not checked: no trusted TSA certificate (--tsa-cert)\n"
+            )),
+            TimestampStanding::Invalid => s.push_str(&format!(
+                "{indent}timestamp {} INVALID: {}\n",
+                t.file,
+                t.problem.as_deref().unwrap_or("?")
+            )),
+        }
+    }
+    s
 }
 
 /// Human result of checking proof files: one line per proof.

@@ -11,6 +11,7 @@
 pub mod cosign;
 pub mod guard;
 mod text;
+pub mod timestamp;
 mod write;
 
 use crate::archive::checkpoint::Checkpoint;
@@ -265,11 +266,36 @@ pub enum SealError {
         /// What failed.
         error: std::io::Error,
     },
+    /// T2: the reply is not a token over the version's checkpoint, or not
+    /// one from a trusted TSA (refused; trouble when it does not read).
+    Token {
+        /// The reply file, or the TSA's URL.
+        reply: String,
+        /// The version.
+        version: u32,
+        /// What is wrong with it.
+        error: Box<crate::timestamp::TokenError>,
+    },
+    /// T3: the TSA could not be asked (trouble).
+    Tsa(crate::timestamp::AskError),
+    /// T2: this token is kept for the version already.
+    AlreadyTimestamped {
+        /// The archive.
+        archive: PathBuf,
+        /// The version.
+        version: u32,
+        /// The token's file in the zip.
+        file: String,
+    },
 }
 
 impl SealError {
     /// Whether this is a refusal (exit 1) rather than trouble (exit 2).
     pub fn is_refusal(&self) -> bool {
+        if let SealError::Token { error, .. } = self {
+            // T2: a reply that does not read is bad input, not a refusal.
+            return !matches!(**error, crate::timestamp::TokenError::Malformed(_));
+        }
         !matches!(
             self,
             SealError::Unreadable(_)
@@ -278,6 +304,7 @@ impl SealError {
                 | SealError::NoSuchVersion { .. }
                 | SealError::Busy { .. }
                 | SealError::Changed { .. }
+                | SealError::Tsa(_)
         )
     }
 }
@@ -406,6 +433,21 @@ impl fmt::Display for SealError {
             SealError::Changed { archive } => write!(
                 f,
                 "{}: another seal changed the archive; run again",
+                archive.display()
+            ),
+            SealError::Token {
+                reply,
+                version,
+                error,
+            } => write!(f, "{reply}: not kept for version {version}: {error}"),
+            SealError::Tsa(e) => write!(f, "{e}"),
+            SealError::AlreadyTimestamped {
+                archive,
+                version,
+                file,
+            } => write!(
+                f,
+                "{}: version {version} keeps this token already ({file})",
                 archive.display()
             ),
         }

@@ -162,10 +162,10 @@ pub(super) fn write(
     for (rel, src) in payload {
         all.insert(paths.tag(&rel), src);
     }
-    // X4: co-signatures of earlier versions are kept as they are, and
-    // listed in the new tag manifest.
+    // X4, T1: co-signatures and timestamps of earlier versions are kept as
+    // they are, and listed in the new tag manifest.
     if let Some(o) = base {
-        let kept = cosignature_files(o);
+        let kept = kept_tag_files(o);
         let mut lines = bag::parse_manifest(&String::from_utf8_lossy(
             &tags.remove(bag::TAGMANIFEST_NAME).unwrap_or_default(),
         ))
@@ -190,13 +190,15 @@ pub(super) fn write(
     write_atomically(archive, target, temp, all, base.map(|o| &o.zip))
 }
 
-/// The bag-relative names of an archive's co-signature files (X1).
-fn cosignature_files(o: &Opened) -> Vec<String> {
-    let prefix = format!("{}/{}/", o.paths.bag, layout::COSIGNATURES_DIR);
+/// The bag-relative names of an archive's co-signature files (X1) and
+/// timestamp tokens (T1).
+fn kept_tag_files(o: &Opened) -> Vec<String> {
+    let kept =
+        [layout::COSIGNATURES_DIR, layout::TIMESTAMPS_DIR].map(|d| format!("{}/{d}/", o.paths.bag));
     o.zip
         .entries
         .iter()
-        .filter(|e| !e.is_dir && e.name.starts_with(&prefix))
+        .filter(|e| !e.is_dir && kept.iter().any(|k| e.name.starts_with(k)))
         .map(|e| e.name[o.paths.bag.len() + 1..].to_owned())
         .collect()
 }
@@ -210,8 +212,8 @@ fn old_tag_manifest(o: &Opened) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-/// X4: write an archive again with these tag files added or replaced (a
-/// co-signature), every other entry copied as it is and the tag manifest
+/// X4, T2: write an archive again with these tag files added or replaced (a
+/// co-signature, a timestamp), every other entry copied as it is and the tag manifest
 /// made anew; atomically (W1). The payload, and so the OCFL object, does
 /// not change.
 pub(crate) fn with_tag_files(

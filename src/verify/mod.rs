@@ -25,8 +25,10 @@ mod load;
 pub mod proof;
 mod signers;
 mod stream;
+mod timestamps;
 
 pub use signers::{Authorisation, KeyChangeReport, SignerReport};
+pub use timestamps::{TimestampReport, TimestampStanding};
 
 pub use load::{
     load_archive, load_version, open_version, Against, LoadError, LoadedArchive, LoadedVersion,
@@ -121,6 +123,10 @@ pub enum ProblemKind {
     UnauthorisedKeyChange,
     /// Fewer distinct trusted keys than the threshold (V21).
     Threshold,
+    /// A timestamp token that is malformed, over other data, badly signed,
+    /// from a certificate that is not a TSA's or not valid at its time, or
+    /// from an untrusted TSA (V22).
+    Timestamp,
 }
 
 impl ProblemKind {
@@ -154,6 +160,7 @@ impl ProblemKind {
             Cosignature => "V19",
             UnauthorisedKeyChange => "V20",
             Threshold => "V21",
+            Timestamp => "V22",
         }
     }
 }
@@ -204,6 +211,9 @@ pub struct VersionReport {
     pub threshold: u32,
     /// Its sealer is not the previous version's (K12).
     pub key_change: Option<KeyChangeReport>,
+    /// Trusted timestamps of its checkpoint (T1–T8): what each attests,
+    /// apart from the signer's claimed `created`.
+    pub timestamps: Vec<TimestampReport>,
     /// SHA-256 of the version manifest file.
     pub manifest_sha256: String,
     /// SHA-256 of the checkpoint file.
@@ -492,6 +502,9 @@ pub fn verify_with(
     }
     if complete {
         check_bag_info_is_signed(&opened, &headers, &mut p);
+    }
+    for (place, problem) in timestamps::stray(&opened.zip, &opened.paths, n) {
+        p.add(None, place, ProblemKind::Timestamp, problem);
     }
     opened.versions = headers;
     done(p, id, reports, if complete { Some(opened) } else { None })
@@ -1357,6 +1370,7 @@ fn check_version(
         )
     });
     let judged = judge_signers(o, v, &m, &msha, &checkpoint, sealed_ok, trust, chain, p);
+    let timestamps = check_timestamps(o, v, trust, p);
     check_texts(o, v, &m, &s.digests, c.as_ref(), p);
     if let Some(c) = &c {
         check_tree(v, &m, c, p);
@@ -1382,6 +1396,7 @@ fn check_version(
         distinct_signers: judged.distinct,
         threshold: trust.threshold(),
         key_change: judged.key_change,
+        timestamps,
         manifest_sha256: msha.clone(),
         checkpoint_sha256: checkpoint_sha256.clone(),
         canonical_sha256: m.canonical.sha256.clone(),
@@ -1397,6 +1412,20 @@ fn check_version(
             checkpoint_sha256,
         },
     ))
+}
+
+/// V22: the version's timestamps (T4–T8), over its checkpoint file.
+fn check_timestamps(o: &Opened, v: u32, trust: &Trust, p: &mut Problems) -> Vec<TimestampReport> {
+    let checkpoint = match o.read(v, CHECKPOINT) {
+        Ok(b) => b,
+        // Unreadable: reported with the checkpoint.
+        Err(_) => return vec![],
+    };
+    let (reports, found) = timestamps::check(&o.zip, &o.paths, v, &checkpoint, &trust.tsa_certs);
+    for (place, problem) in found {
+        p.add(Some(v), place, ProblemKind::Timestamp, problem);
+    }
+    reports
 }
 
 /// V19–V21: the version's co-signatures (X5), its distinct trusted keys

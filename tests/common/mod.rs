@@ -7,6 +7,7 @@
 #![allow(dead_code)]
 
 pub mod cases;
+pub mod tsa;
 
 use std::ffi::OsStr;
 use std::io::{Read, Write};

@@ -39,9 +39,14 @@ pub(crate) enum Cmd {
         after_help = "Examples:\n  vellum cosign archive/paris-2014-02-08.zip@v1 \\\n      --key ~/.config/vellum/association.key\n  vellum verify archive/paris-2014-02-08.zip --trust keys/ --threshold 2\n\nExit 0 co-signed, 1 refused (the archive does not verify, the key signs the version already), 2 trouble."
     )]
     Cosign(CosignArgs),
+    /// Timestamp a sealed version: keep an RFC 3161 token over its checkpoint, from a time-stamping authority.
+    #[command(
+        after_help = "Examples:\n  vellum timestamp archive/paris-2014-02-08.zip@v1 --tsa http://tsa.example/\n      # ask the authority now (plain http)\n  vellum timestamp archive/paris-2014-02-08.zip@v1 --request v1.tsq\n      # offline: the query, for the authority\n  vellum timestamp archive/paris-2014-02-08.zip@v1 --tsa-reply v1.tsr\n      # then keep its reply\n  vellum verify archive/paris-2014-02-08.zip --tsa-cert tsa.crt\n\nExit 0 query written or token kept, 1 refused (the archive does not verify, the reply is over other data, answers another query or comes from an untrusted TSA), 2 trouble (unreadable or malformed reply, TSA unreachable)."
+    )]
+    Timestamp(TimestampArgs),
     /// Verify an archive (every byte, every signature, every version) or proofs of sections.
     #[command(
-        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify point-7.proof --trust keys/     # a proof from vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
+        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify archive/paris-2014-02-08.zip --tsa-cert tsa.crt   # timestamps too\n  vellum verify point-7.proof --trust keys/     # a proof from vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
     )]
     Verify(VerifyArgs),
     /// Prove sections of a sealed version: their text, and proofs anyone can check without the archive.
@@ -156,6 +161,33 @@ pub(crate) struct CosignArgs {
 }
 
 #[derive(Args)]
+pub(crate) struct TsaArgs {
+    /// Trust this TSA certificate (PEM or DER), or a CA certificate that issues TSA certificates; repeatable. Timestamps are checked against these.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) tsa_cert: Vec<PathBuf>,
+}
+
+#[derive(Args)]
+#[command(group(clap::ArgGroup::new("how").required(true).args(["tsa", "request", "tsa_reply"])))]
+pub(crate) struct TimestampArgs {
+    /// The archive, or ARCHIVE@vN for version N (default: the newest).
+    pub(crate) archive: String,
+    /// Ask this time-stamping authority (http:// URL) now, and keep its token.
+    #[arg(long, value_name = "URL")]
+    pub(crate) tsa: Option<String>,
+    /// Write the RFC 3161 query over the version's checkpoint to FILE (.tsq), to send the authority.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) request: Option<PathBuf>,
+    /// Keep the authority's reply (.tsr, or a bare token) to a query over the version's checkpoint.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) tsa_reply: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) tsa_certs: TsaArgs,
+    #[command(flatten)]
+    pub(crate) trust: TrustArgs,
+}
+
+#[derive(Args)]
 pub(crate) struct SealArgs {
     /// The text to seal.
     pub(crate) text: PathBuf,
@@ -240,6 +272,8 @@ pub(crate) struct VerifyArgs {
     pub(crate) trust: TrustArgs,
     #[command(flatten)]
     pub(crate) state: StateArgs,
+    #[command(flatten)]
+    pub(crate) tsa_certs: TsaArgs,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,
@@ -251,6 +285,8 @@ pub(crate) struct LogArgs {
     pub(crate) archive: PathBuf,
     #[command(flatten)]
     pub(crate) trust: TrustArgs,
+    #[command(flatten)]
+    pub(crate) tsa_certs: TsaArgs,
     /// Print JSON.
     #[arg(long)]
     pub(crate) json: bool,

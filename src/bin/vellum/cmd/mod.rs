@@ -11,6 +11,7 @@ mod prove;
 mod seal;
 mod sections;
 mod show;
+mod timestamp;
 mod verify;
 
 use crate::args::{Cmd, TrustArgs};
@@ -29,6 +30,7 @@ pub fn run(cmd: Cmd) -> Outcome {
         Cmd::Sections(a) => sections::run(a),
         Cmd::Seal(a) => seal::run(a),
         Cmd::Cosign(a) => cosign::run(a),
+        Cmd::Timestamp(a) => timestamp::run(a),
         Cmd::Verify(a) => verify::run(a),
         Cmd::Log(a) => verify::log(a),
         Cmd::Prove(a) => prove::run(a),
@@ -74,6 +76,15 @@ pub fn trusted_keys(t: &TrustArgs) -> Result<Trust, Failure> {
         )));
     }
     Ok(trust)
+}
+
+/// The certificates named by `--tsa-cert` (T8), added to the trust.
+pub fn tsa_certs(trust: &mut Trust, a: &crate::args::TsaArgs) -> Result<(), Failure> {
+    for p in &a.tsa_cert {
+        let certs = vellum::timestamp::TsaCert::load(p).map_err(|e| trouble(e.to_string()))?;
+        trust.tsa_certs.extend(certs);
+    }
+    Ok(())
 }
 
 /// The record of versions seen (F1): `--state FILE`, else

@@ -7,7 +7,8 @@ use vellum::trust::Trust;
 
 /// `vellum verify`: each file is an archive or a file of proofs.
 pub fn run(a: VerifyArgs) -> Outcome {
-    let trusted = super::trusted_keys(&a.trust)?;
+    let mut trusted = super::trusted_keys(&a.trust)?;
+    super::tsa_certs(&mut trusted, &a.tsa_certs)?;
     let mut code = EXIT_OK;
     for f in &a.files {
         let c = if is_proof_file(f)? {
@@ -84,11 +85,12 @@ fn proofs(path: &Path, trusted: &Trust, json: bool) -> Outcome {
 pub fn log(a: LogArgs) -> Outcome {
     // With no key to trust at all (no --trust, no ./keys) the versions are
     // still listed, each "not verified: no trusted key" (issue 14 point 6).
-    let trusted = if a.trust.trust.is_empty() && vellum::verify::default_trust().is_empty() {
+    let mut trusted = if a.trust.trust.is_empty() && vellum::verify::default_trust().is_empty() {
         vellum::trust::Trust::load(&[]).map_err(|e| trouble(e.to_string()))?
     } else {
         super::trusted_keys(&a.trust)?
     };
+    super::tsa_certs(&mut trusted, &a.tsa_certs)?;
     if !a.archive.exists() {
         return Err(trouble(format!("{}: no such file", a.archive.display())));
     }
