@@ -763,6 +763,18 @@ fn recipe_env() -> (TestEnv, Key, PathBuf) {
     std::fs::create_dir(env.path("keys")).unwrap();
     let key = env.keygen("keys/secretariat");
     let archive = env.seal_two_versions(&key, &format!("archive/{ARCHIVE}"));
+    // v1 co-signed by a second key, whose .pub is trusted beside the first
+    // (docs/verify-without-vellum.md, 5b).
+    let assoc = env.keygen("keys/association");
+    let o = env.vellum([
+        "cosign".to_owned(),
+        format!("{}@v1", archive.display()),
+        "--key".to_owned(),
+        assoc.secret.display().to_string(),
+        "--trust".to_owned(),
+        key.public.display().to_string(),
+    ]);
+    assert_code(&o, 0, "cosign v1");
     std::fs::create_dir(env.path("examples")).unwrap();
     prove(
         &env,
@@ -850,13 +862,18 @@ fn the_documented_recipe_verifies_a_sealed_archive() {
     assert_eq!(
         all.matches("Signature and comment signature verified")
             .count(),
-        2,
-        "both versions"
+        3,
+        "both versions, and v1's co-signer"
     );
     assert_eq!(
         all.matches("Signature Verified Successfully").count(),
-        4,
-        "both manifests, the checkpoint, the proof's checkpoint"
+        5,
+        "both manifests, the checkpoint, the co-signed checkpoint, the proof's checkpoint"
+    );
+    assert!(
+        all.contains("v1: the co-signed checkpoint begins with the version's, byte for byte"),
+        "5b ran\n{}",
+        describe(&o)
     );
 }
 

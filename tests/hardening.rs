@@ -349,3 +349,65 @@ fn problems_past_a_thousand_are_counted_in_one_line() {
     let listed = stdout(&o).lines().filter(|l| l.starts_with("  ")).count();
     assert_eq!(listed, 1001, "a thousand problems and the count");
 }
+
+/// Issue 12 point 4, rebuilt: a real zip64 central directory of three
+/// million entries, a zip64 end record and locator, and an end record whose
+/// comment holds a fake end record. The review's build spent 19 s and
+/// 1.03 GB on it and printed 177 MB of problems; it is refused in one
+/// problem, without reading the directory.
+#[test]
+fn a_three_million_entry_zip64_directory_is_refused_at_once() {
+    const ENTRIES: u64 = 3_000_000;
+    let f = fixture();
+    let mut zip: Vec<u8> = Vec::with_capacity(150 << 20);
+    let cd_offset = zip.len() as u64;
+    for i in 0..ENTRIES {
+        let name = format!("{:x}", i % 16);
+        zip.extend_from_slice(b"PK\x01\x02");
+        zip.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0]); // versions, flags, stored
+        zip.extend_from_slice(&[0; 12]); // time, date, CRC
+        zip.extend_from_slice(&0u32.to_le_bytes()); // sizes
+        zip.extend_from_slice(&0u32.to_le_bytes());
+        zip.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        zip.extend_from_slice(&[0; 8]); // extra, comment, disk, internal attrs
+        zip.extend_from_slice(&[0; 4]); // external attrs
+        zip.extend_from_slice(&0u32.to_le_bytes()); // local header offset
+        zip.extend_from_slice(name.as_bytes());
+    }
+    let cd_size = zip.len() as u64 - cd_offset;
+    let z64_end = zip.len() as u64;
+    zip.extend_from_slice(b"PK\x06\x06");
+    zip.extend_from_slice(&44u64.to_le_bytes());
+    zip.extend_from_slice(&[45, 0, 45, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    for v in [ENTRIES, ENTRIES, cd_size, cd_offset] {
+        zip.extend_from_slice(&v.to_le_bytes());
+    }
+    zip.extend_from_slice(b"PK\x06\x07");
+    zip.extend_from_slice(&0u32.to_le_bytes());
+    zip.extend_from_slice(&z64_end.to_le_bytes());
+    zip.extend_from_slice(&1u32.to_le_bytes());
+    // The end record, every field deferring to zip64, and in its comment a
+    // fake end record that a backwards search would find first.
+    let mut fake = b"PK\x05\x06".to_vec();
+    fake.extend_from_slice(&[0; 18]);
+    zip.extend_from_slice(b"PK\x05\x06");
+    zip.extend_from_slice(&[0xFF; 16]);
+    zip.extend_from_slice(&(fake.len() as u16).to_le_bytes());
+    zip.extend_from_slice(&fake);
+    let p = f.variant("zip64-3m", &zip);
+    drop(zip);
+    let o = f.verify(&p);
+    assert_code(&o, 1, "the zip64 directory");
+    let out = stdout(&o);
+    assert!(
+        out.lines().count() <= 3,
+        "one problem, not one per entry: {} lines\n{}",
+        out.lines().count(),
+        &out[..out.len().min(2000)]
+    );
+    assert!(
+        out.contains("comment") || out.contains("zip64"),
+        "the refusal names what it is\n{}",
+        describe(&o)
+    );
+}

@@ -46,7 +46,7 @@ pub(crate) enum Cmd {
     Timestamp(TimestampArgs),
     /// Verify an archive (every byte, every signature, every version) or proofs of sections.
     #[command(
-        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify archive/paris-2014-02-08.zip --tsa-cert tsa.crt   # timestamps too\n  vellum verify point-7.proof --trust keys/     # a proof from vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
+        after_help = "Examples:\n  vellum verify archive/paris-2014-02-08.zip --trust keys/\n  vellum verify archive/paris-2014-02-08.zip --tsa-cert tsa.crt  # and tokens\n  vellum verify point-7.proof --trust keys/     # a proof from vellum prove\n\nExit 0 valid, 1 invalid (every problem is listed; a proof's rejection in one line), 2 trouble."
     )]
     Verify(VerifyArgs),
     /// Prove sections of a sealed version: their text, and proofs anyone can check without the archive.
