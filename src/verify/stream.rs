@@ -20,6 +20,7 @@ use crate::digest::{FileDigests, Hasher, Tee};
 use crate::text::canon::{
     self, Canonicalizer, CutFinder, LineSplitter, Marker, Mode, ModeDetector, Sink, TextWriter,
 };
+use crate::text::decode::DecodeError;
 use crate::text::decode::{StreamDecoder, UTF16BE_BOM, UTF16LE_BOM};
 use crate::text::sections::{BlockInfo, Claim, Kind, Matcher, Mismatches};
 use sha2::{Digest, Sha256};
@@ -114,7 +115,7 @@ enum Event {
     Close(BlockInfo),
     /// The chunk does not decode (why, offsets counted from the file's
     /// start).
-    Failed(String),
+    Failed(DecodeError),
     /// The chunk ended.
     ChunkEnd,
 }
@@ -209,7 +210,7 @@ fn worker(rx: Receiver<Piece>, tx: SyncSender<Vec<Event>>, mode: Mode) {
         let mut dec = StreamDecoder::default();
         let mut split = LineSplitter::default();
         let mut canon = Canonicalizer::new(sink.take().expect("a sink"), mode);
-        let mut failed: Option<String> = None;
+        let mut failed: Option<DecodeError> = None;
         let mut at = 0u64;
         let mut any = false;
         loop {
@@ -238,7 +239,7 @@ fn worker(rx: Receiver<Piece>, tx: SyncSender<Vec<Event>>, mode: Mode) {
             if let Err(e) = dec.finish(&mut |t| split.push(t, &mut |p, e| canon.push(p, e))) {
                 // A chunk after the first is never empty; the first may
                 // be only a BOM, which the whole file's check reports.
-                if !(at > 0 && matches!(e, crate::text::decode::DecodeError::Empty)) {
+                if !(at > 0 && matches!(e, DecodeError::Empty)) {
                     failed = Some(shifted(&e, at));
                 }
             }
@@ -256,20 +257,17 @@ fn worker(rx: Receiver<Piece>, tx: SyncSender<Vec<Event>>, mode: Mode) {
 }
 
 /// A decoding error with its offset counted from the file's start.
-fn shifted(e: &crate::text::decode::DecodeError, by: u64) -> String {
-    use crate::text::decode::DecodeError;
+fn shifted(e: &DecodeError, by: u64) -> DecodeError {
     let by = by as usize;
     match e {
         DecodeError::Invalid { encoding, offset } => DecodeError::Invalid {
             encoding,
             offset: offset + by,
-        }
-        .to_string(),
+        },
         DecodeError::Binary { offset } => DecodeError::Binary {
             offset: offset + by,
-        }
-        .to_string(),
-        other => other.to_string(),
+        },
+        other => other.clone(),
     }
 }
 
@@ -329,7 +327,7 @@ struct Blocks {
     blocks: u64,
     /// (sections before, canonical bytes before) at each chunk's start.
     chunk_starts: Vec<(u64, u64)>,
-    failed: Option<String>,
+    failed: Option<DecodeError>,
     done: bool,
 }
 
@@ -434,7 +432,7 @@ impl Iterator for Blocks {
 pub(super) struct TextChecked {
     /// The canonical text's SHA-256 and length, or why the original does
     /// not decode (`None`: it could not be read).
-    pub(super) canon: Option<Result<(String, u64), String>>,
+    pub(super) canon: Option<Result<(String, u64), DecodeError>>,
     /// Why the sections could not be read, if they could not.
     pub(super) unreadable: Option<String>,
     /// The manifest is in canonical form.

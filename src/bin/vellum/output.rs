@@ -125,9 +125,9 @@ impl Progress {
         use std::sync::atomic::Ordering;
         let done = done.min(total.saturating_sub(1));
         if let Some(tenths) = &self.plain {
-            let t = if total == 0 { 0 } else { done * 10 / total };
+            let t = (done * 10).checked_div(total).unwrap_or(0);
             let mut last = tenths.lock().unwrap_or_else(|e| e.into_inner());
-            if last.is_none_or(|l| t > l) {
+            if last.map_or(true, |l| t > l) {
                 *last = Some(t);
                 eprintln!("{}: {}% ({done} of {total} bytes)", self.what, t * 10);
             }
