@@ -28,6 +28,20 @@
 //! The library never prints; the `vellum` binary (`src/bin/vellum/`) turns
 //! results into output and exit codes.
 //!
+//! # What a program uses
+//!
+//! The crate root re-exports the commands and what they take and give:
+//! [`seal()`] with [`SealOptions`], [`SealOutcome`] and [`SealError`];
+//! [`verify()`] (a [`VerifyReport`]: a failed verification is a report, not
+//! an error) and [`open_version`], which verifies what a verdict rests on
+//! and loads one version; [`prove()`]; [`check_input`] and
+//! [`check_versions`] over a [`Sealed`] text, giving a [`CheckReport`];
+//! [`diff()`], giving a [`DiffReport`]; [`read_document`] for the documents
+//! copies come in; [`Trust`], the keys and policy every verdict is relative
+//! to. The layers' modules stay public because the `vellum` binary is a
+//! program like any other and uses only what is public; what none of them
+//! needs outside its own module is `pub(crate)`.
+//!
 //! # A first program
 //!
 //! A sealed text is read into its canonical sections; a copy is checked
@@ -36,8 +50,9 @@
 //! [`verify::open_version`].)
 //!
 //! ```
-//! use vellum::compare::check::{self, Sealed, Status, Verdict};
+//! use vellum::compare::check::{Status, Verdict};
 //! use vellum::text::{canon::Canonical, sections};
+//! use vellum::{check_input, Input, Sealed};
 //!
 //! let text = "Declaration\n\n\
 //!     1. The convention was attended by delegates of 87 associations.\n\n\
@@ -48,8 +63,8 @@
 //! let copy = "Declaration 1. The convention was attended by delegates of \
 //!     97 associations. 2. The regime is not the representative of the \
 //!     Iranian people.";
-//! let input = check::Input { text: copy, ..Default::default() };
-//! let report = check::check_input(&sealed, &input);
+//! let input = Input { text: copy, ..Default::default() };
+//! let report = check_input(&sealed, &input);
 //! assert_eq!(report.verdict, Verdict::Altered);
 //! let changed: Vec<&str> = report
 //!     .sections
@@ -61,8 +76,8 @@
 //!
 //! // The same words, only the layout changed: authentic.
 //! let reflowed = copy.replace("97", "87");
-//! let input = check::Input { text: &reflowed, ..Default::default() };
-//! assert_eq!(check::check_input(&sealed, &input).verdict, Verdict::Authentic);
+//! let input = Input { text: &reflowed, ..Default::default() };
+//! assert_eq!(check_input(&sealed, &input).verdict, Verdict::Authentic);
 //! ```
 #![deny(missing_docs)]
 
@@ -81,3 +96,11 @@ pub mod text;
 pub mod timestamp;
 pub mod trust;
 pub mod verify;
+
+pub use compare::check::{check_input, check_versions, CheckReport, Input, Sealed};
+pub use compare::diff::{diff, DiffReport};
+pub use document::{read as read_document, Document};
+pub use prove::{prove, ProveError};
+pub use seal::{seal, SealError, SealOptions, SealOutcome};
+pub use trust::Trust;
+pub use verify::{open_version, verify, Report as VerifyReport};

@@ -14,11 +14,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The record's `format` (F1).
-pub const SEEN_FORMAT: &str = "vellum-seen-v1";
+pub(crate) const SEEN_FORMAT: &str = "vellum-seen-v1";
 /// Its file name in the user's state folder (F1).
 pub const SEEN_NAME: &str = "seen.json";
 /// The most a record file may hold, in bytes.
-pub const MAX_SEEN_FILE: u64 = 16 << 20;
+pub(crate) const MAX_SEEN_FILE: u64 = 16 << 20;
 
 /// What was verified here of one archive, by one signer (F1).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

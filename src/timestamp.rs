@@ -28,9 +28,9 @@ use x509_tsp::{MessageImprint, TimeStampReq, TimeStampResp, TspVersion, TstInfo}
 pub const MAX_REPLY: u64 = crate::limits::MAX_TINY_ENTRY;
 
 /// The media type of a query (RFC 3161 3.4).
-pub const QUERY_TYPE: &str = "application/timestamp-query";
+pub(crate) const QUERY_TYPE: &str = "application/timestamp-query";
 /// The media type of a reply (RFC 3161 3.4).
-pub const REPLY_TYPE: &str = "application/timestamp-reply";
+pub(crate) const REPLY_TYPE: &str = "application/timestamp-reply";
 
 const fn oid(s: &str) -> ObjectIdentifier {
     ObjectIdentifier::new_unwrap(s)

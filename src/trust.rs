@@ -29,11 +29,11 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The policy file's name in a trust folder (N1).
-pub const POLICY_NAME: &str = "trust.toml";
+pub(crate) const POLICY_NAME: &str = "trust.toml";
 /// The policy file's `format` (N1).
-pub const POLICY_FORMAT: &str = "vellum-trust-v1";
+pub(crate) const POLICY_FORMAT: &str = "vellum-trust-v1";
 /// The most a policy file may hold, in bytes.
-pub const MAX_POLICY_FILE: u64 = 1 << 20;
+pub(crate) const MAX_POLICY_FILE: u64 = 1 << 20;
 
 /// The policy file as written (N1); unknown fields are refused.
 #[derive(Debug, Deserialize)]

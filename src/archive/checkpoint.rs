@@ -29,11 +29,11 @@ use base64::Engine;
 use std::fmt;
 
 /// What every origin starts with (P1).
-pub const ORIGIN_PREFIX: &str = "vellum/";
+pub(crate) const ORIGIN_PREFIX: &str = "vellum/";
 /// Format id of the checkpoint body, its first extension line (P2).
-pub const CHECKPOINT_FORMAT: &str = "vellum-checkpoint-v1";
+pub(crate) const CHECKPOINT_FORMAT: &str = "vellum-checkpoint-v1";
 /// What the previous-checkpoint line says for version 1.
-pub const NO_PREVIOUS: &str = "none";
+pub(crate) const NO_PREVIOUS: &str = "none";
 /// Most signers a checkpoint names.
 pub const MAX_SIGNERS: usize = 16;
 

@@ -27,21 +27,21 @@ use std::path::{Path, PathBuf};
 /// of the benchmark prose in 1 MiB chunks: level 6 0.62 s and ratio
 /// 0.3427, level 5 0.55 s and 0.3432, level 4 0.51 s and 0.3492. Deflate is
 /// most of seal's work; 5 takes a ninth off it for 0.15% in size.
-pub const DEFLATE_LEVEL: u32 = 5;
+pub(crate) const DEFLATE_LEVEL: u32 = 5;
 /// Entries are deflated in chunks of this many bytes, each from a fresh
 /// deflate state, unless cut elsewhere (an original at its text's chunks).
-pub const DEFLATE_CHUNK: usize = 1 << 20;
+pub(crate) const DEFLATE_CHUNK: usize = 1 << 20;
 /// Streaming read buffer size.
-pub const READ_CHUNK: usize = 256 * 1024;
+pub(crate) const READ_CHUNK: usize = 256 * 1024;
 /// Header id of the seek table kept in an entry's central directory
 /// record (Z6): bytes `v` `l`.
-pub const SEEK_TABLE_ID: u16 = 0x6c76;
+pub(crate) const SEEK_TABLE_ID: u16 = 0x6c76;
 /// Version of the seek table's layout.
-pub const SEEK_TABLE_VERSION: u8 = 1;
+pub(crate) const SEEK_TABLE_VERSION: u8 = 1;
 /// DOS date of every entry (Z4): 1980-01-01.
-pub const ENTRY_DATE: u16 = 0x0021;
+pub(crate) const ENTRY_DATE: u16 = 0x0021;
 /// Unix mode of every entry (Z4): a regular file, 0644.
-pub const ENTRY_MODE: u32 = 0o100644;
+pub(crate) const ENTRY_MODE: u32 = 0o100644;
 /// "Made by": Unix, zip 2.0.
 const MADE_BY: u16 = (3 << 8) | 20;
 /// The largest size or offset a zip without zip64 records can hold.
@@ -1158,7 +1158,7 @@ pub struct Prepared {
 
 impl Prepared {
     /// Bytes it takes in the archive.
-    pub fn compressed_len(&self) -> usize {
+    pub(crate) fn compressed_len(&self) -> usize {
         self.data.iter().map(Vec::len).sum()
     }
 }

@@ -97,20 +97,6 @@ pub fn signature_names(signer: &Fingerprint) -> [String; 3] {
     ]
 }
 
-/// Every logical file a version signed by these keys holds (O4), sorted.
-pub fn logical_files(signers: &[Fingerprint]) -> Vec<String> {
-    let mut v = vec![
-        ORIGINAL.to_owned(),
-        MANIFEST.to_owned(),
-        CHECKPOINT.to_owned(),
-    ];
-    for s in signers {
-        v.extend(signature_names(s));
-    }
-    v.sort();
-    v
-}
-
 /// Zip paths, given the bag (archive id).
 #[derive(Debug, Clone)]
 pub struct Paths {

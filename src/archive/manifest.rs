@@ -22,7 +22,7 @@ pub const MANIFEST_FORMAT: &str = "vellum-manifest";
 pub const MANIFEST_FORMAT_VERSION: u32 = 2;
 /// Most chunks an index lists: one per [`crate::text::canon::CHUNK_BYTES`]
 /// of the largest text, and the first.
-pub const MAX_CHUNKS: usize =
+pub(crate) const MAX_CHUNKS: usize =
     (crate::limits::MAX_TEXT / crate::text::canon::CHUNK_BYTES as u64) as usize + 1;
 /// Most signers a version names.
 pub const MAX_SIGNERS: usize = crate::archive::checkpoint::MAX_SIGNERS;
@@ -320,7 +320,7 @@ pub struct Manifest<S = Vec<SectionEntry>> {
 
 /// A stored manifest without its sections: every other field, and how many
 /// sections it lists. Read with [`Header::read`]; the sections are then
-/// streamed with [`for_each_section`].
+/// streamed with `for_each_section`.
 pub type Header = Manifest<SectionCount>;
 
 /// The number of entries of a manifest's `sections` array, counted without
@@ -764,7 +764,7 @@ impl Header {
 }
 
 /// The most bytes the head or the tail of a skimmed manifest may have.
-pub const MAX_SKIMMED_PARTS: usize = 16 << 20;
+pub(crate) const MAX_SKIMMED_PARTS: usize = 16 << 20;
 
 /// Where a skimming reader is in a manifest.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
@@ -1115,7 +1115,7 @@ impl Manifest {
 
     /// Whether `bytes` are this manifest's canonical form, compared through
     /// a hash so that no second copy of a large manifest is made.
-    pub fn is_canonical_form_of(&self, bytes: &[u8]) -> bool {
+    pub(crate) fn is_canonical_form_of(&self, bytes: &[u8]) -> bool {
         let mut h = Hashed::default();
         serde_json::to_writer(&mut h, self).is_ok()
             && h.matches(&Sha256::digest(bytes), bytes.len() as u64)

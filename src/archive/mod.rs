@@ -7,7 +7,7 @@
 pub mod bag;
 pub mod checkpoint;
 pub mod container;
-pub mod layout;
+pub(crate) mod layout;
 pub mod manifest;
 pub mod ocfl;
 pub mod proof;

@@ -13,13 +13,13 @@ pub const NAMASTE_NAME: &str = "0=ocfl_object_1.1";
 /// The object declaration file's content.
 pub const NAMASTE_TEXT: &str = "ocfl_object_1.1\n";
 /// Inventory `type`.
-pub const INVENTORY_TYPE: &str = "https://ocfl.io/1.1/spec/#inventory";
+pub(crate) const INVENTORY_TYPE: &str = "https://ocfl.io/1.1/spec/#inventory";
 /// Inventory file name.
 pub const INVENTORY_NAME: &str = "inventory.json";
 /// Inventory sidecar file name.
 pub const SIDECAR_NAME: &str = "inventory.json.sha512";
 /// Digest algorithm of the inventory.
-pub const DIGEST_ALGORITHM: &str = "sha512";
+pub(crate) const DIGEST_ALGORITHM: &str = "sha512";
 /// Content folder inside a version folder.
 pub const CONTENT_DIR: &str = "content";
 

@@ -30,7 +30,7 @@ use std::fmt;
 /// First line of a proof (R1).
 pub const PROOF_FORMAT: &str = "vellum-proof-v1";
 /// First line of the tlog-proof part (R2).
-pub const TLOG_PROOF: &str = "c2sp.org/tlog-proof@v1";
+pub(crate) const TLOG_PROOF: &str = "c2sp.org/tlog-proof@v1";
 /// Longest proof file read: a section's text is at most a text's size,
 /// plus a few KB of proof.
 pub const MAX_PROOF_FILE: u64 = crate::limits::MAX_TEXT + (64 << 10);
@@ -129,8 +129,9 @@ impl SectionProof {
         s
     }
 
+    #[cfg(test)]
     /// The tlog-proof part alone, as C2SP writes it (R2).
-    pub fn tlog_proof(&self) -> String {
+    pub(crate) fn tlog_proof(&self) -> String {
         let t = self.to_text();
         let at = t
             .find(&format!("\n\n{TLOG_PROOF}\n"))

@@ -18,13 +18,13 @@ use std::fmt;
 pub const LEAF_FORMAT: &str = "vellum-section-v1";
 /// Height of a tile: the manifest keeps the root of every aligned subtree
 /// of 2^height leaves (T3), at least this high...
-pub const MIN_TILE_HEIGHT: u32 = 8;
+pub(crate) const MIN_TILE_HEIGHT: u32 = 8;
 /// ...and high enough that there are at most this many tiles, so that a
 /// manifest's tile list stays small whatever the number of sections.
 pub const MAX_TILES: u64 = 1 << 14;
 /// Longest leaf read: the fields are short (an id is at most a kind, a
 /// dash and 20 digits).
-pub const MAX_LEAF_BYTES: usize = 256;
+pub(crate) const MAX_LEAF_BYTES: usize = 256;
 
 /// One section as its leaf states it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -15,22 +15,22 @@ use std::ops::Range;
 
 /// Largest gap (tokens on one side times tokens on the other) handed to
 /// Myers' algorithm.
-pub const MYERS_MAX_CELLS: usize = 1 << 12;
+pub(crate) const MYERS_MAX_CELLS: usize = 1 << 12;
 /// Gaps this small always go straight to Myers.
-pub const MYERS_SMALL_CELLS: usize = 256;
+pub(crate) const MYERS_SMALL_CELLS: usize = 256;
 
 /// A chain of anchors shorter than 1/`SPARSE_CHAIN` of the shorter side of
 /// a gap (of at least [`SPARSE_MIN_WORDS`] words) means the two sides do not
 /// share an order: the gap is one replacement.
-pub const SPARSE_CHAIN: usize = 20;
+pub(crate) const SPARSE_CHAIN: usize = 20;
 /// Smallest gap the sparse-chain rule applies to.
-pub const SPARSE_MIN_WORDS: usize = 200;
+pub(crate) const SPARSE_MIN_WORDS: usize = 200;
 /// Largest gap it applies to: in a long, repetitive text unique anchors are
 /// rare at the top level yet plentiful inside the gaps they cut, so long
 /// gaps always get the recursive treatment.
-pub const SPARSE_MAX_WORDS: usize = 5_000;
+pub(crate) const SPARSE_MAX_WORDS: usize = 5_000;
 /// Length of the token grams tried as anchors when single tokens give none.
-pub const GRAM: usize = 4;
+pub(crate) const GRAM: usize = 4;
 
 /// What an aligned stretch is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub struct Op {
 
 /// Deepest nesting of anchor rounds; deeper gaps are replaced whole (or
 /// diffed by Myers when small), so hostile input cannot exhaust the stack.
-pub const MAX_DEPTH: u32 = 48;
+pub(crate) const MAX_DEPTH: u32 = 48;
 
 struct Ctx<'a> {
     a: &'a [u64],

@@ -44,7 +44,7 @@ impl Class {
     }
 
     /// Minor classes change form more than meaning; still an alteration.
-    pub fn is_minor(self) -> bool {
+    pub(crate) fn is_minor(self) -> bool {
         matches!(self, Class::Case | Class::Punctuation)
     }
 }
@@ -79,7 +79,7 @@ pub struct Change {
 }
 
 /// Words whose presence or absence flips a statement.
-pub const NEGATIONS: &[&str] = &[
+pub(crate) const NEGATIONS: &[&str] = &[
     "not",
     "no",
     "never",
@@ -164,7 +164,7 @@ fn skeleton(w: &str) -> String {
 /// Do two words differ only by look-alike characters (UTS #39 skeletons),
 /// not merely by case? The skeleton is a detector here, never a comparison
 /// key: the words themselves differ.
-pub fn confusable(a: &str, b: &str) -> bool {
+pub(crate) fn confusable(a: &str, b: &str) -> bool {
     a != b && a.to_lowercase() != b.to_lowercase() && skeleton(a) == skeleton(b)
 }
 

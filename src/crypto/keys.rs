@@ -24,21 +24,21 @@ use std::path::{Path, PathBuf};
 use zeroize::{Zeroize, Zeroizing};
 
 /// Signature algorithm tag of a minisign public key (`Ed`).
-pub const MINISIGN_KEY_ALG: &[u8; 2] = b"Ed";
+pub(crate) const MINISIGN_KEY_ALG: &[u8; 2] = b"Ed";
 /// Domain tag for deriving a key number from a public key.
-pub const KEY_ID_TAG: &[u8] = b"vellum/v1/key-id\0";
+pub(crate) const KEY_ID_TAG: &[u8] = b"vellum/v1/key-id\0";
 /// Format id of a secret key file.
-pub const SECRET_KEY_FORMAT: &str = "vellum-secret-key-v1";
+pub(crate) const SECRET_KEY_FORMAT: &str = "vellum-secret-key-v1";
 /// scrypt cost (log2 N) for new secret key files: 2^17 x 8 x 128 B = 128 MiB.
-pub const SCRYPT_LOG_N: u8 = 17;
+pub(crate) const SCRYPT_LOG_N: u8 = 17;
 /// scrypt block size.
-pub const SCRYPT_R: u32 = 8;
+pub(crate) const SCRYPT_R: u32 = 8;
 /// scrypt parallelism.
-pub const SCRYPT_P: u32 = 1;
+pub(crate) const SCRYPT_P: u32 = 1;
 /// File name suffix of public keys.
-pub const PUB_SUFFIX: &str = "pub";
+pub(crate) const PUB_SUFFIX: &str = "pub";
 /// File name suffix of secret keys.
-pub const SECRET_SUFFIX: &str = "key";
+pub(crate) const SECRET_SUFFIX: &str = "key";
 /// What is wrong with a key file's content.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyFormatError {
@@ -189,9 +189,9 @@ impl fmt::Display for KeyId {
 pub struct Fingerprint(pub [u8; 32]);
 
 /// What a fingerprint is written after.
-pub const FINGERPRINT_PREFIX: &str = "SHA256:";
+pub(crate) const FINGERPRINT_PREFIX: &str = "SHA256:";
 /// What the note key name of a signer starts with (rule K9).
-pub const NOTE_NAME_PREFIX: &str = "vellum-";
+pub(crate) const NOTE_NAME_PREFIX: &str = "vellum-";
 
 impl Fingerprint {
     /// The fingerprint of a key.
@@ -433,7 +433,7 @@ fn aead_key(pass: &[u8], kdf: &Kdf) -> Result<Zeroizing<[u8; 32]>, KeyFormatErro
 }
 
 /// Serialize a secret key; encrypted when a passphrase is given.
-pub fn secret_key_file(sk: &SecretKey, passphrase: Option<&[u8]>) -> String {
+pub(crate) fn secret_key_file(sk: &SecretKey, passphrase: Option<&[u8]>) -> String {
     let pub_b64 = B64.encode(sk.public.key.as_bytes());
     let key_id = sk.public.id.to_string();
     let seed = Zeroizing::new(sk.signing.to_bytes());

@@ -21,9 +21,9 @@ use sha2::{Digest, Sha256};
 pub type Hash = [u8; 32];
 
 /// Prefix of a leaf's bytes in its hash.
-pub const LEAF_PREFIX: u8 = 0x00;
+pub(crate) const LEAF_PREFIX: u8 = 0x00;
 /// Prefix of two child hashes in their parent's hash.
-pub const NODE_PREFIX: u8 = 0x01;
+pub(crate) const NODE_PREFIX: u8 = 0x01;
 /// Most hashes an inclusion path can have: a tree of at most 2^63 leaves.
 pub const MAX_PATH: usize = 63;
 
@@ -36,7 +36,7 @@ pub fn leaf_hash(leaf: &[u8]) -> Hash {
 }
 
 /// The hash of an interior node.
-pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
+pub(crate) fn node_hash(left: &Hash, right: &Hash) -> Hash {
     let mut h = Sha256::new();
     h.update([NODE_PREFIX]);
     h.update(left);
@@ -45,7 +45,7 @@ pub fn node_hash(left: &Hash, right: &Hash) -> Hash {
 }
 
 /// The root of the empty tree: SHA-256 of nothing.
-pub fn empty_root() -> Hash {
+pub(crate) fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
@@ -117,7 +117,7 @@ impl std::fmt::Display for PathError {
 
 /// The root a path leads to from a leaf hash (RFC 9162 2.1.3.2), checking
 /// its length against the tree size.
-pub fn root_from_path(
+pub(crate) fn root_from_path(
     index: u64,
     size: u64,
     leaf: &Hash,

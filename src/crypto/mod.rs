@@ -5,5 +5,5 @@
 
 pub mod keys;
 pub mod merkle;
-pub mod note;
+pub(crate) mod note;
 pub mod sign;

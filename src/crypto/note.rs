@@ -25,14 +25,14 @@ use sha2::{Digest, Sha256};
 use std::fmt;
 
 /// What starts each signature line: U+2014 EM DASH and a space.
-pub const SIG_PREFIX: &str = "\u{2014} ";
+pub(crate) const SIG_PREFIX: &str = "\u{2014} ";
 /// The signature algorithm byte of Ed25519 keys.
-pub const ALG_ED25519: u8 = 0x01;
+pub(crate) const ALG_ED25519: u8 = 0x01;
 /// Longest note read (bytes): vellum's checkpoints are under 2 KB.
 pub const MAX_NOTE_BYTES: usize = 16 << 10;
 /// Most signature lines read; C2SP asks verifiers to accept at least 16
 /// (Go's reader stops at 100).
-pub const MAX_SIGNATURES: usize = 100;
+pub(crate) const MAX_SIGNATURES: usize = 100;
 
 /// Why a note could not be read or signed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,12 +93,12 @@ impl fmt::Display for NoteError {
 impl std::error::Error for NoteError {}
 
 /// Whether a key name is valid: non-empty, no white space, no `+`.
-pub fn valid_name(name: &str) -> bool {
+pub(crate) fn valid_name(name: &str) -> bool {
     !name.is_empty() && !name.contains(char::is_whitespace) && !name.contains('+')
 }
 
 /// The 4-byte key hash of a named Ed25519 key.
-pub fn key_hash(name: &str, key: &PublicKey) -> u32 {
+pub(crate) fn key_hash(name: &str, key: &PublicKey) -> u32 {
     let mut h = Sha256::new();
     h.update(name.as_bytes());
     h.update(b"\n");
@@ -108,9 +108,10 @@ pub fn key_hash(name: &str, key: &PublicKey) -> u32 {
     u32::from_be_bytes([d[0], d[1], d[2], d[3]])
 }
 
+#[cfg(test)]
 /// The verifier key string (`name+hash+base64`) that Go's
 /// `note.NewVerifier` reads.
-pub fn verifier_key(name: &str, key: &PublicKey) -> String {
+pub(crate) fn verifier_key(name: &str, key: &PublicKey) -> String {
     let mut raw = vec![ALG_ED25519];
     raw.extend_from_slice(key.key.as_bytes());
     format!("{name}+{:08x}+{}", key_hash(name, key), B64.encode(raw))

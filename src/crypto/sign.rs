@@ -14,19 +14,19 @@ use ed25519_dalek::{Signature, Signer};
 use sha2::Sha512;
 
 /// minisign signature algorithm: Ed25519 over BLAKE2b-512 of the file.
-pub const MINISIGN_SIG_ALG_PREHASHED: &[u8; 2] = b"ED";
+pub(crate) const MINISIGN_SIG_ALG_PREHASHED: &[u8; 2] = b"ED";
 /// minisign legacy algorithm: Ed25519 over the file itself.
-pub const MINISIGN_SIG_ALG_LEGACY: &[u8; 2] = b"Ed";
+pub(crate) const MINISIGN_SIG_ALG_LEGACY: &[u8; 2] = b"Ed";
 /// SSHSIG magic preamble.
-pub const SSHSIG_MAGIC: &[u8] = b"SSHSIG";
+pub(crate) const SSHSIG_MAGIC: &[u8] = b"SSHSIG";
 /// SSHSIG namespace used for vellum manifests.
-pub const SSHSIG_NAMESPACE: &str = "vellum-manifest";
+pub(crate) const SSHSIG_NAMESPACE: &str = "vellum-manifest";
 /// SSHSIG hash algorithm.
-pub const SSHSIG_HASH: &str = "sha512";
+pub(crate) const SSHSIG_HASH: &str = "sha512";
 /// Armor lines of an SSH signature.
-pub const SSHSIG_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
+pub(crate) const SSHSIG_BEGIN: &str = "-----BEGIN SSH SIGNATURE-----";
 /// End armor line.
-pub const SSHSIG_END: &str = "-----END SSH SIGNATURE-----";
+pub(crate) const SSHSIG_END: &str = "-----END SSH SIGNATURE-----";
 /// File suffixes of the detached signatures.
 pub const SUFFIX_RAW: &str = ".sig";
 /// minisign signature suffix.

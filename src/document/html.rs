@@ -76,7 +76,7 @@ const SNIFF_TAGS: &[&[u8]] = &[
 ];
 
 /// Words of `class` and `id` that mark page furniture.
-pub const FURNITURE_WORDS: &[&str] = &[
+pub(crate) const FURNITURE_WORDS: &[&str] = &[
     "nav",
     "navbar",
     "navigation",
@@ -143,7 +143,7 @@ pub const FURNITURE_WORDS: &[&str] = &[
 
 /// Words of `class` and `id` that keep an element in the text even when
 /// another word says furniture (Readability's "maybe a candidate").
-pub const CONTENT_WORDS: &[&str] = &[
+pub(crate) const CONTENT_WORDS: &[&str] = &[
     "article", "body", "column", "content", "main", "story", "entry", "text", "byline", "author",
     "dateline", "headline", "meta",
 ];

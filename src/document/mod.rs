@@ -35,14 +35,14 @@ use std::fmt;
 use std::ops::Range;
 
 pub mod charset;
-pub mod docx;
+pub(crate) mod docx;
 pub mod email;
 pub mod html;
-pub mod markdown;
+pub(crate) mod markdown;
 mod out;
 pub mod pdf;
-pub mod plain;
-pub mod sniff;
+pub(crate) mod plain;
+pub(crate) mod sniff;
 pub mod warc;
 
 pub use sniff::{sniff, Kind};
@@ -521,14 +521,6 @@ pub fn sniff_format(name: Option<&str>, bytes: &[u8]) -> Format {
 /// What `check` and `diff` call until they read documents themselves.
 pub fn read_copy(name: Option<&str>, bytes: &[u8]) -> Result<(String, Format), DocumentError> {
     read_copy_with(name, bytes, &ReadOptions::default())
-}
-
-/// [`read_copy`], taking the buffer over.
-pub fn read_copy_vec(
-    name: Option<&str>,
-    bytes: Vec<u8>,
-) -> Result<(String, Format), DocumentError> {
-    read_copy_with(name, &bytes, &ReadOptions::default())
 }
 
 /// [`read_copy`] with options (`--encoding`).

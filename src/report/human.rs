@@ -6,7 +6,7 @@ use crate::compare::diff::{DiffReport, DiffStatus};
 
 /// Sections named as ranges of consecutive ids: "paragraph-1 to bullet-4,
 /// point-7".
-pub fn section_ranges(r: &CheckReport, pick: impl Fn(&SectionReport) -> bool) -> String {
+pub(crate) fn section_ranges(r: &CheckReport, pick: impl Fn(&SectionReport) -> bool) -> String {
     let secs: Vec<&SectionReport> = r
         .sections
         .iter()
@@ -540,7 +540,7 @@ fn key_change_line(v: &crate::verify::VersionReport) -> String {
 /// What a verified archive does not show (docs/threat-model.md, "Rollback
 /// and freeze"): that it is the newest. Said after every verified archive
 /// until vellum keeps state of what it has seen.
-pub const ROLLBACK_NOTE: &str = "  note: an older copy of this archive would also verify where this archive was not verified before (F1-F4 remember what was); that this copy holds the newest version is not something a signature shows\n";
+pub(crate) const ROLLBACK_NOTE: &str = "  note: an older copy of this archive would also verify where this archive was not verified before (F1-F4 remember what was); that this copy holds the newest version is not something a signature shows\n";
 
 /// Human verify result: verified with each version, or every problem.
 pub fn verify(r: &crate::verify::Report) -> String {

@@ -6,7 +6,7 @@ use crate::compare::check::CheckReport;
 use serde::Serialize;
 
 /// Schema id of check reports.
-pub const CHECK_SCHEMA: &str = "vellum-check-report-v2";
+pub(crate) const CHECK_SCHEMA: &str = "vellum-check-report-v2";
 
 /// The JSON form of a check result (schema: `docs/check-report.md`),
 /// borrowing everything: serialized straight to text, no value tree.
@@ -152,7 +152,7 @@ pub fn check<'a>(
 }
 
 /// Schema id of diff reports.
-pub const DIFF_SCHEMA: &str = "vellum-diff-report-v1";
+pub(crate) const DIFF_SCHEMA: &str = "vellum-diff-report-v1";
 
 /// The JSON form of a diff (schema: `docs/diff-report.md`).
 #[derive(Serialize)]
@@ -207,7 +207,7 @@ pub fn log(r: &crate::verify::Report) -> LogJson<'_> {
 }
 
 /// Schema id of proof check reports.
-pub const PROOFS_SCHEMA: &str = "vellum-proof-report-v1";
+pub(crate) const PROOFS_SCHEMA: &str = "vellum-proof-report-v1";
 
 /// The JSON form of checking a proof file: each proof proven or rejected.
 #[derive(Serialize)]

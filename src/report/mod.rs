@@ -160,7 +160,7 @@ impl Style {
 }
 
 /// Most words of unchanged context shown around a change.
-pub const CONTEXT_WORDS: usize = 10;
+pub(crate) const CONTEXT_WORDS: usize = 10;
 
 /// A one-line inline diff (wdiff style) of two texts, unchanged stretches
 /// longer than twice [`CONTEXT_WORDS`] shortened with an ellipsis.

@@ -19,11 +19,11 @@ use std::fs::{File, OpenOptions};
 use std::path::{Path, PathBuf};
 
 /// Prefix of the temporary files seal writes beside an archive.
-pub const TEMP_PREFIX: &str = ".vellum-";
+pub(crate) const TEMP_PREFIX: &str = ".vellum-";
 /// Suffix of the temporary files seal writes beside an archive.
-pub const TEMP_SUFFIX: &str = ".tmp";
+pub(crate) const TEMP_SUFFIX: &str = ".tmp";
 /// Suffix of the lock file beside an archive (`.NAME` + this).
-pub const LOCK_SUFFIX: &str = ".lock";
+pub(crate) const LOCK_SUFFIX: &str = ".lock";
 
 /// The file seal writes: `archive` itself, or what the symbolic link
 /// `archive` points at (W2). A link to nothing is refused.
@@ -55,7 +55,7 @@ fn folder_and_name(target: &Path) -> (PathBuf, String) {
 }
 
 /// The lock file of an archive.
-pub fn lock_path(target: &Path) -> PathBuf {
+pub(crate) fn lock_path(target: &Path) -> PathBuf {
     let (dir, name) = folder_and_name(target);
     dir.join(format!(".{name}{LOCK_SUFFIX}"))
 }

@@ -9,7 +9,7 @@
 //! P1–P3), and the zip ([`write`], O3–O6, B1–B4, S7c, Z3–Z6, W1).
 
 pub mod cosign;
-pub mod guard;
+pub(crate) mod guard;
 mod text;
 pub mod timestamp;
 mod write;

@@ -72,7 +72,7 @@ fn nfc_class(s: &str) -> Nfc {
 /// The index of the first non-ASCII byte at or after `i` (or `b.len()`),
 /// eight bytes at a time.
 #[inline]
-pub fn skip_ascii(b: &[u8], mut i: usize) -> usize {
+pub(crate) fn skip_ascii(b: &[u8], mut i: usize) -> usize {
     while i + 8 <= b.len() {
         let w = u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
         let high = w & 0x8080_8080_8080_8080;
@@ -393,7 +393,7 @@ pub fn fold_typography(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// A list marker with nothing after it ("•", "-", "3.", "(3)").
-pub fn bare_marker(line: &str) -> Option<Marker> {
+pub(crate) fn bare_marker(line: &str) -> Option<Marker> {
     let probe = format!("{line} x");
     match parse_marker(&probe) {
         Some((m, n)) if n == line.len() + 1 => Some(m),
@@ -482,7 +482,7 @@ impl<S: Sink> Canonicalizer<S> {
     /// A canonicalizer that also hands the sink the display form of each
     /// piece of text ([`Sink::display`]): one pass for both, with the
     /// structure decided once.
-    pub fn with_display(sink: S, mode: Mode) -> Self {
+    pub(crate) fn with_display(sink: S, mode: Mode) -> Self {
         let mut c = Canonicalizer::new(sink, mode);
         c.dual = true;
         c
@@ -856,7 +856,7 @@ impl LineSplitter {
 }
 
 /// Split a whole text into lines (see [`LineSplitter`]).
-pub fn for_each_line(text: &str, mut f: impl FnMut(&str, bool)) {
+pub(crate) fn for_each_line(text: &str, mut f: impl FnMut(&str, bool)) {
     let mut s = LineSplitter::default();
     s.push(text, &mut f);
     s.finish(&mut f);
@@ -874,7 +874,7 @@ fn emit_line(mut line: &str, f: &mut impl FnMut(&str, bool)) {
 /// Where to cut an over-long line: after the last space below MAX_PIECE, else
 /// before the last ASCII byte, else at a char boundary. Deterministic, so seal
 /// and verify cut the same way.
-pub fn piece_cut(line: &str) -> usize {
+pub(crate) fn piece_cut(line: &str) -> usize {
     let b = line.as_bytes();
     let lim = MAX_PIECE.min(b.len());
     if let Some(p) = b[..lim].iter().rposition(|&c| c == b' ') {
@@ -1045,7 +1045,7 @@ impl Sink for BlockSink {
 }
 
 /// Texts at least this long are canonicalized in parts, one per core.
-pub const PARALLEL_MIN_BYTES: usize = 1 << 20;
+pub(crate) const PARALLEL_MIN_BYTES: usize = 1 << 20;
 
 /// Where to cut a text into `parts` parts that canonicalize independently:
 /// at an empty line (paragraph mode) or a line end (line mode), where the
@@ -1084,7 +1084,7 @@ pub fn is_clean_cut(b: &[u8], c: usize, mode: Mode) -> bool {
 }
 
 /// The first clean cut at or after `from` (C33).
-pub fn next_clean_cut(b: &[u8], from: usize, mode: Mode) -> Option<usize> {
+pub(crate) fn next_clean_cut(b: &[u8], from: usize, mode: Mode) -> Option<usize> {
     let from = from.max(1);
     if from >= b.len() {
         return None;
@@ -1322,7 +1322,7 @@ fn run_with_ends(text: &str, mode: Mode, display: bool, ends: &[usize]) -> (Cano
 }
 
 /// Whether the text ends lines with NEL, LS or PS as well.
-pub fn has_other_breaks(text: &str) -> bool {
+pub(crate) fn has_other_breaks(text: &str) -> bool {
     let b = text.as_bytes();
     memchr::memmem::find(b, "\u{85}".as_bytes()).is_some()
         || memchr::memmem::find(b, "\u{2028}".as_bytes()).is_some()

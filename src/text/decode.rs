@@ -66,24 +66,6 @@ pub enum Encoding {
     Utf16Be,
 }
 
-/// Decode bytes to a string following the canonical-text rules, taking
-/// the buffer over (no copy) when it is UTF-8 without a BOM.
-pub fn decode_vec(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
-    let has_bom = [UTF8_BOM, UTF16LE_BOM, UTF16BE_BOM]
-        .iter()
-        .any(|b| bytes.starts_with(b));
-    if has_bom || bytes.is_empty() {
-        return decode(&bytes);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => reject_nul(text, Encoding::Utf8, 0),
-        Err(e) => Err(DecodeError::Invalid {
-            encoding: "UTF-8",
-            offset: e.utf8_error().valid_up_to(),
-        }),
-    }
-}
-
 /// Decode bytes following the canonical-text rules, borrowing them when
 /// they are UTF-8 (with or without a BOM): a large text is not copied.
 pub fn decode_borrowed(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, Encoding), DecodeError> {

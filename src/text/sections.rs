@@ -10,9 +10,8 @@
 
 use crate::digest::{sha256, Sha256Hex};
 use crate::limits::MAX_LISTED_PROBLEMS;
-use crate::text::canon::{Block, Canonical, Marker, Sink, TextWriter};
+use crate::text::canon::{Block, Canonical, Marker};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 /// What kind of part of the text a section is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -58,7 +57,7 @@ impl Kind {
 }
 
 /// Longest block (in words) that can be a heading or closing line.
-pub const SHORT_LINE_WORDS: usize = 12;
+pub(crate) const SHORT_LINE_WORDS: usize = 12;
 
 /// One section of a text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,84 +253,6 @@ fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
     )
 }
 
-/// Digests canonical text as it streams out of the canonicalizer: the whole
-/// text's SHA-256, and each block's [`BlockInfo`], handed to `emit` as the
-/// block ends, so that nothing it holds grows with the text. (Verify uses
-/// it to re-derive a stored text; the warnings were recorded at sealing.)
-pub struct Digester {
-    writer: TextWriter,
-    whole: Sha256,
-    offset: u64,
-    block: Option<(Option<Marker>, Sha256, u64, usize, String)>,
-    emit: Box<dyn FnMut(BlockInfo) + Send>,
-}
-
-impl Digester {
-    /// A digester handing each finished block to `emit`.
-    pub fn new(emit: impl FnMut(BlockInfo) + Send + 'static) -> Digester {
-        Digester {
-            writer: TextWriter::default(),
-            whole: Sha256::new(),
-            offset: 0,
-            block: None,
-            emit: Box::new(emit),
-        }
-    }
-
-    fn close_block(&mut self) {
-        if let Some((marker, h, start, words, tail)) = self.block.take() {
-            let info = BlockInfo {
-                marker,
-                words,
-                ends_sentence: ends_sentence(&tail),
-                start,
-                len: self.offset - start,
-                sha256: hex::encode(h.finalize()),
-            };
-            (self.emit)(info);
-        }
-    }
-
-    fn put(&mut self, s: &str) {
-        self.whole.update(s.as_bytes());
-        self.offset += s.len() as u64;
-    }
-
-    /// Finish: the last block goes to `emit`; returns the SHA-256 of the
-    /// whole canonical text.
-    pub fn finish(mut self) -> Sha256Hex {
-        self.close_block();
-        let mut w = std::mem::take(&mut self.writer);
-        let mut tail = Vec::new();
-        w.finish(&mut |s| tail.push(s.to_owned()));
-        for t in tail {
-            self.put(&t);
-        }
-        hex::encode(self.whole.finalize())
-    }
-}
-
-impl Sink for Digester {
-    fn block(&mut self, marker: Option<Marker>, _line: u64) {
-        self.close_block();
-        let mut parts = Vec::new();
-        self.writer.block(marker, &mut |s| parts.push(s.to_owned()));
-        for p in parts {
-            self.put(&p);
-        }
-        self.block = Some((marker, Sha256::new(), self.offset, 1, String::new()));
-    }
-    fn text(&mut self, s: &str) {
-        self.put(s);
-        if let Some((_, h, _, words, tail)) = &mut self.block {
-            h.update(s.as_bytes());
-            *words += s.bytes().filter(|&b| b == b' ').count();
-            keep_tail(tail, s);
-        }
-    }
-    fn warning(&mut self, _: crate::text::canon::Warning) {}
-}
-
 /// Add `s` to the end of a block kept only as far as [`ends_sentence`]
 /// looks: at most 64 bytes are held, whatever the block's length.
 pub fn keep_tail(tail: &mut String, s: &str) {
@@ -379,7 +300,7 @@ pub enum Mismatch {
     },
 }
 
-/// Mismatches found: the first [`MAX_KEPT_MISMATCHES`], and how many.
+/// Mismatches found: the first [`MAX_LISTED_PROBLEMS`], and how many.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Mismatches {
     /// The first ones, in text order.

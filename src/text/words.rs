@@ -171,7 +171,7 @@ static CLASS: [u8; 256] = {
 /// to ASCII (WB5-WB13); a space-delimited run holding any non-ASCII byte is
 /// handed whole to `unicode-segmentation` instead (tokens already given
 /// for that run are taken back through `rollback`), so both paths agree.
-pub fn tokenize(s: &str, mut f: impl FnMut(usize, usize)) {
+pub(crate) fn tokenize(s: &str, mut f: impl FnMut(usize, usize)) {
     let mut toks: Vec<(usize, usize)> = Vec::new();
     tokenize_into(s, &mut toks);
     for (a, b) in toks {

@@ -384,7 +384,7 @@ pub fn open_version(
 }
 
 /// Verify what a verdict rests on (`how`) and keep the archive open for
-/// reading its versions' texts; `progress` as for [`verify`].
+/// reading its versions' texts; `progress` as for [`verify()`](super::verify()).
 pub fn load_archive(
     archive: &Path,
     trust: &Trust,

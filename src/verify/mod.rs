@@ -340,7 +340,7 @@ pub struct VersionHeader {
 
 impl Opened {
     /// Zip path of a version's logical file.
-    pub fn file_path(&self, version: u32, logical: &str) -> Option<String> {
+    pub(crate) fn file_path(&self, version: u32, logical: &str) -> Option<String> {
         self.inventory
             .content_path(version, logical)
             .map(|p| self.paths.object(p))

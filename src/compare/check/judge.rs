@@ -12,7 +12,7 @@ use crate::text::words::Doc;
 use std::ops::Range;
 
 /// Shortest run of words recognised as moved rather than deleted and added.
-pub const MIN_MOVED_WORDS: usize = 3;
+pub(crate) const MIN_MOVED_WORDS: usize = 3;
 
 /// What an aligned stretch means, beyond its tag.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -33,23 +33,23 @@ use std::ops::Range;
 pub const MIN_RUN_WORDS: usize = 6;
 
 /// Fewest words a quotation must have to be located (L2).
-pub const MIN_QUOTE_WORDS: usize = 3;
+pub(crate) const MIN_QUOTE_WORDS: usize = 3;
 
 /// Share of a quotation's words that must line up with the sealed text
 /// for it to be a quotation of it, altered or not (L2), in percent.
-pub const QUOTE_MATCH_PERCENT: usize = 60;
+pub(crate) const QUOTE_MATCH_PERCENT: usize = 60;
 
 /// Two runs with at most this many document words between them are one
 /// passage whatever the sealed text skips: a deletion (L3).
-pub const DELETION_GAP_WORDS: usize = 3;
+pub(crate) const DELETION_GAP_WORDS: usize = 3;
 
 /// Two runs in the sealed text's order are one passage when the sealed
 /// text skips at most this many words between them (L3).
-pub const MAX_SKIP_WORDS: usize = 150;
+pub(crate) const MAX_SKIP_WORDS: usize = 150;
 
 /// ... and the document puts at most this many words between them (L3):
 /// an inserted paragraph is part of the run it interrupts.
-pub const MAX_INSERT_WORDS: usize = 250;
+pub(crate) const MAX_INSERT_WORDS: usize = 250;
 
 /// Words of a document or sealed text looked at, at a time, to extend a
 /// passage (L4).

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 mod coarse;
 mod judge;
-pub mod locate;
+pub(crate) mod locate;
 mod prefilter;
 mod sealed;
 
@@ -41,20 +41,20 @@ pub use sealed::Sealed;
 
 /// Fewest matched words, as a share of the copy, for a text compared whole
 /// to be related to the sealed text.
-pub const RELATED_COPY_SHARE: f64 = 0.5;
+pub(crate) const RELATED_COPY_SHARE: f64 = 0.5;
 /// ... or as a share of the sealed text.
-pub const RELATED_SEALED_SHARE: f64 = 0.3;
+pub(crate) const RELATED_SEALED_SHARE: f64 = 0.3;
 /// Shortest run of matched words that counts towards relatedness when a
 /// text is compared whole.
 pub const MIN_RUN_WORDS: usize = 4;
 /// Share of an unrelated document's distinct words that the sealed text
 /// also uses, above which it is called a rewording (V5), in percent...
-pub const REWORDED_SHARE_PERCENT: usize = 50;
+pub(crate) const REWORDED_SHARE_PERCENT: usize = 50;
 /// ... counting only words of at least this many letters, and only
 /// documents with at least [`REWORDED_MIN_WORDS`] such distinct words.
-pub const REWORDED_WORD_LEN: usize = 5;
+pub(crate) const REWORDED_WORD_LEN: usize = 5;
 /// See [`REWORDED_SHARE_PERCENT`].
-pub const REWORDED_MIN_WORDS: usize = 20;
+pub(crate) const REWORDED_MIN_WORDS: usize = 20;
 
 /// The verdict on a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -572,7 +572,7 @@ enum Mode {
 /// but not the rest, is the sealed text with its end (or beginning) lost:
 /// a truncated copy, never an excerpt (V2). A document with other material
 /// around the run presents a part of the text, and is an excerpt cut off.
-pub const TRUNCATED_SHARE: f64 = 0.4;
+pub(crate) const TRUNCATED_SHARE: f64 = 0.4;
 
 /// The run that stands for the whole sealed text (V2), when the document
 /// has an unquoted passage that reaches from the first section into the

@@ -22,10 +22,10 @@
 use rustc_hash::FxHashSet;
 
 /// Documents up to this many bytes are always read.
-pub const ALWAYS_READ: usize = 24 << 10;
+pub(crate) const ALWAYS_READ: usize = 24 << 10;
 
 /// Words in a shared run that makes a large document worth reading.
-pub const RUN: usize = 4;
+pub(crate) const RUN: usize = 4;
 
 /// Function words that do not make a shared run on their own (a run of
 /// only these, or numbers, does not count).
@@ -38,7 +38,7 @@ const COMMON: &[&str] = &[
 
 /// A sealed text whose words are less than this share ASCII (in percent)
 /// is not prefiltered.
-pub const MIN_ASCII_PERCENT: usize = 50;
+pub(crate) const MIN_ASCII_PERCENT: usize = 50;
 
 /// Probes a document's bytes for a word pair of the sealed text.
 pub struct Prefilter {

@@ -17,7 +17,7 @@ pub const GRAM_WORDS: usize = 3;
 /// run (runs through it are still followed from a rarer gram): a refrain
 /// repeated throughout a long text would otherwise cost a comparison per
 /// repetition at every place a document uses it.
-pub const MAX_GRAM_OCCURRENCES: usize = 32;
+pub(crate) const MAX_GRAM_OCCURRENCES: usize = 32;
 
 /// A sealed version prepared for checking many copies.
 ///
