@@ -22,6 +22,31 @@ impl Fixture {
     }
 }
 
+/// verify --json fails `p` with a problem of kind `kind` (a rule, not a
+/// sentence: issue 9 point 7), and every problem has a kind and a rule.
+fn assert_kind(f: &Fixture, p: &Path, kind: &str, what: &str) {
+    let o = f.env.vellum([
+        std::ffi::OsStr::new("verify"),
+        p.as_os_str(),
+        std::ffi::OsStr::new("--trust"),
+        f.key.public.as_os_str(),
+        std::ffi::OsStr::new("--json"),
+    ]);
+    assert_code(&o, 1, what);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("verify --json");
+    let problems = v["problems"].as_array().expect("problems");
+    assert!(
+        problems
+            .iter()
+            .all(|p| p["kind"].is_string() && p["rule"].is_string()),
+        "{what}: every problem has a kind and a rule: {problems:?}"
+    );
+    assert!(
+        problems.iter().any(|p| p["kind"] == kind),
+        "{what}: expected a problem of kind {kind:?}: {problems:?}"
+    );
+}
+
 /// verify exits 1 with a FAILED headline and a problem line containing
 /// `why`.
 fn assert_fails(o: &Output, why: &str, what: &str) {
@@ -127,6 +152,7 @@ fn the_zip_is_read_strictly() {
     for (tag, bytes, why) in cases {
         let p = f.variant(tag, &bytes);
         assert_fails(&f.verify(&p), why, tag);
+        assert_kind(&f, &p, "zip", tag);
     }
 
     // A comment after the end record, and one holding a fake end record
@@ -168,6 +194,7 @@ fn the_zip_is_read_strictly() {
             &format!("local header and central directory disagree ({why})"),
             tag,
         );
+        assert_kind(&f, &p, "zip", tag);
     }
 }
 
@@ -202,6 +229,12 @@ fn a_payload_file_no_signed_manifest_names_fails() {
     assert_fails(
         &f.verify(&p),
         "no version's signed files include it",
+        "an extra file in both unsigned manifests",
+    );
+    assert_kind(
+        &f,
+        &p,
+        "unsigned",
         "an extra file in both unsigned manifests",
     );
     let v3 = f.env.write("v3.txt", "A third text.\n");
