@@ -484,29 +484,25 @@ pub fn seal(
         prepared: AtomicU64::new(0),
         verified: AtomicU64::new(0),
     };
-    // The original is compressed (the largest single job) while the rest
-    // is worked out; a refusal wastes it.
-    let (compressed, version) = rayon::join(
-        || {
-            crate::archive::container::prepare_counting(text, Some(&chunking.cuts), &|n| {
-                work.add(&work.compressed, n)
-            })
-        },
-        || {
-            new_version(
-                text_name,
-                text,
-                &chunking,
-                sk,
-                key_file,
-                (archive_path, &target),
-                trust,
-                opts,
-                &work,
-            )
-        },
-    );
-    let (plan, base, version, mut outcome) = version?;
+    // The version is worked out first, then the original compressed: each
+    // runs on all cores, and one after the other they hold less at once
+    // than side by side (peak memory, issue 12 point 6); a refusal comes
+    // before any compression.
+    let (plan, base, version, mut outcome) = new_version(
+        text_name,
+        text,
+        &chunking,
+        sk,
+        key_file,
+        (archive_path, &target),
+        trust,
+        opts,
+        &work,
+    )?;
+    let compressed =
+        crate::archive::container::prepare_counting(text, Some(&chunking.cuts), &|n| {
+            work.add(&work.compressed, n)
+        });
     outcome.removed_stale = removed_stale;
     write::write(
         archive_path,

@@ -1010,12 +1010,19 @@ struct BlockSink {
     /// Marker, canonical text, display text and first line of each block.
     blocks: Vec<(Option<Marker>, String, String, u64)>,
     warnings: Vec<Warning>,
+    /// Shrink each block once it is complete ([`BlockSink::seal_last`]).
+    compact: bool,
 }
 
 impl BlockSink {
-    /// The last block is complete: it keeps no spare capacity (a long text's
-    /// blocks would otherwise hold a third more than their text).
+    /// The last block is complete: when `compact`, it keeps no spare
+    /// capacity (a long text's blocks would otherwise hold a third more
+    /// than their text; the reallocation costs check and diff 5 % of their
+    /// instructions, so only seal asks for it).
     fn seal_last(&mut self) {
+        if !self.compact {
+            return;
+        }
         if let Some(b) = self.blocks.last_mut() {
             b.1.shrink_to_fit();
             b.2.shrink_to_fit();
@@ -1248,12 +1255,17 @@ impl CutFinder {
 /// the canonical text and the number of blocks each part holds.
 pub fn canonicalize_in_parts(text: &str, mode: Mode, cuts: &[usize]) -> (Canonical, Vec<usize>) {
     let ends: Vec<usize> = cuts.iter().copied().chain([text.len()]).collect();
-    let c = run_with_ends(text, mode, false, &ends);
+    // Sealing holds every block until the archive is written: no spare
+    // capacity kept (a third of the text, issue 12 point 6).
+    let c = run_with_ends(text, mode, false, true, &ends);
     (c.0, c.1)
 }
 
-fn run_part(text: &str, mode: Mode, display: bool) -> (BlockSink, u64) {
-    let sink = BlockSink::default();
+fn run_part(text: &str, mode: Mode, display: bool, compact: bool) -> (BlockSink, u64) {
+    let sink = BlockSink {
+        compact,
+        ..BlockSink::default()
+    };
     let mut c = if display {
         Canonicalizer::with_display(sink, mode)
     } else {
@@ -1281,18 +1293,24 @@ fn run_in_parts(text: &str, display: bool, parts: usize) -> Canonical {
     // NEL, LS and PS end lines too; such rare texts take one pass.
     let parts = if other_breaks { 1 } else { parts };
     let ends = part_ends(text, mode, parts);
-    run_with_ends(text, mode, display, &ends).0
+    run_with_ends(text, mode, display, false, &ends).0
 }
 
 /// Canonicalize the parts of `text` that end at `ends` (the last at the
 /// text's end), on all cores; also the number of blocks of each part.
-fn run_with_ends(text: &str, mode: Mode, display: bool, ends: &[usize]) -> (Canonical, Vec<usize>) {
+fn run_with_ends(
+    text: &str,
+    mode: Mode,
+    display: bool,
+    compact: bool,
+    ends: &[usize],
+) -> (Canonical, Vec<usize>) {
     use rayon::prelude::*;
     let starts = std::iter::once(0).chain(ends.iter().copied());
     let ranges: Vec<(usize, usize)> = starts.zip(ends.iter().copied()).collect();
     let done: Vec<(BlockSink, u64)> = ranges
         .par_iter()
-        .map(|&(a, b)| run_part(&text[a..b], mode, display))
+        .map(|&(a, b)| run_part(&text[a..b], mode, display, compact))
         .collect();
     let mut blocks = Vec::with_capacity(done.iter().map(|d| d.0.blocks.len()).sum());
     let mut warnings = Vec::new();
