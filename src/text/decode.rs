@@ -89,6 +89,24 @@ pub fn decode_borrowed(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, Encod
     Ok((std::borrow::Cow::Borrowed(text), enc))
 }
 
+/// Decode bytes to a string following the canonical-text rules, taking
+/// the buffer over (no copy) when it is UTF-8 without a BOM.
+pub fn decode_vec(bytes: Vec<u8>) -> Result<(String, Encoding), DecodeError> {
+    let has_bom = [UTF8_BOM, UTF16LE_BOM, UTF16BE_BOM]
+        .iter()
+        .any(|b| bytes.starts_with(b));
+    if has_bom || bytes.is_empty() {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => reject_nul(text, Encoding::Utf8, 0),
+        Err(e) => Err(DecodeError::Invalid {
+            encoding: "UTF-8",
+            offset: e.utf8_error().valid_up_to(),
+        }),
+    }
+}
+
 /// Decode bytes to a string following the canonical-text rules.
 pub fn decode(bytes: &[u8]) -> Result<(String, Encoding), DecodeError> {
     let (enc, body, skip) = if let Some(rest) = bytes.strip_prefix(UTF8_BOM) {
@@ -191,6 +209,7 @@ mod tests {
                 decode(b),
                 "{b:?}"
             );
+            assert_eq!(decode_vec(b.to_vec()), decode(b), "{b:?}, taken over");
         }
         assert!(matches!(
             decode_borrowed(b"abc").unwrap().0,

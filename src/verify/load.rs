@@ -330,8 +330,9 @@ fn derive(
     let bytes = zip
         .read_whole_chunked(&path, MAX_TEXT, "a text vellum compares whole")
         .map_err(|e| unreadable(e.to_string()))?;
-    let (text, _) = crate::text::decode::decode(&bytes).map_err(|e| unreadable(e.to_string()))?;
-    drop(bytes);
+    // The buffer becomes the text (no copy of a long text).
+    let (text, _) =
+        crate::text::decode::decode_vec(bytes).map_err(|e| unreadable(e.to_string()))?;
     let canon = Canonical::new(&text);
     let (secs, (canonical_sha256, _)) = sections::split_owned_hashed_digest(canon);
     let root = tree_root(&secs);
