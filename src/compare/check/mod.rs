@@ -683,13 +683,23 @@ fn check_whole_planned(
         None
     };
     let (mut report, block_section) = match planned {
-        None => judge_whole(sealed, &Doc::new(canon), 0, None),
+        // The copy is tokenized while the sealed text's tokens are made (or
+        // found made), one on each core.
+        None => {
+            let (copy, _) = rayon::join(|| Doc::new(canon), || sealed.words());
+            judge_whole(sealed, &copy, 0, None)
+        }
         Some(plan) => {
             let sub = sealed.subset(&plan.keep_sealed);
-            let copy = Doc::from_blocks(
-                plan.keep_copy
-                    .iter()
-                    .map(|&j| canon.blocks[j].text.as_str()),
+            let (copy, _) = rayon::join(
+                || {
+                    Doc::from_blocks(
+                        plan.keep_copy
+                            .iter()
+                            .map(|&j| canon.blocks[j].text.as_str()),
+                    )
+                },
+                || sub.words(),
             );
             let exact = || plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum();
             let hidden = match counts {
