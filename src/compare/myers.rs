@@ -179,7 +179,8 @@ impl<'a> Search<'a> {
     /// one), step for step. Each round reads `V[k + 1]` and `V[k - 1]` of
     /// the round before (the diagonals of the other parity) while walking
     /// `k` down by two, so the `V[k - 1]` read at `k` is the `V[k + 1]` of
-    /// `k - 2`, carried over rather than read again.
+    /// `k - 2`, carried over rather than read again; the walk goes over
+    /// pairs of slots, so that it needs no bounds checks.
     fn middle_snake(&mut self, ra: Range<usize>, rb: Range<usize>) -> (usize, usize) {
         let (a, b) = (&self.a[ra.clone()], &self.b[rb.clone()]);
         let (n, m) = (a.len(), b.len());
@@ -198,59 +199,79 @@ impl<'a> Search<'a> {
         let d_max = max_d(n, m);
         for d in 0..d_max {
             let (lo, hi) = (off - d, off + d);
-            // Forward.
-            let (mut i, mut up) = (hi, 0); // up: V[k + 1], unread at k == d
-            loop {
-                let down = if i == lo { 0 } else { vf[i - 1] };
-                let mut x = if i == lo || (i != hi && down < up) {
-                    up
-                } else {
-                    down + 1
-                };
-                // y = x - k, wrapping below zero as `similar`'s does.
-                let y0 = (x + off).wrapping_sub(i);
+            // Forward. Slots `lo + 1..=hi` in pairs from the top: the pair
+            // (V[k - 1], V[k]) for k = d, d - 2, ..., -d + 2; then k = -d,
+            // which takes V[k + 1]. `up` is V[k + 1]; at k = d it is unread:
+            // 0 makes `down < up` false, so x = V[k - 1] + 1, as there.
+            let (bottom, pairs) = vf[lo..=hi].split_at_mut(1);
+            let (mut i, mut up) = (hi, 0);
+            for c in pairs.rchunks_exact_mut(2) {
+                let down = c[0];
+                let mut x = if down < up { up } else { down + 1 };
                 let x0 = x;
+                let y0 = (x + off).wrapping_sub(i);
                 let mut y = y0;
                 while x < n && y < m && a[x] == b[y] {
                     x += 1;
                     y += 1;
                 }
-                vf[i] = x;
+                c[1] = x;
                 if odd && (i as isize - centre).unsigned_abs() < d && x + vb[mirror - i] >= n {
                     return (x0 + ra.start, y0 + rb.start);
-                }
-                if i == lo {
-                    break;
                 }
                 up = down;
                 i -= 2;
             }
-            // Backward.
+            {
+                // k = -d (at d = 0, V[1] = 0 as set above).
+                let mut x = up;
+                let x0 = x;
+                let y0 = (x + off).wrapping_sub(i);
+                let mut y = y0;
+                while x < n && y < m && a[x] == b[y] {
+                    x += 1;
+                    y += 1;
+                }
+                bottom[0] = x;
+                if odd && (i as isize - centre).unsigned_abs() < d && x + vb[mirror - i] >= n {
+                    return (x0 + ra.start, y0 + rb.start);
+                }
+            }
+            // Backward, the same walk.
+            let (bottom, pairs) = vb[lo..=hi].split_at_mut(1);
             let (mut i, mut up) = (hi, 0);
-            loop {
-                let down = if i == lo { 0 } else { vb[i - 1] };
-                let mut x = if i == lo || (i != hi && down < up) {
-                    up
-                } else {
-                    down + 1
-                };
+            for c in pairs.rchunks_exact_mut(2) {
+                let down = c[0];
+                let mut x = if down < up { up } else { down + 1 };
                 let mut y = (x + off).wrapping_sub(i);
                 while x < n && y < m && a[n - x - 1] == b[m - y - 1] {
                     x += 1;
                     y += 1;
                 }
-                vb[i] = x;
+                c[1] = x;
                 if !odd && (i as isize - centre).unsigned_abs() <= d && x + vf[mirror - i] >= n {
                     return (
                         n.wrapping_sub(x).wrapping_add(ra.start),
                         m.wrapping_sub(y).wrapping_add(rb.start),
                     );
                 }
-                if i == lo {
-                    break;
-                }
                 up = down;
                 i -= 2;
+            }
+            {
+                let mut x = up;
+                let mut y = (x + off).wrapping_sub(i);
+                while x < n && y < m && a[n - x - 1] == b[m - y - 1] {
+                    x += 1;
+                    y += 1;
+                }
+                bottom[0] = x;
+                if !odd && (i as isize - centre).unsigned_abs() <= d && x + vf[mirror - i] >= n {
+                    return (
+                        n.wrapping_sub(x).wrapping_add(ra.start),
+                        m.wrapping_sub(y).wrapping_add(rb.start),
+                    );
+                }
             }
         }
         unreachable!("a middle snake is always found within max_d rounds")
