@@ -122,6 +122,18 @@ pub const NEGATIONS: &[&str] = &[
 /// Byte length of the longest word in [`NEGATIONS`].
 const MAX_NEGATION_BYTES: usize = 12;
 
+/// The bytes a word in [`NEGATIONS`] begins with (lower case, as they are
+/// listed): a word beginning otherwise is none of them.
+const NEGATION_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < NEGATIONS.len() {
+        t[NEGATIONS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_negation(w: &str) -> bool {
     // Longer than any listed word: only "…n't" can be one (no lower-casing
     // needed for the common case).
@@ -133,8 +145,11 @@ fn is_negation(w: &str) -> bool {
     // and the non-ASCII ones cannot equal an ASCII word).
     if w.is_ascii() {
         let b = w.as_bytes();
-        return NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(w))
-            || (b.len() >= 3 && b[b.len() - 3..].eq_ignore_ascii_case(b"n't"));
+        let listed = b
+            .first()
+            .is_some_and(|f| NEGATION_FIRST[f.to_ascii_lowercase() as usize])
+            && NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(w));
+        return listed || (b.len() >= 3 && b[b.len() - 3..].eq_ignore_ascii_case(b"n't"));
     }
     let l = w.to_lowercase();
     NEGATIONS.contains(&l.as_str()) || l.ends_with("n't")
@@ -254,6 +269,11 @@ mod tests {
         assert!(longest <= MAX_NEGATION_BYTES, "{longest}");
         assert!(is_negation("NOT") && is_negation("SUPERCALIFRAGN'T"));
         assert!(is_negation("SHOULDN'T") && !is_negation("understanding"));
+        for w in NEGATIONS {
+            assert_eq!(w.to_lowercase(), *w);
+            assert!(is_negation(w) && is_negation(&w.to_uppercase()), "{w}");
+        }
+        assert!(!is_negation("the") && !is_negation("Now") && !is_negation(""));
     }
 
     #[test]
