@@ -5,12 +5,13 @@
 //! anchors (tokens, or failing that 4-token grams, that occur exactly once on
 //! each side, chained in order by a longest increasing subsequence, as in
 //! patience diff); only gaps small enough (`MYERS_MAX_CELLS`) go to Myers'
-//! algorithm from `similar`. A gap too large that shares no anchor is one
-//! replacement: nothing in common worth lining up.
+//! algorithm (`similar`'s, op for op, in [`crate::compare::myers`]). A gap
+//! too large that shares no anchor is one replacement: nothing in common
+//! worth lining up.
 
 use crate::text::words::Doc;
 use rustc_hash::FxHashMap;
-use similar::{capture_diff_slices_deadline, Algorithm, DiffOp};
+use similar::DiffOp;
 use std::ops::Range;
 
 /// Largest gap (tokens on one side times tokens on the other) handed to
@@ -175,10 +176,9 @@ impl Ctx<'_> {
         // index fields `similar` reports for the other side of a pure delete
         // or insert are not always the cursor position.
         let (mut ca, mut cb) = (a.start, b.start);
-        let ops =
-            // No deadline: the result must not depend on the machine's speed;
-            // the cell limit bounds the work instead.
-            capture_diff_slices_deadline(Algorithm::Myers, &self.a[a], &self.b[b], None);
+        // No deadline: the result must not depend on the machine's speed;
+        // the cell limit bounds the work instead.
+        let ops = crate::compare::myers::diff(&self.a[a], &self.b[b]);
         for op in ops {
             let (tag, la, lb) = match op {
                 DiffOp::Equal { len, .. } => (Tag::Equal, len, len),

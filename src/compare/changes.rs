@@ -122,6 +122,18 @@ pub(crate) const NEGATIONS: &[&str] = &[
 /// Byte length of the longest word in [`NEGATIONS`].
 const MAX_NEGATION_BYTES: usize = 12;
 
+/// The bytes a word in [`NEGATIONS`] begins with (lower case, as they are
+/// listed): a word beginning otherwise is none of them.
+const NEGATION_FIRST: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < NEGATIONS.len() {
+        t[NEGATIONS[i].as_bytes()[0] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 fn is_negation(w: &str) -> bool {
     // Longer than any listed word: only "…n't" can be one (no lower-casing
     // needed for the common case).
@@ -129,20 +141,32 @@ fn is_negation(w: &str) -> bool {
         let b = w.as_bytes();
         return b[b.len() - 3..].eq_ignore_ascii_case(b"n't");
     }
+    // ASCII: no lower-casing to allocate (the listed words are lower case,
+    // and the non-ASCII ones cannot equal an ASCII word).
+    if w.is_ascii() {
+        let b = w.as_bytes();
+        let listed = b
+            .first()
+            .is_some_and(|f| NEGATION_FIRST[f.to_ascii_lowercase() as usize])
+            && NEGATIONS.iter().any(|n| n.eq_ignore_ascii_case(w));
+        return listed || (b.len() >= 3 && b[b.len() - 3..].eq_ignore_ascii_case(b"n't"));
+    }
     let l = w.to_lowercase();
     NEGATIONS.contains(&l.as_str()) || l.ends_with("n't")
 }
 
 fn is_invisible(w: &str) -> bool {
-    w.chars().any(|c| {
-        crate::text::canon::bidi_name(c).is_some()
-            || crate::text::canon::invisible_name(c).is_some()
-            || ('\u{E0000}'..='\u{E007F}').contains(&c)
-            || matches!(
-                c,
-                '\u{200C}' | '\u{200D}' | '\u{2061}'..='\u{2064}' | '\u{034F}'
-            )
-    })
+    // Every character below is outside ASCII.
+    !w.is_ascii()
+        && w.chars().any(|c| {
+            crate::text::canon::bidi_name(c).is_some()
+                || crate::text::canon::invisible_name(c).is_some()
+                || ('\u{E0000}'..='\u{E007F}').contains(&c)
+                || matches!(
+                    c,
+                    '\u{200C}' | '\u{200D}' | '\u{2061}'..='\u{2064}' | '\u{034F}'
+                )
+        })
 }
 
 fn is_punct(w: &str) -> bool {
@@ -170,7 +194,7 @@ pub(crate) fn confusable(a: &str, b: &str) -> bool {
 
 /// Classify a change from the sealed words to the found words. `sentence_start`
 /// says the first sealed word opens a sentence (so its capital is not a name).
-pub fn classify(sealed: &[&str], found: &[&str], sentence_start: bool) -> Class {
+pub fn classify<'a>(sealed: &[&'a str], found: &[&'a str], sentence_start: bool) -> Class {
     let all = || sealed.iter().chain(found.iter());
     if all().any(|w| is_invisible(w)) {
         return Class::Invisible;
@@ -190,16 +214,16 @@ pub fn classify(sealed: &[&str], found: &[&str], sentence_start: bool) -> Class 
     }
     // Words on one side and not the other.
     // (A set, not a scan: a replaced stretch can be thousands of words.)
-    let only = |x: &[&str], y: &[&str]| -> Vec<String> {
+    let only = |x: &[&'a str], y: &[&str]| -> Vec<&'a str> {
+        if x.is_empty() || y.is_empty() {
+            return x.to_vec();
+        }
         let ys: rustc_hash::FxHashSet<&str> = y.iter().copied().collect();
-        x.iter()
-            .filter(|w| !ys.contains(*w))
-            .map(|w| w.to_string())
-            .collect()
+        x.iter().copied().filter(|w| !ys.contains(w)).collect()
     };
     let gone = only(sealed, found);
     let new = only(found, sealed);
-    let changed: Vec<&String> = gone.iter().chain(new.iter()).collect();
+    let changed: Vec<&str> = gone.iter().chain(new.iter()).copied().collect();
     if changed.iter().any(|w| is_negation(w)) {
         return Class::Negation;
     }
@@ -210,9 +234,9 @@ pub fn classify(sealed: &[&str], found: &[&str], sentence_start: bool) -> Class 
         return Class::Punctuation;
     }
     let first_sealed = sealed.first().copied();
-    let name = changed.iter().any(|w| {
-        is_capitalized(w) && !(sentence_start && Some(w.as_str()) == first_sealed) && w.len() > 1
-    });
+    let name = changed
+        .iter()
+        .any(|w| is_capitalized(w) && !(sentence_start && Some(*w) == first_sealed) && w.len() > 1);
     if name {
         return Class::Name;
     }
@@ -245,6 +269,11 @@ mod tests {
         assert!(longest <= MAX_NEGATION_BYTES, "{longest}");
         assert!(is_negation("NOT") && is_negation("SUPERCALIFRAGN'T"));
         assert!(is_negation("SHOULDN'T") && !is_negation("understanding"));
+        for w in NEGATIONS {
+            assert_eq!(w.to_lowercase(), *w);
+            assert!(is_negation(w) && is_negation(&w.to_uppercase()), "{w}");
+        }
+        assert!(!is_negation("the") && !is_negation("Now") && !is_negation(""));
     }
 
     #[test]

@@ -657,7 +657,7 @@ const CROSS_EXTENSION: i32 = 3;
 /// prefix lengths, or none when the best gains less than
 /// [`MIN_EXTENSION`].
 fn best_prefix(a: &[u64], b: &[u64], w: &Walk) -> (usize, usize) {
-    let ops = similar::capture_diff_slices(similar::Algorithm::Myers, a, b);
+    let ops = crate::compare::myers::diff(a, b);
     let weight = |word: bool| if word { 2 } else { 1 };
     let (mut score, mut best, mut at) = (0i32, 0i32, (0usize, 0usize));
     // The least score a point must have to count (raised at a boundary).
