@@ -444,19 +444,28 @@ pub fn align(a: &Doc, b: &Doc) -> Vec<Op> {
 /// region, and never to the very start of a region after the first, where
 /// the word before is not the one the whole text has there.
 pub fn align_regions(a: &Doc, b: &Doc, regions: &[(Range<usize>, Range<usize>)]) -> Vec<Op> {
+    use rayon::prelude::*;
+    // Each region is aligned on its own, on all cores, then joined in order.
+    let aligned: Vec<Vec<Op>> = regions
+        .par_iter()
+        .enumerate()
+        .with_min_len(8)
+        .map(|(n, (ra, rb))| {
+            let mut c = Ctx {
+                a: &a.keys,
+                b: &b.keys,
+                out: Vec::new(),
+                depth: 0,
+            };
+            c.rec(ra.clone(), rb.clone());
+            let mut ops = c.out;
+            slide(&mut ops, a, b, n > 0);
+            ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
+            split_replaces(ops, a)
+        })
+        .collect();
     let mut joined: Vec<Op> = Vec::new();
-    for (n, (ra, rb)) in regions.iter().enumerate() {
-        let mut c = Ctx {
-            a: &a.keys,
-            b: &b.keys,
-            out: Vec::new(),
-            depth: 0,
-        };
-        c.rec(ra.clone(), rb.clone());
-        let mut ops = c.out;
-        slide(&mut ops, a, b, n > 0);
-        ops.retain(|o| !(o.a.is_empty() && o.b.is_empty()));
-        let ops = split_replaces(ops, a);
+    for ops in aligned {
         // Equal runs meeting at a region boundary are one run.
         let mut rest = ops.into_iter().peekable();
         if let (Some(last), Some(first)) = (joined.last_mut(), rest.peek()) {
