@@ -162,6 +162,8 @@ pub fn read_options(encoding: Option<&str>) -> Result<vellum::document::ReadOpti
 }
 
 pub fn read_text(p: &Path) -> Result<Vec<u8>, Failure> {
+    // A file over the limit is refused by its size, before a byte is read.
+    vellum::files::check_size(p, vellum::limits::MAX_TEXT).map_err(|e| trouble(e.to_string()))?;
     vellum::files::read_bounded(p, vellum::limits::MAX_TEXT).map_err(|e| trouble(e.to_string()))
 }
 
