@@ -257,7 +257,7 @@ fn read_record<R: BufRead>(r: &mut R, first: Option<Vec<u8>>, ctx: &mut Ctx, gzi
     }
     let fields = match read_fields(r, version.len()) {
         Ok(f) => f,
-        Err(why) => return Step::Lost(record_error(n, None, why)),
+        Err(why) => return Step::Lost(record_error(n, None, why.to_string())),
     };
     let field = |k: &str| fields.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
     let url = field("warc-target-uri").map(|u| u.trim_matches(['<', '>']).to_owned());
@@ -310,23 +310,45 @@ fn read_record<R: BufRead>(r: &mut R, first: Option<Vec<u8>>, ctx: &mut Ctx, gzi
     })))
 }
 
+/// Why a record's header fields could not be read.
+#[derive(Debug)]
+enum HeaderError {
+    /// The file ends inside the header.
+    Truncated,
+    /// Reading failed.
+    Damaged(std::io::Error),
+    /// The header is over [`MAX_WARC_HEADER`] bytes.
+    TooLarge,
+}
+
+impl std::fmt::Display for HeaderError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HeaderError::Truncated => f.write_str("truncated inside its header"),
+            HeaderError::Damaged(e) => write!(f, "damaged: {e}"),
+            HeaderError::TooLarge => write!(
+                f,
+                "a header larger than {}, the most vellum reads",
+                size_in_words(MAX_WARC_HEADER as u64)
+            ),
+        }
+    }
+}
+
 /// The header fields of a record after its version line (`used`: bytes
 /// of the header read so far), names in lower case.
-fn read_fields<R: BufRead>(r: &mut R, used: usize) -> Result<Vec<(String, String)>, String> {
+fn read_fields<R: BufRead>(r: &mut R, used: usize) -> Result<Vec<(String, String)>, HeaderError> {
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut size = used;
     loop {
         let line = match read_line(r) {
             Ok(Some(l)) => l,
-            Ok(None) => return Err("truncated inside its header".into()),
-            Err(e) => return Err(format!("damaged: {e}")),
+            Ok(None) => return Err(HeaderError::Truncated),
+            Err(e) => return Err(HeaderError::Damaged(e)),
         };
         size += line.len();
         if size > MAX_WARC_HEADER {
-            return Err(format!(
-                "a header larger than {}, the most vellum reads",
-                size_in_words(MAX_WARC_HEADER as u64)
-            ));
+            return Err(HeaderError::TooLarge);
         }
         let l = String::from_utf8_lossy(&line);
         let l = l.trim_end();
