@@ -46,19 +46,9 @@ pub fn cosign(
     key_file: &Path,
     trust: &Trust,
 ) -> Result<CosignOutcome, SealError> {
-    let v = super::verified_base(archive, trust, &[sk], key_file, &|_, _| {})?;
-    let opened = v.opened.expect("verified_base keeps the opened archive");
-    let newest = opened.versions.len() as u32;
-    let n = version.unwrap_or(newest);
-    if n == 0 || n > newest {
-        return Err(SealError::NoSuchVersion {
-            archive: archive.to_owned(),
-            asked: n,
-            newest,
-        });
-    }
+    let (verified, opened, n) = super::verified_version(archive, version, trust, &[sk], key_file)?;
     let fp = sk.public.fingerprint();
-    let report = &v.report.versions[n as usize - 1];
+    let report = &verified.versions[n as usize - 1];
     let already = report
         .signers
         .iter()

@@ -649,6 +649,30 @@ fn open_base(
     Ok(verified_base(archive, trust, &keys, key_file, &progress)?.opened)
 }
 
+/// An archive verified as [`verified_base`] does, opened, and the version
+/// asked for (the newest by default), which must exist: what cosign and
+/// timestamp add to.
+pub(crate) fn verified_version(
+    archive: &Path,
+    version: Option<u32>,
+    trust: &Trust,
+    keys: &[&SecretKey],
+    key_file: &Path,
+) -> Result<(verify::Report, Opened, u32), SealError> {
+    let v = verified_base(archive, trust, keys, key_file, &|_, _| {})?;
+    let opened = v.opened.expect("verified_base keeps the opened archive");
+    let newest = opened.versions.len() as u32;
+    let n = version.unwrap_or(newest);
+    if n == 0 || n > newest {
+        return Err(SealError::NoSuchVersion {
+            archive: archive.to_owned(),
+            asked: n,
+            newest,
+        });
+    }
+    Ok((v.report, opened, n))
+}
+
 /// S4, X6: an archive verified before anything is written to it, against
 /// the trusted keys and the writer's own, at threshold 1 (the threshold is
 /// the reader's; writing needs the chain sound); refused when it does not

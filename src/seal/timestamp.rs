@@ -63,17 +63,7 @@ fn base(
 ) -> Result<(Opened, u32, Vec<u8>), SealError> {
     let mut keys_only = trust.clone();
     keys_only.tsa_certs.clear();
-    let v = super::verified_base(archive, &keys_only, &[], archive, &|_, _| {})?;
-    let opened = v.opened.expect("verified_base keeps the opened archive");
-    let newest = opened.versions.len() as u32;
-    let n = version.unwrap_or(newest);
-    if n == 0 || n > newest {
-        return Err(SealError::NoSuchVersion {
-            archive: archive.to_owned(),
-            asked: n,
-            newest,
-        });
-    }
+    let (_, opened, n) = super::verified_version(archive, version, &keys_only, &[], archive)?;
     let checkpoint = opened.read(n, CHECKPOINT).map_err(|e| SealError::Io {
         path: archive.to_owned(),
         error: std::io::Error::other(e.to_string()),
