@@ -372,7 +372,9 @@ pub fn open_version(
         })?;
         derive(archive, &o.0, &o.1, &o.2, version.unwrap_or(0))
     };
-    let (a, d) = rayon::join(|| load_archive(archive, trusted, how, progress), early);
+    // The text, the longer of the two, is started first on this core; the
+    // signatures are taken by the other core when it is free.
+    let (d, a) = rayon::join(early, || load_archive(archive, trusted, how, progress));
     let a = a?;
     let v = match d {
         // Checked against the chain, which names the versions there are.

@@ -691,28 +691,38 @@ fn check_whole_planned(
         }
         Some(plan) => {
             let sub = sealed.subset(&plan.keep_sealed);
-            let (copy, _) = rayon::join(
+            // The kept blocks are tokenized and aligned while, on whichever
+            // core is free, the set-aside sections' tokens are counted.
+            let (judged, hidden) = rayon::join(
                 || {
-                    Doc::from_blocks(
-                        plan.keep_copy
-                            .iter()
-                            .map(|&j| canon.blocks[j].text.as_str()),
-                    )
+                    // The copy is tokenized while the kept sealed sections'
+                    // tokens are made, one on each core.
+                    let (copy, _) = rayon::join(
+                        || {
+                            Doc::from_blocks(
+                                plan.keep_copy
+                                    .iter()
+                                    .map(|&j| canon.blocks[j].text.as_str()),
+                            )
+                        },
+                        || sub.words(),
+                    );
+                    let j = judge_whole_span(&sub, &copy, Some(&plan.regions));
+                    (copy, j)
                 },
-                || sub.words(),
+                || match counts {
+                    Counts::Exact => plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum(),
+                    // One per set-aside section with text: a lower bound,
+                    // enough for a diff, which reports no word counts.
+                    Counts::Bound => plan
+                        .hidden
+                        .iter()
+                        .filter(|&&(i, _)| !sealed.sections[i].text.is_empty())
+                        .count(),
+                },
             );
-            let exact = || plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum();
-            let hidden = match counts {
-                Counts::Exact => exact(),
-                // One per set-aside section with text: a lower bound, enough
-                // for a diff, which reports no word counts.
-                Counts::Bound => plan
-                    .hidden
-                    .iter()
-                    .filter(|&&(i, _)| !sealed.sections[i].text.is_empty())
-                    .count(),
-            };
-            let (r, bs) = judge_whole(&sub, &copy, hidden, Some(&plan.regions));
+            let (copy, judged) = judged;
+            let (r, bs, _) = assemble(&sub, &copy, &judged, Mode::Whole { hidden });
             coarse::merge(sealed, canon, &plan, r, bs)
         }
     };
@@ -746,6 +756,18 @@ fn judge_whole(
     hidden: usize,
     regions: Option<&[coarse::Region]>,
 ) -> (CheckReport, Vec<Option<usize>>) {
+    let judged = judge_whole_span(sealed, copy, regions);
+    let (report, block_section, _) = assemble(sealed, copy, &judged, Mode::Whole { hidden });
+    (report, block_section)
+}
+
+/// The one passage of a text compared whole, judged ([`judge_whole`]
+/// before its report is assembled).
+fn judge_whole_span(
+    sealed: &Sealed,
+    copy: &Doc,
+    regions: Option<&[coarse::Region]>,
+) -> Vec<Judged> {
     let sd = sealed.doc();
     let span = Span {
         doc: 0..copy.tokens.len(),
@@ -775,8 +797,7 @@ fn judge_whole(
     };
     let mut judged = vec![judge_span(sealed, copy, span)];
     judged[0].run = true;
-    let (report, block_section, _) = assemble(sealed, copy, &judged, Mode::Whole { hidden });
-    (report, block_section)
+    judged
 }
 
 /// V1-V4: section statuses, verdict and summary from the judged passages.

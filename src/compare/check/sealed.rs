@@ -330,8 +330,8 @@ impl Sealed {
             self.sections
                 .par_iter()
                 .with_min_len(256)
-                .map_init(Vec::new, |spans, s| {
-                    let (tokens, words) = crate::text::words::count_tokens(&s.text, spans);
+                .map(|s| {
+                    let (tokens, words) = crate::text::words::count_tokens(&s.text);
                     (tokens as u32, words as u32)
                 })
                 .collect()
