@@ -131,8 +131,9 @@ impl Ctx<'_> {
         // Myers finds *a* shortest edit script; when one side is much longer
         // (an excerpt's edges) many are equally short and it may match a word
         // far from where it belongs, so lopsided gaps go to anchors first.
-        if cells <= MYERS_SMALL_CELLS || (cells <= MYERS_MAX_CELLS && big <= 4 * small + 16) {
-            self.myers(a, b);
+        let lopsided = big > 4 * small + 16;
+        if cells <= MYERS_SMALL_CELLS || (cells <= MYERS_MAX_CELLS && !lopsided) {
+            self.small_gap(a, b, lopsided);
             return;
         }
         let sparse = |c: &Vec<(usize, usize)>| c.len() * SPARSE_CHAIN < small;
@@ -153,7 +154,7 @@ impl Ctx<'_> {
         }
         if chain.is_empty() || self.depth >= MAX_DEPTH {
             if cells <= MYERS_MAX_CELLS {
-                self.myers(a, b);
+                self.small_gap(a, b, lopsided);
             } else {
                 self.push(Tag::Replace, a, b);
             }
@@ -169,6 +170,57 @@ impl Ctx<'_> {
         }
         self.rec(pa..a.end, pb..b.end);
         self.depth -= 1;
+    }
+
+    /// A gap of at most [`MYERS_MAX_CELLS`] cells, aligned exactly: by
+    /// Myers, or by [`Ctx::lcs`] when one side is much the longer. Myers
+    /// costs about (n + m) x D steps, and a lopsided gap has D close to the
+    /// longer side (3 words against 1,300 is some 900,000 steps), while the
+    /// table costs n x m (4,000): the same number of words paired, found in
+    /// a bounded time.
+    fn small_gap(&mut self, a: Range<usize>, b: Range<usize>, lopsided: bool) {
+        if lopsided {
+            self.lcs(a, b);
+        } else {
+            self.myers(a, b);
+        }
+    }
+
+    /// A longest common subsequence of the gap by the textbook table of
+    /// suffix lengths, each token paired as early as it can be.
+    fn lcs(&mut self, a: Range<usize>, b: Range<usize>) {
+        let (x, y) = (&self.a[a.clone()], &self.b[b.clone()]);
+        let (n, m) = (x.len(), y.len());
+        let w = m + 1;
+        // l[i * w + j]: length of a longest common subsequence of x[i..]
+        // and y[j..] (at most MYERS_MAX_CELLS cells, so u16 holds it).
+        let mut l = vec![0u16; (n + 1) * w];
+        for i in (0..n).rev() {
+            for j in (0..m).rev() {
+                l[i * w + j] = if x[i] == y[j] {
+                    l[(i + 1) * w + j + 1] + 1
+                } else {
+                    l[(i + 1) * w + j].max(l[i * w + j + 1])
+                };
+            }
+        }
+        // Walk forward: equal tokens are always on some longest path.
+        let (mut i, mut j, mut pi, mut pj) = (0, 0, 0, 0);
+        while i < n && j < m {
+            if x[i] == y[j] {
+                let (sa, sb) = (a.start, b.start);
+                self.push(Tag::Replace, sa + pi..sa + i, sb + pj..sb + j);
+                self.push(Tag::Equal, sa + i..sa + i + 1, sb + j..sb + j + 1);
+                i += 1;
+                j += 1;
+                (pi, pj) = (i, j);
+            } else if l[(i + 1) * w + j] >= l[i * w + j + 1] {
+                i += 1;
+            } else {
+                j += 1;
+            }
+        }
+        self.push(Tag::Replace, a.start + pi..a.end, b.start + pj..b.end);
     }
 
     fn myers(&mut self, a: Range<usize>, b: Range<usize>) {
@@ -520,6 +572,14 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Tokens the ops pair.
+    fn paired(ops: &[Op]) -> usize {
+        ops.iter()
+            .filter(|o| o.tag == Tag::Equal)
+            .map(|o| o.a.len())
+            .sum()
+    }
+
     fn check_cover(ops: &[Op], n: usize, m: usize, a: &[u64], b: &[u64]) {
         let (mut i, mut j) = (0, 0);
         for op in ops {
@@ -557,11 +617,7 @@ mod tests {
         let b: Vec<u64> = (1200..1300).collect();
         let ops = align_keys(&a, &b);
         check_cover(&ops, a.len(), b.len(), &a, &b);
-        let eq: usize = ops
-            .iter()
-            .filter(|o| o.tag == Tag::Equal)
-            .map(|o| o.a.len())
-            .sum();
+        let eq = paired(&ops);
         assert_eq!(eq, 100);
     }
 
@@ -590,15 +646,73 @@ mod tests {
         b.remove(2500);
         let ops = align_keys(&a, &b);
         check_cover(&ops, a.len(), b.len(), &a, &b);
-        let eq: usize = ops
-            .iter()
-            .filter(|o| o.tag == Tag::Equal)
-            .map(|o| o.a.len())
-            .sum();
+        let eq = paired(&ops);
         assert!(eq >= 4990, "{eq}");
     }
 
+    /// Tokens paired by Myers' shortest edit script (similar's).
+    fn myers_pairs(a: &[u64], b: &[u64]) -> usize {
+        similar::capture_diff_slices(similar::Algorithm::Myers, a, b)
+            .iter()
+            .map(|op| match op {
+                DiffOp::Equal { len, .. } => *len,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// The ops of [`Ctx::lcs`] on the whole of `a` and `b`.
+    fn lcs_ops(a: &[u64], b: &[u64]) -> Vec<Op> {
+        let mut c = Ctx {
+            a,
+            b,
+            out: Vec::new(),
+            depth: 0,
+        };
+        c.lcs(0..a.len(), 0..b.len());
+        c.out
+    }
+
+    #[test]
+    fn lopsided_gap_pairs_as_many_as_myers() {
+        // Three words against 1,300: the shortest script, in n x m steps.
+        let a: Vec<u64> = vec![5, 700, 5];
+        let b: Vec<u64> = (0..1300u64).map(|i| i % 900).collect();
+        let ops = lcs_ops(&a, &b);
+        check_cover(&ops, a.len(), b.len(), &a, &b);
+        let eq = paired(&ops);
+        assert_eq!(eq, myers_pairs(&a, &b));
+        assert_eq!(eq, 3);
+        // Each word paired as early as it can be.
+        assert_eq!(
+            ops[1],
+            Op {
+                tag: Tag::Equal,
+                a: 0..1,
+                b: 5..6
+            }
+        );
+    }
+
     proptest! {
+        #[test]
+        fn lcs_is_as_long_as_myers(
+            a in proptest::collection::vec(0u64..12, 0..12),
+            b in proptest::collection::vec(0u64..12, 0..300),
+            swap in any::<bool>(),
+        ) {
+            let (a, b) = if swap { (b, a) } else { (a, b) };
+            let ops = lcs_ops(&a, &b);
+            check_cover(&ops, a.len(), b.len(), &a, &b);
+            let eq = paired(&ops);
+            prop_assert_eq!(eq, myers_pairs(&a, &b));
+            // No two ops of the same kind side by side (push merges them).
+            for w in ops.windows(2) {
+                prop_assert!(w[0].tag != w[1].tag || w[0].tag == Tag::Equal);
+                prop_assert!(w[0].tag == Tag::Equal || w[1].tag == Tag::Equal);
+            }
+        }
+
         #[test]
         fn ops_cover_both_sides(a in proptest::collection::vec(0u64..20, 0..400), b in proptest::collection::vec(0u64..20, 0..400)) {
             let ops = align_keys(&a, &b);
