@@ -258,15 +258,10 @@ pub fn count_tokens(s: &str) -> (usize, usize) {
     // it; where it ends.
     let slow = |at: usize, run: (usize, usize, usize)| -> (usize, usize, usize) {
         let (mut tokens, mut words) = (run.1, run.2);
-        let end = b[at..]
-            .iter()
-            .position(|&x| x == b' ' || x == b'\n')
-            .map_or(n, |p| at + p);
-        for w in s[run.0..end].split_word_bounds() {
-            if !w.chars().all(char::is_whitespace) {
-                tokens += 1;
-                words += usize::from(w.chars().next().is_some_and(char::is_alphanumeric));
-            }
+        let (end, run_tokens) = uax29_run(s, run.0, at);
+        for (_, w) in run_tokens {
+            tokens += 1;
+            words += usize::from(w.chars().next().is_some_and(char::is_alphanumeric));
         }
         (end, tokens, words)
     };
@@ -305,18 +300,24 @@ fn slow_run(
     at: usize,
     out: &mut Vec<(usize, usize)>,
 ) -> usize {
-    let b = s.as_bytes();
     out.truncate(run_first);
-    let end = b[at..]
+    let (end, tokens) = uax29_run(s, run_start, at);
+    out.extend(tokens.map(|(a, w)| (a, a + w.len())));
+    end
+}
+
+/// The space-delimited run of `s` that starts at `run_start` and holds
+/// byte `at`: where it ends, and its tokens by UAX #29 (start, text).
+fn uax29_run(s: &str, run_start: usize, at: usize) -> (usize, impl Iterator<Item = (usize, &str)>) {
+    let end = s.as_bytes()[at..]
         .iter()
         .position(|&x| x == b' ' || x == b'\n')
-        .map_or(b.len(), |p| at + p);
-    for (off, w) in s[run_start..end].split_word_bound_indices() {
-        if !w.chars().all(char::is_whitespace) {
-            out.push((run_start + off, run_start + off + w.len()));
-        }
-    }
-    end
+        .map_or(s.len(), |p| at + p);
+    let tokens = s[run_start..end]
+        .split_word_bound_indices()
+        .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+        .map(move |(off, w)| (run_start + off, w));
+    (end, tokens)
 }
 
 #[cfg(test)]
