@@ -80,6 +80,60 @@ pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
     Ok(v)
 }
 
+/// Files up to this size are read whole before [`read_bounded_unless`]
+/// looks at their head: one read, and no more memory than the file.
+const WHOLE_FIRST: u64 = 1 << 20;
+
+/// [`read_bounded`], unless the file's first `head` bytes (all of them in
+/// a shorter file) satisfy `stop`: then `Ok(None)`, and a larger file is
+/// left unread past its head. The file is opened once either way (a batch
+/// of many small documents is not opened twice to find its web archives).
+pub fn read_bounded_unless(
+    p: &Path,
+    limit: u64,
+    head: usize,
+    stop: impl FnOnce(&[u8]) -> bool,
+) -> Result<Option<Vec<u8>>, FileError> {
+    let io = |e| FileError::Io(p.to_owned(), e);
+    let mut f = open_without_waiting(p).map_err(io)?;
+    let meta = f.metadata().map_err(io)?;
+    if meta.is_dir() {
+        return Err(FileError::IsFolder(p.to_owned()));
+    }
+    if !meta.is_file() {
+        return Err(FileError::NotAFile(p.to_owned(), kind_of(&meta)));
+    }
+    let too_large = || FileError::TooLarge {
+        path: p.to_owned(),
+        limit,
+    };
+    let head_of = |v: &[u8]| v.len().min(head);
+    let mut v;
+    if meta.len() <= WHOLE_FIRST.min(limit) {
+        v = Vec::with_capacity(meta.len() as usize + 1);
+        (&mut f).take(limit + 1).read_to_end(&mut v).map_err(io)?;
+        if stop(&v[..head_of(&v)]) {
+            return Ok(None);
+        }
+    } else {
+        let head = (head as u64).min(limit + 1);
+        v = Vec::with_capacity(head as usize);
+        (&mut f).take(head).read_to_end(&mut v).map_err(io)?;
+        if stop(&v[..head_of(&v)]) {
+            return Ok(None);
+        }
+        if v.len() as u64 == head {
+            v.reserve((meta.len().min(limit) as usize + 1).saturating_sub(v.len()));
+            let rest = limit + 1 - v.len() as u64;
+            (&mut f).take(rest).read_to_end(&mut v).map_err(io)?;
+        }
+    }
+    if v.len() as u64 > limit {
+        return Err(too_large());
+    }
+    Ok(Some(v))
+}
+
 /// Refuse a regular file larger than `limit` by its size alone, before
 /// any other work (issue 12 point 6); anything else is left to the read.
 pub fn check_size(p: &Path, limit: u64) -> Result<(), FileError> {

@@ -38,3 +38,52 @@ fn json_names_the_format_read() {
         assert_eq!(v["format"], want, "{file}");
     }
 }
+
+/// A web archive among other files, even one whose name does not say so
+/// (a folder of downloads), is found by its content where it is read and
+/// read record by record in its place: the run gives the other files'
+/// reports and the archive's, in the order of the files, the same as
+/// checking the archive by itself.
+#[test]
+fn a_web_archive_among_files_is_read_in_its_place() {
+    let sealed = common::cases::Sealed::new();
+    let docs = documents_dir();
+    let dir = sealed.dir().join("downloads");
+    std::fs::create_dir(&dir).expect("folder");
+    let files = ["a-page.html", "b-crawl", "c-mail.eml"];
+    for (to, from) in files.iter().zip([
+        "page-semantic.html",
+        "warc-pages.warc.gz",
+        "email-reply.eml",
+    ]) {
+        std::fs::copy(docs.join(from), dir.join(to)).expect("copy");
+    }
+    let run = |paths: &[std::path::PathBuf]| -> Vec<String> {
+        let archive = sealed.archive();
+        let keys = sealed.keys();
+        let mut args: Vec<&std::ffi::OsStr> = vec!["check".as_ref(), archive.as_os_str()];
+        args.extend(paths.iter().map(|p| p.as_os_str()));
+        args.extend(["--trust".as_ref(), keys.as_os_str(), "--json".as_ref()]);
+        let out = common::cases::vellum(&args, &sealed.dir());
+        assert!(
+            out.status.code().is_some_and(|c| c <= 1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("UTF-8")
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let p = |f: &str| dir.join(f);
+    let whole = run(&[dir.clone()]);
+    let others = run(&[p(files[0]), p(files[2])]);
+    let crawl = run(&[p(files[1])]);
+    assert!(crawl.len() > 1, "the web archive holds several pages");
+    let mut want = vec![others[0].clone()];
+    want.extend(crawl.iter().cloned());
+    want.push(others[1].clone());
+    assert_eq!(whole.len(), want.len(), "{whole:#?}");
+    assert_eq!(whole, want);
+}

@@ -283,12 +283,15 @@ fn read_source(
     src: &Source,
     stdin: &Option<Vec<u8>>,
     keep: &(dyn Fn(&[u8]) -> bool + Sync),
-) -> Result<Vec<Named>, Written> {
+) -> Result<Option<Vec<Named>>, Written> {
     let name = src.name();
     let bytes = match src {
         Source::Stdin => stdin.clone().unwrap_or_default(),
-        Source::File(p) => match vellum::files::read_bounded(p, MAX_TEXT) {
-            Ok(b) => b,
+        Source::File(p) => match vellum::files::read_bounded_unless(p, MAX_TEXT, SNIFF, |head| {
+            web_archive(p, head)
+        }) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(None),
             Err(e) => return Err(trouble_line(c, &name, &e.to_string())),
         },
     };
@@ -299,11 +302,12 @@ fn read_source(
     let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, keep);
     drop(bytes);
     let several = docs.len() > 1;
-    Ok(docs
-        .into_iter()
-        .enumerate()
-        .map(|(n, d)| (document_name(&name, n + 1, &d, several), d, None))
-        .collect())
+    Ok(Some(
+        docs.into_iter()
+            .enumerate()
+            .map(|(n, d)| (document_name(&name, n + 1, &d, several), d, None))
+            .collect(),
+    ))
 }
 
 /// Check documents read from one source.
@@ -321,10 +325,20 @@ fn check_read(c: &Config, docs: Result<Vec<Named>, Written>, v: &Versions) -> Ve
     }
 }
 
-/// Check every document of a file (or of standard input) read whole.
-fn check_source(c: &Config, src: &Source, stdin: &Option<Vec<u8>>, v: &Versions) -> Vec<Written> {
+/// Check every document of a file (or of standard input) read whole;
+/// `None` for a web archive, which is read record by record instead.
+fn check_source(
+    c: &Config,
+    src: &Source,
+    stdin: &Option<Vec<u8>>,
+    v: &Versions,
+) -> Option<Vec<Written>> {
     let keep = |b: &[u8]| keep(v, b);
-    check_read(c, read_source(c, src, stdin, &keep), v)
+    match read_source(c, src, stdin, &keep) {
+        Ok(None) => None,
+        Ok(Some(docs)) => Some(check_read(c, Ok(docs), v)),
+        Err(w) => Some(check_read(c, Err(w), v)),
+    }
 }
 
 /// Whether a document is read in full: it may carry a passage of the
@@ -336,42 +350,82 @@ fn keep(v: &Versions, bytes: &[u8]) -> bool {
         || !bytes.iter().any(u8::is_ascii_alphanumeric) && !bytes.iter().any(|&b| b >= 0x80)
 }
 
-/// Whether a file is a web archive (WARC), read record by record.
+/// How much of a file's head decides whether it is a web archive.
+const SNIFF: usize = 4096;
+
+/// Whether a file whose first bytes are `head` is a web archive (WARC),
+/// read record by record.
+fn web_archive(p: &std::path::Path, head: &[u8]) -> bool {
+    let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
+    vellum::document::sniff_format(name.as_deref(), head) == vellum::document::Format::Warc
+}
+
+/// Whether a file is a web archive, by its head.
 fn is_warc(p: &std::path::Path) -> bool {
     use std::io::Read;
-    let mut head = Vec::with_capacity(4096);
-    let ok =
-        vellum::files::open_without_waiting(p).and_then(|f| f.take(4096).read_to_end(&mut head));
-    let name = p.file_name().map(|f| f.to_string_lossy().into_owned());
-    ok.is_ok()
-        && vellum::document::sniff_format(name.as_deref(), &head) == vellum::document::Format::Warc
+    let mut head = Vec::with_capacity(SNIFF);
+    let ok = vellum::files::open_without_waiting(p)
+        .and_then(|f| f.take(SNIFF as u64).read_to_end(&mut head));
+    ok.is_ok() && web_archive(p, &head)
+}
+
+/// Which sources are web archives, known before any is read (`None` when
+/// each is found out as it is read), once every file is within the size
+/// vellum reads whole unless it is a web archive: one copy is looked at
+/// now (it decides how the run is laid out); of many, only those over the
+/// limit, by their size (and in parallel), so that no file is opened twice.
+fn web_archives(copies: &[Source]) -> Result<Vec<bool>, Failure> {
+    let look = |s: &Source, every: bool| -> Result<bool, Failure> {
+        let Source::File(p) = s else { return Ok(false) };
+        if every && is_warc(p) {
+            return Ok(true);
+        }
+        match vellum::files::check_size(p, MAX_TEXT) {
+            Ok(()) => Ok(false),
+            Err(_) if !every && is_warc(p) => Ok(true),
+            Err(e) => Err(trouble(e.to_string())),
+        }
+    };
+    if copies.len() == 1 {
+        return Ok(vec![look(&copies[0], true)?]);
+    }
+    copies
+        .par_iter()
+        .with_min_len(64)
+        .map(|s| look(s, false))
+        .collect()
 }
 
 /// Run `vellum check`.
 pub fn run(a: CheckArgs) -> Outcome {
     let mut c = Config::new(a)?;
-    let warcs: Vec<bool> = c
-        .copies
-        .iter()
-        .map(|s| matches!(s, Source::File(p) if is_warc(p)))
-        .collect();
-    // Sizes first, before the archive is verified: a copy over the limit
-    // is refused at once (web archives are read record by record).
-    for (s, &warc) in c.copies.iter().zip(&warcs) {
-        if let (Source::File(p), false) = (s, warc) {
-            vellum::files::check_size(p, MAX_TEXT).map_err(|e| trouble(e.to_string()))?;
-        }
-    }
+    // Sizes first: a copy over the limit is refused before any verdict
+    // (web archives are read record by record). Many files are looked at
+    // while the archive is verified; the refusal still comes first.
+    let (warcs, opened) = if c.copies.len() > 1 {
+        let (w, o) = rayon::join(
+            || web_archives(&c.copies),
+            || super::open_version(&c.archive, &c.trusted, c.version),
+        );
+        (w?, Some(o))
+    } else {
+        (web_archives(&c.copies)?, None)
+    };
+    let mut warcs = warcs;
     // One document is read while the archive is verified (it goes through
     // no prefilter, which needs the sealed text).
     let one = c.copies.len() == 1 && !warcs[0] && matches!(c.copies[0], Source::File(_));
-    let (opened, first) = if one {
+    let (opened, first) = if let Some(o) = opened {
+        (o?, None)
+    } else if one {
         let (o, d) = rayon::join(
             || super::open_version(&c.archive, &c.trusted, c.version),
             || {
                 // Canonicalized here too, on the core the archive leaves.
+                // Known not to be a web archive: read whole.
                 read_source(&c, &c.copies[0], &None, &|_| true).map(|docs| {
-                    docs.into_iter()
+                    docs.unwrap_or_default()
+                        .into_iter()
                         .map(|(n, d, _)| {
                             let canon = d
                                 .as_ref()
@@ -454,21 +508,41 @@ pub fn run(a: CheckArgs) -> Outcome {
             end += 1;
         }
         let batch = &c.copies[k..end];
+        // A file found to be a web archive as it is read ends the batch
+        // there: it is read record by record next, and the batch's later
+        // files are checked again after it (at most one batch of work).
+        let mut archive_at = None;
         let results = || -> Vec<Written> {
-            batch
+            let checked: Vec<Option<Vec<Written>>> = batch
                 .par_iter()
-                .flat_map_iter(|src| {
+                .map(|src| {
                     let r = check_source(&c, src, &stdin, &versions);
-                    let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                    if d % 64 == 0 {
-                        progress.update(d, total);
+                    if r.is_some() {
+                        let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                        if d % 64 == 0 {
+                            progress.update(d, total);
+                        }
                     }
                     r
                 })
+                .collect();
+            let upto = checked.iter().position(Option::is_none);
+            archive_at = upto;
+            checked
+                .into_iter()
+                .take(upto.unwrap_or(batch.len()))
+                .flatten()
+                .flatten()
                 .collect()
         };
         out.batch(results)?;
-        k = end;
+        match archive_at {
+            Some(j) => {
+                warcs[k + j] = true;
+                k += j;
+            }
+            None => k = end,
+        }
     }
     progress.finish();
     out.finish()
