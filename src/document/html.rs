@@ -577,6 +577,18 @@ struct Main {
     set_aside: Vec<SetAside>,
 }
 
+impl Main {
+    /// Close the quoted range open since `quote_start`, its last visible
+    /// character `last` (none when nothing was written in it).
+    fn end_quoted(&mut self, last: Option<usize>) {
+        if let (Some(start), Some(last)) = (self.quote_start.take(), last) {
+            if last >= start {
+                self.quoted.push(start as u32..last as u32);
+            }
+        }
+    }
+}
+
 /// Tree walker state: open lists, `pre` depth and the text being built.
 #[derive(Default)]
 struct Renderer {
@@ -823,13 +835,7 @@ impl Renderer {
                 if let Some(m) = &mut self.main {
                     m.quote_depth = m.quote_depth.saturating_sub(1);
                     if m.quote_depth == 0 {
-                        if let (Some(start), Some(last)) =
-                            (m.quote_start.take(), self.out.last_index())
-                        {
-                            if last >= start {
-                                m.quoted.push(start as u32..last as u32);
-                            }
-                        }
+                        m.end_quoted(self.out.last_index());
                     }
                 }
                 self.out.paragraph_break();
@@ -890,6 +896,11 @@ fn parse_html_integer(value: &str) -> Option<i64> {
 /// HTML's white space characters (the ones that collapse); U+00A0 is not one.
 fn is_html_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r' | '\u{0C}')
+}
+
+/// [`is_html_space`] of a byte of UTF-8 (HTML's white space is ASCII).
+fn is_html_space_byte(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
 /// Accumulates output text, deferring white space and breaks until the next
@@ -968,18 +979,41 @@ impl TextBuilder {
 
     /// Append the text of a text node.
     fn push_text(&mut self, text: &str, pre: bool) {
-        for c in text.chars() {
-            if pre {
+        if pre {
+            for c in text.chars() {
                 match c {
                     '\n' | '\r' => self.line_break(),
                     ' ' | '\t' | '\u{0C}' => self.pre_ws.push(c),
                     _ => self.push_visible(c),
                 }
-            } else if is_html_space(c) {
-                self.space = true;
-            } else {
-                self.push_visible(c);
             }
+            return;
+        }
+        // A run of visible characters at a time: once its first character
+        // has written what was pending, the rest are written as they are.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let at = rest.bytes().position(|b| !is_html_space_byte(b));
+            let Some(at) = at else {
+                self.space = true;
+                return;
+            };
+            if at > 0 {
+                self.space = true;
+            }
+            let run = &rest[at..];
+            let end = run
+                .bytes()
+                .position(is_html_space_byte)
+                .unwrap_or(run.len());
+            let mut chars = run[..end].chars();
+            if let Some(first) = chars.next() {
+                self.push_visible(first);
+                let tail = chars.as_str();
+                self.out.push_str(tail);
+                self.visible += tail.chars().count();
+            }
+            rest = &run[end..];
         }
     }
 
@@ -1087,9 +1121,51 @@ fn strip_prefix_ci<'a>(bytes: &'a [u8], prefix: &[u8]) -> Option<&'a [u8]> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn text(html: &str) -> String {
         html_to_text(html)
+    }
+
+    /// Text pushed a character at a time, as `push_text` did before it
+    /// took runs of visible characters whole.
+    fn push_by_char(t: &mut TextBuilder, text: &str) {
+        for c in text.chars() {
+            if is_html_space(c) {
+                t.space = true;
+            } else {
+                t.push_visible(c);
+            }
+        }
+    }
+
+    proptest! {
+        /// Runs of visible characters written whole give the same text, the
+        /// same count of visible characters and the same line starts as a
+        /// character at a time, whatever comes between the pieces.
+        #[test]
+        fn text_pushed_by_runs_is_text_pushed_by_characters(
+            pieces in proptest::collection::vec(
+                ("[ a\t\n\r\u{0C}\u{e9}\u{2019}\u{a0}x]{0,12}", 0u8..4), 0..12)
+        ) {
+            let mut a = TextBuilder::default();
+            let mut b = TextBuilder::default();
+            for (p, between) in &pieces {
+                a.push_text(p, false);
+                push_by_char(&mut b, p);
+                for t in [&mut a, &mut b] {
+                    match between {
+                        1 => t.line_break(),
+                        2 => t.paragraph_break(),
+                        3 => t.set_marker("\u{2022} ".into()),
+                        _ => {}
+                    }
+                }
+            }
+            prop_assert_eq!(a.visible, b.visible);
+            prop_assert_eq!(&a.line_starts, &b.line_starts);
+            prop_assert_eq!(a.finish().0, b.finish().0);
+        }
     }
 
     // ---- entities and characters ----

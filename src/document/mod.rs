@@ -498,7 +498,24 @@ pub(crate) fn quietly<T>(f: impl FnOnce() -> T) -> Result<T, ()> {
 
 /// Words of `s`, counted at white space.
 pub(crate) fn count_words(s: &str) -> usize {
-    s.split_whitespace().count()
+    // As `s.split_whitespace().count()`, a byte at a time: a character
+    // outside ASCII is decoded only to ask whether it is white space.
+    let b = s.as_bytes();
+    let (mut words, mut in_word, mut i) = (0, false, 0);
+    while i < b.len() {
+        let (space, len) = if b[i] < 0x80 {
+            (matches!(b[i], b'\t'..=b'\r' | b' '), 1)
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            (c.is_whitespace(), c.len_utf8())
+        };
+        if !space && !in_word {
+            words += 1;
+        }
+        in_word = !space;
+        i += len;
+    }
+    words
 }
 
 /// Decide whether bytes are HTML or text (the two formats `read_copy`
@@ -539,3 +556,20 @@ pub fn read_copy_with(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod count_words_tests {
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Counted a byte at a time, words are those `split_whitespace`
+        /// finds, Unicode white space (NBSP, ideographic space, NEL)
+        /// included.
+        #[test]
+        fn words_are_counted_as_split_whitespace_finds_them(
+            s in "[ a\t\n\u{0B}\u{0C}\r\u{1C}\u{85}\u{a0}\u{2009}\u{3000}\u{e9}\u{1F600}]{0,40}"
+        ) {
+            prop_assert_eq!(super::count_words(&s), s.split_whitespace().count());
+        }
+    }
+}
