@@ -46,7 +46,8 @@
 //! The headline (`h1`) and byline are text, not furniture: they are
 //! surrounding material `check` reports, and no rule above matches them.
 //!
-//! `<blockquote>` contents are marked as quoted lines; `<q>` is rendered
+//! `<blockquote>` contents are marked as quoted lines, but for the
+//! attribution in it (`<cite>`, `<footer>`); `<q>` is rendered
 //! inline as “…” (‘…’ when nested), as a browser shows it.
 //!
 //! The tree walk is iterative, so hostile documents nested hundreds of
@@ -589,6 +590,13 @@ impl Main {
     }
 }
 
+/// Whether an element inside a block quotation names its source (`<cite>`,
+/// `<footer>`: "— Declaration of the convention, Paris") rather than being
+/// part of what is quoted.
+fn is_attribution(name: &str) -> bool {
+    matches!(name, "cite" | "footer")
+}
+
 /// Tree walker state: open lists, `pre` depth and the text being built.
 #[derive(Default)]
 struct Renderer {
@@ -756,6 +764,14 @@ impl Renderer {
             Node::Element(element) => element,
             Node::Doctype(_) | Node::Comment(_) | Node::ProcessingInstruction(_) => return false,
         };
+        if is_attribution(element.name()) {
+            if let Some(m) = &mut self.main {
+                // What a block quotation quotes ends before its attribution.
+                if m.quote_depth > 0 {
+                    m.end_quoted(self.out.last_index());
+                }
+            }
+        }
         match role(element.name()) {
             Role::Skip => return false,
             Role::Block => self.out.paragraph_break(),
@@ -829,6 +845,14 @@ impl Renderer {
         let Node::Element(element) = node else {
             return;
         };
+        if is_attribution(element.name()) {
+            if let Some(m) = &mut self.main {
+                // ... and resumes after it, if more is quoted.
+                if m.quote_depth > 0 && m.quote_start.is_none() {
+                    m.quote_start = Some(self.out.next_index());
+                }
+            }
+        }
         match role(element.name()) {
             Role::Block => self.out.paragraph_break(),
             Role::Quote => {

@@ -342,6 +342,27 @@ add("article-misquote", "article-misquote.html", misquote_article, "altered",
     where=["Do not be intimidated by the Regime"], intact=["Iranian society is in an explosive state"],
     max_flagged=1)
 
+# A block quotation with its attribution inside it (<cite>, as many sites
+# and CSS frameworks write it) that inserts "not" at its very end: the
+# attribution is not part of what is quoted, so the quotation is judged
+# whole and the inserted word found, not left outside the passage.
+cited_fragment = "women’s rights activists, entrepreneurs, experts of many professions, and"
+cited_article = (
+    "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Convention in Paris</title></head>\n"
+    "<body>\n<article>\n<h1>Diaspora groups meet in Paris</h1>\n"
+    "<p>Delegates came from many countries. The final statement described them as</p>\n"
+    f"<blockquote><p>{esc(cited_fragment.replace(', and', ', not and'))}</p>"
+    "<cite>Declaration of the convention, Paris</cite></blockquote>\n"
+    "<p>The statement also said:</p>\n"
+    f"<blockquote><p>{esc(point(7))}</p><cite>the final statement</cite></blockquote>\n"
+    "<p>The convention will meet again next year.</p>\n</article>\n</body></html>\n"
+)
+add("blockquote-cite-misquote", "blockquote-cite-misquote.html", cited_article, "altered",
+    "a block quotation of part of paragraph-1 with its <cite> inside the <blockquote>, "
+    "a 'not' inserted before its last word; point-7 quoted faithfully the same way",
+    where=["experts of many professions"], intact=[point(7)[:40]],
+    max_flagged=1)
+
 paraphrase = (
     "Statement of the Association of Iranian Students, 12 February 2014\n\n"
     "We welcome the declaration adopted in Paris. As its second point puts it, "

@@ -1138,12 +1138,16 @@ fn describe_passages(
             cut,
             changes,
             notes: judge::notes(j),
-            text: brief(
-                &doc.span(d.start, (d.start + 12).min(d.end))
-                    .replace('\n', " "),
-                &doc.span(d.end.saturating_sub(12).max(d.start), d.end)
-                    .replace('\n', " "),
-            ),
+            // A short passage whole (its first and last words would overlap).
+            text: if d.len() <= 24 {
+                let all = doc.span(d.start, d.end).replace('\n', " ");
+                brief(&all, &all)
+            } else {
+                brief(
+                    &doc.span(d.start, d.start + 12).replace('\n', " "),
+                    &doc.span(d.end - 12, d.end).replace('\n', " "),
+                )
+            },
             sealed_text: sealed
                 .doc()
                 .span(j.span.sealed.start, j.span.sealed.end)
