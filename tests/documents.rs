@@ -77,7 +77,7 @@ fn a_web_archive_among_files_is_read_in_its_place() {
             .collect()
     };
     let p = |f: &str| dir.join(f);
-    let whole = run(&[dir.clone()]);
+    let whole = run(std::slice::from_ref(&dir));
     let others = run(&[p(files[0]), p(files[2])]);
     let crawl = run(&[p(files[1])]);
     assert!(crawl.len() > 1, "the web archive holds several pages");
