@@ -201,6 +201,31 @@ pub fn read_stdin_bounded(limit: u64) -> Result<Vec<u8>, FileError> {
 mod tests {
     use super::*;
 
+    /// A file is read whole unless its head says stop, small or large
+    /// (read whole first, or its head first), and the limit holds either way.
+    #[test]
+    fn reads_unless_the_head_says_stop() {
+        let dir = tempfile::tempdir().unwrap();
+        for len in [10usize, WHOLE_FIRST as usize + 5000] {
+            let p = dir.path().join(format!("f{len}"));
+            let data: Vec<u8> = (0..len).map(|i| b'a' + (i % 26) as u8).collect();
+            std::fs::write(&p, &data).unwrap();
+            let mut seen = 0;
+            let got = read_bounded_unless(&p, 1 << 30, 4096, |h| {
+                seen = h.len();
+                false
+            });
+            assert_eq!(got.unwrap().as_deref(), Some(&data[..]), "{len}");
+            assert_eq!(seen, len.min(4096), "{len}: the head it looks at");
+            let stopped = read_bounded_unless(&p, 1 << 30, 4096, |h| h.starts_with(b"abc"));
+            assert!(stopped.unwrap().is_none(), "{len}");
+            let e = read_bounded_unless(&p, len as u64 - 1, 4096, |_| false).unwrap_err();
+            assert!(matches!(e, FileError::TooLarge { .. }), "{len}");
+        }
+        let e = read_bounded_unless(dir.path(), 100, 4096, |_| false).unwrap_err();
+        assert!(matches!(e, FileError::IsFolder(_)));
+    }
+
     #[test]
     fn reads_within_the_limit_and_names_the_file_past_it() {
         let dir = tempfile::tempdir().unwrap();

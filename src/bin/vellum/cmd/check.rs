@@ -369,11 +369,12 @@ fn is_warc(p: &std::path::Path) -> bool {
     ok.is_ok() && web_archive(p, &head)
 }
 
-/// Which sources are web archives, known before any is read (`None` when
-/// each is found out as it is read), once every file is within the size
-/// vellum reads whole unless it is a web archive: one copy is looked at
-/// now (it decides how the run is laid out); of many, only those over the
-/// limit, by their size (and in parallel), so that no file is opened twice.
+/// Which sources are known to be web archives before any is read, once no
+/// file is over the size vellum reads whole (one that is, and is not a
+/// web archive, is refused here). One copy is looked at now: it decides
+/// how the run is laid out. Of many, only a file over the limit is (by
+/// its size first, all in parallel); the others are found out as they are
+/// read, so that no file is opened twice.
 fn web_archives(copies: &[Source]) -> Result<Vec<bool>, Failure> {
     let look = |s: &Source, every: bool| -> Result<bool, Failure> {
         let Source::File(p) = s else { return Ok(false) };
@@ -527,6 +528,11 @@ pub fn run(a: CheckArgs) -> Outcome {
                 })
                 .collect();
             let upto = checked.iter().position(Option::is_none);
+            if let Some(j) = upto {
+                // Those after it are counted again when checked again.
+                let again = checked[j + 1..].iter().filter(|r| r.is_some()).count();
+                done.fetch_sub(again as u64, std::sync::atomic::Ordering::Relaxed);
+            }
             archive_at = upto;
             checked
                 .into_iter()
