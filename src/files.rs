@@ -57,27 +57,8 @@ pub fn size_in_words(n: u64) -> String {
 
 /// Read a file whole if it holds at most `limit` bytes.
 pub fn read_bounded(p: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let io = |e| FileError::Io(p.to_owned(), e);
-    let f = open_without_waiting(p).map_err(io)?;
-    let meta = f.metadata().map_err(io)?;
-    if meta.is_dir() {
-        return Err(FileError::IsFolder(p.to_owned()));
-    }
-    if !meta.is_file() {
-        return Err(FileError::NotAFile(p.to_owned(), kind_of(&meta)));
-    }
-    // Room for the whole file (and the read that finds its end), so it
-    // takes two reads, not a dozen growing ones.
-    let hint = meta.len().min(limit) as usize + 1;
-    let mut v = Vec::with_capacity(hint);
-    f.take(limit + 1).read_to_end(&mut v).map_err(io)?;
-    if v.len() as u64 > limit {
-        return Err(FileError::TooLarge {
-            path: p.to_owned(),
-            limit,
-        });
-    }
-    Ok(v)
+    // No head to look at: a stop that never comes.
+    read_bounded_unless(p, limit, 0, |_| false).map(Option::unwrap_or_default)
 }
 
 /// Files up to this size are read whole before [`read_bounded_unless`]
@@ -103,10 +84,6 @@ pub fn read_bounded_unless(
     if !meta.is_file() {
         return Err(FileError::NotAFile(p.to_owned(), kind_of(&meta)));
     }
-    let too_large = || FileError::TooLarge {
-        path: p.to_owned(),
-        limit,
-    };
     let head_of = |v: &[u8]| v.len().min(head);
     let mut v;
     if meta.len() <= WHOLE_FIRST.min(limit) {
@@ -129,7 +106,10 @@ pub fn read_bounded_unless(
         }
     }
     if v.len() as u64 > limit {
-        return Err(too_large());
+        return Err(FileError::TooLarge {
+            path: p.to_owned(),
+            limit,
+        });
     }
     Ok(Some(v))
 }
