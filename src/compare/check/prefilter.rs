@@ -51,116 +51,318 @@ pub struct Prefilter {
 
 const SEED: u64 = 0xCBF2_9CE4_8422_2325;
 
-/// The key of the run in a ring of the last [`RUN`] word hashes, `n`
-/// words seen: the oldest is at `n % RUN`.
-#[inline]
-fn run_key_ring(ring: &[u64; RUN], n: usize) -> u64 {
-    let mut h = 0u64;
-    for k in 0..RUN {
-        h = (h.rotate_left(17) ^ ring[(n + k) % RUN]).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    h
-}
-
-/// The key of a run of word hashes.
-#[inline]
+/// The key of a run of word hashes, oldest first: the hashes are mixed
+/// already, so rotating them apart and folding them together is enough
+/// (a collision only sends a probe on to the set).
+#[inline(always)]
 fn run_key(w: &[u64; RUN]) -> u64 {
-    let mut h = 0u64;
-    for &x in w {
-        h = (h.rotate_left(17) ^ x).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-    h
+    const _: () = assert!(RUN == 4, "run_key folds four words");
+    w[0].rotate_left(48) ^ w[1].rotate_left(32) ^ w[2].rotate_left(16) ^ w[3]
 }
 
-/// What a byte is to the scan: 0 a separator, else a letter or digit
-/// (lower-cased, plus one), or one of the two that start markup.
-static CLASS: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        t[i] = if b.is_ascii_alphanumeric() {
-            b.to_ascii_lowercase()
-        } else if b == b'<' {
-            LT
-        } else if b == b'&' {
-            AMP
-        } else {
-            0
-        };
-        i += 1;
-    }
-    t
-};
-const LT: u8 = 1;
-const AMP: u8 = 2;
+/// The bit of the filter a run key sets.
+#[inline(always)]
+fn bit(key: u64) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS.trailing_zeros())) as usize
+}
 
-/// A word's hash from its bytes, finished once the word ends.
+/// A word's hash from the state [`hash_word`] leaves, once the word ends.
 #[inline]
 fn finish(h: u64) -> u64 {
-    (h ^ (h >> 29)).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+    let h = (h ^ (h >> 32)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    h ^ (h >> 29)
 }
 
-/// Call `f` with the hash of each word of `bytes` (see the module docs),
-/// until it returns false. One table lookup a byte: this scan is what
-/// dismissing a web page costs.
-#[inline]
-fn words(bytes: &[u8], mut f: impl FnMut(u64) -> bool) {
-    let n = bytes.len();
-    let mut i = 0;
-    let mut h = SEED;
-    let mut in_word = false;
-    while i < n {
-        let c = CLASS[bytes[i] as usize];
-        if c > AMP {
-            h = h.rotate_left(7) ^ c as u64;
-            in_word = true;
-            i += 1;
-            continue;
-        }
-        if in_word {
-            if !f(finish(h)) {
-                return;
-            }
-            h = SEED;
-            in_word = false;
-        }
-        match c {
-            // A tag: up to its end (a lone `<` in text ends within a line).
-            LT => {
-                let stop = (i + 512).min(n);
-                i = match memchr::memchr2(b'>', b'\n', &bytes[i..stop]) {
-                    Some(k) => i + k + 1,
-                    None => i + 1,
-                };
-            }
-            // A character reference: up to its `;`.
-            AMP => {
-                let stop = (i + 12).min(n);
-                i = match bytes[i..stop].iter().position(|&c| c == b';') {
-                    Some(k)
-                        if bytes[i + 1..i + k]
-                            .iter()
-                            .all(|c| c.is_ascii_alphanumeric() || *c == b'#') =>
-                    {
-                        i + k + 1
-                    }
-                    _ => i + 1,
-                };
-            }
-            _ => i += 1,
+/// Bytes of a block: the scan classifies this many at a time.
+const BLOCK: usize = 64;
+
+/// Eight bytes of `bytes` from `i`, zeros past its end.
+#[inline(always)]
+fn load8(bytes: &[u8], i: usize) -> u64 {
+    match bytes.get(i..i + 8) {
+        Some(b) => u64::from_le_bytes(b.try_into().expect("8 bytes")),
+        None => {
+            let mut b = [0u8; 8];
+            let rest = bytes.get(i..).unwrap_or_default();
+            b[..rest.len()].copy_from_slice(rest);
+            u64::from_le_bytes(b)
         }
     }
-    if in_word {
-        f(finish(h));
+}
+
+/// The low `k` bytes (0 to 8) of a word.
+#[inline(always)]
+fn low_bytes(k: usize) -> u64 {
+    ((1u128 << (8 * k)) - 1) as u64
+}
+
+/// The hash of the word `bytes[s..e]` (ASCII letters and digits), lower
+/// case: eight bytes a round (OR 0x20 lower-cases a letter and leaves a
+/// digit as it is), zero-padded, and never fewer than two rounds, so that
+/// a word of up to 16 bytes (almost every word) is hashed without a
+/// branch.
+#[inline(always)]
+fn hash_word(bytes: &[u8], s: usize, e: usize) -> u64 {
+    const LOWER: u64 = 0x2020_2020_2020_2020;
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let round = |h: u64, x: u64, k: usize| {
+        (h ^ ((x | LOWER) & low_bytes(k)))
+            .wrapping_mul(K)
+            .rotate_left(31)
+    };
+    let len = e - s;
+    let mut h = SEED ^ len as u64;
+    if len <= 16 {
+        h = round(h, load8(bytes, s), len.min(8));
+        h = round(h, load8(bytes, s + 8), len.saturating_sub(8));
+        return finish(h);
+    }
+    let mut i = s;
+    while i < e {
+        h = round(h, load8(bytes, i), (e - i).min(8));
+        i += 8;
+    }
+    finish(h)
+}
+
+/// The bytes of the block at `at`, zero past the end of `bytes` (a zero is
+/// a separator).
+#[inline]
+fn block(bytes: &[u8], at: usize) -> std::borrow::Cow<'_, [u8; BLOCK]> {
+    match bytes.get(at..at + BLOCK) {
+        Some(b) => std::borrow::Cow::Borrowed(b.try_into().expect("a block")),
+        None => {
+            let mut b = [0u8; BLOCK];
+            b[..bytes.len() - at].copy_from_slice(&bytes[at..]);
+            std::borrow::Cow::Owned(b)
+        }
+    }
+}
+
+/// One bit a byte of a block, for each kind of byte the scan looks for.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
+struct Masks {
+    /// ASCII letters and digits.
+    alnum: u64,
+    /// `<`, the start of a tag.
+    lt: u64,
+    /// `&`, the start of a character reference.
+    amp: u64,
+    /// `>` or a line break, where a tag ends.
+    close: u64,
+}
+
+/// The [`Masks`] of a block, byte by byte.
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+#[inline]
+fn classify_scalar(b: &[u8; BLOCK]) -> Masks {
+    let mut m = Masks::default();
+    for (k, &c) in b.iter().enumerate() {
+        m.alnum |= (c.is_ascii_alphanumeric() as u64) << k;
+        m.lt |= ((c == b'<') as u64) << k;
+        m.amp |= ((c == b'&') as u64) << k;
+        m.close |= ((c == b'>' || c == b'\n') as u64) << k;
+    }
+    m
+}
+
+/// [`classify_scalar`] sixteen bytes at a time with SSE2 (which every
+/// x86-64 processor has).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+fn classify(b: &[u8; BLOCK]) -> Masks {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE2 is enabled (the cfg above; every x86-64 processor has
+    // it), and each load reads 16 bytes inside `b`, unaligned.
+    unsafe {
+        let mut m = Masks::default();
+        let splat = |c: u8| _mm_set1_epi8(c as i8);
+        let (a_, z_, zero, nine) = (splat(b'a'), splat(b'z' - b'a'), splat(b'0'), splat(9));
+        let (case, lt, amp, gt, nl) = (
+            splat(0x20),
+            splat(b'<'),
+            splat(b'&'),
+            splat(b'>'),
+            splat(b'\n'),
+        );
+        let bits = |v: __m128i| _mm_movemask_epi8(v) as u16 as u64;
+        for k in 0..BLOCK / 16 {
+            let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast());
+            // x in lo..=hi as unsigned bytes: min(x - lo, hi - lo) == x - lo.
+            let l = _mm_sub_epi8(_mm_or_si128(v, case), a_);
+            let letter = _mm_cmpeq_epi8(_mm_min_epu8(l, z_), l);
+            let d = _mm_sub_epi8(v, zero);
+            let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
+            let shift = 16 * k;
+            m.alnum |= bits(_mm_or_si128(letter, digit)) << shift;
+            m.lt |= bits(_mm_cmpeq_epi8(v, lt)) << shift;
+            m.amp |= bits(_mm_cmpeq_epi8(v, amp)) << shift;
+            m.close |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, nl))) << shift;
+        }
+        m
+    }
+}
+
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+use classify_scalar as classify;
+
+/// Where the scan goes on after the markup that starts at `bytes[i]`
+/// (`<` or `&`).
+#[inline]
+fn skip_markup(bytes: &[u8], i: usize) -> usize {
+    let n = bytes.len();
+    if bytes[i] == b'<' {
+        // A tag: up to its end (a lone `<` in text ends within a line).
+        let stop = (i + 512).min(n);
+        return match memchr::memchr2(b'>', b'\n', &bytes[i..stop]) {
+            Some(k) => i + k + 1,
+            None => i + 1,
+        };
+    }
+    // A character reference: up to its `;`.
+    let stop = (i + 12).min(n);
+    match bytes[i..stop].iter().position(|&c| c == b';') {
+        Some(k)
+            if bytes[i + 1..i + k]
+                .iter()
+                .all(|c| c.is_ascii_alphanumeric() || *c == b'#') =>
+        {
+            i + k + 1
+        }
+        _ => i + 1,
+    }
+}
+
+/// The bits `from..to` of a block (`from` < `to` <= 64).
+#[inline(always)]
+fn span(from: u32, to: u32) -> u64 {
+    (u64::MAX << from) & (u64::MAX >> (64 - to))
+}
+
+/// Call `f` with the start and end of each word of `bytes` (see the
+/// module docs), until it returns false. A block is classified at once;
+/// its markup is set aside from its bits (a tag or reference that runs
+/// past the block is skipped byte by byte and the scan goes on after it),
+/// and its words are paired from their start and end bits, so a word
+/// costs a few instructions and hardly a branch.
+#[inline(always)]
+fn spans(bytes: &[u8], f: &mut impl OnWord) {
+    let n = bytes.len();
+    let mut i = 0;
+    // The start of a word that runs on past the block before.
+    let mut start: Option<usize> = None;
+    while i < n {
+        let m = classify(&block(bytes, i));
+        // The block's markup: bits set aside, and where the scan goes on
+        // when it runs past the block.
+        let mut aside = 0u64;
+        let mut next = i + BLOCK;
+        let mut marks = m.lt | m.amp;
+        while marks != 0 {
+            let p = marks.trailing_zeros();
+            let close = m.close & (u64::MAX << p);
+            let to = if m.lt & (1 << p) != 0 && close != 0 {
+                close.trailing_zeros() + 1
+            } else {
+                let end = skip_markup(bytes, i + p as usize);
+                if end > i + BLOCK {
+                    next = end;
+                    BLOCK as u32
+                } else {
+                    (end - i) as u32
+                }
+            };
+            let s = span(p, to);
+            aside |= s;
+            marks &= !s;
+        }
+        let mut a = m.alnum & !aside;
+        if let Some(s) = start {
+            // Past the end of `bytes` a block is zeros: a word ends there.
+            let ends = !a;
+            if ends == 0 {
+                i += BLOCK;
+                continue;
+            }
+            let e = ends.trailing_zeros();
+            if !f.word(bytes, s, i + e as usize) {
+                return;
+            }
+            start = None;
+            a &= u64::MAX << e;
+        }
+        let mut starts = a & !(a << 1);
+        let mut ends = !a & (a << 1);
+        while starts != 0 {
+            let s = starts.trailing_zeros();
+            starts &= starts - 1;
+            if ends == 0 {
+                // The block's last word runs on.
+                start = Some(i + s as usize);
+                break;
+            }
+            let e = ends.trailing_zeros();
+            ends &= ends - 1;
+            if !f.word(bytes, i + s as usize, i + e as usize) {
+                return;
+            }
+        }
+        i = next;
+    }
+    if let Some(s) = start {
+        f.word(bytes, s, n);
+    }
+}
+
+/// What the scan does with a word, `bytes[s..e]`: false stops it. A trait
+/// and not a closure so that the compiler inlines it into the scan's loop.
+trait OnWord {
+    fn word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool;
+}
+
+/// Calls a closure with the hash of each word.
+struct Hashes<F>(F);
+
+impl<F: FnMut(u64) -> bool> OnWord for Hashes<F> {
+    #[inline(always)]
+    fn word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool {
+        (self.0)(hash_word(bytes, s, e))
+    }
+}
+
+/// Call `f` with the hash of each word of `bytes`, until it returns
+/// false.
+fn words(bytes: &[u8], f: impl FnMut(u64) -> bool) {
+    spans(bytes, &mut Hashes(f));
+}
+
+/// The probe of a document: the last [`RUN`] words' hashes, and whether
+/// a run of them is the sealed text's.
+struct Probe<'a> {
+    filter: &'a Prefilter,
+    last: [u64; RUN],
+    n: usize,
+    hit: bool,
+}
+
+impl OnWord for Probe<'_> {
+    #[inline(always)]
+    fn word(&mut self, bytes: &[u8], s: usize, e: usize) -> bool {
+        let l = &mut self.last;
+        *l = [l[1], l[2], l[3], hash_word(bytes, s, e)];
+        self.n += 1;
+        if self.n >= RUN {
+            let x = run_key(l);
+            let b = bit(x);
+            self.hit = self.filter.bits[b / 64] & (1 << (b % 64)) != 0 && self.filter.has(x);
+        }
+        !self.hit
     }
 }
 
 /// The hash [`words`] gives a word of ASCII letters and digits.
 fn word_hash(w: &str) -> u64 {
-    finish(w.bytes().fold(SEED, |h, b| {
-        h.rotate_left(7) ^ b.to_ascii_lowercase() as u64
-    }))
+    hash_word(w.as_bytes(), 0, w.len())
 }
 
 /// Bits of the filter that most probes of a document end at: a run's bit
@@ -201,7 +403,7 @@ impl Prefilter {
         }
         let mut bits = vec![0u64; BITS / 64];
         for &p in &runs {
-            let b = (p >> 40) as usize % BITS;
+            let b = bit(p);
             bits[b / 64] |= 1 << (b % 64);
         }
         Prefilter {
@@ -211,31 +413,114 @@ impl Prefilter {
         }
     }
 
+    /// Whether the sealed text has the run of key `x`: asked only when its
+    /// bit is set, so kept out of the scan's loop.
+    #[inline(never)]
+    fn has(&self, x: u64) -> bool {
+        self.runs.contains(&x)
+    }
+
     /// Whether a document's bytes may carry a passage of the sealed text.
     pub fn keep(&self, bytes: &[u8]) -> bool {
         if !self.active || bytes.len() <= ALWAYS_READ {
             return true;
         }
-        let mut last = [0u64; RUN];
-        let mut n = 0usize;
-        let mut hit = false;
-        words(bytes, |h| {
-            last[n % RUN] = h;
-            n += 1;
-            if n >= RUN {
-                let x = run_key_ring(&last, n);
-                let b = (x >> 40) as usize % BITS;
-                hit = self.bits[b / 64] & (1 << (b % 64)) != 0 && self.runs.contains(&x);
-            }
-            !hit
-        });
-        hit
+        let mut probe = Probe {
+            filter: self,
+            last: [0; RUN],
+            n: 0,
+            hit: false,
+        };
+        spans(bytes, &mut probe);
+        probe.hit
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The words of `bytes` byte by byte, as the module docs define them
+    /// (the scan before it went a block at a time): the oracle of
+    /// [`spans`].
+    fn spans_byte_by_byte(bytes: &[u8]) -> Vec<(usize, usize)> {
+        let (n, mut i, mut out) = (bytes.len(), 0, Vec::new());
+        let mut start = None;
+        while i < n {
+            let c = bytes[i];
+            if c.is_ascii_alphanumeric() {
+                start.get_or_insert(i);
+                i += 1;
+                continue;
+            }
+            if let Some(s) = start.take() {
+                out.push((s, i));
+            }
+            i = if c == b'<' || c == b'&' {
+                skip_markup(bytes, i)
+            } else {
+                i + 1
+            };
+        }
+        out.extend(start.map(|s| (s, n)));
+        out
+    }
+
+    fn spans_of(bytes: &[u8]) -> Vec<(usize, usize)> {
+        struct All(Vec<(usize, usize)>);
+        impl OnWord for All {
+            fn word(&mut self, _: &[u8], s: usize, e: usize) -> bool {
+                self.0.push((s, e));
+                true
+            }
+        }
+        let mut all = All(Vec::new());
+        spans(bytes, &mut all);
+        all.0
+    }
+
+    proptest::proptest! {
+        /// The block scan finds the words the byte loop finds, through
+        /// tags, references, lone `<` and `&`, and blocks' edges.
+        #[test]
+        fn spans_are_the_byte_loops(
+            parts in proptest::collection::vec(0usize..14, 0..400),
+        ) {
+            const PIECES: [&str; 14] = [
+                "a", "Word", "x9", "abcdefghijklmnopqrstu", " ", "\n", "<b>",
+                "<a href=\"call on\">", "<", ">", "&amp;", "&", ";", "\u{e9}t\u{e9}",
+            ];
+            let text: String = parts.iter().map(|&k| PIECES[k]).collect();
+            let bytes = text.as_bytes();
+            proptest::prop_assert_eq!(spans_of(bytes), spans_byte_by_byte(bytes));
+            for (s, e) in spans_of(bytes) {
+                proptest::prop_assert_eq!(hash_word(bytes, s, e), word_hash(&text[s..e]));
+            }
+        }
+    }
+
+    #[test]
+    fn block_classes_are_the_scalar_ones() {
+        let mut b = [0u8; BLOCK];
+        for start in (0..256).step_by(BLOCK) {
+            for (k, x) in b.iter_mut().enumerate() {
+                *x = (start + k) as u8;
+            }
+            assert_eq!(classify(&b), classify_scalar(&b));
+        }
+    }
+
+    #[test]
+    fn words_hash_case_blind_and_long_words_whole() {
+        let h = |w: &str| word_hash(w);
+        assert_eq!(h("Mosque"), h("mosque"));
+        assert_eq!(h("SEPARATION"), h("separation"));
+        assert_ne!(h("separation"), h("separatio"));
+        let long = "internationalisationxyz";
+        assert_eq!(h(long), h(&long.to_uppercase()));
+        assert_ne!(h(long), h(&long[..16]));
+        assert_ne!(h("abcdefgh"), h("abcdefgh0"));
+    }
 
     /// A large document: the words, then furniture past [`ALWAYS_READ`].
     fn page(words: &str) -> Vec<u8> {
