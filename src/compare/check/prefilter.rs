@@ -12,7 +12,10 @@
 //! ASCII letters and digits, lower-cased; everything else separates them,
 //! and an HTML tag (`<...>`) or character reference (`&rsquo;`) is a
 //! separator too, so the raw bytes of a page, its text and the sealed text
-//! all give the same words: the same scan makes the set and probes it. Any
+//! all give the same words: the same scan makes the set and probes it. A
+//! web page's scripts, styles and comments are set aside whole
+//! ([`RawText`]): its reader drops them, and they are a quarter of a
+//! typical page's bytes. Any
 //! passage check finds (a run of 6 words) has such a run, and so has any
 //! quotation with four of the sealed text's words in a row.
 //!
@@ -239,6 +242,99 @@ fn span(from: u32, to: u32) -> u64 {
     (u64::MAX << from) & (u64::MAX >> (64 - to))
 }
 
+/// What a web page holds that is no text of it, besides its tags: the
+/// contents of `script` and `style` elements and comments, which its
+/// reader drops too (documents.md). A page's scan sets them aside whole
+/// (a quarter of a typical page's bytes) instead of hashing the words of
+/// its code. Only where the element's end is found: an element left open
+/// is scanned as text, as before.
+///
+/// Inside a `title` or `textarea` element, whose contents are text even
+/// where they look like a tag, nothing is set aside but tags.
+#[derive(Default)]
+struct RawText {
+    /// A kind of element ([`RAW_ELEMENTS`], then [`TEXT_ELEMENTS`]) with
+    /// no end past some point: not searched again, so the scan stays
+    /// linear in the page.
+    open: [bool; 5],
+    /// Where the `title` or `textarea` element the scan is in ends.
+    text_until: usize,
+}
+
+/// Elements whose contents are text, up to their end tag, even where they
+/// look like markup (HTML's escapable raw text).
+const TEXT_ELEMENTS: [(&[u8], &[u8]); 2] = [(b"<title", b"</title"), (b"<textarea", b"</textarea")];
+
+/// Which of `elements` starts `rest`: its name (or `<!--`) and then no
+/// more letters of a name.
+fn starts_element(rest: &[u8], elements: &[(&[u8], &[u8])]) -> Option<usize> {
+    elements.iter().position(|(open, _)| {
+        rest.len() > open.len()
+            && rest[..open.len()].eq_ignore_ascii_case(open)
+            && (open.ends_with(b"-") || !rest[open.len()].is_ascii_alphanumeric())
+    })
+}
+
+/// Where in `bytes`, from `from`, the end tag `close` (`</name`, in any
+/// case, then no more letters of a name) starts.
+fn end_tag(bytes: &[u8], from: usize, close: &[u8]) -> Option<usize> {
+    memchr::memmem::find_iter(&bytes[from..], b"</")
+        .map(|e| from + e)
+        .find(|&e| {
+            bytes.len() > e + close.len()
+                && bytes[e..e + close.len()].eq_ignore_ascii_case(close)
+                && !bytes[e + close.len()].is_ascii_alphanumeric()
+        })
+}
+
+/// What starts an element whose contents are set aside, and what ends it
+/// (an end tag's name matched in any case, as HTML does).
+const RAW_ELEMENTS: [(&[u8], &[u8]); 3] = [
+    (b"<!--", b"-->"),
+    (b"<script", b"</script"),
+    (b"<style", b"</style"),
+];
+
+impl RawText {
+    /// Where the scan goes on when `bytes[at]` (a `<`) starts an element
+    /// whose contents are set aside: at its end tag (the tag itself is
+    /// then scanned as any), or after a comment's `-->`. `None` when it
+    /// starts none, or its end is nowhere.
+    fn end(&mut self, bytes: &[u8], at: usize) -> Option<usize> {
+        if at < self.text_until {
+            return None;
+        }
+        let rest = &bytes[at..];
+        if let Some(k) = starts_element(rest, &TEXT_ELEMENTS) {
+            let (open, close) = TEXT_ELEMENTS[k];
+            // Text up to its end tag; with none, to the end of the page.
+            self.text_until = match self.open[3 + k] {
+                true => bytes.len(),
+                false => end_tag(bytes, at + open.len(), close).unwrap_or_else(|| {
+                    self.open[3 + k] = true;
+                    bytes.len()
+                }),
+            };
+            return None;
+        }
+        let k = starts_element(rest, &RAW_ELEMENTS)?;
+        if self.open[k] {
+            return None;
+        }
+        let (open, close) = RAW_ELEMENTS[k];
+        let from = at + open.len();
+        let found = if k == 0 {
+            memchr::memmem::find(&bytes[from..], close).map(|e| from + e + close.len())
+        } else {
+            end_tag(bytes, from, close)
+        };
+        if found.is_none() {
+            self.open[k] = true;
+        }
+        found
+    }
+}
+
 /// Call `f` with the start and end of each word of `bytes` (see the
 /// module docs), until it returns false. A block is classified at once;
 /// its markup is set aside from its bits (a tag or reference that runs
@@ -246,7 +342,7 @@ fn span(from: u32, to: u32) -> u64 {
 /// and its words are paired from their start and end bits, so a word
 /// costs a few instructions and hardly a branch.
 #[inline(always)]
-fn spans(bytes: &[u8], f: &mut impl OnWord) {
+fn spans(bytes: &[u8], f: &mut impl OnWord, mut raw: Option<&mut RawText>) {
     let n = bytes.len();
     let mut i = 0;
     // The start of a word that runs on past the block before.
@@ -261,10 +357,22 @@ fn spans(bytes: &[u8], f: &mut impl OnWord) {
         while marks != 0 {
             let p = marks.trailing_zeros();
             let close = m.close & (u64::MAX << p);
-            let to = if m.lt & (1 << p) != 0 && close != 0 {
+            let at = i + p as usize;
+            let raw_end = match raw.as_deref_mut() {
+                Some(r) if m.lt & (1 << p) != 0 => r.end(bytes, at),
+                _ => None,
+            };
+            let to = if let Some(end) = raw_end {
+                if end > i + BLOCK {
+                    next = end;
+                    BLOCK as u32
+                } else {
+                    (end - i) as u32
+                }
+            } else if m.lt & (1 << p) != 0 && close != 0 {
                 close.trailing_zeros() + 1
             } else {
-                let end = skip_markup(bytes, i + p as usize);
+                let end = skip_markup(bytes, at);
                 if end > i + BLOCK {
                     next = end;
                     BLOCK as u32
@@ -333,7 +441,7 @@ impl<F: FnMut(u64) -> bool> OnWord for Hashes<F> {
 /// Call `f` with the hash of each word of `bytes`, until it returns
 /// false.
 fn words(bytes: &[u8], f: impl FnMut(u64) -> bool) {
-    spans(bytes, &mut Hashes(f));
+    spans(bytes, &mut Hashes(f), None);
 }
 
 /// The probe of a document: the last [`RUN`] words' hashes, and whether
@@ -420,8 +528,10 @@ impl Prefilter {
         self.runs.contains(&x)
     }
 
-    /// Whether a document's bytes may carry a passage of the sealed text.
-    pub fn keep(&self, bytes: &[u8]) -> bool {
+    /// Whether a document's bytes may carry a passage of the sealed text;
+    /// `html` when they are a web page's (then its scripts, styles and
+    /// comments are set aside, [`RawText`]).
+    pub fn keep(&self, bytes: &[u8], html: bool) -> bool {
         if !self.active || bytes.len() <= ALWAYS_READ {
             return true;
         }
@@ -431,7 +541,8 @@ impl Prefilter {
             n: 0,
             hit: false,
         };
-        spans(bytes, &mut probe);
+        let mut raw = RawText::default();
+        spans(bytes, &mut probe, html.then_some(&mut raw));
         probe.hit
     }
 }
@@ -475,7 +586,7 @@ mod tests {
             }
         }
         let mut all = All(Vec::new());
-        spans(bytes, &mut all);
+        spans(bytes, &mut all, None);
         all.0
     }
 
@@ -543,18 +654,69 @@ mod tests {
             ]
             .into_iter(),
         );
-        assert!(p.keep(&page("They said: <b>we call on</b> Iranians everywhere")));
-        assert!(p.keep(&page("a &ldquo;separation of mosque and state&rdquo;")));
-        assert!(p.keep(&page("We call on Iranians, they wrote")));
+        // Pages of no web page's head: the same either way.
+        let keep = |b: &[u8]| {
+            let k = p.keep(b, true);
+            assert_eq!(k, p.keep(b, false));
+            k
+        };
+        assert!(keep(&page(
+            "They said: <b>we call on</b> Iranians everywhere"
+        )));
+        assert!(keep(&page(
+            "a &ldquo;separation of mosque and state&rdquo;"
+        )));
+        assert!(keep(&page("We call on Iranians, they wrote")));
         // Function words and numbers alone make no run; other runs are not
         // the text's.
-        assert!(!p.keep(&page("on the table, in the garden, of the people we know")));
-        assert!(!p.keep(&page("<div class=\"call on iranians to\">nothing</div>")));
+        assert!(!keep(&page(
+            "on the table, in the garden, of the people we know"
+        )));
+        assert!(!keep(&page(
+            "<div class=\"call on iranians to\">nothing</div>"
+        )));
         // A small document is always read, whatever it shares.
-        assert!(p.keep(b"separation of the mosque and the state"));
-        assert!(p.keep(b"nothing at all in common"));
+        assert!(keep(b"separation of the mosque and the state"));
+        assert!(keep(b"nothing at all in common"));
+        // A page's scripts, styles and comments are no text of it; an
+        // element left open is, and so is anything outside a page.
+        let html = |inner: &str| {
+            let mut p = b"<!DOCTYPE html><html><body>".to_vec();
+            p.extend_from_slice(&page(inner));
+            p
+        };
+        let carried = "separation of mosque and state";
+        for (inner, kept) in [
+            (format!("<script>var s = '{carried}';</script>"), false),
+            (format!("<SCRIPT type=x>{carried}</Script >"), false),
+            (format!("<style>.a {{}} /* {carried} */</style>"), false),
+            (format!("<!--\n{carried}\n-->"), false),
+            (format!("<script>x</scripts> {carried} </script>"), false),
+            (format!("<script>x</script><p>{carried}</p>"), true),
+            (format!("<scripture>{carried}</scripture>"), true),
+            (format!("<script>unclosed {carried}"), true),
+            (format!("<!--\nunclosed {carried}"), true),
+            (format!("<style>a</style><style>{carried}"), true),
+            (
+                format!("<title>on <script></TITLE><p>{carried}</p><script>x</script>"),
+                true,
+            ),
+            (format!("<textarea><!--</textarea>\n{carried}\n-->"), true),
+            (format!("<title>x</title><script>{carried}</script>"), false),
+        ] {
+            let p2 = html(&inner);
+            assert_eq!(p.keep(&p2, true), kept, "{inner}");
+            assert!(p.keep(&p2, false), "not a page: {inner}");
+        }
+        // Many elements left open cost one search each kind, not one each.
+        let mut hostile = b"<!DOCTYPE html>".to_vec();
+        for _ in 0..20_000 {
+            hostile.extend_from_slice(b"<script><style><!-- <title><textarea>");
+        }
+        hostile.extend_from_slice(carried.as_bytes());
+        assert!(p.keep(&hostile, true));
         // A sealed text in another script dismisses nothing.
         let fa = Prefilter::new(["\u{0645}\u{0627} \u{062E}\u{0648}\u{0627}\u{0633}\u{062A}\u{0627}\u{0631} \u{0622}\u{0632}\u{0627}\u{062F}\u{06CC}"].into_iter());
-        assert!(fa.keep(&page("unrelated words only")));
+        assert!(fa.keep(&page("unrelated words only"), true));
     }
 }

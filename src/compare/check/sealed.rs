@@ -305,13 +305,14 @@ impl Sealed {
 
     /// Whether a document's bytes may carry a passage of this text: false
     /// only when they share no word pair with it (L0), so it can be
-    /// dismissed unread.
-    pub fn may_carry(&self, bytes: &[u8]) -> bool {
+    /// dismissed unread. `html` when the bytes are a web page's: then its
+    /// scripts, styles and comments are no part of it.
+    pub fn may_carry(&self, bytes: &[u8], html: bool) -> bool {
         self.prefilter
             .get_or_init(|| {
                 super::prefilter::Prefilter::new(self.sections.iter().map(|s| s.text.as_str()))
             })
-            .keep(bytes)
+            .keep(bytes, html)
     }
 
     pub(super) fn index(&self) -> &Index {

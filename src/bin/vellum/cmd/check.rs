@@ -343,10 +343,13 @@ fn check_source(
 
 /// Whether a document is read in full: it may carry a passage of the
 /// sealed text, or it has no words at all (then it is reported empty, not
-/// unrelated).
+/// unrelated). A document that starts as a web page (a doctype or `<html>`)
+/// is probed without its scripts, styles and comments, which its reader
+/// drops; any other is probed whole.
 fn keep(v: &Versions, bytes: &[u8]) -> bool {
     !v.prefilter
-        || v.sealed.may_carry(bytes)
+        || v.sealed
+            .may_carry(bytes, vellum::document::html::starts_as_html(bytes))
         || !bytes.iter().any(u8::is_ascii_alphanumeric) && !bytes.iter().any(|&b| b >= 0x80)
 }
 
