@@ -265,25 +265,30 @@ struct RawText {
 /// look like markup (HTML's escapable raw text).
 const TEXT_ELEMENTS: [(&[u8], &[u8]); 2] = [(b"<title", b"</title"), (b"<textarea", b"</textarea")];
 
-/// Which of `elements` starts `rest`: its name (or `<!--`) and then no
-/// more letters of a name.
+/// Whether a byte ends a tag's name, as HTML's tokenizer has it (white
+/// space, `/`, `>`): `<script-box>` is another element than `<script>`.
+fn ends_tag_name(b: u8) -> bool {
+    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
+}
+
+/// Which of `elements` starts `rest`: `<!--`, or its name ended as a tag's.
 fn starts_element(rest: &[u8], elements: &[(&[u8], &[u8])]) -> Option<usize> {
     elements.iter().position(|(open, _)| {
         rest.len() > open.len()
             && rest[..open.len()].eq_ignore_ascii_case(open)
-            && (open.ends_with(b"-") || !rest[open.len()].is_ascii_alphanumeric())
+            && (open.ends_with(b"-") || ends_tag_name(rest[open.len()]))
     })
 }
 
 /// Where in `bytes`, from `from`, the end tag `close` (`</name`, in any
-/// case, then no more letters of a name) starts.
+/// case, its name ended as a tag's) starts.
 fn end_tag(bytes: &[u8], from: usize, close: &[u8]) -> Option<usize> {
     memchr::memmem::find_iter(&bytes[from..], b"</")
         .map(|e| from + e)
         .find(|&e| {
             bytes.len() > e + close.len()
                 && bytes[e..e + close.len()].eq_ignore_ascii_case(close)
-                && !bytes[e + close.len()].is_ascii_alphanumeric()
+                && ends_tag_name(bytes[e + close.len()])
         })
 }
 
@@ -322,11 +327,13 @@ impl RawText {
             return None;
         }
         let (open, close) = RAW_ELEMENTS[k];
-        let from = at + open.len();
         let found = if k == 0 {
+            // From the `--` of `<!--`: `<!-->` and `<!--->` are whole
+            // (empty) comments.
+            let from = at + 2;
             memchr::memmem::find(&bytes[from..], close).map(|e| from + e + close.len())
         } else {
-            end_tag(bytes, from, close)
+            end_tag(bytes, at + open.len(), close)
         };
         if found.is_none() {
             self.open[k] = true;
@@ -703,6 +710,13 @@ mod tests {
             ),
             (format!("<textarea><!--</textarea>\n{carried}\n-->"), true),
             (format!("<title>x</title><script>{carried}</script>"), false),
+            (format!("<!-->\n{carried}\n<!-- x -->"), true),
+            (format!("<!--->\n{carried}\n<!-- x -->"), true),
+            (
+                format!("<script-box>{carried}</script-box><script>x</script>"),
+                true,
+            ),
+            (format!("<script>a</script-x>{carried}</script >"), false),
         ] {
             let p2 = html(&inner);
             assert_eq!(p.keep(&p2, true), kept, "{inner}");
