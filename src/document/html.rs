@@ -1129,8 +1129,9 @@ fn is_ascii_html_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0C)
 }
 
-/// Whether `b` may follow a complete tag name (`<br>`, `<br/>`, `<p class=..>`).
-fn is_tag_name_end(b: u8) -> bool {
+/// Whether `b` may follow a complete tag name (`<br>`, `<br/>`, `<p class=..>`),
+/// as HTML's tokenizer has it: `<script-box>` is another element than `<script>`.
+pub(crate) fn is_tag_name_end(b: u8) -> bool {
     b == b'>' || b == b'/' || is_ascii_html_space(b)
 }
 

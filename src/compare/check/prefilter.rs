@@ -22,6 +22,7 @@
 //! A sealed text written mostly in another script has few such words; for
 //! it nothing is dismissed.
 
+use crate::document::html::is_tag_name_end;
 use rustc_hash::FxHashSet;
 
 /// Documents up to this many bytes are always read.
@@ -265,18 +266,12 @@ struct RawText {
 /// look like markup (HTML's escapable raw text).
 const TEXT_ELEMENTS: [(&[u8], &[u8]); 2] = [(b"<title", b"</title"), (b"<textarea", b"</textarea")];
 
-/// Whether a byte ends a tag's name, as HTML's tokenizer has it (white
-/// space, `/`, `>`): `<script-box>` is another element than `<script>`.
-fn ends_tag_name(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'>')
-}
-
 /// Which of `elements` starts `rest`: `<!--`, or its name ended as a tag's.
 fn starts_element(rest: &[u8], elements: &[(&[u8], &[u8])]) -> Option<usize> {
     elements.iter().position(|(open, _)| {
         rest.len() > open.len()
             && rest[..open.len()].eq_ignore_ascii_case(open)
-            && (open.ends_with(b"-") || ends_tag_name(rest[open.len()]))
+            && (open.ends_with(b"-") || is_tag_name_end(rest[open.len()]))
     })
 }
 
@@ -288,7 +283,7 @@ fn end_tag(bytes: &[u8], from: usize, close: &[u8]) -> Option<usize> {
         .find(|&e| {
             bytes.len() > e + close.len()
                 && bytes[e..e + close.len()].eq_ignore_ascii_case(close)
-                && ends_tag_name(bytes[e + close.len()])
+                && is_tag_name_end(bytes[e + close.len()])
         })
 }
 
