@@ -691,25 +691,24 @@ fn check_whole_planned(
         }
         Some(plan) => {
             let sub = sealed.subset(&plan.keep_sealed);
-            // The kept blocks are tokenized and aligned while, on whichever
-            // core is free, the set-aside sections' tokens are counted.
-            let (judged, hidden) = rayon::join(
+            // The copy's kept blocks and the kept sealed sections are
+            // tokenized one on each core; then they are aligned while the
+            // set-aside sections' tokens are counted, a count split across
+            // whichever core is free. (Aligning inside the first join left
+            // one core idle: the count took it, and the two tokenizations
+            // ran one after the other on the other.)
+            let (copy, _) = rayon::join(
                 || {
-                    // The copy is tokenized while the kept sealed sections'
-                    // tokens are made, one on each core.
-                    let (copy, _) = rayon::join(
-                        || {
-                            Doc::from_blocks(
-                                plan.keep_copy
-                                    .iter()
-                                    .map(|&j| canon.blocks[j].text.as_str()),
-                            )
-                        },
-                        || sub.words(),
-                    );
-                    let j = judge_whole_span(&sub, &copy, Some(&plan.regions));
-                    (copy, j)
+                    Doc::from_blocks(
+                        plan.keep_copy
+                            .iter()
+                            .map(|&j| canon.blocks[j].text.as_str()),
+                    )
                 },
+                || sub.words(),
+            );
+            let (judged, hidden) = rayon::join(
+                || judge_whole_span(&sub, &copy, Some(&plan.regions)),
                 || match counts {
                     Counts::Exact => plan.hidden.iter().map(|&(i, _)| sealed.tokens_in(i)).sum(),
                     // One per set-aside section with text: a lower bound,
@@ -721,7 +720,6 @@ fn check_whole_planned(
                         .count(),
                 },
             );
-            let (copy, judged) = judged;
             let (r, bs, _) = assemble(&sub, &copy, &judged, Mode::Whole { hidden });
             coarse::merge(sealed, canon, &plan, r, bs)
         }

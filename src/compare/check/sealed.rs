@@ -115,8 +115,8 @@ const END: u32 = u32::MAX;
 
 impl Index {
     fn new(doc: &Doc) -> Index {
-        let mut word_tokens = Vec::new();
-        let mut word_keys = Vec::new();
+        let mut word_tokens = Vec::with_capacity(doc.keys.len());
+        let mut word_keys = Vec::with_capacity(doc.keys.len());
         for (t, &k) in doc.keys.iter().enumerate() {
             if is_word(doc.word(t)) {
                 word_tokens.push(t as u32);
