@@ -329,8 +329,8 @@ pub struct Input<'a> {
     pub canonical: Option<&'a Canonical>,
 }
 
-/// The report on a document dismissed unread (L0): it shares no word pair
-/// with the sealed text, so it is unrelated.
+/// The report on a document dismissed unread (L0): it shares no run of
+/// [`prefilter::RUN`] words with the sealed text, so it is unrelated.
 pub fn dismissed(sealed: &Sealed) -> CheckReport {
     let n = sealed.sections.len();
     let sections = (0..n)
@@ -345,8 +345,13 @@ pub fn dismissed(sealed: &Sealed) -> CheckReport {
         },
         sections,
     );
-    r.notes
-        .push("dismissed unread: it shares no two consecutive words with the sealed text".into());
+    // What L0 looked for (prefilter::RUN words in a row), said as such: a
+    // dismissed page may well share a pair of words ("human rights").
+    r.notes.push(format!(
+        "dismissed unread: it shares no {} consecutive words with the sealed text, \
+         but for runs of only function words or numbers",
+        prefilter::RUN
+    ));
     r
 }
 

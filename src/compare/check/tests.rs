@@ -160,3 +160,26 @@ fn beginning_cut_off_is_not_an_excerpt() {
     let p10 = DECL.lines().find(|l| l.starts_with("10. ")).unwrap();
     assert_eq!(check(&sealed, p10).verdict, Verdict::Excerpt);
 }
+
+/// A page dismissed unread is told what it lacks (L0): a run of
+/// `prefilter::RUN` words, not a pair, since a pair such as "human rights"
+/// it may well share and still be dismissed.
+#[test]
+fn a_dismissed_page_is_told_what_it_lacks() {
+    let sealed = Sealed::new(DECL);
+    let filler = "<p>Weather and markets today, with human rights news.</p>\n";
+    let page = format!(
+        "<!doctype html><html><body>{}</body></html>",
+        filler.repeat(prefilter::ALWAYS_READ / filler.len() + 1)
+    );
+    assert!(page.len() > prefilter::ALWAYS_READ);
+    assert!(!sealed.may_carry(page.as_bytes(), true), "dismissed");
+    let r = dismissed(&sealed);
+    assert_eq!(r.verdict, Verdict::Unrelated);
+    let note = r.notes.join(" ");
+    assert!(
+        note.contains(&format!("no {} consecutive words", prefilter::RUN)),
+        "{note}"
+    );
+    assert!(!note.contains("two consecutive"), "{note}");
+}
