@@ -36,6 +36,31 @@ pub struct Decoded {
     pub note: Option<String>,
 }
 
+/// [`decode`] of a buffer the caller gives up: valid UTF-8 with no
+/// byte-order mark (rule 4, the usual case) becomes the text without a
+/// copy, which for a long copy is a second buffer of its size spared.
+pub fn decode_owned(
+    bytes: Vec<u8>,
+    forced: Option<&'static Encoding>,
+    declared: Option<&'static Encoding>,
+) -> Result<Decoded, DocumentError> {
+    let plain = forced.is_none()
+        && !bytes.is_empty()
+        && Encoding::for_bom(&bytes).is_none()
+        && memchr::memchr(0, &bytes).is_none();
+    if !plain {
+        return decode(&bytes, forced, declared);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text,
+            encoding: "UTF-8",
+            note: None,
+        }),
+        Err(e) => decode(e.as_bytes(), forced, declared),
+    }
+}
+
 /// Decode `bytes` by the rule above. `forced` is `--encoding`; `declared`
 /// a charset label the document itself gives.
 pub fn decode(

@@ -307,9 +307,23 @@ pub fn read(
         Kind::Docx => vec![docx::read(&label, bytes)],
         Kind::Pdf => vec![pdf::read(&label, bytes)],
         Kind::NotADocument(what) => vec![Err(DocumentError::NotADocument(what))],
-        Kind::Html => vec![read_text_like(label, Format::Html, bytes, opts, keep)],
-        Kind::Markdown => vec![read_text_like(label, Format::Markdown, bytes, opts, keep)],
-        Kind::Text => vec![read_text_like(label, Format::Text, bytes, opts, keep)],
+        k @ (Kind::Html | Kind::Markdown | Kind::Text) => vec![read_text_like(
+            label,
+            text_format(k).expect("a text-like kind"),
+            Payload::Borrowed(bytes),
+            opts,
+            keep,
+        )],
+    }
+}
+
+/// The format of a kind of file read as text ([`read_text_like`]).
+fn text_format(kind: Kind) -> Option<Format> {
+    match kind {
+        Kind::Html => Some(Format::Html),
+        Kind::Markdown => Some(Format::Markdown),
+        Kind::Text => Some(Format::Text),
+        _ => None,
     }
 }
 
@@ -382,27 +396,69 @@ pub fn read_warc_path(
     Ok(())
 }
 
+/// [`read`] of a buffer the caller gives up: a text-like file's bytes
+/// become its text without a copy where they can (see
+/// [`charset::decode_owned`]); the same documents as [`read`] otherwise.
+pub fn read_owned(
+    name: Option<&str>,
+    bytes: Vec<u8>,
+    opts: &ReadOptions,
+    keep: &dyn Fn(&[u8]) -> bool,
+) -> Vec<Result<Document, DocumentError>> {
+    let Some(format) = text_format(sniff(name, &bytes)) else {
+        return read(name, &bytes, opts, keep);
+    };
+    let label = name.unwrap_or("-").to_owned();
+    vec![read_text_like(
+        label,
+        format,
+        Payload::Owned(bytes),
+        opts,
+        keep,
+    )]
+}
+
+/// The bytes of a text-like payload: borrowed, or given up to become the
+/// text.
+pub(crate) enum Payload<'a> {
+    Borrowed(&'a [u8]),
+    Owned(Vec<u8>),
+}
+
+impl std::ops::Deref for Payload<'_> {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        match self {
+            Payload::Borrowed(b) => b,
+            Payload::Owned(v) => v,
+        }
+    }
+}
+
 /// Read a text-like payload (plain text, HTML, Markdown): decode it, ask
 /// `keep`, then extract.
 pub(crate) fn read_text_like(
     label: String,
     format: Format,
-    bytes: &[u8],
+    bytes: Payload<'_>,
     opts: &ReadOptions,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Document, DocumentError> {
     let declared = match format {
-        Format::Html => html::declared_charset(bytes),
+        Format::Html => html::declared_charset(&bytes),
         _ => None,
     };
     // Dismissed on its raw bytes when it carries nothing (see
     // `warc::payload_document`).
     // Asked once: a payload kept on its raw bytes is not asked again.
     let raw = memchr::memchr(0, &bytes[..bytes.len().min(4096)]).is_none();
-    if raw && !keep(bytes) {
+    if raw && !keep(&bytes) {
         return Ok(dismissed(label, None, format));
     }
-    let decoded = charset::decode(bytes, opts.encoding, declared)?;
+    let decoded = match bytes {
+        Payload::Borrowed(b) => charset::decode(b, opts.encoding, declared)?,
+        Payload::Owned(v) => charset::decode_owned(v, opts.encoding, declared)?,
+    };
     let mut notes = Vec::new();
     notes.extend(decoded.note.clone());
     let text = decoded.text;

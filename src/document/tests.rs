@@ -1122,3 +1122,53 @@ fn read_path_streams_a_warc_and_reads_other_files_whole() {
     let e = read_path(&dir(), &ReadOptions::default(), &|_| true, |_| {}).unwrap_err();
     assert!(matches!(e, crate::files::FileError::IsFolder(_)));
 }
+
+/// A buffer given up to `read_owned` gives the same documents as `read`
+/// of it, for every document of tests/documents/ and for the cases the
+/// owned path must hand back to the borrowed one (a byte-order mark,
+/// NUL bytes, invalid UTF-8, nothing at all, a forced encoding).
+#[test]
+fn read_owned_reads_as_read_does() {
+    let mut cases: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, std::fs::read(&p).unwrap())
+        })
+        .collect();
+    assert!(cases.len() > 20, "the documents folder is there");
+    for (name, bytes) in [
+        (
+            "bom.txt",
+            b"\xEF\xBB\xBFOn the eve of the anniversary".to_vec(),
+        ),
+        ("nul.txt", b"On the\0 eve".to_vec()),
+        (
+            "utf16.txt",
+            "On the eve of the anniversary"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes)
+                .collect(),
+        ),
+        ("bad.txt", b"On the \xE9ve of the anniversary".to_vec()),
+        ("empty.txt", Vec::new()),
+        (
+            "page.html",
+            b"<html><body><p>On the eve</p></body></html>".to_vec(),
+        ),
+    ] {
+        cases.push((name.to_owned(), bytes));
+    }
+    let forced = ReadOptions {
+        encoding: Some(encoding_rs::WINDOWS_1252),
+    };
+    for (name, bytes) in &cases {
+        for opts in [&ReadOptions::default(), &forced] {
+            let borrowed = read(Some(name), bytes, opts, &|_| true);
+            let owned = read_owned(Some(name), bytes.clone(), opts, &|_| true);
+            assert_eq!(owned, borrowed, "{name}");
+        }
+    }
+}

@@ -299,8 +299,7 @@ fn read_source(
         Source::File(p) => p.file_name().map(|f| f.to_string_lossy().into_owned()),
         Source::Stdin => None,
     };
-    let docs = vellum::document::read(fname.as_deref(), &bytes, &c.read, keep);
-    drop(bytes);
+    let docs = vellum::document::read_owned(fname.as_deref(), bytes, &c.read, keep);
     let several = docs.len() > 1;
     Ok(Some(
         docs.into_iter()
