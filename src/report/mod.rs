@@ -116,18 +116,30 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
 /// A text with every invisible or bidi control character written as
 /// `<U+XXXX>`, so a terminal shows it instead of obeying it.
 pub fn visible(s: &str) -> String {
+    // Every character it rewrites is outside ASCII, so runs of ASCII (all
+    // of most reports) are copied whole, not character by character.
     let mut o = String::with_capacity(s.len());
-    for c in s.chars() {
-        if crate::text::canon::bidi_name(c).is_some()
-            || crate::text::canon::invisible_name(c).is_some()
-            || ('\u{E0000}'..='\u{E007F}').contains(&c)
-        {
+    let mut rest = s;
+    while let Some(k) = rest.bytes().position(|b| !b.is_ascii()) {
+        o.push_str(&rest[..k]);
+        let c = rest[k..].chars().next().expect("a character starts here");
+        if is_hidden(c) {
             o.push_str(&format!("<U+{:04X}>", c as u32));
         } else {
             o.push(c);
         }
+        rest = &rest[k + c.len_utf8()..];
     }
+    o.push_str(rest);
     o
+}
+
+/// Whether [`visible`] writes `c` as `<U+XXXX>`: an invisible or bidi
+/// control character, or a tag character.
+fn is_hidden(c: char) -> bool {
+    crate::text::canon::bidi_name(c).is_some()
+        || crate::text::canon::invisible_name(c).is_some()
+        || ('\u{E0000}'..='\u{E007F}').contains(&c)
 }
 
 /// Terminal styling.
@@ -211,4 +223,36 @@ pub fn split_marker(t: &str) -> (&str, &str) {
 /// A section's published text without its list marker.
 pub fn strip_marker(t: &str) -> &str {
     split_marker(t).1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `visible` is the character-by-character rewrite, on text that mixes
+    /// ASCII with hidden characters at its start, middle and end, and with
+    /// other non-ASCII text.
+    #[test]
+    fn visible_rewrites_hidden_characters_and_nothing_else() {
+        let oracle = |s: &str| -> String {
+            s.chars()
+                .map(|c| match is_hidden(c) {
+                    true => format!("<U+{:04X}>", c as u32),
+                    false => c.to_string(),
+                })
+                .collect()
+        };
+        for s in [
+            "",
+            "plain ASCII, nothing to do",
+            "\u{202E}starts hidden",
+            "ends hidden\u{200B}",
+            "women\u{2019}s rights \u{2013} \u{00AD}soft and \u{E0041} tag",
+            "\u{FEFF}\u{2066}\u{2069}",
+            "\u{067E}\u{0627}\u{0631}\u{06CC}\u{0633} \u{200F}Paris",
+        ] {
+            assert_eq!(visible(s), oracle(s), "{s:?}");
+        }
+        assert_eq!(visible("a\u{202E}b"), "a<U+202E>b");
+    }
 }
