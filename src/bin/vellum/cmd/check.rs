@@ -401,6 +401,7 @@ fn web_archives(copies: &[Source]) -> Result<Vec<bool>, Failure> {
 
 /// Run `vellum check`.
 pub fn run(a: CheckArgs) -> Outcome {
+    crate::output::keep_freed_memory();
     let mut c = Config::new(a)?;
     // Sizes first: a copy over the limit is refused before any verdict
     // (web archives are read record by record). Many files are looked at

@@ -99,6 +99,7 @@ fn load_text(p: &Path, label: &str, opts: &ReadOptions) -> Result<Side, Failure>
 
 /// Run `vellum diff`.
 pub fn run(a: DiffArgs) -> Outcome {
+    crate::output::keep_freed_memory();
     let opts = super::read_options(a.encoding.as_deref())?;
     let mut trust = Trust {
         args: &a.trust,
