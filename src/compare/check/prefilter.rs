@@ -254,10 +254,11 @@ fn span(from: u32, to: u32) -> u64 {
 /// where they look like a tag, nothing is set aside but tags.
 #[derive(Default)]
 struct RawText {
-    /// A kind of element ([`RAW_ELEMENTS`], then [`TEXT_ELEMENTS`]) with
+    /// Each kind of [`RAW_ELEMENTS`] and of [`TEXT_ELEMENTS`] found with
     /// no end past some point: not searched again, so the scan stays
     /// linear in the page.
-    open: [bool; 5],
+    raw_open: [bool; RAW_ELEMENTS.len()],
+    text_open: [bool; TEXT_ELEMENTS.len()],
     /// Where the `title` or `textarea` element the scan is in ends.
     text_until: usize,
 }
@@ -308,17 +309,17 @@ impl RawText {
         if let Some(k) = starts_element(rest, &TEXT_ELEMENTS) {
             let (open, close) = TEXT_ELEMENTS[k];
             // Text up to its end tag; with none, to the end of the page.
-            self.text_until = match self.open[3 + k] {
+            self.text_until = match self.text_open[k] {
                 true => bytes.len(),
                 false => end_tag(bytes, at + open.len(), close).unwrap_or_else(|| {
-                    self.open[3 + k] = true;
+                    self.text_open[k] = true;
                     bytes.len()
                 }),
             };
             return None;
         }
         let k = starts_element(rest, &RAW_ELEMENTS)?;
-        if self.open[k] {
+        if self.raw_open[k] {
             return None;
         }
         let (open, close) = RAW_ELEMENTS[k];
@@ -331,7 +332,7 @@ impl RawText {
             end_tag(bytes, at + open.len(), close)
         };
         if found.is_none() {
-            self.open[k] = true;
+            self.raw_open[k] = true;
         }
         found
     }
