@@ -24,6 +24,7 @@
 
 use super::DocumentError;
 use encoding_rs::Encoding;
+use std::borrow::Cow;
 
 /// A decoded text and how it was decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,31 +37,6 @@ pub struct Decoded {
     pub note: Option<String>,
 }
 
-/// [`decode`] of a buffer the caller gives up: valid UTF-8 with no
-/// byte-order mark (rule 4, the usual case) becomes the text without a
-/// copy, which for a long copy is a second buffer of its size spared.
-pub fn decode_owned(
-    bytes: Vec<u8>,
-    forced: Option<&'static Encoding>,
-    declared: Option<&'static Encoding>,
-) -> Result<Decoded, DocumentError> {
-    let plain = forced.is_none()
-        && !bytes.is_empty()
-        && Encoding::for_bom(&bytes).is_none()
-        && memchr::memchr(0, &bytes).is_none();
-    if !plain {
-        return decode(&bytes, forced, declared);
-    }
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(Decoded {
-            text,
-            encoding: "UTF-8",
-            note: None,
-        }),
-        Err(e) => decode(e.as_bytes(), forced, declared),
-    }
-}
-
 /// Decode `bytes` by the rule above. `forced` is `--encoding`; `declared`
 /// a charset label the document itself gives.
 pub fn decode(
@@ -68,7 +44,18 @@ pub fn decode(
     forced: Option<&'static Encoding>,
     declared: Option<&'static Encoding>,
 ) -> Result<Decoded, DocumentError> {
-    if let Some((enc, bom)) = Encoding::for_bom(bytes) {
+    decode_cow(Cow::Borrowed(bytes), forced, declared)
+}
+
+/// [`decode`] of bytes that may be given up (`Cow::Owned`): valid UTF-8
+/// (rule 4, the usual case) then becomes the text without a copy, which
+/// for a long copy spares a second buffer of its size.
+pub fn decode_cow(
+    bytes: Cow<'_, [u8]>,
+    forced: Option<&'static Encoding>,
+    declared: Option<&'static Encoding>,
+) -> Result<Decoded, DocumentError> {
+    if let Some((enc, bom)) = Encoding::for_bom(&bytes) {
         let body = &bytes[bom..];
         if body.is_empty() {
             return Err(DocumentError::Empty);
@@ -82,11 +69,11 @@ pub fn decode(
         return Err(DocumentError::Empty);
     }
     if let Some(enc) = forced {
-        return Ok(lossy(enc, bytes, "--encoding"));
+        return Ok(lossy(enc, &bytes, "--encoding"));
     }
-    if let Some(first_nul) = memchr::memchr(0, bytes) {
-        if let Some(enc) = utf16_without_bom(bytes) {
-            if let Ok(text) = strict(enc, bytes, 0) {
+    if let Some(first_nul) = memchr::memchr(0, &bytes) {
+        if let Some(enc) = utf16_without_bom(&bytes) {
+            if let Ok(text) = strict(enc, &bytes, 0) {
                 if !text.contains('\0') {
                     return Ok(Decoded {
                         text,
@@ -101,13 +88,17 @@ pub fn decode(
         }
         return Err(DocumentError::Binary { offset: first_nul });
     }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return Ok(Decoded {
-            text: s.to_owned(),
-            encoding: "UTF-8",
-            note: None,
-        });
-    }
+    let bytes = match utf8(bytes) {
+        Ok(text) => {
+            return Ok(Decoded {
+                text,
+                encoding: "UTF-8",
+                note: None,
+            })
+        }
+        Err(bytes) => bytes,
+    };
+    let bytes = &bytes[..];
     if let Some(enc) = declared.filter(|e| *e != encoding_rs::UTF_8) {
         let enc = if enc == encoding_rs::UTF_16LE || enc == encoding_rs::UTF_16BE {
             // A page that says UTF-16 but has no NUL bytes is not UTF-16.
@@ -125,6 +116,17 @@ pub fn decode(
     det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Deny);
     Ok(lossy(enc, bytes, "detected"))
+}
+
+/// Valid UTF-8 as a String, taking an owned buffer over whole; the bytes
+/// back when they are not UTF-8.
+fn utf8(bytes: Cow<'_, [u8]>) -> Result<String, Cow<'_, [u8]>> {
+    match bytes {
+        Cow::Owned(v) => String::from_utf8(v).map_err(|e| Cow::Owned(e.into_bytes())),
+        Cow::Borrowed(b) => std::str::from_utf8(b)
+            .map(str::to_owned)
+            .map_err(|_| Cow::Borrowed(b)),
+    }
 }
 
 /// Decode with replacement, noting how and how many bytes were bad.

@@ -31,6 +31,7 @@
 //! warc      WARC web archives, plain or gzip per record, streamed
 //! ```
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -310,7 +311,7 @@ pub fn read(
         k @ (Kind::Html | Kind::Markdown | Kind::Text) => vec![read_text_like(
             label,
             text_format(k).expect("a text-like kind"),
-            Payload::Borrowed(bytes),
+            Cow::Borrowed(bytes),
             opts,
             keep,
         )],
@@ -398,7 +399,7 @@ pub fn read_warc_path(
 
 /// [`read`] of a buffer the caller gives up: a text-like file's bytes
 /// become its text without a copy where they can (see
-/// [`charset::decode_owned`]); the same documents as [`read`] otherwise.
+/// [`charset::decode_cow`]); the same documents as [`read`] otherwise.
 pub fn read_owned(
     name: Option<&str>,
     bytes: Vec<u8>,
@@ -409,30 +410,7 @@ pub fn read_owned(
         return read(name, &bytes, opts, keep);
     };
     let label = name.unwrap_or("-").to_owned();
-    vec![read_text_like(
-        label,
-        format,
-        Payload::Owned(bytes),
-        opts,
-        keep,
-    )]
-}
-
-/// The bytes of a text-like payload: borrowed, or given up to become the
-/// text.
-pub(crate) enum Payload<'a> {
-    Borrowed(&'a [u8]),
-    Owned(Vec<u8>),
-}
-
-impl std::ops::Deref for Payload<'_> {
-    type Target = [u8];
-    fn deref(&self) -> &[u8] {
-        match self {
-            Payload::Borrowed(b) => b,
-            Payload::Owned(v) => v,
-        }
-    }
+    vec![read_text_like(label, format, Cow::Owned(bytes), opts, keep)]
 }
 
 /// Read a text-like payload (plain text, HTML, Markdown): decode it, ask
@@ -440,7 +418,7 @@ impl std::ops::Deref for Payload<'_> {
 pub(crate) fn read_text_like(
     label: String,
     format: Format,
-    bytes: Payload<'_>,
+    bytes: Cow<'_, [u8]>,
     opts: &ReadOptions,
     keep: &dyn Fn(&[u8]) -> bool,
 ) -> Result<Document, DocumentError> {
@@ -455,10 +433,7 @@ pub(crate) fn read_text_like(
     if raw && !keep(&bytes) {
         return Ok(dismissed(label, None, format));
     }
-    let decoded = match bytes {
-        Payload::Borrowed(b) => charset::decode(b, opts.encoding, declared)?,
-        Payload::Owned(v) => charset::decode_owned(v, opts.encoding, declared)?,
-    };
+    let decoded = charset::decode_cow(bytes, opts.encoding, declared)?;
     let mut notes = Vec::new();
     notes.extend(decoded.note.clone());
     let text = decoded.text;
