@@ -94,10 +94,20 @@ fn load8(bytes: &[u8], i: usize) -> u64 {
     }
 }
 
-/// The low `k` bytes (0 to 8) of a word.
+/// The low `k` bytes (0 to 8, more counts as 8) of a word: a table, where
+/// a shift of a `u128` costs a dozen instructions a word.
 #[inline(always)]
 fn low_bytes(k: usize) -> u64 {
-    ((1u128 << (8 * k)) - 1) as u64
+    const LOW: [u64; 9] = {
+        let mut t = [0u64; 9];
+        let mut k = 1;
+        while k < 9 {
+            t[k] = (t[k - 1] << 8) | 0xFF;
+            k += 1;
+        }
+        t
+    };
+    LOW[k.min(8)]
 }
 
 /// The hash of the word `bytes[s..e]` (ASCII letters and digits), lower
@@ -289,7 +299,9 @@ fn end_tag(bytes: &[u8], from: usize, close: &[u8]) -> Option<usize> {
 }
 
 /// What starts an element whose contents are set aside, and what ends it
-/// (an end tag's name matched in any case, as HTML does).
+/// (an end tag's name matched in any case, as HTML does). Each starts with
+/// `<!`, `<s` or `<t` (in any case), as do [`TEXT_ELEMENTS`]: `RawText::end`
+/// looks no further at any other tag.
 const RAW_ELEMENTS: [(&[u8], &[u8]); 3] = [
     (b"<!--", b"-->"),
     (b"<script", b"</script"),
@@ -306,6 +318,11 @@ impl RawText {
             return None;
         }
         let rest = &bytes[at..];
+        // Most tags start none of these elements: their names begin with
+        // none of the letters these do.
+        if !matches!(rest.get(1), Some(b'!' | b's' | b'S' | b't' | b'T')) {
+            return None;
+        }
         if let Some(k) = starts_element(rest, &TEXT_ELEMENTS) {
             let (open, close) = TEXT_ELEMENTS[k];
             // Text up to its end tag; with none, to the end of the page.
@@ -611,6 +628,26 @@ mod tests {
                 proptest::prop_assert_eq!(hash_word(bytes, s, e), word_hash(&text[s..e]));
             }
         }
+    }
+
+    /// `RawText::end` looks at a tag only when its second byte may start
+    /// one of the elements it sets aside.
+    #[test]
+    fn every_element_set_aside_starts_as_raw_text_looks_for() {
+        for (open, _) in RAW_ELEMENTS.iter().chain(TEXT_ELEMENTS.iter()) {
+            for b in [open[1], open[1].to_ascii_uppercase()] {
+                assert!(matches!(b, b'!' | b's' | b'S' | b't' | b'T'), "{open:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn low_bytes_are_the_masks_of_that_many_bytes() {
+        for k in 0..=8 {
+            assert_eq!(low_bytes(k), ((1u128 << (8 * k)) - 1) as u64, "{k}");
+        }
+        assert_eq!(low_bytes(9), u64::MAX);
+        assert_eq!(low_bytes(usize::MAX), u64::MAX);
     }
 
     #[test]
