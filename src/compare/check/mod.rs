@@ -1196,27 +1196,40 @@ fn describe_passages(
     }
 }
 
+/// Whether a word counts towards a rewording (V5): it has at least
+/// [`REWORDED_WORD_LEN`] letters.
+pub(super) fn is_long_word(w: &str) -> bool {
+    w.chars().filter(|c| c.is_alphabetic()).count() >= REWORDED_WORD_LEN
+}
+
 /// V5: an unrelated document that uses much of the sealed text's
 /// vocabulary is a rewording, and the report says so.
 fn reworded(report: &mut CheckReport, sealed: &Sealed, doc: &Doc) {
-    let long = |w: &str| w.chars().filter(|c| c.is_alphabetic()).count() >= REWORDED_WORD_LEN;
-    let mut seen: rustc_hash::FxHashSet<String> = Default::default();
+    use std::borrow::Cow;
+    // Lower-cased, copied only when it changes (an ASCII word with no
+    // capital is its own lower case).
+    fn lower(w: &str) -> Cow<'_, str> {
+        if w.is_ascii() && !w.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Borrowed(w)
+        } else {
+            Cow::Owned(w.to_lowercase())
+        }
+    }
+    let mut seen: rustc_hash::FxHashSet<Cow<'_, str>> = Default::default();
     for t in 0..doc.tokens.len() {
         let w = doc.word(t);
-        if long(w) {
-            seen.insert(w.to_lowercase());
+        if is_long_word(w) {
+            seen.insert(lower(w));
         }
     }
     if seen.len() < REWORDED_MIN_WORDS {
         return;
     }
-    let sd = sealed.doc();
-    let vocabulary: rustc_hash::FxHashSet<String> = (0..sd.tokens.len())
-        .map(|t| sd.word(t))
-        .filter(|w| long(w))
-        .map(str::to_lowercase)
-        .collect();
-    let shared = seen.iter().filter(|w| vocabulary.contains(*w)).count();
+    let vocabulary = sealed.vocabulary();
+    let shared = seen
+        .iter()
+        .filter(|w| vocabulary.contains(w.as_ref()))
+        .count();
     if shared * 100 >= REWORDED_SHARE_PERCENT * seen.len() {
         report.notes.push(format!(
             "reworded: no passage quoted, but {shared} of the document's {} distinct longer words are the sealed text's",
@@ -1238,14 +1251,12 @@ impl<'a> Locator<'a> {
     fn new(text: &'a str, canon: &'a Canonical, doc: &'a Doc) -> Locator<'a> {
         let mut line_starts = vec![0];
         let b = text.as_bytes();
-        let mut i = 0;
-        while i < b.len() {
-            match b[i] {
-                b'\n' => line_starts.push(i + 1),
-                b'\r' if b.get(i + 1) != Some(&b'\n') => line_starts.push(i + 1),
-                _ => {}
+        // A line ends at a line feed, or at a carriage return that no line
+        // feed follows.
+        for i in memchr::memchr2_iter(b'\n', b'\r', b) {
+            if b[i] == b'\n' || b.get(i + 1) != Some(&b'\n') {
+                line_starts.push(i + 1);
             }
-            i += 1;
         }
         Locator {
             text,

@@ -6,7 +6,7 @@ use super::Status;
 use crate::text::canon::{Canonical, Marker};
 use crate::text::sections::{Kind, Section};
 use crate::text::words::Doc;
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::{Arc, OnceLock};
 
 /// Words in a seed gram: the passages of a document are found from runs of
@@ -40,6 +40,8 @@ pub struct Sealed {
     /// Number of tokens and of words in each section (counted on first
     /// use).
     counts: OnceLock<Vec<(u32, u32)>>,
+    /// Its longer words, lower-cased (V5; gathered on first use).
+    vocabulary: OnceLock<FxHashSet<String>>,
     /// Each section as published, with its marker, for reports.
     pub(super) texts: Vec<Arc<str>>,
     /// Bytes of canonical text in all sections.
@@ -246,6 +248,7 @@ impl Sealed {
             index: Default::default(),
             prefilter: Default::default(),
             counts: Default::default(),
+            vocabulary: Default::default(),
             text_bytes,
             texts,
             texts_json: Default::default(),
@@ -261,6 +264,7 @@ impl Sealed {
             index: Default::default(),
             prefilter: Default::default(),
             counts: Default::default(),
+            vocabulary: Default::default(),
             texts: keep.iter().map(|&i| self.texts[i].clone()).collect(),
             text_bytes: keep.iter().map(|&i| self.sections[i].text.len()).sum(),
             texts_json: Default::default(),
@@ -322,6 +326,19 @@ impl Sealed {
     /// The sealed text's words.
     pub fn doc(&self) -> &Doc {
         &self.words().doc
+    }
+
+    /// Its longer words (V5), lower-cased: asked of every document that
+    /// carries no passage, so gathered once.
+    pub(super) fn vocabulary(&self) -> &FxHashSet<String> {
+        self.vocabulary.get_or_init(|| {
+            let d = self.doc();
+            (0..d.tokens.len())
+                .map(|t| d.word(t))
+                .filter(|w| super::is_long_word(w))
+                .map(str::to_lowercase)
+                .collect()
+        })
     }
 
     /// Number of tokens and of words in each section.

@@ -183,3 +183,30 @@ fn a_dismissed_page_is_told_what_it_lacks() {
     );
     assert!(!note.contains("two consecutive"), "{note}");
 }
+
+/// V5: a report that retells the declaration in its own words is told so,
+/// and its words are compared case-blind: the same report in capitals
+/// shares as many of the sealed text's longer words.
+#[test]
+fn a_rewording_is_told_so_whatever_its_case() {
+    let sealed = Sealed::new(DECL);
+    let report = include_str!("../../../tests/documents/reworded-report.txt");
+    let note = |text: &str| {
+        let r = check(&sealed, text);
+        assert_eq!(r.verdict, Verdict::Unrelated);
+        r.notes
+            .iter()
+            .find(|n| n.starts_with("reworded:"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let plain = note(report);
+    assert!(
+        plain.contains("distinct longer words are the sealed text's"),
+        "{plain:?}"
+    );
+    assert_eq!(note(&report.to_uppercase()), plain);
+    // Unrelated prose of as many words is no rewording.
+    let other = "Weather markets football gardens recipes holidays concerts ".repeat(20);
+    assert_eq!(note(&other), "");
+}
