@@ -16,8 +16,8 @@ fn main() {
         .skip(1)
         .find_map(|a| a.parse().ok())
         .unwrap_or(5);
-    let text = std::fs::read_to_string("../shared/declaration/000_06d37a7e3c6dbec1.txt")
-        .expect("the declaration, in ../shared/declaration");
+    let text =
+        std::fs::read_to_string("tests/data/declaration.txt").expect("tests/data/declaration.txt");
     let sealed = Sealed::new(&text);
     let mut pages: Vec<Vec<u8>> = std::fs::read_dir("bench-data/web/pages")
         .expect("bench-data/web/pages: run scripts/bench_data.py --parts web")
