@@ -10,6 +10,8 @@ use crate::text::canon::Canonical;
 use std::hash::Hasher as _;
 use unicode_segmentation::UnicodeSegmentation;
 
+mod count;
+
 /// One token: a byte range of [`Doc::text`] and the block it lies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Token {
@@ -247,52 +249,11 @@ fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
 
 /// How many tokens `s` has, and how many of them are words (begin with a
 /// letter or digit), as [`tokenize_into`] would give them, counted without
-/// keeping them (summaries count every sealed section's words). The same
-/// pass as [`tokenize_into`]: ASCII by the restricted rules, a
-/// space-delimited run holding non-ASCII by UAX #29, so most of a text with
-/// a curly quote or an accented word here and there is counted at ASCII
-/// speed.
+/// keeping them (summaries count every sealed section's words): ASCII by
+/// the same rules, 64 bytes at a time ([`count`]), a space-delimited run
+/// holding non-ASCII by UAX #29.
 pub fn count_tokens(s: &str) -> (usize, usize) {
-    let b = s.as_bytes();
-    let n = b.len();
-    let (mut tokens, mut words, mut i) = (0, 0, 0);
-    // Start of the current space-delimited run, and the counts before it.
-    let (mut run_start, mut run_tokens, mut run_words) = (0, 0, 0);
-    // Counts the run from `run.0` by UAX #29 instead, from the counts before
-    // it; where it ends.
-    let slow = |at: usize, run: (usize, usize, usize)| -> (usize, usize, usize) {
-        let (mut tokens, mut words) = (run.1, run.2);
-        let (end, run_tokens) = uax29_run(s, run.0, at);
-        for (_, w) in run_tokens {
-            tokens += 1;
-            words += usize::from(w.chars().next().is_some_and(char::is_alphanumeric));
-        }
-        (end, tokens, words)
-    };
-    while i < n {
-        match CLASS[b[i] as usize] {
-            SPACE => {
-                i += 1;
-                (run_start, run_tokens, run_words) = (i, tokens, words);
-            }
-            PUNCT => {
-                tokens += 1;
-                i += 1;
-            }
-            WORD => {
-                let start = i;
-                i = ascii_word_end(b, i + 1);
-                if i < n && CLASS[b[i] as usize] == HIGH {
-                    (i, tokens, words) = slow(i, (run_start, run_tokens, run_words));
-                    continue;
-                }
-                tokens += 1;
-                words += usize::from(b[start].is_ascii_alphanumeric());
-            }
-            _ => (i, tokens, words) = slow(i, (run_start, run_tokens, run_words)),
-        }
-    }
-    (tokens, words)
+    count::count_tokens(s)
 }
 
 /// A run holding non-ASCII: take back its tokens and redo it with UAX #29.
@@ -374,6 +335,37 @@ mod tests {
             s in "[ a-c0-2_.,;:'\"\n\t!\u{e9}\u{2019}\u{201c}\u{645}\u{202e}-]{0,40}|.{0,20}"
         ) {
             prop_assert_eq!(count_tokens(&s), counted(&s));
+        }
+
+        /// Texts longer than the 64 bytes counted at once, so that words,
+        /// joins and runs holding non-ASCII cross from block to block.
+        #[test]
+        fn counts_agree_with_tokens_across_blocks(
+            s in "[ a-c0-2_.,;:'\n!\u{e9}\u{2019}-]{0,300}"
+        ) {
+            prop_assert_eq!(count_tokens(&s), counted(&s));
+        }
+    }
+
+    #[test]
+    fn counts_agree_with_tokens_at_every_block_edge() {
+        for pad in 58..70 {
+            for tail in [
+                "a.b c",
+                "1,2;3 x",
+                "a'b.c",
+                "x:y",
+                "_a",
+                "a.",
+                "caf\u{e9}.x y",
+                "ab\u{2019}s",
+                "1.5.a",
+            ] {
+                let s = format!("{}{tail} {}", "w".repeat(pad), "z ".repeat(40));
+                assert_eq!(count_tokens(&s), counted(&s), "{s:?}");
+                let s = format!("{}{tail}", "- ".repeat(pad / 2));
+                assert_eq!(count_tokens(&s), counted(&s), "{s:?}");
+            }
         }
     }
 
