@@ -77,8 +77,7 @@ fn finish(h: u64) -> u64 {
     h ^ (h >> 29)
 }
 
-/// Bytes of a block: the scan classifies this many at a time.
-const BLOCK: usize = 64;
+use crate::text::blocks::BLOCK;
 
 /// Eight bytes of `bytes` from `i`, zeros past its end.
 #[inline(always)]
@@ -143,14 +142,7 @@ fn hash_word(bytes: &[u8], s: usize, e: usize) -> u64 {
 /// a separator).
 #[inline]
 fn block(bytes: &[u8], at: usize) -> std::borrow::Cow<'_, [u8; BLOCK]> {
-    match bytes.get(at..at + BLOCK) {
-        Some(b) => std::borrow::Cow::Borrowed(b.try_into().expect("a block")),
-        None => {
-            let mut b = [0u8; BLOCK];
-            b[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-            std::borrow::Cow::Owned(b)
-        }
-    }
+    crate::text::blocks::padded(bytes, at, 0)
 }
 
 /// One bit a byte of a block, for each kind of byte the scan looks for.
@@ -185,36 +177,16 @@ fn classify_scalar(b: &[u8; BLOCK]) -> Masks {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn classify(b: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-    // SAFETY: SSE2 is enabled (the cfg above; every x86-64 processor has
-    // it), and each load reads 16 bytes inside `b`, unaligned.
-    unsafe {
-        let mut m = Masks::default();
-        let splat = |c: u8| _mm_set1_epi8(c as i8);
-        let (a_, z_, zero, nine) = (splat(b'a'), splat(b'z' - b'a'), splat(b'0'), splat(9));
-        let (case, lt, amp, gt, nl) = (
-            splat(0x20),
-            splat(b'<'),
-            splat(b'&'),
-            splat(b'>'),
-            splat(b'\n'),
-        );
-        let bits = |v: __m128i| _mm_movemask_epi8(v) as u16 as u64;
-        for k in 0..BLOCK / 16 {
-            let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast());
-            // x in lo..=hi as unsigned bytes: min(x - lo, hi - lo) == x - lo.
-            let l = _mm_sub_epi8(_mm_or_si128(v, case), a_);
-            let letter = _mm_cmpeq_epi8(_mm_min_epu8(l, z_), l);
-            let d = _mm_sub_epi8(v, zero);
-            let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
-            let shift = 16 * k;
-            m.alnum |= bits(_mm_or_si128(letter, digit)) << shift;
-            m.lt |= bits(_mm_cmpeq_epi8(v, lt)) << shift;
-            m.amp |= bits(_mm_cmpeq_epi8(v, amp)) << shift;
-            m.close |= bits(_mm_or_si128(_mm_cmpeq_epi8(v, gt), _mm_cmpeq_epi8(v, nl))) << shift;
-        }
-        m
+    use crate::text::blocks::sse2::{bits, eq, in_range, letters, load, or};
+    let mut m = Masks::default();
+    for k in 0..BLOCK / 16 {
+        let v = load(b, k);
+        m.alnum |= bits(or(letters(v), in_range(v, b'0', b'9')), k);
+        m.lt |= bits(eq(v, b'<'), k);
+        m.amp |= bits(eq(v, b'&'), k);
+        m.close |= bits(or(eq(v, b'>'), eq(v, b'\n')), k);
     }
+    m
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]

@@ -16,8 +16,7 @@
 //! what walking the tokens did (the 10 MB check of `scripts/bench.sh`, D,
 //! counts 25,711 sections while aligning the rest).
 
-/// Bytes classified at once.
-const BLOCK: usize = 64;
+use crate::text::blocks::BLOCK;
 
 /// One bit a byte of a block, for each class the rules look at.
 #[derive(Clone, Copy, Default, PartialEq, Eq, Debug)]
@@ -64,58 +63,31 @@ fn classify_scalar(b: &[u8; BLOCK]) -> Masks {
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
 fn classify(b: &[u8; BLOCK]) -> Masks {
-    use std::arch::x86_64::*;
-    // SAFETY: SSE2 is enabled (the cfg above; every x86-64 processor has
-    // it), and each load reads 16 bytes inside `b`, unaligned.
-    unsafe {
-        let mut m = Masks::default();
-        let splat = |c: u8| _mm_set1_epi8(c as i8);
-        let (a_, z_, zero, nine, case) = (
-            splat(b'a'),
-            splat(b'z' - b'a'),
-            splat(b'0'),
-            splat(9),
-            splat(0x20),
-        );
-        let eq = |v: __m128i, c: u8| _mm_cmpeq_epi8(v, splat(c));
-        let bits = |v: __m128i| _mm_movemask_epi8(v) as u16 as u64;
-        for k in 0..BLOCK / 16 {
-            let v = _mm_loadu_si128(b.as_ptr().add(16 * k).cast());
-            // x in lo..=hi as unsigned bytes: min(x - lo, hi - lo) == x - lo.
-            let l = _mm_sub_epi8(_mm_or_si128(v, case), a_);
-            let letter = _mm_cmpeq_epi8(_mm_min_epu8(l, z_), l);
-            let d = _mm_sub_epi8(v, zero);
-            let digit = _mm_cmpeq_epi8(_mm_min_epu8(d, nine), d);
-            let word = _mm_or_si128(_mm_or_si128(letter, digit), eq(v, b'_'));
-            let shift = 16 * k;
-            m.letter |= bits(letter) << shift;
-            m.digit |= bits(digit) << shift;
-            m.word |= bits(word) << shift;
-            m.space |= bits(_mm_or_si128(eq(v, b' '), eq(v, b'\n'))) << shift;
-            m.high |= bits(v) << shift;
-            m.joins_either |= bits(_mm_or_si128(eq(v, b'\''), eq(v, b'.'))) << shift;
-            m.joins_letters |= bits(eq(v, b':')) << shift;
-            m.joins_digits |= bits(_mm_or_si128(eq(v, b','), eq(v, b';'))) << shift;
-        }
-        m
+    use crate::text::blocks::sse2::{bits, eq, in_range, letters, load, or};
+    let mut m = Masks::default();
+    for k in 0..BLOCK / 16 {
+        let v = load(b, k);
+        let (letter, digit) = (letters(v), in_range(v, b'0', b'9'));
+        m.letter |= bits(letter, k);
+        m.digit |= bits(digit, k);
+        m.word |= bits(or(or(letter, digit), eq(v, b'_')), k);
+        m.space |= bits(or(eq(v, b' '), eq(v, b'\n')), k);
+        m.high |= bits(v, k);
+        m.joins_either |= bits(or(eq(v, b'\''), eq(v, b'.')), k);
+        m.joins_letters |= bits(eq(v, b':'), k);
+        m.joins_digits |= bits(or(eq(v, b','), eq(v, b';')), k);
     }
+    m
 }
 
 #[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
 use classify_scalar as classify;
 
-/// The bytes of the block at `at`, spaces past the end of `bytes` (a space
-/// starts nothing and joins nothing, as the end of the text does).
+/// The block at `at`, spaces past the end (a space starts nothing and
+/// joins nothing, as the end of the text does).
 #[inline]
 fn block(bytes: &[u8], at: usize) -> std::borrow::Cow<'_, [u8; BLOCK]> {
-    match bytes.get(at..at + BLOCK) {
-        Some(b) => std::borrow::Cow::Borrowed(b.try_into().expect("a block")),
-        None => {
-            let mut b = [b' '; BLOCK];
-            b[..bytes.len() - at].copy_from_slice(&bytes[at..]);
-            std::borrow::Cow::Owned(b)
-        }
-    }
+    crate::text::blocks::padded(bytes, at, b' ')
 }
 
 /// What a block hands on to the next: its last byte's classes.
