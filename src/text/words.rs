@@ -10,7 +10,7 @@ use crate::text::canon::Canonical;
 use std::hash::Hasher as _;
 use unicode_segmentation::UnicodeSegmentation;
 
-mod count;
+mod blockwise;
 
 /// One token: a byte range of [`Doc::text`] and the block it lies in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,12 +148,17 @@ impl Doc {
     }
 }
 
-/// Byte classes for the ASCII fast path.
+/// Byte classes of [`tokenize_scalar`].
+#[cfg(test)]
 const SPACE: u8 = 0;
+#[cfg(test)]
 const WORD: u8 = 1;
+#[cfg(test)]
 const PUNCT: u8 = 2;
+#[cfg(test)]
 const HIGH: u8 = 3;
 
+#[cfg(test)]
 static CLASS: [u8; 256] = {
     let mut t = [HIGH; 256];
     let mut i = 0;
@@ -173,10 +178,9 @@ static CLASS: [u8; 256] = {
 
 /// Call `f(start, end)` for every token of `s`.
 ///
-/// One pass over the bytes: ASCII is split by the UAX #29 rules restricted
-/// to ASCII (WB5-WB13); a space-delimited run holding any non-ASCII byte is
-/// handed whole to `unicode-segmentation` instead (tokens already given
-/// for that run are taken back through `rollback`), so both paths agree.
+/// ASCII is split by the UAX #29 rules restricted to ASCII (WB5-WB13); a
+/// space-delimited run holding any non-ASCII byte is handed whole to
+/// `unicode-segmentation` instead, so both paths agree.
 pub(crate) fn tokenize(s: &str, mut f: impl FnMut(usize, usize)) {
     let mut toks: Vec<(usize, usize)> = Vec::new();
     tokenize_into(s, &mut toks);
@@ -185,8 +189,25 @@ pub(crate) fn tokenize(s: &str, mut f: impl FnMut(usize, usize)) {
     }
 }
 
-/// Tokenize into a vector of (start, end) byte offsets.
+/// Tokenize into a vector of (start, end) byte offsets: 64 bytes at a
+/// time by the ASCII rules ([`blockwise`]), a space-delimited run holding
+/// non-ASCII by UAX #29.
 pub fn tokenize_into(s: &str, out: &mut Vec<(usize, usize)>) {
+    blockwise::tokenize_into(s, out)
+}
+
+/// The UAX #29 tokens of `s[from..to]` (start, text), white space left out.
+fn uax29_tokens(s: &str, from: usize, to: usize) -> impl Iterator<Item = (usize, &str)> {
+    s[from..to]
+        .split_word_bound_indices()
+        .filter(|(_, w)| !w.chars().all(char::is_whitespace))
+        .map(move |(off, w)| (from + off, w))
+}
+
+/// [`tokenize_into`] byte by byte, as it was before the blocks: what the
+/// tests hold the blocks to.
+#[cfg(test)]
+fn tokenize_scalar(s: &str, out: &mut Vec<(usize, usize)>) {
     let b = s.as_bytes();
     let n = b.len();
     let mut i = 0;
@@ -221,7 +242,7 @@ pub fn tokenize_into(s: &str, out: &mut Vec<(usize, usize)>) {
 /// Where an ASCII word that goes on at `i` ends: over word bytes, and over
 /// one joining byte between letters or digits (WB6/7: letters around
 /// MidLetter or MidNumLet; WB11/12: digits around MidNum or MidNumLet).
-#[inline]
+#[cfg(test)]
 fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
     let n = b.len();
     loop {
@@ -250,14 +271,15 @@ fn ascii_word_end(b: &[u8], mut i: usize) -> usize {
 /// How many tokens `s` has, and how many of them are words (begin with a
 /// letter or digit), as [`tokenize_into`] would give them, counted without
 /// keeping them (summaries count every sealed section's words): ASCII by
-/// the same rules, 64 bytes at a time ([`count`]), a space-delimited run
+/// the same rules, 64 bytes at a time ([`blockwise`]), a space-delimited run
 /// holding non-ASCII by UAX #29.
 pub fn count_tokens(s: &str) -> (usize, usize) {
-    count::count_tokens(s)
+    blockwise::count_tokens(s)
 }
 
 /// A run holding non-ASCII: take back its tokens and redo it with UAX #29.
 /// Returns where the run ends.
+#[cfg(test)]
 fn slow_run(
     s: &str,
     run_start: usize,
@@ -273,6 +295,7 @@ fn slow_run(
 
 /// The space-delimited run of `s` that starts at `run_start` and holds
 /// byte `at`: where it ends, and its tokens by UAX #29 (start, text).
+#[cfg(test)]
 fn uax29_run(s: &str, run_start: usize, at: usize) -> (usize, impl Iterator<Item = (usize, &str)>) {
     let end = s.as_bytes()[at..]
         .iter()
@@ -347,25 +370,69 @@ mod tests {
         }
     }
 
+    type Spans = Vec<(usize, usize)>;
+
+    /// The tokens, blockwise and byte by byte.
+    fn both(s: &str) -> (Spans, Spans) {
+        let (mut fast, mut slow) = (Vec::new(), Vec::new());
+        tokenize_into(s, &mut fast);
+        tokenize_scalar(s, &mut slow);
+        (fast, slow)
+    }
+
+    proptest! {
+        /// Any text, words crossing blocks, joins at their edges, runs
+        /// holding non-ASCII anywhere, tabs and controls too.
+        #[test]
+        fn blocks_tokenize_as_bytes_do(
+            s in "[ a-c0-2_.,;:'\"\n\t!\u{e9}\u{2019}\u{201c}\u{645}\u{202e}-]{0,300}|.{0,80}"
+        ) {
+            let (fast, slow) = both(&s);
+            prop_assert_eq!(fast, slow);
+        }
+    }
+
+    /// Texts that put words, joins and non-ASCII on either side of a
+    /// block's edge: after runs of word bytes, and after runs of spaces
+    /// and punctuation.
+    fn at_block_edges() -> Vec<String> {
+        let tails = [
+            "a.b c",
+            "1,2;3 x",
+            "a'b.c",
+            "x:y",
+            "_a",
+            "a.",
+            "caf\u{e9}.x y",
+            "ab\u{2019}s",
+            "1.5.a",
+        ];
+        let mut out = Vec::new();
+        for pad in 58..70 {
+            for tail in tails {
+                out.push(format!("{}{tail} {}", "w".repeat(pad), "z ".repeat(40)));
+                out.push(format!("{}{tail}", "- ".repeat(pad / 2)));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn blocks_tokenize_prose_as_bytes_do() {
+        let decl = include_str!("../../tests/data/declaration.txt");
+        let (fast, slow) = both(decl);
+        assert!(fast.len() > 1000);
+        assert_eq!(fast, slow);
+        for s in at_block_edges() {
+            let (fast, slow) = both(&s);
+            assert_eq!(fast, slow, "{s:?}");
+        }
+    }
+
     #[test]
     fn counts_agree_with_tokens_at_every_block_edge() {
-        for pad in 58..70 {
-            for tail in [
-                "a.b c",
-                "1,2;3 x",
-                "a'b.c",
-                "x:y",
-                "_a",
-                "a.",
-                "caf\u{e9}.x y",
-                "ab\u{2019}s",
-                "1.5.a",
-            ] {
-                let s = format!("{}{tail} {}", "w".repeat(pad), "z ".repeat(40));
-                assert_eq!(count_tokens(&s), counted(&s), "{s:?}");
-                let s = format!("{}{tail}", "- ".repeat(pad / 2));
-                assert_eq!(count_tokens(&s), counted(&s), "{s:?}");
-            }
+        for s in at_block_edges() {
+            assert_eq!(count_tokens(&s), counted(&s), "{s:?}");
         }
     }
 
