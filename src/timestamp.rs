@@ -413,8 +413,8 @@ pub fn examine(reply: &[u8], data: &[u8]) -> Result<Token, TokenError> {
     let imprint = tst.message_imprint.hashed_message.as_bytes();
     if imprint != expected.as_slice() {
         return Err(TokenError::OtherData {
-            imprint: hex::encode(imprint),
-            expected: hex::encode(expected),
+            imprint: crate::digest::to_hex(imprint),
+            expected: crate::digest::to_hex(expected),
         });
     }
     let signers: Vec<&SignerInfo> = sd.signer_infos.0.iter().collect();
@@ -476,7 +476,7 @@ pub fn examine(reply: &[u8], data: &[u8]) -> Result<Token, TokenError> {
                 .map(subject_name)
                 .unwrap_or_else(|| "unnamed TSA".into()),
             gen_time: rfc3339(gen_time),
-            serial: hex::encode(tst.serial_number.as_bytes()),
+            serial: crate::digest::to_hex(tst.serial_number.as_bytes()),
             policy: tst.policy.to_string(),
         },
         signer: signer.clone(),

@@ -211,13 +211,13 @@ impl Fingerprint {
     /// The name this key signs notes under: `vellum-` and the first 16
     /// bytes of the fingerprint in hex (rule K9).
     pub fn note_name(&self) -> String {
-        format!("{NOTE_NAME_PREFIX}{}", hex::encode(&self.0[..16]))
+        format!("{NOTE_NAME_PREFIX}{}", crate::digest::to_hex(&self.0[..16]))
     }
 
     /// The tag in the names of this key's manifest signature files: the
     /// first 8 bytes of the fingerprint in hex (rule O4).
     pub fn file_tag(&self) -> String {
-        hex::encode(&self.0[..8])
+        crate::digest::to_hex(&self.0[..8])
     }
 }
 

@@ -103,7 +103,10 @@ pub(super) fn write(
         &opts.message,
         ocfl::User {
             name: format!("vellum signer {fp}"),
-            address: Some(format!("urn:vellum:key:sha256:{}", hex::encode(fp.0))),
+            address: Some(format!(
+                "urn:vellum:key:sha256:{}",
+                crate::digest::to_hex(fp.0)
+            )),
         },
     );
     let inv_bytes = inventory.to_bytes();

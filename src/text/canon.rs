@@ -1374,7 +1374,7 @@ impl Canonical {
             put(&b.text);
         }
         w.finish(&mut put);
-        (hex::encode(h.finalize()), len)
+        (crate::digest::to_hex(h.finalize()), len)
     }
 
     /// The canonical text as bytes to hash and store.

@@ -620,7 +620,7 @@ fn signature_chain(archive: &Path, trust: &Trust) -> Result<Chain, Found> {
         let header = read
             .map_err(|e| bad(format!("{MANIFEST}: {e}")))?
             .map_err(|e| bad(format!("{MANIFEST}: {e}")))?;
-        let msha = hex::encode(h.finalize());
+        let msha = crate::digest::to_hex(h.finalize());
         for (name, c) in raws {
             if !c.verifies() {
                 return Err(bad(format!("{name}: manifest signature does not verify")));

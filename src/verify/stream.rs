@@ -79,8 +79,8 @@ pub(super) fn read_manifest(
     let hashes = sig_hashes.finish();
     // The SHA-512 the SSH signature covers is the one OCFL records.
     let digests = FileDigests {
-        sha256: hex::encode(sha256.finalize()),
-        sha512: hex::encode(hashes.sha512),
+        sha256: crate::digest::to_hex(sha256.finalize()),
+        sha512: crate::digest::to_hex(hashes.sha512),
         len,
     };
     Ok(ManifestRead {
@@ -163,7 +163,7 @@ impl EventSink {
                 ends_sentence: crate::text::sections::ends_sentence(&tail),
                 start: 0,
                 len,
-                sha256: hex::encode(h.finalize()),
+                sha256: crate::digest::to_hex(h.finalize()),
             };
             self.push(Event::Close(info));
         }
@@ -584,11 +584,11 @@ pub(super) fn check_text(zip: &ZipIn, original: &str, a: Against, progress: &Ato
         let hashes = hashed.manifest.finish();
         // The SHA-512 the SSH signature covers is the one OCFL records.
         let mdigests = FileDigests {
-            sha256: hex::encode(hashed.manifest_sha256.finalize()),
-            sha512: hex::encode(hashes.sha512),
+            sha256: crate::digest::to_hex(hashed.manifest_sha256.finalize()),
+            sha512: crate::digest::to_hex(hashes.sha512),
             len: hashed.manifest_len,
         };
-        let canonical_sha256 = hex::encode(hashed.canonical.finalize());
+        let canonical_sha256 = crate::digest::to_hex(hashed.canonical.finalize());
         let (unreadable, tail) = match &read_again {
             Ok(Ok(t)) => (None, Some(t)),
             Ok(Err(e)) => (Some(e.to_string()), None),
