@@ -760,9 +760,9 @@ pub fn sections(
         "ID", "KIND", "NO.", "SHA-256", "FIRST WORDS"
     );
     for sec in secs {
-        let words: Vec<&str> = sec.display.split(' ').take(6).collect();
+        let words: Vec<&str> = sec.display().split(' ').take(6).collect();
         let mut first = words.join(" ");
-        if sec.display.split(' ').count() > 6 {
+        if sec.display().split(' ').count() > 6 {
             first.push_str(" \u{2026}");
         }
         s.push_str(&format!(

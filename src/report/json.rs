@@ -298,7 +298,7 @@ pub fn sections<'a>(
                 kind: s.kind,
                 number: s.number,
                 sha256: &s.sha256,
-                text: &s.display,
+                text: s.display(),
             })
             .collect(),
         warnings,

@@ -983,17 +983,36 @@ fn detect_mode_slow(text: &str) -> Mode {
 }
 
 /// One block of canonical text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Block {
     /// List marker, if any.
     pub marker: Option<Marker>,
     /// Canonical text of the block, without its marker.
     pub text: String,
-    /// The block as published (typography kept), without its marker.
-    pub display: String,
+    /// The block as published (typography kept), without its marker, when
+    /// it is not `text` itself: most blocks of most texts are published in
+    /// their canonical form, and a long text would hold it twice (see
+    /// [`Block::display`]).
+    pub published: Option<String>,
     /// The line of the input its text starts on (1-based).
     pub line: u64,
 }
+
+impl Block {
+    /// The block as published (typography kept), without its marker.
+    pub fn display(&self) -> &str {
+        self.published.as_deref().unwrap_or(&self.text)
+    }
+}
+
+impl PartialEq for Block {
+    fn eq(&self, other: &Block) -> bool {
+        (self.marker, &self.text, self.display(), self.line)
+            == (other.marker, &other.text, other.display(), other.line)
+    }
+}
+
+impl Eq for Block {}
 
 /// A text in canonical form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1007,11 +1026,15 @@ pub struct Canonical {
 /// Collects blocks as they are made.
 #[derive(Default)]
 struct BlockSink {
-    /// Marker, canonical text, display text and first line of each block.
-    blocks: Vec<(Option<Marker>, String, String, u64)>,
+    /// Marker, canonical text, display text (`None` while it is the
+    /// canonical text) and first line of each block.
+    blocks: Vec<(Option<Marker>, String, Option<String>, u64)>,
     warnings: Vec<Warning>,
     /// Shrink each block once it is complete ([`BlockSink::seal_last`]).
     compact: bool,
+    /// Where the last block's latest piece of canonical text starts: the
+    /// display piece that follows it is compared with it.
+    piece_at: usize,
 }
 
 impl BlockSink {
@@ -1025,7 +1048,9 @@ impl BlockSink {
         }
         if let Some(b) = self.blocks.last_mut() {
             b.1.shrink_to_fit();
-            b.2.shrink_to_fit();
+            if let Some(d) = &mut b.2 {
+                d.shrink_to_fit();
+            }
         }
     }
 }
@@ -1033,17 +1058,29 @@ impl BlockSink {
 impl Sink for BlockSink {
     fn block(&mut self, marker: Option<Marker>, line: u64) {
         self.seal_last();
-        self.blocks
-            .push((marker, String::new(), String::new(), line));
+        self.blocks.push((marker, String::new(), None, line));
+        self.piece_at = 0;
     }
     fn text(&mut self, s: &str) {
         if let Some(b) = self.blocks.last_mut() {
+            self.piece_at = b.1.len();
             b.1.push_str(s);
         }
     }
     fn display(&mut self, s: &str) {
         if let Some(b) = self.blocks.last_mut() {
-            b.2.push_str(s);
+            match &mut b.2 {
+                Some(d) => d.push_str(s),
+                // The same as the canonical piece it follows: still the
+                // canonical text, kept once.
+                None if b.1[self.piece_at..] == *s => {}
+                None => {
+                    let mut d = String::with_capacity(b.1.len() + s.len());
+                    d.push_str(&b.1[..self.piece_at]);
+                    d.push_str(s);
+                    b.2 = Some(d);
+                }
+            }
         }
     }
     fn warning(&mut self, w: Warning) {
@@ -1328,10 +1365,10 @@ fn run_with_ends(
         blocks.extend(
             sink.blocks
                 .into_iter()
-                .map(|(marker, text, display, line)| Block {
+                .map(|(marker, text, published, line)| Block {
                     marker,
                     text,
-                    display,
+                    published,
                     line: line + lines_before_part,
                 }),
         );
@@ -1585,11 +1622,11 @@ mod tests {
         assert_eq!(c.blocks.len(), f.blocks.len());
         for (b, g) in c.blocks.iter().zip(&f.blocks) {
             assert_eq!((b.marker, &b.text), (g.marker, &g.text));
-            let mut folded = fold_typography(&b.display).into_owned();
+            let mut folded = fold_typography(b.display()).into_owned();
             while folded.contains("--") {
                 folded = folded.replace("--", "-");
             }
-            assert_eq!(folded, b.text, "display {:?}", b.display);
+            assert_eq!(folded, b.text, "display {:?}", b.display());
         }
     }
 
@@ -1620,7 +1657,7 @@ mod tests {
             let got: Vec<String> = Canonical::new(t)
                 .blocks
                 .into_iter()
-                .map(|b| b.display)
+                .map(|b| b.display().to_owned())
                 .collect();
             assert_eq!(got, want, "{t:?}");
         }
@@ -1644,7 +1681,7 @@ mod tests {
         );
         assert_eq!(c("Sharia\u{2013}\nbound\n\nz"), "Sharia-bound\n\nz\n");
         let k = Canonical::new("Sharia\u{2013}\nbound\n\nz");
-        assert_eq!(k.blocks[0].display, "Sharia\u{2013}bound");
+        assert_eq!(k.blocks[0].display(), "Sharia\u{2013}bound");
     }
 
     #[test]
@@ -1736,7 +1773,7 @@ mod tests {
     #[test]
     fn display_keeps_typography() {
         let k = Canonical::new("\u{2022} it\u{2019}s\n\nnext");
-        assert_eq!(k.blocks[0].display, "it\u{2019}s");
+        assert_eq!(k.blocks[0].display(), "it\u{2019}s");
         assert_eq!(k.blocks[0].text, "it's");
         assert_eq!(k.blocks[0].marker, Some(Marker::Bullet));
     }

@@ -60,7 +60,7 @@ impl Kind {
 pub(crate) const SHORT_LINE_WORDS: usize = 12;
 
 /// One section of a text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Section {
     /// Stable id: kind and ordinal, e.g. `point-7`.
     pub id: String,
@@ -70,13 +70,45 @@ pub struct Section {
     pub number: Option<u32>,
     /// Canonical text (without marker): what is hashed and signed.
     pub text: String,
-    /// The text as published (typography kept), without marker.
-    pub display: String,
+    /// The text as published (typography kept), without marker, when it
+    /// is not `text` itself (see [`Section::display`]).
+    pub published: Option<String>,
     /// SHA-256 of `text`.
     pub sha256: Sha256Hex,
     /// Byte offset of `text` in the canonical text.
     pub start: u64,
 }
+
+impl Section {
+    /// The text as published (typography kept), without marker.
+    pub fn display(&self) -> &str {
+        self.published.as_deref().unwrap_or(&self.text)
+    }
+}
+
+impl PartialEq for Section {
+    fn eq(&self, o: &Section) -> bool {
+        (
+            &self.id,
+            self.kind,
+            self.number,
+            &self.text,
+            self.display(),
+            &self.sha256,
+            self.start,
+        ) == (
+            &o.id,
+            o.kind,
+            o.number,
+            &o.text,
+            o.display(),
+            &o.sha256,
+            o.start,
+        )
+    }
+}
+
+impl Eq for Section {}
 
 /// What classification needs to know of a block; computable while the text
 /// streams past, so verification needs no whole text in memory.
@@ -195,26 +227,29 @@ pub fn split_owned_hashed(c: Canonical) -> Vec<Section> {
 /// ([`Canonical::digest`]) worked out at the same time.
 pub fn split_owned_hashed_digest(c: Canonical) -> (Vec<Section>, (String, u64)) {
     let (infos, digest) = rayon::join(|| block_infos(&c, true), || c.digest());
-    let secs = assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)));
+    let secs = assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.published)));
     (secs, digest)
 }
 
 fn split_owned_with(c: Canonical, hash: bool) -> Vec<Section> {
     let infos = block_infos(&c, hash);
-    assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.display)))
+    assemble(infos, c.blocks.into_iter().map(|b| (b.text, b.published)))
 }
 
 /// Sections from block infos and each block's text and display text.
-fn assemble(infos: Vec<BlockInfo>, texts: impl Iterator<Item = (String, String)>) -> Vec<Section> {
+fn assemble(
+    infos: Vec<BlockInfo>,
+    texts: impl Iterator<Item = (String, Option<String>)>,
+) -> Vec<Section> {
     classify(&infos)
         .into_iter()
         .zip(texts.zip(infos))
-        .map(|((id, kind, number), ((text, display), info))| Section {
+        .map(|((id, kind, number), ((text, published), info))| Section {
             id,
             kind,
             number,
             text,
-            display,
+            published,
             sha256: info.sha256,
             start: info.start,
         })
@@ -249,7 +284,9 @@ fn split_with(c: &Canonical, hash: bool) -> Vec<Section> {
     let infos = block_infos(c, hash);
     assemble(
         infos,
-        c.blocks.iter().map(|b| (b.text.clone(), b.display.clone())),
+        c.blocks
+            .iter()
+            .map(|b| (b.text.clone(), b.published.clone())),
     )
 }
 
@@ -433,7 +470,7 @@ mod tests {
         assert_eq!(&ids[28..], &["closing-1", "closing-2"]);
         assert!(s[28].text.starts_with("Convention of Iranian"));
         assert!(s[3].text.starts_with("120,000 political"));
-        assert_eq!(s[29].display, "Paris \u{2013} February 8, 2014");
+        assert_eq!(s[29].display(), "Paris \u{2013} February 8, 2014");
         assert_eq!(s[29].text, "Paris - February 8, 2014");
     }
 

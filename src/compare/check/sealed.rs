@@ -223,20 +223,20 @@ impl Sealed {
     /// Prepare from sections.
     ///
     /// Each section's display text moves into the report texts (a
-    /// section's `display` is left empty).
+    /// section keeps its canonical text only: its `published` is dropped).
     pub fn from_sections(mut sections: Vec<Section>) -> Sealed {
         use rayon::prelude::*;
         let (keys, texts) = sections
             .par_iter_mut()
             .with_min_len(256)
             .map(|s| {
-                let display = std::mem::take(&mut s.display);
                 let prefix = marker_prefix(s);
                 let text: Arc<str> = if prefix.is_empty() {
-                    Arc::from(display)
+                    Arc::from(s.display())
                 } else {
-                    Arc::from(prefix + &display)
+                    Arc::from(prefix + s.display())
                 };
+                s.published = None;
                 (crate::text::words::key(&s.text), text)
             })
             .unzip();

@@ -34,7 +34,11 @@ pub fn run(a: ShowArgs) -> Outcome {
             (vellum::text::sections::Kind::Bullet, _) => "\u{2022} ".to_owned(),
             _ => String::new(),
         };
-        let body = if a.canonical { &sec.text } else { &sec.display };
+        let body = if a.canonical {
+            &sec.text
+        } else {
+            sec.display()
+        };
         s.push_str(&format!("{marker}{body}\n"));
         if a.ids.len() > 1 {
             s.push('\n');
