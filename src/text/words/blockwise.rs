@@ -236,7 +236,9 @@ fn stretches(s: &str, mut f: impl FnMut(usize, usize, bool)) {
             .rposition(is_space)
             .map_or(at, |p| at + p + 1);
         let end = b[h..].iter().position(is_space).map_or(b.len(), |p| h + p);
-        if start > at {
+        // Between two runs of non-ASCII words (Persian, Russian) the
+        // stretch is a lone space: no tokens, and not worth a block.
+        if start > at && !b[at..start].iter().all(is_space) {
             f(at, start, false);
         }
         f(start, end, true);
