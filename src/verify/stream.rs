@@ -132,15 +132,23 @@ struct EventSink {
 
 impl EventSink {
     fn push(&mut self, e: Event) {
-        if let (Event::Text(s), Some(Event::Text(last))) = (&e, self.batch.last_mut()) {
-            last.push_str(s);
-            self.text += s.len();
-        } else {
-            if let Event::Text(s) = &e {
-                self.text += s.len();
-            }
-            self.batch.push(e);
+        self.batch.push(e);
+        self.flushed_when_full();
+    }
+
+    /// A piece of the current block's text: added to the text event the
+    /// batch ends with, if any, so that a block's pieces make one string
+    /// (not one allocation a piece, each freed by the merger's thread).
+    fn push_text(&mut self, s: &str) {
+        self.text += s.len();
+        match self.batch.last_mut() {
+            Some(Event::Text(last)) => last.push_str(s),
+            _ => self.batch.push(Event::Text(s.to_owned())),
         }
+        self.flushed_when_full();
+    }
+
+    fn flushed_when_full(&mut self) {
         if self.text >= BATCH_TEXT || self.batch.len() >= BATCH_EVENTS {
             self.flush();
         }
@@ -183,7 +191,7 @@ impl Sink for EventSink {
             *words += memchr::memchr_iter(b' ', s.as_bytes()).count();
             crate::text::sections::keep_tail(tail, s);
         }
-        self.push(Event::Text(s.to_owned()));
+        self.push_text(s);
     }
     fn warning(&mut self, _: canon::Warning) {}
 }
