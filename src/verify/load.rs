@@ -94,10 +94,12 @@ pub struct Against {
 /// A sealed version's text as published, and what it is.
 #[derive(Debug, Clone)]
 pub struct LoadedVersion {
-    /// The text, decoded.
+    /// The text, decoded (empty once taken, [`LoadedVersion::take_text`]).
     pub text: String,
     /// SHA-256 (hex) of the text as submitted, as its checkpoint signs it.
     pub original_sha256: String,
+    /// The length in bytes of the text as submitted.
+    pub original_len: usize,
     /// Its sections (display text kept), as the tree was checked on.
     pub sections: Vec<Section>,
     /// Its archive, version and signer.
@@ -254,6 +256,7 @@ impl LoadedArchive {
         }
         let signer = &cv.signer;
         Ok(LoadedVersion {
+            original_len: d.text.len(),
             text: d.text,
             original_sha256: cv.checkpoint.original_sha256.clone(),
             sections: d.sections,
@@ -284,8 +287,17 @@ impl LoadedVersion {
     /// Whether `text` is the signed original byte for byte (UTF-8 as
     /// submitted): the text was worked out unsigned, its canonical form is
     /// what was checked.
+    ///
+    /// The signed hash decides; the length only spares hashing a text that
+    /// cannot be it. It holds whether or not the text was taken.
     pub fn is_signed_original(&self, text: &str) -> bool {
-        text == self.text && sha256(text.as_bytes()) == self.original_sha256
+        text.len() == self.original_len && sha256(text.as_bytes()) == self.original_sha256
+    }
+
+    /// The text, taken out (a caller that judges against the sections only
+    /// frees it early: it is as long as the sealed text).
+    pub fn take_text(&mut self) -> String {
+        std::mem::take(&mut self.text)
     }
 }
 

@@ -450,6 +450,9 @@ pub fn run(a: CheckArgs) -> Outcome {
         )
     };
     let (archive, mut loaded) = opened;
+    // Check judges against the sections; the text as submitted (as long as
+    // the sealed text) goes now, and its memory serves what follows.
+    drop(loaded.take_text());
     // F2–F4: no verdict against an older copy than one verified here.
     if let Some(w) = super::remember(&c.state, &archive.newest())? {
         return Err(Failure(
