@@ -68,9 +68,9 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
         });
     };
     // Text of tokens [s, e) of d, and the white space after them.
-    let part = |d: &Doc, s: usize, e: usize| -> (String, String) {
+    fn part(d: &Doc, s: usize, e: usize) -> (&str, &str) {
         if s >= e {
-            return (String::new(), String::new());
+            return ("", "");
         }
         let from = d.tokens[s].start as usize;
         let to = d.tokens[e - 1].end as usize;
@@ -79,28 +79,28 @@ pub fn word_pieces(a: &str, b: &str) -> Vec<Piece> {
             .get(e)
             .map(|t| t.start as usize)
             .unwrap_or(d.text.len());
-        (d.text[from..to].to_owned(), d.text[to..next].to_owned())
-    };
+        (&d.text[from..to], &d.text[to..next])
+    }
     for op in &ops {
         let (ta, wa) = part(&da, op.a.start, op.a.end);
         let (tb, wb) = part(&db, op.b.start, op.b.end);
         match op.tag {
             Tag::Equal => {
-                push(PieceTag::Same, &ta);
-                push(PieceTag::Same, &wb);
+                push(PieceTag::Same, ta);
+                push(PieceTag::Same, wb);
             }
             Tag::Delete => {
-                push(PieceTag::Del, &ta);
-                push(PieceTag::Same, &wa);
+                push(PieceTag::Del, ta);
+                push(PieceTag::Same, wa);
             }
             Tag::Insert => {
-                push(PieceTag::Ins, &tb);
-                push(PieceTag::Same, &wb);
+                push(PieceTag::Ins, tb);
+                push(PieceTag::Same, wb);
             }
             Tag::Replace => {
-                push(PieceTag::Del, &ta);
-                push(PieceTag::Ins, &tb);
-                push(PieceTag::Same, &wb);
+                push(PieceTag::Del, ta);
+                push(PieceTag::Ins, tb);
+                push(PieceTag::Same, wb);
             }
         }
     }
@@ -183,22 +183,9 @@ pub fn inline_diff(a: &str, b: &str, st: Style) -> String {
     for (i, p) in pieces.iter().enumerate() {
         match p.tag {
             PieceTag::Same => {
-                let w: Vec<&str> = p.text.split(' ').collect();
                 let keep_head = if i == 0 { 0 } else { CONTEXT_WORDS };
                 let keep_tail = if i + 1 == n { 0 } else { CONTEXT_WORDS };
-                if w.len() > keep_head + keep_tail + 1 {
-                    s.push_str(&w[..keep_head].join(" "));
-                    if keep_head > 0 {
-                        s.push(' ');
-                    }
-                    s.push('\u{2026}');
-                    if keep_tail > 0 {
-                        s.push(' ');
-                    }
-                    s.push_str(&w[w.len() - keep_tail..].join(" "));
-                } else {
-                    s.push_str(&p.text);
-                }
+                elide(&p.text, keep_head, keep_tail, &mut s);
             }
             PieceTag::Del => s.push_str(&st.del(&p.text)),
             PieceTag::Ins => {
@@ -210,6 +197,40 @@ pub fn inline_diff(a: &str, b: &str, st: Style) -> String {
         }
     }
     visible(&s)
+}
+
+/// Push `t` onto `s`, its words (split at single spaces) cut to the first
+/// `keep_head` and the last `keep_tail` with an ellipsis between, when it
+/// has more than one word besides them. The first and last few words are
+/// found without splitting the whole text (a long unchanged stretch is
+/// most of a section).
+fn elide(t: &str, keep_head: usize, keep_tail: usize, s: &mut String) {
+    let words = memchr::memchr_iter(b' ', t.as_bytes()).count() + 1;
+    if words <= keep_head + keep_tail + 1 {
+        s.push_str(t);
+        return;
+    }
+    let head = match keep_head {
+        0 => "",
+        k => &t[..t.match_indices(' ').nth(k - 1).map_or(0, |(at, _)| at)],
+    };
+    let tail = match keep_tail {
+        0 => "",
+        k => {
+            &t[t.rmatch_indices(' ')
+                .nth(k - 1)
+                .map_or(t.len(), |(at, _)| at + 1)..]
+        }
+    };
+    s.push_str(head);
+    if keep_head > 0 {
+        s.push(' ');
+    }
+    s.push('\u{2026}');
+    if keep_tail > 0 {
+        s.push(' ');
+    }
+    s.push_str(tail);
 }
 
 /// A section's marker (`• `, `7. `) and the rest of its published text.
@@ -232,6 +253,41 @@ mod tests {
     /// `visible` is the character-by-character rewrite, on text that mixes
     /// ASCII with hidden characters at its start, middle and end, and with
     /// other non-ASCII text.
+    /// [`elide`] as it was written first, splitting the whole text.
+    fn elide_by_splitting(t: &str, keep_head: usize, keep_tail: usize) -> String {
+        let w: Vec<&str> = t.split(' ').collect();
+        if w.len() <= keep_head + keep_tail + 1 {
+            return t.to_owned();
+        }
+        let mut s = w[..keep_head].join(" ");
+        if keep_head > 0 {
+            s.push(' ');
+        }
+        s.push('\u{2026}');
+        if keep_tail > 0 {
+            s.push(' ');
+        }
+        s.push_str(&w[w.len() - keep_tail..].join(" "));
+        s
+    }
+
+    proptest::proptest! {
+        /// Words, runs of spaces, and spaces at either end, cut as the
+        /// whole split cuts them.
+        #[test]
+        fn elide_cuts_as_splitting_does(
+            parts in proptest::collection::vec(0usize..5, 0..60),
+            keep_head in 0usize..4,
+            keep_tail in 0usize..4,
+        ) {
+            const PIECES: [&str; 5] = ["a", "word", " ", "\u{e9}t\u{e9}", "  "];
+            let t: String = parts.iter().map(|&k| PIECES[k]).collect();
+            let mut s = String::from(">");
+            elide(&t, keep_head, keep_tail, &mut s);
+            proptest::prop_assert_eq!(&s[1..], elide_by_splitting(&t, keep_head, keep_tail));
+        }
+    }
+
     #[test]
     fn visible_rewrites_hidden_characters_and_nothing_else() {
         let oracle = |s: &str| -> String {
