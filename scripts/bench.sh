@@ -59,6 +59,9 @@ RUNS="${BENCH_RUNS:-3}"
 WARMUP="${BENCH_WARMUP:-1}"
 QUIET="${BENCH_QUIET:-0.3}"
 WAIT="${BENCH_WAIT:-180}"
+# Rounds of the paired timings (scripts/interleave.py) behind the ratio rows
+# of D, E and F: each round runs vellum and the other tool back to back.
+PAIRED="${BENCH_PAIRED:-15}"
 ALL="A B C D E F G H"
 ONLY="${BENCH_ONLY:-$ALL}"
 
@@ -137,6 +140,18 @@ hf() {
   log "timing $label"
   hyperfine --style basic --warmup "${HF_WARMUP:-$WARMUP}" --runs "${HF_RUNS:-$RUNS}" \
     --export-json "$R/$label.json" "$@" >&2
+}
+
+# paired LABEL ROUNDS NAME=CMD NAME=CMD: vellum and the tool beside it taken
+# in turn, round after round (scripts/interleave.py, one warm-up round), so
+# that this machine's drift (its speed moves by half within minutes) slows
+# both alike; the ratio is the median over rounds of vellum's time over the
+# other's in the same round. hyperfine's separate runs are kept beside it.
+paired() {
+  local label="$1" rounds="$2"; shift 2
+  wait_quiet "$label"
+  log "timing $label (paired, $rounds rounds)"
+  python3 "$ROOT/scripts/interleave.py" --warmup 1 --json "$R/$label.json" "$rounds" "$@" >&2
 }
 
 fact() { printf '%s\t%s\n' "$1" "$2" >> "$R/facts.tsv"; }
@@ -401,12 +416,14 @@ if want D; then
   hf D-check -i -n "vellum check" "'$V' check '$W/D.zip' '$EDIT' --trust '$PUB'" \
     -n "git diff --no-index --word-diff" "$GITWD" \
     -n "vellum verify (its share)" "'$V' verify '$W/D.zip' --trust '$PUB'"
+  paired D-paired "$PAIRED" "vellum='$V' check '$W/D.zip' '$EDIT' --trust '$PUB'" "git=$GITWD"
   rss check10 "$V" check "$W/D.zip" "$EDIT" --trust "$PUB"
 fi
 if want E; then
   expect 1 "$V" diff "$ORIG" "$EDIT"
   hf E-diff -i -n "vellum diff" "'$V' diff '$ORIG' '$EDIT'" \
     -n "git diff --no-index --word-diff" "$GITWD"
+  paired E-paired "$PAIRED" "vellum='$V' diff '$ORIG' '$EDIT'" "git=$GITWD"
   rss diff10 "$V" diff "$ORIG" "$EDIT"
 fi
 
@@ -443,6 +460,8 @@ if want F; then
   expect "0 1" sh -c "$RG"
   rg -l -F -f "$SENT" "$PAGES" > "$R/F-rg-l.txt" || true
   hf F-rg -i -n "rg -F -f SENTENCES pages/" "$RG"
+  paired F-paired "$(( (PAIRED + 1) / 2 ))" \
+    "vellum='$V' check '$W/decl.zip' '$PAGES' --trust '$PUB' > '$W/F-pages.out' 2>&1" "rg=$RG"
   # On the WARC, -a: its image records hold NUL bytes, and without -a rg
   # stops at the first one in a decompressed stream ("binary file matches").
   hf F-rg-warc -i -n "rg -a -F -f SENTENCES crawl.warc" \
@@ -545,7 +564,7 @@ fi
 # The table
 # ---------------------------------------------------------------------------
 python3 - "$R" <<'PY'
-import json, os, sys, glob
+import json, os, statistics, sys, glob
 R = sys.argv[1]
 facts = {}
 for line in open(os.path.join(R, "facts.tsv"), encoding="utf-8"):
@@ -561,6 +580,18 @@ def res(label, i=0):
 def med(label, i=0):
     r = res(label, i)
     return None if r is None else r["median"]
+
+def paired(label):
+    """Per-round ratios of a paired timing (the first command's wall time
+    over the second's in the same round), their median, and the rounds."""
+    a, b = res(label, 0), res(label, 1)
+    if a is None or b is None:
+        return None
+    q = sorted(x / y for x, y in zip(a["wall"], b["wall"]))
+    return statistics.median(q), len(q), q[0], q[-1]
+
+def paired_note(p):
+    return f"paired {p[0]:.3f} over {p[1]} rounds (range {p[2]:.2f}-{p[3]:.2f})"
 
 rows = []   # measurement, vellum, reference, ratio, target, verdict
 details = []
@@ -658,13 +689,21 @@ if None not in (c, g):
 # D
 dc, dg, dv = med("D-check", 0), med("D-check", 1), med("D-check", 2)
 if None not in (dc, dg, dv):
-    row("D check 10 MB copy, 1,000 edits", s(dc), s(dg) + " (git diff --word-diff)", f"{dc / dg:.3f}", "<= 1.0", dc <= dg)
+    # The verdict is the paired ratio when it was measured: the separate
+    # hyperfine runs, seconds apart, follow this machine's drift.
+    pd = paired("D-paired")
+    ratio = f"{dc / dg:.3f}" + (f"; {paired_note(pd)}" if pd else "")
+    row("D check 10 MB copy, 1,000 edits", s(dc), s(dg) + " (git diff --word-diff)", ratio, "<= 1.0",
+        pd[0] <= 1.0 if pd else dc <= dg)
     row("D   of which vellum verify (info)", f"{dv:.3f} s ({dv / dc * 100:.0f}% of check)", "", "", "", None)
     row("D check peak RSS (info)", f"{int(facts['rss_kb_check10']) / 1024:.0f} MiB", "", "", "", None)
 # E
 ed, eg = med("E-diff", 0), med("E-diff", 1)
 if None not in (ed, eg):
-    row("E diff 10 MB pair", s(ed), s(eg) + " (git diff --word-diff)", f"{ed / eg:.3f}", "<= 1.0", ed <= eg)
+    pe = paired("E-paired")
+    ratio = f"{ed / eg:.3f}" + (f"; {paired_note(pe)}" if pe else "")
+    row("E diff 10 MB pair", s(ed), s(eg) + " (git diff --word-diff)", ratio, "<= 1.0",
+        pe[0] <= 1.0 if pe else ed <= eg)
     row("E diff peak RSS (info)", f"{int(facts['rss_kb_diff10']) / 1024:.0f} MiB", "", "", "", None)
 
 # F
@@ -690,9 +729,14 @@ if fpages is not None:
     row(f"F check {npg:,} pages/ ({mb:.0f} MB of HTML)", f"{mb / fpages:.0f} MB/s ({fpages:.3f} s){note}", "", "",
         ">= 100 MB/s", mb / fpages >= 100)
     if frg is not None:
+        # Paired: rg's time over vellum's in each round (vellum's speed
+        # as a share of rg's), the verdict when it was measured.
+        pf = paired("F-paired")
+        pf = pf and (1 / pf[0], pf[1], 1 / pf[3], 1 / pf[2])
+        ratio = f"{frg / fpages:.3f}" + (f"; {paired_note(pf)}" if pf else "")
         row("F check pages/ vs rg -F -f SENTENCES pages/", f"{mb / fpages:.0f} MB/s",
-            f"{mb / frg:.0f} MB/s ({frg:.3f} s, {facts['F_sentences']} sentences)", f"{frg / fpages:.3f}",
-            ">= 0.25", frg / fpages >= 0.25)
+            f"{mb / frg:.0f} MB/s ({frg:.3f} s, {facts['F_sentences']} sentences)", ratio,
+            ">= 0.25", pf[0] >= 0.25 if pf else frg / fpages >= 0.25)
     if mib("F-pages") is not None:
         row("F check pages/ peak RSS (info)", f"{mib('F-pages'):.0f} MiB", "", "", "", None)
     sc = score("F-pages.scores")
