@@ -899,6 +899,7 @@ fn assemble(
         }
     };
     push_added(usize::MAX, &mut sections);
+    let in_order: Vec<bool> = judged.iter().map(|j| judge::ops_in_order(&j.ops)).collect();
     for (s, sec) in sealed.sections.iter().enumerate() {
         let len = sealed.range(s).len();
         let covered = if len == 0 {
@@ -935,7 +936,8 @@ fn assemble(
         } else {
             std::mem::take(&mut t.changes[s])
         };
-        let found = (status == Status::Altered).then(|| judge::found_text(sealed, doc, judged, s));
+        let found = (status == Status::Altered)
+            .then(|| judge::found_text(sealed, doc, judged, &in_order, s));
         // An altered section that passages cover only in part: the part,
         // so that the rest is not shown as deleted.
         let covered = (status == Status::Altered && t.covered[s] < len)
