@@ -610,7 +610,7 @@ pub fn run(a: CheckArgs) -> Outcome {
 /// allocations over its arena, and a transparent huge page backs every
 /// 2 MiB that any of them touches, cleared first. On the 10,000 web pages
 /// of the benchmark (F) peak memory went from 89 to 44 MiB and CPU time
-/// down by 5 % (85 to 44 MiB on their WARC); on the copies of C and G
+/// down by 5 % (120 to 85 MiB on their WARC); on the copies of C and G
 /// nothing changed beyond noise. One long document keeps huge pages: its
 /// buffers are long and dense, and the 10 MB check (D) took a third longer
 /// without them (docs/benchmarks.md).
