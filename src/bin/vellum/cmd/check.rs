@@ -344,6 +344,9 @@ fn check_read(
         Err(w) => vec![w],
         Ok(docs) => {
             let several = docs.len() > 1;
+            // A file of several documents (an mbox) frees each report as it
+            // goes: kept to the exit, they would add up.
+            let leave = if several { Leave::Freed } else { leave };
             docs.into_iter()
                 .map(|(dn, d, canon)| {
                     let w = check_document(c, &dn, d, canon.as_ref(), v, c.lines || several, leave);
@@ -536,7 +539,8 @@ pub fn run(a: CheckArgs) -> Outcome {
     // however many documents there are; a batch is written while the next
     // is checked.
     if let Some(docs) = first {
-        // The only document: checked last, its memory left to the exit.
+        // The only file: checked last, its one document's memory left to
+        // the exit (check_read frees a file of several as it goes).
         out.batch(|| check_read(&c, docs, &versions, Leave::ToExit))?;
         progress.finish();
         let code = out.finish();
@@ -613,7 +617,9 @@ pub fn run(a: CheckArgs) -> Outcome {
 /// down by 5 % (120 to 85 MiB on their WARC); on the copies of C and G
 /// nothing changed beyond noise. One long document keeps huge pages: its
 /// buffers are long and dense, and the 10 MB check (D) took a third longer
-/// without them (docs/benchmarks.md).
+/// without them (docs/benchmarks.md). The choice goes by the number of
+/// copies named, known before anything is read: two long copies named
+/// together are checked with small pages too, a third slower each.
 fn batch_pages() {
     crate::output::small_pages();
 }
