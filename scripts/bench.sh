@@ -581,13 +581,15 @@ def med(label, i=0):
     r = res(label, i)
     return None if r is None else r["median"]
 
-def paired(label):
+def paired(label, invert=False):
     """Per-round ratios of a paired timing (the first command's wall time
-    over the second's in the same round), their median, and the rounds."""
+    over the second's in the same round, or the second's over the first's
+    when `invert`): their median, how many rounds, the lowest and the
+    highest."""
     a, b = res(label, 0), res(label, 1)
     if a is None or b is None:
         return None
-    q = sorted(x / y for x, y in zip(a["wall"], b["wall"]))
+    q = sorted(y / x if invert else x / y for x, y in zip(a["wall"], b["wall"]))
     return statistics.median(q), len(q), q[0], q[-1]
 
 def paired_note(p):
@@ -731,8 +733,7 @@ if fpages is not None:
     if frg is not None:
         # Paired: rg's time over vellum's in each round (vellum's speed
         # as a share of rg's), the verdict when it was measured.
-        pf = paired("F-paired")
-        pf = pf and (1 / pf[0], pf[1], 1 / pf[3], 1 / pf[2])
+        pf = paired("F-paired", invert=True)
         ratio = f"{frg / fpages:.3f}" + (f"; {paired_note(pf)}" if pf else "")
         row("F check pages/ vs rg -F -f SENTENCES pages/", f"{mb / fpages:.0f} MB/s",
             f"{mb / frg:.0f} MB/s ({frg:.3f} s, {facts['F_sentences']} sentences)", ratio,

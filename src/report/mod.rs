@@ -250,9 +250,6 @@ pub fn strip_marker(t: &str) -> &str {
 mod tests {
     use super::*;
 
-    /// `visible` is the character-by-character rewrite, on text that mixes
-    /// ASCII with hidden characters at its start, middle and end, and with
-    /// other non-ASCII text.
     /// [`elide`] as it was written first, splitting the whole text.
     fn elide_by_splitting(t: &str, keep_head: usize, keep_tail: usize) -> String {
         let w: Vec<&str> = t.split(' ').collect();
@@ -288,6 +285,9 @@ mod tests {
         }
     }
 
+    /// `visible` is the character-by-character rewrite, on text that mixes
+    /// ASCII with hidden characters at its start, middle and end, and with
+    /// other non-ASCII text.
     #[test]
     fn visible_rewrites_hidden_characters_and_nothing_else() {
         let oracle = |s: &str| -> String {

@@ -98,7 +98,9 @@ pub struct LoadedVersion {
     pub text: String,
     /// SHA-256 (hex) of the text as submitted, as its checkpoint signs it.
     pub original_sha256: String,
-    /// The length in bytes of the text as submitted.
+    /// The length in bytes of the text decoded (as [`LoadedVersion::text`]
+    /// was before it was taken): a copy with the same length and the
+    /// signed hash is the original.
     pub original_len: usize,
     /// Its sections (display text kept), as the tree was checked on.
     pub sections: Vec<Section>,

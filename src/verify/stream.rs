@@ -138,7 +138,7 @@ impl EventSink {
 
     /// A piece of the current block's text: added to the text event the
     /// batch ends with, if any, so that a block's pieces make one string
-    /// (not one allocation a piece, each freed by the merger's thread).
+    /// without a string made and dropped for each piece first.
     fn push_text(&mut self, s: &str) {
         self.text += s.len();
         match self.batch.last_mut() {
