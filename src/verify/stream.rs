@@ -131,7 +131,10 @@ struct EventSink {
 }
 
 impl EventSink {
+    /// An event other than text ([`EventSink::push_text`] counts and joins
+    /// those).
     fn push(&mut self, e: Event) {
+        debug_assert!(!matches!(e, Event::Text(_)), "text goes through push_text");
         self.batch.push(e);
         self.flushed_when_full();
     }
