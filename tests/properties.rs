@@ -844,7 +844,9 @@ fn flagged(r: &vellum::compare::check::CheckReport) -> Vec<String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+    // About one run in ten is too short to hold a changed word 3 words in:
+    // rejects grow with the cases, or exploring aborts on them.
+    #![proptest_config(ProptestConfig { cases: cases(), max_global_rejects: cases().max(1024), ..ProptestConfig::default() })]
 
     /// (d) and (f): a run of sentences, or the whole declaration, inside
     /// unrelated text is authentic or an excerpt, nothing flagged.
@@ -920,6 +922,8 @@ proptest! {
         let old = words[w].clone();
         // Keep the punctuation the word carries.
         let tail: String = old.chars().rev().take_while(|c| !c.is_alphanumeric()).collect::<Vec<_>>().into_iter().rev().collect();
+        // A change, not the same word again ("seven" for "seven").
+        prop_assume!(!old[..old.len() - tail.len()].eq_ignore_ascii_case(repl));
         words[w] = format!("{repl}{tail}");
         blocks[b] = words.join(" ");
         let doc = embed(&blocks, before, after, inline, &seed);
