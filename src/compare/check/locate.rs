@@ -567,6 +567,14 @@ fn extend(
                 // Going back past the punctuation that ends the sentence
                 // before.
                 crosses: &|j| terminal(ds - 1 - j),
+                // The first token of a sentence: the one before it ends a
+                // sentence or a block, or is not the passage's to take.
+                sentence_edge: &|j| {
+                    let t = ds - 1 - j;
+                    t == doc_bounds.start
+                        || terminal(t - 1)
+                        || doc.tokens[t - 1].block != doc.tokens[t].block
+                },
                 words_only: true,
             },
         );
@@ -578,6 +586,23 @@ fn extend(
         if ga < a.len() && gb < b.len() {
             break;
         }
+    }
+    // Backwards again: the marks that open the passage's first sentence
+    // (“ ( «), where the sealed text has them too, are the passage's own:
+    // only a prefix ending on a word was taken above.
+    let opening = |t: usize| {
+        let w = doc.word(t);
+        let straight = matches!(w, "\"" | "'");
+        (straight || w.chars().all(|c| OPENING_MARKS.contains(&c)))
+            && !(straight && t > doc_bounds.start && is_word(doc.word(t - 1)))
+    };
+    while span.doc.start > doc_bounds.start
+        && span.sealed.start > sealed_bounds.start
+        && opening(span.doc.start - 1)
+        && doc.keys[span.doc.start - 1] == sd.keys[span.sealed.start - 1]
+    {
+        span.doc.start -= 1;
+        span.sealed.start -= 1;
     }
     // Forwards: the punctuation that ends the passage's last sentence, then
     // whatever is worth aligning.
@@ -613,6 +638,14 @@ fn extend(
                         terminal(de + j - 1)
                     }
                 },
+                // The last token of a sentence: its terminal punctuation,
+                // or the last of its block or of the walk's bounds.
+                sentence_edge: &|j| {
+                    let t = de + j;
+                    terminal(t)
+                        || t + 1 == doc_bounds.end
+                        || doc.tokens[t + 1].block != doc.tokens[t].block
+                },
                 words_only: false,
             },
         );
@@ -636,6 +669,9 @@ struct Walk<'a> {
     /// Whether reaching document token `j` crosses a sentence boundary of
     /// the document.
     crosses: &'a dyn Fn(usize) -> bool,
+    /// Whether document token `j` is the far edge of its sentence (its
+    /// first token walking backwards, its last walking forwards).
+    sentence_edge: &'a dyn Fn(usize) -> bool,
     /// A prefix ends on a matched word, never on punctuation (walking
     /// backwards, the punctuation before a passage's first word ends the
     /// sentence before it).
@@ -645,8 +681,20 @@ struct Walk<'a> {
 /// Score past a sentence boundary of the document an extension must gain
 /// before it is made (L4), in words: the sentence beyond must be the
 /// sealed text's by three words more than it differs, not by a chance
-/// likeness ("rights in the." for "rights in Iran.").
+/// likeness ("rights in the." for "rights in Iran."), unless it is the
+/// sealed text's whole, word for word and at least
+/// [`WHOLE_SENTENCE_WORDS`] long (a passage that opens with the tail of a
+/// sentence, "Massoud Rajavi. This campaign ...").
 const CROSS_EXTENSION: i32 = 3;
+
+/// Marks that open a sentence or a quotation and never end one: a
+/// passage that starts after them takes them (L4). A straight quote counts
+/// only where no word stands right before it.
+const OPENING_MARKS: &[char] = &['“', '‘', '„', '‚', '«', '‹', '(', '[', '{', '¿', '¡'];
+
+/// Fewest words of a sentence beyond a boundary that, matched whole and
+/// exactly, are taken without [`CROSS_EXTENSION`]'s gain (L4).
+const WHOLE_SENTENCE_WORDS: usize = 2;
 
 /// The longest prefixes of `a` and `b` worth aligning: the point of best
 /// score (+2 a matched word, -2 a word changed, added or dropped,
@@ -662,9 +710,13 @@ fn best_prefix(a: &[u64], b: &[u64], w: &Walk) -> (usize, usize) {
     let (mut score, mut best, mut at) = (0i32, 0i32, (0usize, 0usize));
     // The least score a point must have to count (raised at a boundary).
     let mut floor = MIN_EXTENSION * 2;
-    let cross = |j: usize, score: i32, floor: &mut i32| {
+    // Since the last boundary crossed: whether every token matched, and
+    // how many words did (None before any boundary).
+    let mut whole: Option<(bool, usize)> = None;
+    let cross = |j: usize, score: i32, floor: &mut i32, whole: &mut Option<(bool, usize)>| {
         if (w.crosses)(j) {
             *floor = (*floor).max(score + CROSS_EXTENSION * 2);
+            *whole = Some((true, 0));
         }
     };
     for op in ops {
@@ -672,9 +724,19 @@ fn best_prefix(a: &[u64], b: &[u64], w: &Walk) -> (usize, usize) {
         match op.tag() {
             similar::DiffTag::Equal => {
                 for (i, j) in ra.zip(rb) {
-                    cross(j, score, &mut floor);
-                    score += weight((w.a_word)(i));
-                    if score > best && score >= floor && (!w.words_only || (w.a_word)(i)) {
+                    cross(j, score, &mut floor, &mut whole);
+                    let word = (w.a_word)(i);
+                    score += weight(word);
+                    if let Some((_, words)) = whole.as_mut() {
+                        *words += word as usize;
+                    }
+                    // The sentence beyond the boundary, whole and exact.
+                    let sentence = matches!(whole, Some((true, n)) if n >= WHOLE_SENTENCE_WORDS)
+                        && (w.sentence_edge)(j);
+                    if score > best
+                        && (score >= floor || (sentence && score >= MIN_EXTENSION * 2))
+                        && (!w.words_only || word)
+                    {
                         best = score;
                         at = (i + 1, j + 1);
                     }
@@ -682,7 +744,10 @@ fn best_prefix(a: &[u64], b: &[u64], w: &Walk) -> (usize, usize) {
             }
             _ => {
                 for j in rb.clone() {
-                    cross(j, score, &mut floor);
+                    cross(j, score, &mut floor, &mut whole);
+                }
+                if let Some((exact, _)) = whole.as_mut() {
+                    *exact = false;
                 }
                 // A replacement costs what the longer side weighs: one edit,
                 // not a deletion and an insertion.

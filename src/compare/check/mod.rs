@@ -415,12 +415,12 @@ pub fn check_input(sealed: &Sealed, input: &Input) -> CheckReport {
         }
     };
     let run = spanning(sealed, &doc, &words, &spans);
-    let run_sealed = run.as_ref().map(|(k, _)| spans[*k].sealed.clone());
+    let run_sealed = run.as_ref().map(|(_, _, holds)| holds.clone());
     let judged: Vec<Judged> = spans
         .into_iter()
         .enumerate()
         .map(|(k, s)| match &run {
-            Some((r, widened)) if *r == k => {
+            Some((r, widened, _)) if *r == k => {
                 let mut j = judge_span(sealed, &doc, widened.clone());
                 j.run = true;
                 j
@@ -584,15 +584,23 @@ pub(crate) const TRUNCATED_SHARE: f64 = 0.4;
 /// last, or is a truncated copy ([`TRUNCATED_SHARE`]), with its index:
 /// then words missing at its edges are deletions, not an excerpt's edges.
 /// The run is widened to the whole sealed text, and on the document's side
-/// to the sentences it starts and ends in.
+/// to the sentences it starts and ends in; with it comes the part of the
+/// sealed text the copy holds, its own wording of an edge included (for
+/// the warning that it stops early or starts late).
 fn spanning(
     sealed: &Sealed,
     doc: &Doc,
     words: &locate::Words,
     spans: &[Span],
-) -> Option<(usize, Span)> {
+) -> Option<(usize, Span, Range<usize>)> {
     let n = sealed.sections.len();
     let total = sealed.token_count();
+    let ix = sealed.index();
+    let sealed_words = |r: Range<usize>| {
+        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
+        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
+        hi - lo
+    };
     let qualifies = |span: &Span| {
         if span.quote != Quote::No || span.sealed.is_empty() {
             return false;
@@ -600,9 +608,12 @@ fn spanning(
         let from_first = sealed.section_of(span.sealed.start) == 0;
         let to_last = sealed.section_of(span.sealed.end - 1) == n - 1;
         let most = span.sealed.len() as f64 >= TRUNCATED_SHARE * total as f64;
-        let lost_end = span.sealed.start == 0 && words.count(0..span.doc.start) == 0;
-        let lost_start =
-            span.sealed.end == total && words.count(span.doc.end..doc.tokens.len()) == 0;
+        // Starting (or ending) with the sealed text's first (or last) word,
+        // whatever marks stand before (or after) it.
+        let lost_end =
+            sealed_words(0..span.sealed.start) == 0 && words.count(0..span.doc.start) == 0;
+        let lost_start = sealed_words(span.sealed.end..total) == 0
+            && words.count(span.doc.end..doc.tokens.len()) == 0;
         from_first && to_last || most && (lost_end || lost_start)
     };
     // The longest, should a document hold two.
@@ -629,18 +640,16 @@ fn spanning(
     // A copy that lacks the sealed text's beginning (or end) but has about as
     // many other words there is the copy's own wording of it: changed, not
     // surrounding material.
-    let ix = sealed.index();
-    let sealed_words = |r: Range<usize>| {
-        let lo = ix.word_tokens.partition_point(|&t| (t as usize) < r.start);
-        let hi = ix.word_tokens.partition_point(|&t| (t as usize) < r.end);
-        hi - lo
-    };
+    // What the copy holds of the sealed text, as its own wording included.
+    let mut holds = span.sealed.clone();
     let comparable = |a: usize, b: usize| a > 0 && b > 0 && a <= 2 * b && b <= 2 * a;
     if comparable(words.count(lo..d.start), sealed_words(0..span.sealed.start)) {
         d.start = lo;
+        holds.start = 0;
     }
     if comparable(words.count(d.end..hi), sealed_words(span.sealed.end..total)) {
         d.end = hi;
+        holds.end = total;
     }
     Some((
         k,
@@ -650,6 +659,7 @@ fn spanning(
             quote: Quote::No,
             ops: None,
         },
+        holds,
     ))
 }
 
