@@ -153,19 +153,27 @@ impl Temp {
     /// dropped.
     pub(super) fn create(target: &Path) -> Result<Temp, SealError> {
         let (dir, name) = folder_and_name(target);
+        // The handler knows each name before the file exists: a signal in
+        // between unlinks nothing, one after unlinks the file (under the
+        // lock, no other run has a file of this name to lose).
         let file = tempfile::Builder::new()
             .prefix(&format!("{TEMP_PREFIX}{name}."))
             .suffix(TEMP_SUFFIX)
             .rand_bytes(TEMP_RANDOM)
-            .tempfile_in(&dir)
-            .map_err(|e| SealError::Io {
-                path: dir.clone(),
-                error: std::io::Error::new(
-                    e.kind(),
-                    format!("cannot create a temporary file: {e}"),
-                ),
+            .make_in(&dir, |path| {
+                signals::remove_on_signal(path);
+                create_private(path)
+            })
+            .map_err(|e| {
+                signals::forget();
+                SealError::Io {
+                    path: dir.clone(),
+                    error: std::io::Error::new(
+                        e.kind(),
+                        format!("cannot create a temporary file: {e}"),
+                    ),
+                }
             })?;
-        signals::remove_on_signal(file.path());
         Ok(Temp { file: Some(file) })
     }
 
@@ -206,6 +214,16 @@ impl Drop for Temp {
         // NamedTempFile removes the file when dropped.
         self.file.take();
     }
+}
+
+/// A new file at `path`, readable and writable by its owner only, as
+/// tempfile makes its own; never one that is there already.
+fn create_private(path: &Path) -> std::io::Result<File> {
+    let mut o = OpenOptions::new();
+    o.read(true).write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut o, 0o600);
+    o.open(path)
 }
 
 /// Why a rename did not happen.
