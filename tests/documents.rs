@@ -87,3 +87,75 @@ fn a_web_archive_among_files_is_read_in_its_place() {
     assert_eq!(whole.len(), want.len(), "{whole:#?}");
     assert_eq!(whole, want);
 }
+
+/// V6: a document carrying an earlier version's text, whole or quoted, is
+/// outdated (exit 1): the report names the version it matches and what
+/// changed since, from that version's words to the newest's. The newest
+/// version's words are an excerpt as usual, and a change that neither
+/// version has is an alteration, never passed off as the earlier text.
+/// Cases as data: tests/documents/versions/ (v1.txt is version 1, the
+/// declaration version 2).
+#[test]
+fn a_copy_of_an_earlier_version_is_outdated() {
+    use common::{assert_code, stdout, TestEnv, T1, T2};
+    let env = TestEnv::new();
+    let key = env.keygen("k");
+    let dir = documents_dir().join("versions");
+    let archive = env.path("v.zip");
+    let o = env.seal(
+        dir.join("v1.txt"),
+        &key,
+        &archive,
+        T1,
+        "first publication",
+        &[],
+    );
+    assert_code(&o, 0, "seal version 1");
+    let o = env.seal(
+        common::declaration(),
+        &key,
+        &archive,
+        T2,
+        "correct the amount",
+        &[],
+    );
+    assert_code(&o, 0, "seal version 2");
+    let cases = common::cases::load_expected(&dir);
+    assert!(cases.len() >= 4, "versions/expected.json lists the cases");
+    for (name, exp) in &cases {
+        let file = dir.join(exp["file"].as_str().expect("file"));
+        let want = exp["expect"].as_str().expect("expect");
+        let run = |json: bool| {
+            let mut args = vec![
+                "check".as_ref(),
+                archive.as_os_str(),
+                file.as_os_str(),
+                "--trust".as_ref(),
+                key.public.as_os_str(),
+            ];
+            if json {
+                args.push("--json".as_ref());
+            }
+            env.vellum(args)
+        };
+        let o = run(true);
+        assert_code(&o, if want == "excerpt" { 0 } else { 1 }, name);
+        let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON report");
+        assert_eq!(v["verdict"], want, "{name}: {}", stdout(&o));
+        assert_eq!(
+            v["matches_version"], exp["version"],
+            "{name}: the version it matches"
+        );
+        let o = run(false);
+        let human = stdout(&o);
+        let says = exp["says"].as_str().unwrap_or("");
+        assert!(human.contains(says), "{name}: want {says:?} in:\n{human}");
+        if want == "outdated" {
+            let first = human.lines().next().unwrap_or("");
+            assert!(
+                first.contains("OUTDATED") && first.contains("version 1") && first.contains(says),
+                "{name}: the first line names the version and what changed since: {first}"
+            );
+        }
+    }
+}

@@ -51,8 +51,9 @@ fn deleted_inside(r: &CheckReport, sec: &SectionReport) -> bool {
         && r.passages.iter().any(|p| p.sections.contains(&sec.id))
 }
 
-/// The changes of a report in a few words: "bullet-5, number 500 → 5,000".
-fn changes_in_brief(r: &CheckReport) -> String {
+/// The changes of a report in a few words: "bullet-5, number 500 → 5,000";
+/// `since` an earlier version (outdated), from its words to the newest's.
+fn changes_in_brief(r: &CheckReport, since: bool) -> String {
     let mut parts = Vec::new();
     for sec in &r.sections {
         match sec.status {
@@ -62,10 +63,19 @@ fn changes_in_brief(r: &CheckReport) -> String {
                     .iter()
                     .filter(|c| !c.sealed.is_empty() || !c.found.is_empty())
                     .take(2)
-                    .map(|c| match (c.sealed.is_empty(), c.found.is_empty()) {
-                        (true, _) => format!("\u{201C}{}\u{201D} added", few(&c.found)),
-                        (_, true) => format!("\u{201C}{}\u{201D} left out", few(&c.sealed)),
-                        _ => format!("{} \u{2192} {}", few(&c.sealed), few(&c.found)),
+                    .map(|c| {
+                        // Since an earlier version: from the document's words
+                        // (that version's) to the newest's.
+                        let (from, to) = if since {
+                            (&c.found, &c.sealed)
+                        } else {
+                            (&c.sealed, &c.found)
+                        };
+                        match (from.is_empty(), to.is_empty()) {
+                            (true, _) => format!("\u{201C}{}\u{201D} added", few(to)),
+                            (_, true) => format!("\u{201C}{}\u{201D} left out", few(from)),
+                            _ => format!("{} \u{2192} {}", few(from), few(to)),
+                        }
                     })
                     .collect();
                 let mut classes: Vec<&str> = sec.changes.iter().map(|c| c.class.name()).collect();
@@ -83,8 +93,13 @@ fn changes_in_brief(r: &CheckReport) -> String {
                     }
                 ));
             }
-            Status::Missing if deleted_inside(r, sec) => parts.push(format!("{} missing", sec.id)),
+            Status::Missing if deleted_inside(r, sec) => parts.push(format!(
+                "{} {}",
+                sec.id,
+                if since { "added" } else { "missing" }
+            )),
             Status::Moved => parts.push(format!("{} moved", sec.id)),
+            Status::Added if since => parts.push(format!("{} (text left out)", sec.id)),
             Status::Added => parts.push(format!("{} (text added)", sec.id)),
             _ => {}
         }
@@ -168,12 +183,12 @@ pub fn check_summary(r: &CheckReport) -> String {
                     np - altered
                 )
             };
-            format!("{head}: {}", changes_in_brief(r))
+            format!("{head}: {}", changes_in_brief(r, false))
         }
         Verdict::Outdated => format!(
             "the text of version {}, not of the newest version; since then: {}",
             r.matches_version.unwrap_or(0),
-            changes_in_brief(r)
+            changes_in_brief(r, true)
         ),
         Verdict::Unrelated if r.summary.copy_words == 0 => {
             "no passage of the sealed text (dismissed unread)".to_owned()
