@@ -390,6 +390,24 @@ add("news-lowered-misquote", "news-lowered-misquote.txt",
     "the same news item with 'extremely' made 'not' inside the lower-cased quotation",
     where=["is extremely vulnerable and a change of the regime is at hand"], max_flagged=1)
 
+p1 = point(1)
+p2_omit = "that attempt to portray it as powerful, "
+assert p2_omit in p2 and ", as is the establishment of a democratic republic" in p1
+ellipses = (
+    "Exiles call for a secular Iran\n\n"
+    "The convention said that \"" + lowered.replace(p2_omit, "[...] ").rstrip(",") + "\" and that its delegates "
+    "would go on working for that change.\n\n"
+    "In another statement, they wrote: \u201c"
+    + p1.split(" The only way")[0].replace(", as is the establishment of a democratic republic", " \u2026")
+    + "\u201d\n\nThe convention meets again next year.\n"
+)
+add("quotes-with-ellipses", "quotes-with-ellipses.txt", ellipses, "excerpt",
+    "an article quoting point-2 with '[...]' and point-1 with '\u2026' where it leaves words out: editing "
+    "conventions, not alterations; each omission is a note naming what was left out",
+    intact=["is extremely vulnerable and a change of the regime is at hand",
+            "based on the separation of mosque and state"])
+CASES["quotes-with-ellipses"]["report_note"] = "an ellipsis leaves out"
+
 press = (
     "PRESS RELEASE\nFor immediate release\n\n"
     "Paris, 8 February 2014 - The first universal convention of Iranians abroad today adopted a final declaration. "
