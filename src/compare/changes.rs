@@ -259,6 +259,23 @@ pub fn change(kind: Kind, sealed: &[&str], found: &[&str], sentence_start: bool)
     }
 }
 
+impl Change {
+    /// The same change shown with the words as they are spaced in the
+    /// texts (`sealed`, `found`: the stretches the tokens were cut from),
+    /// so "strong-arm" reads as written rather than as "strong - arm";
+    /// line breaks and runs of white space read as one space. A side with
+    /// no words stays empty.
+    pub fn spaced_as(mut self, sealed: &str, found: &str) -> Change {
+        if !self.sealed.is_empty() {
+            self.sealed = sealed.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        if !self.found.is_empty() {
+            self.found = found.split_whitespace().collect::<Vec<_>>().join(" ");
+        }
+        self
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -379,7 +379,8 @@ pub(super) fn attribute(
                     note(
                         t,
                         s,
-                        changes::change(kind, &w, &[], sealed.sentence_start(r.start)),
+                        changes::change(kind, &w, &[], sealed.sentence_start(r.start))
+                            .spaced_as(sd.span(r.start, r.end), ""),
                     );
                 }
             }
@@ -387,10 +388,13 @@ pub(super) fn attribute(
                 for (n, s) in sections_in(sealed, op.a.clone()).iter().enumerate() {
                     let r = intersect(sealed.range(*s), op.a.clone());
                     let w: Vec<&str> = r.clone().map(|i| sd.word(i)).collect();
-                    let found: Vec<&str> = if n == 0 {
-                        op.b.clone().map(|i| doc.word(i)).collect()
+                    let (found, found_text): (Vec<&str>, &str) = if n == 0 {
+                        (
+                            op.b.clone().map(|i| doc.word(i)).collect(),
+                            doc.span(op.b.start, op.b.end),
+                        )
                     } else {
-                        vec![]
+                        (vec![], "")
                     };
                     if found.is_empty() {
                         t.deleted[*s] += r.len();
@@ -403,7 +407,8 @@ pub(super) fn attribute(
                             &w,
                             &found,
                             sealed.sentence_start(r.start),
-                        ),
+                        )
+                        .spaced_as(sd.span(r.start, r.end), found_text),
                     );
                 }
             }
@@ -428,7 +433,8 @@ pub(super) fn attribute(
                             note(
                                 t,
                                 s,
-                                changes::change(kind, &[], &w, sealed.sentence_start(start)),
+                                changes::change(kind, &[], &w, sealed.sentence_start(start))
+                                    .spaced_as("", doc.span(i, e)),
                             );
                         }
                         _ => {
@@ -437,7 +443,8 @@ pub(super) fn attribute(
                             } else {
                                 sealed.section_of(op.a.start - 1)
                             };
-                            let c = changes::change(kind, &[], &w, true);
+                            let c =
+                                changes::change(kind, &[], &w, true).spaced_as("", doc.span(i, e));
                             let near = if after == usize::MAX { 0 } else { after };
                             t.by_passage[p].push((near, c.clone()));
                             t.added.push((after, doc.span(i, e).to_owned(), vec![c]));

@@ -210,3 +210,33 @@ fn a_rewording_is_told_so_whatever_its_case() {
     let other = "Weather markets football gardens recipes holidays concerts ".repeat(20);
     assert_eq!(note(&other), "");
 }
+
+/// A change shows its words as the texts space them: a hyphenated word
+/// left out reads "strong-arm", not the tokens "strong - arm", and the
+/// words put in its place keep the copy's own spacing, line breaks read
+/// as one space.
+#[test]
+fn changes_read_as_the_texts_space_them() {
+    let sealed = Sealed::new(DECL);
+    let p10 = DECL.lines().find(|l| l.starts_with("10. ")).unwrap();
+    assert!(p10.contains("strong-arm tactics"), "{p10}");
+    let changes = |copy: &str| {
+        let r = check(&sealed, copy);
+        assert_eq!(r.verdict, Verdict::Altered, "{copy}");
+        r.sections
+            .iter()
+            .flat_map(|s| s.changes.iter())
+            .map(|c| (c.sealed.clone(), c.found.clone()))
+            .collect::<Vec<_>>()
+    };
+    let left_out = p10.replace("strong-arm tactics", "tactics");
+    assert_eq!(
+        changes(&left_out),
+        [("strong-arm".to_owned(), String::new())]
+    );
+    let replaced = p10.replace("strong-arm tactics", "fair,\nopen tactics");
+    assert_eq!(
+        changes(&replaced),
+        [("strong-arm".to_owned(), "fair, open".to_owned())]
+    );
+}
